@@ -1,0 +1,47 @@
+using Exchange.Contracts.Declaration.V1;
+
+namespace Exchange.Core.Declarations;
+
+/// <summary>
+/// The life cycle of a declaration, in one place: which status may follow which. The contract's
+/// DeclarationStatus comment states the same table for callers.
+/// </summary>
+public static class DeclarationStatuses
+{
+    private static readonly Dictionary<DeclarationStatus, DeclarationStatus[]> Allowed = new()
+    {
+        [DeclarationStatus.Accepted] =
+        [
+            DeclarationStatus.UnderReview, DeclarationStatus.Released, DeclarationStatus.Held,
+            DeclarationStatus.Rejected, DeclarationStatus.Cancelled,
+        ],
+        [DeclarationStatus.UnderReview] =
+        [
+            DeclarationStatus.Released, DeclarationStatus.Held, DeclarationStatus.Rejected, DeclarationStatus.Cancelled,
+        ],
+        [DeclarationStatus.Held] = [DeclarationStatus.Released, DeclarationStatus.Rejected],
+    };
+
+    /// <summary>RELEASED, REJECTED and CANCELLED end the life cycle: nothing may change after them.</summary>
+    public static bool IsFinal(DeclarationStatus status) => !Allowed.ContainsKey(status);
+
+    /// <summary>Whether a declaration in <paramref name="from"/> may move to <paramref name="to"/>.</summary>
+    public static bool CanMove(DeclarationStatus from, DeclarationStatus to) =>
+        Allowed.TryGetValue(from, out var next) && next.Contains(to);
+
+    /// <summary>Whether the filer may still amend: only before any customs decision.</summary>
+    public static bool CanAmend(DeclarationStatus status) =>
+        status is DeclarationStatus.Accepted or DeclarationStatus.UnderReview;
+
+    /// <summary>The status as the contract spells it, e.g. "RELEASED".</summary>
+    public static string Label(DeclarationStatus status) => status switch
+    {
+        DeclarationStatus.Accepted => "ACCEPTED",
+        DeclarationStatus.UnderReview => "UNDER_REVIEW",
+        DeclarationStatus.Released => "RELEASED",
+        DeclarationStatus.Held => "HELD",
+        DeclarationStatus.Rejected => "REJECTED",
+        DeclarationStatus.Cancelled => "CANCELLED",
+        _ => "UNSPECIFIED",
+    };
+}

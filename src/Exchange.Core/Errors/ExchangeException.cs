@@ -1,0 +1,99 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Declarations;
+using Exchange.Core.Validation;
+
+namespace Exchange.Core.Errors;
+
+/// <summary>
+/// A refusal the standard defines: the request is wrong, or the state does not allow it. Each
+/// carries the stable <see cref="ErrorReason"/> that callers see in google.rpc.ErrorInfo; the host
+/// maps the kind to a status code in one place. The message is written for the caller and is
+/// safe to return (no internals).
+/// </summary>
+public abstract class ExchangeException(ErrorReason reason, string message) : Exception(message)
+{
+    public ErrorReason Reason { get; } = reason;
+
+    /// <summary>Extra ErrorInfo metadata (e.g. the current status), safe to return.</summary>
+    public virtual IReadOnlyDictionary<string, string> Metadata => new Dictionary<string, string>();
+
+    /// <summary>Fields the caller got wrong, each with its path; empty when none applies.</summary>
+    public virtual IReadOnlyList<FieldViolation> Violations => [];
+}
+
+/// <summary>The request breaks rules of the standard; every violation is listed.</summary>
+public sealed class ValidationFailedException(IReadOnlyList<FieldViolation> violations)
+    : ExchangeException(ErrorReason.ValidationFailed,
+        $"The request has {violations.Count} invalid field(s); see the field violations.")
+{
+    public override IReadOnlyList<FieldViolation> Violations { get; } = violations;
+}
+
+/// <summary>The request_id was used before by this filer for a request with other content.</summary>
+public sealed class RequestIdReusedException(string fieldPath)
+    : ExchangeException(ErrorReason.RequestIdReused,
+        "This request_id was already used for a request with different content; use a new request_id for a new request.")
+{
+    public override IReadOnlyList<FieldViolation> Violations { get; } =
+        [new FieldViolation(fieldPath, "Already used by this filer for a request with different content.")];
+}
+
+/// <summary>A page token that is malformed or belongs to another query.</summary>
+public sealed class InvalidPageTokenException()
+    : ExchangeException(ErrorReason.InvalidPageToken,
+        "The page_token is malformed or was issued for different filters.")
+{
+    public override IReadOnlyList<FieldViolation> Violations { get; } =
+        [new FieldViolation("page_token", "Malformed, or issued for different filters.")];
+}
+
+/// <summary>A watch cursor that is malformed.</summary>
+public sealed class InvalidCursorException()
+    : ExchangeException(ErrorReason.InvalidCursor, "The start_after_cursor is malformed.")
+{
+    public override IReadOnlyList<FieldViolation> Violations { get; } =
+        [new FieldViolation("start_after_cursor", "Not a cursor issued by this service.")];
+}
+
+/// <summary>No such declaration for this filer.</summary>
+public sealed class DeclarationNotFoundException(string name)
+    : ExchangeException(ErrorReason.DeclarationNotFound, $"Declaration '{name}' was not found.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name };
+}
+
+/// <summary>The declaration changed since the etag the caller sent.</summary>
+public sealed class EtagMismatchException(string name)
+    : ExchangeException(ErrorReason.EtagMismatch,
+        $"Declaration '{name}' changed since that etag was issued; get it again and retry.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name };
+}
+
+/// <summary>The declaration's status does not allow the operation.</summary>
+public sealed class InvalidStateTransitionException(string name, DeclarationStatus current, string operation)
+    : ExchangeException(ErrorReason.InvalidStateTransition,
+        $"Declaration '{name}' is {DeclarationStatuses.Label(current)}; it cannot be {operation}.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name, ["status"] = DeclarationStatuses.Label(current) };
+}
+
+/// <summary>The caller could not be identified.</summary>
+public sealed class CallerUnauthenticatedException(string message)
+    : ExchangeException(ErrorReason.CallerUnauthenticated, message);
+
+/// <summary>The caller may not act for the filer the request names.</summary>
+public sealed class FilerMismatchException(string fieldPath)
+    : ExchangeException(ErrorReason.FilerMismatch,
+        $"The {fieldPath} names another filer; a filer may only act on its own declarations.");
+
+/// <summary>A per-stream limit was reached.</summary>
+public sealed class StreamLimitExceededException(int limit, string what)
+    : ExchangeException(ErrorReason.StreamLimitExceeded, $"At most {limit} {what} per stream; open a new stream.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+}

@@ -1,0 +1,118 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Identity;
+
+namespace Exchange.Core.Storage;
+
+/// <summary>
+/// The system of record for declarations, their event log and idempotency records. Every
+/// implementation (SQLite embedded, PostgreSQL for scale-out) passes the same conformance suite.
+///
+/// Rules every implementation keeps:
+/// - a method that returns has made its change durable (committed and flushed); one that throws
+///   has changed nothing;
+/// - a declaration, its event and its idempotency record are written in one transaction;
+/// - everything is scoped by filer: no call can read or change another filer's rows;
+/// - each filer's events get strictly increasing sequence numbers in commit order, so a reader
+///   that saw sequence N never later finds a new event below N;
+/// - the canonical protobuf bytes are stored as given and returned unchanged.
+/// </summary>
+public interface IDeclarationStore
+{
+    /// <summary>
+    /// Records a new declaration with its first event, and the request's idempotency record, or
+    /// finds the earlier answer to the same (filer, request id).
+    /// </summary>
+    Task<WriteOutcome> InsertAsync(DeclarationWrite write, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Several inserts, each with its own outcome, committed together in one transaction (group
+    /// commit for the bulk path). Outcomes are in the order of <paramref name="writes"/>.
+    /// </summary>
+    Task<IReadOnlyList<WriteOutcome>> InsertManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces a declaration if its stored revision is still <see cref="DeclarationWrite.ExpectedRevision"/>
+    /// (compare-and-set), appends the event and the idempotency record. Returns
+    /// <see cref="WriteOutcomeKind.RevisionConflict"/> when the revision moved on and
+    /// <see cref="WriteOutcomeKind.NotFound"/> when there is no such declaration.
+    /// </summary>
+    Task<WriteOutcome> UpdateAsync(DeclarationWrite write, CancellationToken cancellationToken);
+
+    /// <summary>The declaration, or null when the filer has none of that id.</summary>
+    Task<Declaration?> GetAsync(DeclarationKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The filer's declarations matching the query, ordered by create time descending then
+    /// declaration id descending, starting strictly after <see cref="DeclarationQuery.After"/>,
+    /// at most <see cref="DeclarationQuery.Limit"/> of them.
+    /// </summary>
+    Task<IReadOnlyList<Declaration>> ListAsync(DeclarationQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The earlier answer recorded for (filer, request id), or null.</summary>
+    Task<IdempotencyRecord?> FindIdempotencyRecordAsync(string filerId, string requestId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The filer's events with a sequence above <paramref name="afterSequence"/>, oldest first,
+    /// at most <paramref name="limit"/>, optionally only those of one declaration. Each event's
+    /// <c>cursor</c> is set to its sequence number.
+    /// </summary>
+    Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(
+        string filerId, long afterSequence, int limit, string? declarationId, CancellationToken cancellationToken);
+
+    /// <summary>The highest event sequence of the filer so far (0 when it has none).</summary>
+    Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// One change to write: the declaration's full new state (name, revision, status, etag and times
+/// already set by the core), its event (without cursor) and, when the caller sent one, the
+/// idempotency key with the hash of the request's content.
+/// </summary>
+public sealed record DeclarationWrite(
+    DeclarationKey Key,
+    Declaration Declaration,
+    DeclarationEvent Event,
+    string? RequestId,
+    byte[]? RequestHash,
+    long ExpectedRevision = 0);
+
+/// <summary>What became of a write.</summary>
+public enum WriteOutcomeKind
+{
+    /// <summary>Written now; <see cref="WriteOutcome.Declaration"/> and <see cref="WriteOutcome.Event"/> (with its cursor) are set.</summary>
+    Written,
+
+    /// <summary>The same request was answered before; <see cref="WriteOutcome.Declaration"/> is that first answer.</summary>
+    Replayed,
+
+    /// <summary>The request id was used before by the filer for a request with another hash; nothing was written.</summary>
+    RequestIdConflict,
+
+    /// <summary>Update only: the stored revision is not the expected one; nothing was written.</summary>
+    RevisionConflict,
+
+    /// <summary>Update only: no such declaration; nothing was written.</summary>
+    NotFound,
+}
+
+/// <summary>The result of one write.</summary>
+public sealed record WriteOutcome(WriteOutcomeKind Kind, Declaration? Declaration = null, DeclarationEvent? Event = null)
+{
+    public static WriteOutcome Of(WriteOutcomeKind kind) => new(kind);
+}
+
+/// <summary>The answer first given to a request, kept so a retry gets the same answer.</summary>
+public sealed record IdempotencyRecord(string RequestId, byte[] RequestHash, Declaration Response);
+
+/// <summary>A page query over one filer's declarations. All given filters must match.</summary>
+public sealed record DeclarationQuery(
+    string FilerId,
+    int Limit,
+    DeclarationStatus? Status = null,
+    DateTimeOffset? CreatedAtOrAfter = null,
+    DateTimeOffset? CreatedBefore = null,
+    string? Reference = null,
+    ListPosition? After = null);
+
+/// <summary>A position in the list order: the last declaration of the previous page.</summary>
+public sealed record ListPosition(DateTimeOffset CreateTime, string DeclarationId);
