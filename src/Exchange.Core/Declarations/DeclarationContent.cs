@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Text;
+using Exchange.Contracts.Declaration.V1;
+using Google.Protobuf;
+
+namespace Exchange.Core.Declarations;
+
+/// <summary>
+/// The filer-supplied part of a declaration: what a filer sends, without the fields the server
+/// owns (AIP-203: output-only fields in a request are ignored).
+/// </summary>
+internal static class DeclarationContent
+{
+    public static Declaration FilerSupplied(Declaration declaration)
+    {
+        var content = declaration.Clone();
+        content.Name = "";
+        content.CustomsReference = "";
+        content.Status = DeclarationStatus.Unspecified;
+        content.Revision = 0;
+        content.Etag = "";
+        content.CreateTime = null;
+        content.UpdateTime = null;
+        return content;
+    }
+
+    /// <summary>
+    /// The fingerprint that tells a retry (same hash) from a reused request id (other hash). The
+    /// operation is part of it so one request id cannot stand for two kinds of change. Protobuf
+    /// serialization in C# writes fields in number order, so equal messages hash equally.
+    /// </summary>
+    public static byte[] RequestHash(string operation, params IMessage?[] parts) =>
+        RequestHash(operation, "", parts);
+
+    public static byte[] RequestHash(string operation, string extra, params IMessage?[] parts)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(operation + "\n" + extra + "\n"));
+        foreach (var part in parts)
+        {
+            hash.AppendData(part?.ToByteArray() ?? []);
+        }
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>An opaque etag that changes with every revision.</summary>
+    public static string Etag(string name, long revision)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{name}#{revision}"));
+        return Convert.ToHexStringLower(digest, 0, 8);
+    }
+}

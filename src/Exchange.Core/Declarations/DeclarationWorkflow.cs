@@ -1,0 +1,355 @@
+using System.Runtime.CompilerServices;
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Errors;
+using Exchange.Core.Events;
+using Exchange.Core.Identity;
+using Exchange.Core.Storage;
+using Exchange.Core.Validation;
+
+namespace Exchange.Core.Declarations;
+
+/// <summary>
+/// What happens to a filer's declaration: validate, record durably (idempotently), change under
+/// optimistic concurrency and the status rules, and report events. Works on the contract's
+/// messages directly; knows nothing of gRPC hosting or of the store's technology.
+/// </summary>
+public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal signal, TimeProvider clock, WorkflowOptions options)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 1000;
+
+    /// <summary>Validates and durably records a new declaration, or returns the first answer to a retry.</summary>
+    public async Task<Declaration> SubmitAsync(CallerIdentity caller, SubmitDeclarationRequest request, CancellationToken cancellationToken)
+    {
+        var write = PrepareSubmission(caller, request.Parent, request.Declaration, request.RequestId, "");
+        var outcome = await store.InsertAsync(write, cancellationToken);
+        return Conclude(caller, outcome, "request_id", write.Key.Name);
+    }
+
+    /// <summary>
+    /// Submits several declarations in one store transaction (group commit). Each item gets its
+    /// own answer: the declaration, or the refusal that SubmitAsync would have thrown for it.
+    /// Field paths of item refusals start at the item's request message (e.g. <c>declaration.items[0]</c>).
+    /// </summary>
+    public async Task<IReadOnlyList<SubmissionResult>> SubmitManyAsync(
+        CallerIdentity caller, IReadOnlyList<SubmitDeclarationRequest> requests, CancellationToken cancellationToken)
+    {
+        var results = new SubmissionResult[requests.Count];
+        var writes = new List<DeclarationWrite>(requests.Count);
+        var positions = new List<int>(requests.Count);
+        for (var i = 0; i < requests.Count; i++)
+        {
+            try
+            {
+                writes.Add(PrepareSubmission(caller, requests[i].Parent, requests[i].Declaration, requests[i].RequestId, ""));
+                positions.Add(i);
+            }
+            catch (ExchangeException refusal)
+            {
+                results[i] = new SubmissionResult(null, refusal);
+            }
+        }
+        if (writes.Count > 0)
+        {
+            var outcomes = await store.InsertManyAsync(writes, cancellationToken);
+            for (var j = 0; j < outcomes.Count; j++)
+            {
+                try
+                {
+                    results[positions[j]] = new SubmissionResult(Conclude(caller, outcomes[j], "request_id", writes[j].Key.Name, notify: false), null);
+                }
+                catch (ExchangeException refusal)
+                {
+                    results[positions[j]] = new SubmissionResult(null, refusal);
+                }
+            }
+            if (outcomes.Any(o => o.Kind == WriteOutcomeKind.Written))
+            {
+                signal.Notify(caller.FilerId);
+            }
+        }
+        return results;
+    }
+
+    public async Task<Declaration> GetAsync(CallerIdentity caller, GetDeclarationRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = RequestChecks.ReadDeclarationName(caller, request.Name, "name", violations);
+        RequestChecks.ThrowIfAny(violations);
+        return await store.GetAsync(key!, cancellationToken) ?? throw new DeclarationNotFoundException(key!.Name);
+    }
+
+    public async Task<ListDeclarationsResponse> ListAsync(CallerIdentity caller, ListDeclarationsRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        RequestChecks.CheckParent(caller, request.Parent, "parent", violations);
+        if (request.PageSize < 0)
+        {
+            violations.Add(new FieldViolation("page_size", "Must not be negative."));
+        }
+        if (!Enum.IsDefined(request.Status))
+        {
+            violations.Add(new FieldViolation("status", "Not a DeclarationStatus value."));
+        }
+        var start = ReadOptionalTime(request.CreateTimeStart, "create_time_start", violations);
+        var end = ReadOptionalTime(request.CreateTimeEnd, "create_time_end", violations);
+        if (start is not null && end is not null && end < start)
+        {
+            violations.Add(new FieldViolation("create_time_end", "Must not be before create_time_start."));
+        }
+        if (request.Reference.Length > 70)
+        {
+            violations.Add(new FieldViolation("reference", "At most 70 characters."));
+        }
+        RequestChecks.ThrowIfAny(violations);
+
+        var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        var query = new DeclarationQuery(
+            caller.FilerId,
+            pageSize + 1,
+            request.Status == DeclarationStatus.Unspecified ? null : request.Status,
+            start,
+            end,
+            string.IsNullOrEmpty(request.Reference) ? null : request.Reference);
+        var fingerprint = PageTokens.Fingerprint(query);
+        if (!string.IsNullOrEmpty(request.PageToken))
+        {
+            query = query with { After = PageTokens.Read(request.PageToken, fingerprint) };
+        }
+
+        // One row more than the page tells whether another page exists without a count query.
+        var rows = await store.ListAsync(query, cancellationToken);
+        var response = new ListDeclarationsResponse();
+        response.Declarations.AddRange(rows.Take(pageSize));
+        if (rows.Count > pageSize)
+        {
+            var last = response.Declarations[^1];
+            ResourceNames.TryParseDeclaration(last.Name, out var lastKey);
+            response.NextPageToken = PageTokens.Issue(new ListPosition(last.CreateTime.ToDateTimeOffset(), lastKey!.DeclarationId), fingerprint);
+        }
+        return response;
+    }
+
+    /// <summary>Replaces the filer-supplied content of a declaration that has no decision yet.</summary>
+    public async Task<Declaration> AmendAsync(CallerIdentity caller, AmendDeclarationRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = RequestChecks.ReadDeclarationName(caller, request.Declaration?.Name, "declaration.name", violations);
+        if (string.IsNullOrEmpty(request.Etag))
+        {
+            violations.Add(new FieldViolation("etag", "Required: the etag of the declaration this amendment is based on."));
+        }
+        RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        violations.AddRange(DeclarationValidator.Validate(request.Declaration, "declaration"));
+        RequestChecks.ThrowIfAny(violations);
+
+        var content = DeclarationContent.FilerSupplied(request.Declaration!);
+        var hash = DeclarationContent.RequestHash("amend", key!.Name + "\n" + request.Etag, content);
+        return await ChangeAsync(caller, key, request.RequestId, hash, request.Etag, current =>
+        {
+            if (!DeclarationStatuses.CanAmend(current.Status))
+            {
+                throw new InvalidStateTransitionException(key.Name, current.Status, "amended");
+            }
+            var amended = content.Clone();
+            amended.Name = current.Name;
+            amended.CustomsReference = current.CustomsReference;
+            amended.Status = current.Status;
+            amended.CreateTime = current.CreateTime;
+            return (amended, DeclarationEventType.Amended, "");
+        }, cancellationToken);
+    }
+
+    /// <summary>Cancels (invalidates) a declaration before any final decision.</summary>
+    public async Task<Declaration> CancelAsync(CallerIdentity caller, CancelDeclarationRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = RequestChecks.ReadDeclarationName(caller, request.Name, "name", violations);
+        if (string.IsNullOrEmpty(request.Etag))
+        {
+            violations.Add(new FieldViolation("etag", "Required: the etag of the declaration this cancellation is based on."));
+        }
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 512)
+        {
+            violations.Add(new FieldViolation("reason", "Required: why the declaration is cancelled, 1 to 512 characters."));
+        }
+        RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        RequestChecks.ThrowIfAny(violations);
+
+        var hash = DeclarationContent.RequestHash("cancel", key!.Name + "\n" + request.Etag + "\n" + request.Reason);
+        return await ChangeAsync(caller, key, request.RequestId, hash, request.Etag, current =>
+        {
+            if (!DeclarationStatuses.CanMove(current.Status, DeclarationStatus.Cancelled))
+            {
+                throw new InvalidStateTransitionException(key.Name, current.Status, "cancelled");
+            }
+            var cancelled = current.Clone();
+            cancelled.Status = DeclarationStatus.Cancelled;
+            return (cancelled, DeclarationEventType.Cancelled, request.Reason);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The filer's events from the requested position on, then live, until cancelled. Each event
+    /// is delivered once and in order: the position only moves forward, past events it has yielded.
+    /// </summary>
+    public async IAsyncEnumerable<DeclarationEvent> WatchAsync(
+        CallerIdentity caller, WatchDeclarationEventsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        RequestChecks.CheckParent(caller, request.Parent, "parent", violations);
+        DeclarationKey? only = null;
+        if (!string.IsNullOrEmpty(request.Declaration))
+        {
+            only = RequestChecks.ReadDeclarationName(caller, request.Declaration, "declaration", violations);
+        }
+        long? cursor = null;
+        if (!string.IsNullOrEmpty(request.StartAfterCursor))
+        {
+            cursor = EventCursors.Read(request.StartAfterCursor);
+        }
+        RequestChecks.ThrowIfAny(violations);
+
+        var position = cursor
+            ?? (request.IncludeHistory ? 0 : await store.GetLastEventSequenceAsync(caller.FilerId, cancellationToken));
+        Task? wake = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // Take the wake-up before reading, so an event committed between the read and the
+            // wait still wakes us; the poll interval bounds the wait when a signal never comes.
+            // A wake-up still pending from an earlier round is as good (it predates that read).
+            wake ??= signal.NextAsync(caller.FilerId, cancellationToken);
+            var batch = await store.ReadEventsAsync(
+                caller.FilerId, position, options.WatchBatchSize, only?.DeclarationId, cancellationToken);
+            foreach (var @event in batch)
+            {
+                yield return @event;
+                position = EventCursors.Read(@event.Cursor);
+            }
+            if (batch.Count < options.WatchBatchSize)
+            {
+                await Task.WhenAny(wake, Task.Delay(options.WatchPollInterval, clock, cancellationToken));
+            }
+            if (wake.IsCompleted)
+            {
+                wake = null;
+            }
+        }
+    }
+
+    private DeclarationWrite PrepareSubmission(CallerIdentity caller, string parent, Declaration? declaration, string requestId, string pathPrefix)
+    {
+        var violations = new List<FieldViolation>();
+        RequestChecks.CheckParent(caller, parent, pathPrefix + "parent", violations);
+        RequestChecks.CheckRequestId(requestId, required: true, violations);
+        violations.AddRange(DeclarationValidator.Validate(declaration, pathPrefix + "declaration"));
+        RequestChecks.ThrowIfAny(violations);
+
+        var content = DeclarationContent.FilerSupplied(declaration!);
+        var hash = DeclarationContent.RequestHash("submit", content);
+        var now = Timestamps.Now(clock);
+        var key = new DeclarationKey(caller.FilerId, Guid.CreateVersion7(now).ToString("N"));
+        var recorded = content.Clone();
+        recorded.Name = key.Name;
+        recorded.CustomsReference = MovementReferenceNumber.Issue(options.AdministrationCountryCode, now);
+        recorded.Status = DeclarationStatus.Accepted;
+        recorded.Revision = 1;
+        recorded.Etag = DeclarationContent.Etag(key.Name, 1);
+        recorded.CreateTime = Timestamps.ToProto(now);
+        recorded.UpdateTime = recorded.CreateTime;
+        return new DeclarationWrite(key, recorded, EventFor(recorded, DeclarationEventType.Accepted, ""), requestId, hash);
+    }
+
+    private async Task<Declaration> ChangeAsync(
+        CallerIdentity caller,
+        DeclarationKey key,
+        string requestId,
+        byte[] hash,
+        string etag,
+        Func<Declaration, (Declaration Next, DeclarationEventType Type, string Reason)> change,
+        CancellationToken cancellationToken)
+    {
+        var requestIdOrNull = string.IsNullOrEmpty(requestId) ? null : requestId;
+        // A retry must get its first answer even though the etag it carries is stale by now.
+        if (requestIdOrNull is not null
+            && await store.FindIdempotencyRecordAsync(caller.FilerId, requestIdOrNull, cancellationToken) is { } earlier)
+        {
+            return earlier.RequestHash.AsSpan().SequenceEqual(hash) ? earlier.Response : throw new RequestIdReusedException("request_id");
+        }
+
+        var current = await store.GetAsync(key, cancellationToken) ?? throw new DeclarationNotFoundException(key.Name);
+        if (current.Etag != etag)
+        {
+            throw new EtagMismatchException(key.Name);
+        }
+        var (next, type, reason) = change(current);
+        var now = Timestamps.Now(clock);
+        next.Revision = current.Revision + 1;
+        next.Etag = DeclarationContent.Etag(key.Name, next.Revision);
+        next.UpdateTime = Timestamps.ToProto(now);
+        var write = new DeclarationWrite(key, next, EventFor(next, type, reason), requestIdOrNull, requestIdOrNull is null ? null : hash, current.Revision);
+        var outcome = await store.UpdateAsync(write, cancellationToken);
+        return Conclude(caller, outcome, "request_id", key.Name);
+    }
+
+    private Declaration Conclude(CallerIdentity caller, WriteOutcome outcome, string requestIdField, string name, bool notify = true)
+    {
+        switch (outcome.Kind)
+        {
+            case WriteOutcomeKind.Written:
+                if (notify)
+                {
+                    signal.Notify(caller.FilerId);
+                }
+                return outcome.Declaration!;
+            case WriteOutcomeKind.Replayed:
+                return outcome.Declaration!;
+            case WriteOutcomeKind.RequestIdConflict:
+                throw new RequestIdReusedException(requestIdField);
+            case WriteOutcomeKind.RevisionConflict:
+                throw new EtagMismatchException(name);
+            case WriteOutcomeKind.NotFound:
+                throw new DeclarationNotFoundException(name);
+            default:
+                throw new InvalidOperationException($"Unknown write outcome {outcome.Kind}.");
+        }
+    }
+
+    private static DeclarationEvent EventFor(Declaration declaration, DeclarationEventType type, string reason) => new()
+    {
+        Declaration = declaration.Name,
+        Type = type,
+        Status = declaration.Status,
+        Revision = declaration.Revision,
+        EventTime = declaration.UpdateTime,
+        LocalReferenceNumber = declaration.LocalReferenceNumber,
+        CustomsReference = declaration.CustomsReference,
+        Reason = reason,
+    };
+
+    private static DateTimeOffset? ReadOptionalTime(Google.Protobuf.WellKnownTypes.Timestamp? value, string field, List<FieldViolation> violations)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        if (!Timestamps.TryFromProto(value, out var time))
+        {
+            violations.Add(new FieldViolation(field, "Not a valid timestamp (seconds or nanos out of range)."));
+            return null;
+        }
+        return time;
+    }
+}
+
+/// <summary>The answer to one item of a group submission: a declaration or a refusal.</summary>
+public sealed record SubmissionResult(Declaration? Declaration, ExchangeException? Refusal);
+
+/// <summary>Watch cursors: the event's sequence in its filer's log, as decimal text.</summary>
+internal static class EventCursors
+{
+    public static long Read(string cursor) =>
+        long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence)
+            ? sequence
+            : throw new InvalidCursorException();
+}

@@ -1,0 +1,76 @@
+using Exchange.Core.Errors;
+using Exchange.Core.Identity;
+using Exchange.Core.Validation;
+
+namespace Exchange.Core.Declarations;
+
+/// <summary>
+/// Checks of the request envelope (parent, names, request ids) shared by every operation: the
+/// caller may only name itself, and ids have the shapes the contract gives them.
+/// </summary>
+internal static class RequestChecks
+{
+    /// <summary>Reads <c>filers/{filer}</c> from <paramref name="field"/>; a valid name of another filer is refused outright.</summary>
+    public static void CheckParent(CallerIdentity caller, string? parent, string field, List<FieldViolation> violations)
+    {
+        if (string.IsNullOrEmpty(parent))
+        {
+            violations.Add(new FieldViolation(field, $"Required: the calling filer as '{ResourceNames.Filer(caller.FilerId)}'."));
+        }
+        else if (!ResourceNames.TryParseFiler(parent, out var filerId))
+        {
+            violations.Add(new FieldViolation(field, $"Must have the form 'filers/{{filer}}'; got {Echo.Quote(parent)}."));
+        }
+        else if (filerId != caller.FilerId)
+        {
+            throw new FilerMismatchException(field);
+        }
+    }
+
+    /// <summary>Reads a declaration name of the calling filer, or records why it cannot.</summary>
+    public static DeclarationKey? ReadDeclarationName(CallerIdentity caller, string? name, string field, List<FieldViolation> violations)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            violations.Add(new FieldViolation(field, "Required: 'filers/{filer}/declarations/{declaration}'."));
+            return null;
+        }
+        if (!ResourceNames.TryParseDeclaration(name, out var key))
+        {
+            violations.Add(new FieldViolation(field,
+                $"Must have the form 'filers/{{filer}}/declarations/{{declaration}}'; got {Echo.Quote(name)}."));
+            return null;
+        }
+        if (key.FilerId != caller.FilerId)
+        {
+            throw new FilerMismatchException(field);
+        }
+        return key;
+    }
+
+    /// <summary>An AIP-155 request id: a UUID in its 36-character form.</summary>
+    public static void CheckRequestId(string? requestId, bool required, List<FieldViolation> violations)
+    {
+        if (string.IsNullOrEmpty(requestId))
+        {
+            if (required)
+            {
+                violations.Add(new FieldViolation("request_id", "Required: a UUID that identifies this submission, reused on retries."));
+            }
+            return;
+        }
+        if (!Guid.TryParseExact(requestId, "D", out _))
+        {
+            violations.Add(new FieldViolation("request_id",
+                $"Must be a UUID such as 123e4567-e89b-12d3-a456-426614174000; got {Echo.Quote(requestId)}."));
+        }
+    }
+
+    public static void ThrowIfAny(List<FieldViolation> violations)
+    {
+        if (violations.Count > 0)
+        {
+            throw new ValidationFailedException(violations);
+        }
+    }
+}

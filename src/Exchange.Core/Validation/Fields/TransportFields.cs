@@ -1,0 +1,44 @@
+using Exchange.Contracts.Declaration.V1;
+
+namespace Exchange.Core.Validation;
+
+/// <summary>
+/// Transport details (WCO DM R011 carrier name an..70, R012 carrier id an..17, T022 mode, 149
+/// conveyance reference an..17, G004 office of first entry an8, 064 itinerary countries; ICS2
+/// routing countries, at most 99).
+/// </summary>
+internal static class TransportFields
+{
+    public const int MaxRoutingCountries = 99;
+
+    public static void Check(Transport transport, string path, ViolationList violations)
+    {
+        TextValues.Optional(transport.CarrierName, 70, path + ".carrier_name", violations);
+        TextValues.Optional(transport.CarrierId, 17, path + ".carrier_id", violations);
+        EnumValues.Optional(transport.Mode, path + ".mode", violations);
+        TextValues.Optional(transport.ConveyanceReference, 17, path + ".conveyance_reference", violations);
+        CountryField.Required(transport.DepartureCountryCode, path + ".departure_country_code", violations);
+        CountryField.Required(transport.DestinationCountryCode, path + ".destination_country_code", violations);
+
+        if (transport.OfficeOfFirstEntry.Length > 0 && OfficeOfFirstEntry.Check(transport.OfficeOfFirstEntry) is { } officeProblem)
+        {
+            violations.Add(path + ".office_of_first_entry", officeProblem);
+        }
+
+        if (transport.ExpectedArrivalTime is { } arrival && TimestampValues.Check(arrival) is { } timeProblem)
+        {
+            violations.Add(path + ".expected_arrival_time", timeProblem);
+        }
+
+        var routing = transport.RoutingCountryCodes;
+        if (routing.Count > MaxRoutingCountries)
+        {
+            violations.Add(path + ".routing_country_codes", $"must list at most {MaxRoutingCountries} countries (ICS2 routing countries); got {routing.Count}");
+        }
+
+        for (var i = 0; i < Math.Min(routing.Count, MaxRoutingCountries); i++)
+        {
+            CountryField.Required(routing[i], $"{path}.routing_country_codes[{i}]", violations);
+        }
+    }
+}
