@@ -1,0 +1,83 @@
+using Exchange.Core.Errors;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+
+namespace Exchange.Server.Grpc;
+
+/// <summary>
+/// Maps what a call throws to a status, for every kind of RPC: refusals of the standard become
+/// their rich status; anything unexpected is logged and becomes a bare INTERNAL, so no exception
+/// text ever reaches a caller.
+/// </summary>
+public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception error) when (Translate(error, context) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context);
+        }
+        catch (Exception error) when (Translate(error, context) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception error) when (Translate(error, context) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context);
+        }
+        catch (Exception error) when (Translate(error, context) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>The exception to surface instead, or null to let the original through.</summary>
+    private RpcException? Translate(Exception error, ServerCallContext context)
+    {
+        switch (error)
+        {
+            case ExchangeException refusal:
+                return ErrorStatuses.From(refusal).ToRpcException();
+            case RpcException:
+                return null;
+            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
+                // The caller went away or its deadline passed; gRPC reports that by itself.
+                return null;
+            default:
+                logger.LogError(error, "Unexpected fault in {Method}", context.Method);
+                return ErrorStatuses.Internal().ToRpcException();
+        }
+    }
+}

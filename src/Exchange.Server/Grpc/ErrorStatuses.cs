@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Errors;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Status = Google.Rpc.Status;
+
+namespace Exchange.Server.Grpc;
+
+/// <summary>
+/// The one place that turns refusals into the contract's error model: a google.rpc.Status with
+/// one ErrorInfo (stable reason, domain) and, for field problems, one BadRequest listing every
+/// violation by path.
+/// </summary>
+public static class ErrorStatuses
+{
+    public const string Domain = "exchange.ecommerce-customs.org";
+
+    public static Status From(ExchangeException refusal)
+    {
+        var info = new ErrorInfo { Reason = ReasonName(refusal.Reason), Domain = Domain };
+        foreach (var (key, value) in refusal.Metadata)
+        {
+            info.Metadata[key] = value;
+        }
+        var status = new Status
+        {
+            Code = (int)CodeOf(refusal.Reason),
+            Message = refusal.Message,
+            Details = { Any.Pack(info) },
+        };
+        if (refusal.Violations.Count > 0)
+        {
+            var badRequest = new BadRequest();
+            badRequest.FieldViolations.AddRange(refusal.Violations.Select(v =>
+                new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+            status.Details.Add(Any.Pack(badRequest));
+        }
+        return status;
+    }
+
+    /// <summary>An unexpected fault: no detail leaves the node, only a trace id to find the log entry.</summary>
+    public static Status Internal()
+    {
+        var info = new ErrorInfo { Reason = ReasonName(ErrorReason.Internal), Domain = Domain };
+        info.Metadata.Add("trace_id", Activity.Current?.TraceId.ToString() ?? "");
+        return new Status
+        {
+            Code = (int)Code.Internal,
+            Message = "The node hit an unexpected fault; it has been logged. Nothing was changed by this call.",
+            Details = { Any.Pack(info) },
+        };
+    }
+
+    public static Code CodeOf(ErrorReason reason) => reason switch
+    {
+        ErrorReason.ValidationFailed or ErrorReason.RequestIdReused
+            or ErrorReason.InvalidPageToken or ErrorReason.InvalidCursor => Code.InvalidArgument,
+        ErrorReason.DeclarationNotFound => Code.NotFound,
+        ErrorReason.EtagMismatch => Code.Aborted,
+        ErrorReason.InvalidStateTransition => Code.FailedPrecondition,
+        ErrorReason.CallerUnauthenticated => Code.Unauthenticated,
+        ErrorReason.FilerMismatch => Code.PermissionDenied,
+        ErrorReason.StreamLimitExceeded => Code.ResourceExhausted,
+        ErrorReason.Unavailable => Code.Unavailable,
+        _ => Code.Internal,
+    };
+
+    /// <summary>The contract spells reasons as the enum value name without its prefix, e.g. VALIDATION_FAILED.</summary>
+    public static string ReasonName(ErrorReason reason) =>
+        ErrorReasonReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>("ErrorReason")
+            .FindValueByNumber((int)reason).Name["ERROR_REASON_".Length..];
+}

@@ -1,0 +1,61 @@
+namespace Exchange.Server.Hosting;
+
+/// <summary>The node's settings, bound from the "Exchange" section (appsettings.json, environment Exchange__*).</summary>
+public sealed class ExchangeOptions
+{
+    public const string Section = "Exchange";
+
+    public AdministrationOptions Administration { get; set; } = new();
+
+    public StoreOptions Store { get; set; } = new();
+
+    public LimitOptions Limits { get; set; } = new();
+
+    public AuthenticationOptions Authentication { get; set; } = new();
+}
+
+/// <summary>Which administration this node serves.</summary>
+public sealed class AdministrationOptions
+{
+    /// <summary>ISO 3166-1 alpha-2 code of the administration; prefixes the MRNs it issues.</summary>
+    public string CountryCode { get; set; } = "NL";
+}
+
+/// <summary>Where declarations are recorded.</summary>
+public sealed class StoreOptions
+{
+    /// <summary>"Sqlite" (embedded default, one file under DataDirectory) or "Postgres" (shared by several nodes).</summary>
+    public string Provider { get; set; } = "Sqlite";
+
+    /// <summary>Directory of the SQLite file (exchange.db), created if missing. Relative paths start at the working directory.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>The PostgreSQL connection string when Provider is "Postgres".</summary>
+    public string? ConnectionString { get; set; }
+}
+
+/// <summary>Limits that protect the node from oversized or endless input.</summary>
+public sealed class LimitOptions
+{
+    /// <summary>Largest accepted request message; bigger ones end the call with RESOURCE_EXHAUSTED.</summary>
+    public int MaxReceiveMessageBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest response message the node sends.</summary>
+    public int MaxSendMessageBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Declarations accepted on one bulk stream before it ends with RESOURCE_EXHAUSTED.</summary>
+    public int MaxDeclarationsPerBulkStream { get; set; } = 100_000;
+
+    /// <summary>Declarations written per store transaction on the bulk stream (group commit).</summary>
+    public int BulkBatchSize { get; set; } = 256;
+}
+
+/// <summary>How callers are identified.</summary>
+public sealed class AuthenticationOptions
+{
+    /// <summary>
+    /// "Development": the caller names itself in the x-exchange-filer header and is believed.
+    /// Only for local development and tests; real authentication (mutual TLS) replaces it.
+    /// </summary>
+    public string Mode { get; set; } = "Development";
+}

@@ -1,0 +1,79 @@
+using Exchange.Core.Declarations;
+using Exchange.Core.Events;
+using Exchange.Core.Storage;
+using Exchange.Server.Grpc;
+using Exchange.Server.Hosting;
+using Exchange.Server.Identity;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.Services.AddSerilog((services, logging) => logging
+        .ReadFrom.Configuration(builder.Configuration)
+        .ReadFrom.Services(services)
+        .Enrich.FromLogContext());
+
+    builder.Services.AddOptions<ExchangeOptions>()
+        .Bind(builder.Configuration.GetSection(ExchangeOptions.Section))
+        .Validate(o => o.Administration.CountryCode is { Length: 2 } code && code.All(char.IsAsciiLetterUpper),
+            "Exchange:Administration:CountryCode must be an ISO 3166-1 alpha-2 code, e.g. NL.")
+        .Validate(o => o.Authentication.Mode == "Development",
+            "Exchange:Authentication:Mode must be 'Development' (the only scheme of this release).")
+        .Validate(o => o.Limits.MaxReceiveMessageBytes > 0 && o.Limits.MaxDeclarationsPerBulkStream > 0 && o.Limits.BulkBatchSize > 0,
+            "Exchange:Limits values must be positive.")
+        .ValidateOnStart();
+
+    builder.Services.AddSingleton(TimeProvider.System);
+    builder.Services.AddSingleton<IEventSignal, InProcessEventSignal>();
+    // Opened once, before the first call: a store that cannot open stops the node at start-up.
+    builder.Services.AddSingleton<IDeclarationStore>(services =>
+        StoreFactory.OpenAsync(services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Store).GetAwaiter().GetResult());
+    builder.Services.AddSingleton(services => new WorkflowOptions
+    {
+        AdministrationCountryCode = services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Administration.CountryCode,
+    });
+    builder.Services.AddSingleton<DeclarationWorkflow>();
+    builder.Services.AddSingleton<ICallerIdentityResolver, DevelopmentHeaderIdentityResolver>();
+
+    var limits = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.Limits ?? new LimitOptions();
+    builder.Services.AddGrpc(grpc =>
+    {
+        grpc.Interceptors.Add<ErrorInterceptor>();
+        grpc.MaxReceiveMessageSize = limits.MaxReceiveMessageBytes;
+        grpc.MaxSendMessageSize = limits.MaxSendMessageBytes;
+        // Exception texts stay in the log, never in a response.
+        grpc.EnableDetailedErrors = false;
+    });
+    builder.Services.AddGrpcReflection();
+    builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
+    builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+    var app = builder.Build();
+    app.Services.GetRequiredService<IDeclarationStore>();
+    app.UseSerilogRequestLogging();
+    app.MapGrpcService<DeclarationGrpcService>();
+    app.MapGrpcHealthChecksService();
+    app.MapGrpcReflectionService();
+    app.MapGet("/", () => "Exchange node: gRPC (HTTP/2) service exchange.declaration.v1.DeclarationService. See README.md.");
+
+    app.Lifetime.ApplicationStarted.Register(() =>
+        Log.Information("Exchange node listening on {Addresses}, store {Provider}",
+            string.Join(", ", app.Urls), app.Services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Store.Provider));
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception error) when (error is not HostAbortedException)
+{
+    Log.Fatal(error, "The Exchange node stopped on a fatal error");
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
+
+/// <summary>Entry point, public so in-memory tests can host the node (WebApplicationFactory).</summary>
+public partial class Program;
