@@ -4,11 +4,15 @@ namespace Exchange.Core.Validation;
 /// The EU Economic Operators Registration and Identification number (WCO DM R021 / R015 party
 /// identifier, an..17): the ISO 3166-1 alpha-2 code of the issuing state followed by 1 to 15
 /// upper-case letters or digits (the contract's `Party.eori`, after the EU EORI number structure:
-/// issuing state, then a national identifier).
+/// issuing state, then a national identifier). The one prefix that is not an ISO code is XI:
+/// EORI numbers for Northern Ireland under the Windsor Framework (UK HMRC "XI EORI").
 /// </summary>
 public static class Eori
 {
     public const int MaxLength = 17;
+
+    /// <summary>Northern Ireland's EORI prefix, used in EU systems though XI is not an ISO 3166-1 code.</summary>
+    public const string NorthernIrelandPrefix = "XI";
 
     private static readonly System.Buffers.SearchValues<char> UpperAlphanumerics =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
@@ -27,7 +31,7 @@ public static class Eori
         }
 
         var country = value.Substring(0, 2);
-        return CountryCodes.IsAssigned(country)
+        return CountryCodes.IsAssigned(country) || country == NorthernIrelandPrefix
             ? null
             : $"starts with {Echo.Quote(country)}, which is not an ISO 3166-1 country code";
     }
