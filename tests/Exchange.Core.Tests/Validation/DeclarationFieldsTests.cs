@@ -56,7 +56,7 @@ public class DeclarationFieldsTests
         ["address country missing"] = (() => Samples.Postal(d => d.Consignee.Address.CountryCode = ""), ["declaration.consignee.address.country_code"]),
         ["address country in lower case"] = (() => Samples.Postal(d => d.Consignee.Address.CountryCode = "de"), ["declaration.consignee.address.country_code"]),
         ["address country XK"] = (() => Samples.Postal(d => d.Consignee.Address.CountryCode = "XK"), ["declaration.consignee.address.country_code"]),
-        ["EORI with an unknown country"] = (() => Samples.Express(d => d.Declarant.Party.Eori = "XI123456789000"), ["declaration.declarant.party.eori"]),
+        ["EORI with an unknown country"] = (() => Samples.Express(d => d.Declarant.Party.Eori = "QQ123456789000"), ["declaration.declarant.party.eori"]),
         ["EORI of 18 characters"] = (() => Samples.Express(d => d.Declarant.Party.Eori = "NL1234567890123456"), ["declaration.declarant.party.eori"]),
         ["tax id of 18 characters"] = (() => Samples.Postal(d => d.Consignor.TaxId = new string('7', 18)), ["declaration.consignor.tax_id"]),
         ["e-mail malformed"] = (() => Samples.Postal(d => d.Consignee.Contact = new Contact { Email = "anna.schmidt" }), ["declaration.consignee.contact.email"]),
