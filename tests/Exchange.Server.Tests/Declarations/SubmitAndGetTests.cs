@@ -1,3 +1,4 @@
+using Exchange.Testing.Hosting;
 using System.Text.RegularExpressions;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Identity;

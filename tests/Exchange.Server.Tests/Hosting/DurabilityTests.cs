@@ -1,3 +1,4 @@
+using Exchange.Testing.Hosting;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Server.Identity;
 using Exchange.Server.Tests.Support;
@@ -10,16 +11,18 @@ namespace Exchange.Server.Tests.Hosting;
 public sealed class DurabilityTests : IDisposable
 {
     private const string Filer = "post-cn";
-    private readonly string _dataDirectory = TempDirectory.Create();
+    private readonly TempDirectory _directory = new();
 
-    public void Dispose() => TempDirectory.TryDelete(_dataDirectory);
+    private string DataDirectory => _directory.Path;
+
+    public void Dispose() => _directory.Dispose();
 
     [Fact]
     public async Task Declarations_and_events_survive_a_restart_on_the_embedded_store()
     {
         Declaration accepted;
         Declaration amended;
-        using (var node = new ExchangeNode(_dataDirectory))
+        using (var node = new ExchangeNode(DataDirectory))
         {
             var client = node.ClientFor(Filer);
             accepted = await client.SubmitAsync(Filer);
@@ -29,7 +32,7 @@ public sealed class DurabilityTests : IDisposable
             })).Declaration;
         }
 
-        using var restarted = new ExchangeNode(_dataDirectory);
+        using var restarted = new ExchangeNode(DataDirectory);
         var again = restarted.ClientFor(Filer);
         Assert.Equal(amended, (await again.GetDeclarationAsync(new GetDeclarationRequest { Name = accepted.Name })).Declaration);
         using var watch = again.WatchDeclarationEvents(new WatchDeclarationEventsRequest { Parent = $"filers/{Filer}", IncludeHistory = true });
@@ -45,7 +48,7 @@ public sealed class DurabilityTests : IDisposable
     public async Task An_acknowledged_declaration_survives_the_process_being_killed()
     {
         var acknowledged = new List<Declaration>();
-        using (var server = await ServerProcess.StartAsync(_dataDirectory))
+        using (var server = await ServerProcess.StartAsync(DataDirectory))
         {
             using var channel = server.OpenChannel();
             var client = ClientFor(channel);
@@ -56,7 +59,7 @@ public sealed class DurabilityTests : IDisposable
             server.Kill(); // no graceful shutdown: only what was durable at acknowledgement remains
         }
 
-        using var restarted = await ServerProcess.StartAsync(_dataDirectory);
+        using var restarted = await ServerProcess.StartAsync(DataDirectory);
         using var again = restarted.OpenChannel();
         var reader = ClientFor(again);
         foreach (var declaration in acknowledged)

@@ -1,3 +1,4 @@
+using Exchange.Testing.Hosting;
 using Exchange.Server.Tests.Support;
 using Grpc.Health.V1;
 using Grpc.Net.Client;

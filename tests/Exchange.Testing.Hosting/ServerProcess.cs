@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 
-namespace Exchange.Server.Tests.Support;
+namespace Exchange.Testing.Hosting;
 
 /// <summary>
 /// The real server as a separate process on a loopback port (h2c), for what only a real

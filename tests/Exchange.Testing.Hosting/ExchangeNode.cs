@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Exchange.Server.Tests.Support;
+namespace Exchange.Testing.Hosting;
 
 /// <summary>
 /// One Exchange node hosted in memory on an SQLite file in its own data directory, with gRPC
@@ -19,10 +19,18 @@ public sealed class ExchangeNode : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly List<GrpcChannel> _channels = [];
+    private readonly TempDirectory? _ownDirectory;
 
+    /// <param name="dataDirectory">The node's SQLite directory; null for a fresh one removed with the node.</param>
+    /// <param name="settings">Configuration overrides, e.g. "Exchange:Limits:BulkBatchSize".</param>
     public ExchangeNode(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
     {
-        DataDirectory = dataDirectory ?? TempDirectory.Create();
+        if (dataDirectory is null)
+        {
+            _ownDirectory = new TempDirectory();
+            dataDirectory = _ownDirectory.Path;
+        }
+        DataDirectory = dataDirectory;
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Exchange:Store:Provider"] = "Sqlite",
@@ -73,28 +81,6 @@ public sealed class ExchangeNode : WebApplicationFactory<Program>
             channel.Dispose();
         }
         base.Dispose(disposing);
-    }
-}
-
-/// <summary>Temporary directories that tests create and remove.</summary>
-public static class TempDirectory
-{
-    public static string Create()
-    {
-        var path = Path.Combine(Path.GetTempPath(), "exchange-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(path);
-        return path;
-    }
-
-    public static void TryDelete(string path)
-    {
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held open by a closing connection; the OS temp cleanup takes it later.
-        }
+        _ownDirectory?.Dispose();
     }
 }

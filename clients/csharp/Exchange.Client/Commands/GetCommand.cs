@@ -1,0 +1,29 @@
+using Exchange.Client.Cli;
+using Exchange.Contracts.Declaration.V1;
+
+namespace Exchange.Client.Commands;
+
+/// <summary><c>get &lt;name-or-id&gt;</c>: prints one declaration as proto3 JSON.</summary>
+public sealed class GetCommand : ICommand
+{
+    public CommandSpec Spec { get; } = new(
+        "get",
+        "Print one declaration as proto3 JSON.",
+        ["<name-or-id>"],
+        [],
+        "Accepts the full name filers/{filer}/declarations/{id} or just the id. The output can be edited and passed to 'amend'.");
+
+    public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
+    {
+        var name = context.DeclarationName(arguments.Positionals[0]);
+        var response = await context.Client.GetDeclarationAsync(
+            new GetDeclarationRequest { Name = name }, context.CallOptions(cancellationToken));
+
+        // Written raw, not through Spectre's renderer: that one wraps long lines at the console
+        // width, which would break the JSON when it is piped into a file or another tool.
+        var output = context.Console.Profile.Out.Writer;
+        await output.WriteLineAsync(Display.Json.Format(response.Declaration));
+        await output.FlushAsync(cancellationToken);
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using Exchange.Contracts.Declaration.V1;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Google.Protobuf.WellKnownTypes;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Exchange.Client;
+
+/// <summary>How values look on screen: enum labels, times, the short summary of a declaration.</summary>
+public static class Display
+{
+    /// <summary>Proto3 JSON as the contract defines it (camelCase names, enums by name), indented for people.</summary>
+    public static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithIndentation("  "));
+
+    /// <summary>
+    /// The proto name of an enum value without the enum's prefix, e.g. ACCEPTED for
+    /// DECLARATION_STATUS_ACCEPTED: what the standard's documents call it, unlike C#'s "Accepted".
+    /// </summary>
+    public static string Label<T>(T value) where T : struct, System.Enum
+    {
+        var full = ProtoName(value);
+        var prefix = Prefix<T>();
+        return full.StartsWith(prefix, StringComparison.Ordinal) ? full[prefix.Length..] : full;
+    }
+
+    /// <summary>Reads a label typed by a user: ACCEPTED, accepted, under-review or the full proto name.</summary>
+    public static bool TryParseLabel<T>(string text, out T value) where T : struct, System.Enum
+    {
+        var wanted = text.Trim().Replace('-', '_').ToUpperInvariant();
+        foreach (var candidate in System.Enum.GetValues<T>())
+        {
+            if (wanted == Label(candidate) || wanted == ProtoName(candidate))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+        value = default;
+        return false;
+    }
+
+    /// <summary>A timestamp in UTC, ISO 8601 with a space for readability; "-" when absent.</summary>
+    public static string Time(Timestamp? time) =>
+        time is null ? "-" : time.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Name, customs reference, status, revision and etag: what a filer keeps after a change.</summary>
+    public static void Summary(IAnsiConsole console, string heading, Declaration declaration, string? requestId = null)
+    {
+        console.MarkupLine($"[green]{Markup.Escape(heading)}[/] {Markup.Escape(declaration.Name)}");
+        var grid = new Grid().AddColumn(new GridColumn().Padding(2, 0, 2, 0).NoWrap()).AddColumn();
+        AddRow(grid, "Local reference", declaration.LocalReferenceNumber);
+        AddRow(grid, "Customs reference", declaration.CustomsReference);
+        AddRow(grid, "Status", Label(declaration.Status));
+        AddRow(grid, "Revision", declaration.Revision.ToString(CultureInfo.InvariantCulture));
+        AddRow(grid, "Etag", declaration.Etag);
+        if (requestId is not null)
+        {
+            AddRow(grid, "Request id", requestId);
+        }
+        console.Write(grid);
+    }
+
+    /// <summary>A table row of plain text: values from files or the server are never read as markup.</summary>
+    public static IRenderable[] Cells(params string[] values) => values.Select(v => (IRenderable)new Text(v)).ToArray();
+
+    private static void AddRow(Grid grid, string label, string value) =>
+        grid.AddRow(Cells(label, value.Length == 0 ? "-" : value));
+
+    private static string ProtoName<T>(T value) where T : struct, System.Enum =>
+        typeof(T).GetField(value.ToString())?.GetCustomAttribute<OriginalNameAttribute>()?.Name ?? value.ToString();
+
+    // Proto enum values are prefixed with the enum name in UPPER_SNAKE (Buf STANDARD lint):
+    // DeclarationStatus -> DECLARATION_STATUS_.
+    private static string Prefix<T>()
+    {
+        var name = typeof(T).Name;
+        var prefix = new StringBuilder();
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (i > 0 && char.IsUpper(name[i]))
+            {
+                prefix.Append('_');
+            }
+            prefix.Append(char.ToUpperInvariant(name[i]));
+        }
+        return prefix.Append('_').ToString();
+    }
+}

@@ -1,0 +1,85 @@
+using Exchange.Client.Tests.Support;
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Testing.Hosting;
+
+namespace Exchange.Client.Tests.EndToEnd;
+
+/// <summary>The sample client and its sample files against a real Exchange node (in memory, SQLite).</summary>
+public sealed class ClientAgainstNodeTests : IDisposable
+{
+    private const string Filer = "demo-filer";
+    private readonly ExchangeNode _node = new();
+    private readonly CapturedConsole _output = new();
+
+    public void Dispose() => _node.Dispose();
+
+    private Task<int> RunAsync(params string[] args) =>
+        new ClientApp(_output.Console, _ => new DeclarationService.DeclarationServiceClient(_node.CallInvokerFor(null)))
+            .RunAsync([.. args, "--filer", Filer], CancellationToken.None);
+
+    private async Task<List<Declaration>> StoredAsync() =>
+        [.. (await _node.ClientFor(Filer).ListDeclarationsAsync(new ListDeclarationsRequest { Parent = $"filers/{Filer}", PageSize = 1000 })).Declarations];
+
+    [Fact]
+    public async Task Both_valid_samples_are_accepted()
+    {
+        Assert.Equal(ExitCodes.Success, await RunAsync("submit", Samples.PostalGift));
+        Assert.Equal(ExitCodes.Success, await RunAsync("submit", Samples.ExpressSale));
+
+        var stored = await StoredAsync();
+        Assert.Equal(["LRN-SALE-0001", "LRN-GIFT-0001"], stored.Select(d => d.LocalReferenceNumber));
+        Assert.All(stored, d => Assert.Contains(d.CustomsReference, _output.Text));
+    }
+
+    [Fact]
+    public async Task The_invalid_sample_comes_back_with_every_violation_named()
+    {
+        var code = await RunAsync("submit", Samples.Invalid);
+
+        Assert.Equal(ExitCodes.Rejected, code);
+        var text = _output.Text;
+        Assert.Contains("VALIDATION_FAILED", text);
+        foreach (var path in new[]
+        {
+            "declaration.transport_document.item_identifier",
+            "declaration.items[0].hs_code",
+            "declaration.items[1].origin_country_code",
+            "declaration.items[1].value",
+            "declaration.ioss_number",
+            "declaration.totals.invoice_total",
+            "declaration.consignee",
+        })
+        {
+            Assert.Contains(path, text);
+        }
+        Assert.Empty(await StoredAsync());
+    }
+
+    [Fact]
+    public async Task Bulk_submit_accepts_the_valid_lines_and_names_the_rejected_ones_and_a_rerun_is_a_retry()
+    {
+        var code = await RunAsync("bulk-submit", Samples.BulkMixed);
+
+        Assert.Equal(ExitCodes.Rejected, code);
+        Assert.Equal(17, (await StoredAsync()).Count);
+        Assert.Contains("17", _output.Text);
+
+        await RunAsync("bulk-submit", Samples.BulkMixed);
+        Assert.Equal(17, (await StoredAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Get_list_and_cancel_work_on_what_was_submitted()
+    {
+        await RunAsync("submit", Samples.PostalGift);
+        var stored = Assert.Single(await StoredAsync());
+        var id = stored.Name.Split('/')[^1];
+
+        Assert.Equal(ExitCodes.Success, await RunAsync("get", id));
+        Assert.Contains(stored.CustomsReference, _output.Text);
+        Assert.Equal(ExitCodes.Success, await RunAsync("list"));
+        Assert.Equal(ExitCodes.Success, await RunAsync("cancel", id, "--reason", "Buyer cancelled the order"));
+
+        Assert.Equal(DeclarationStatus.Cancelled, Assert.Single(await StoredAsync()).Status);
+    }
+}
