@@ -4,6 +4,9 @@ using Exchange.Core.Storage;
 using Exchange.Server.Grpc;
 using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Serilog;
 
@@ -11,6 +14,16 @@ Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger()
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    // The defaults ship next to the binary: load them (lowest precedence) even when the node is
+    // started from another directory, so it never falls back to Kestrel's own defaults.
+    builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
+    {
+        Path = "appsettings.json",
+        Optional = true,
+        FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+    });
+    // gRPC without TLS needs HTTP/2 only: an endpoint offering HTTP/1.1 too cannot serve h2c.
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
     builder.Services.AddSerilog((services, logging) => logging
         .ReadFrom.Configuration(builder.Configuration)
         .ReadFrom.Services(services)
