@@ -22,8 +22,6 @@ public sealed record DeclarationIndex(
     string MasterWaybill,
     string CustomsReference)
 {
-    private const long TicksPerMicrosecond = TimeSpan.TicksPerMillisecond / 1000;
-
     public static DeclarationIndex Of(Declaration declaration)
     {
         ArgumentNullException.ThrowIfNull(declaration);
@@ -88,8 +86,8 @@ public sealed record DeclarationIndex(
     {
         var ticks = time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
         // Integer division truncates towards zero, which is already the ceiling below the epoch.
-        var micros = ticks / TicksPerMicrosecond;
-        return ticks % TicksPerMicrosecond > 0 ? micros + 1 : micros;
+        var micros = ticks / TimeSpan.TicksPerMicrosecond;
+        return ticks % TimeSpan.TicksPerMicrosecond > 0 ? micros + 1 : micros;
     }
 
     /// <summary>
@@ -104,6 +102,6 @@ public sealed record DeclarationIndex(
         ArgumentNullException.ThrowIfNull(position);
         var ticks = position.CreateTime.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
         var ceiling = CeilingUnixMicroseconds(position.CreateTime);
-        return ticks % TicksPerMicrosecond == 0 ? (ceiling, position.DeclarationId) : (ceiling, "");
+        return ticks % TimeSpan.TicksPerMicrosecond == 0 ? (ceiling, position.DeclarationId) : (ceiling, "");
     }
 }

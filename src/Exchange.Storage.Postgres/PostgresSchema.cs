@@ -1,0 +1,139 @@
+using System.Data;
+using Npgsql;
+
+namespace Exchange.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema, as numbered migrations applied at start-up by whichever node gets
+/// there first. A migration is never edited once released: a change is a new entry at the end.
+/// Later migrations must stay readable by the previous release, so during a rolling upgrade a
+/// node that finds a newer schema than it knows keeps working.
+/// </summary>
+internal static class PostgresSchema
+{
+    /// <summary>
+    /// Key of the transaction-level advisory lock that serializes migrations between nodes
+    /// ("EXCHDECL" in ASCII, unlikely to collide with another application's key). Without it, two
+    /// nodes starting at once can both run CREATE TABLE IF NOT EXISTS and one fails on the catalog's
+    /// unique index, or both apply the same migration.
+    /// </summary>
+    private const long MigrationLockKey = 0x4558_4348_4445_434C;
+
+    /// <summary>
+    /// Migration n brings the schema from version n-1 to n. Text columns use the "C" collation so
+    /// ids order byte-wise, exactly as in SQLite, whatever the database's default collation (a
+    /// linguistic collation would, for one, ignore the hyphens in declaration ids when sorting).
+    /// </summary>
+    private static readonly string[][] Migrations =
+    [
+        [
+            """
+            CREATE TABLE IF NOT EXISTS declarations (
+                filer_id text COLLATE "C" NOT NULL,
+                declaration_id text COLLATE "C" NOT NULL,
+                status integer NOT NULL,
+                revision bigint NOT NULL,
+                create_time bigint NOT NULL,
+                update_time bigint NOT NULL,
+                local_reference_number text COLLATE "C" NOT NULL,
+                unique_consignment_reference text COLLATE "C" NOT NULL,
+                item_identifier text COLLATE "C" NOT NULL,
+                house_waybill text COLLATE "C" NOT NULL,
+                master_waybill text COLLATE "C" NOT NULL,
+                customs_reference text COLLATE "C" NOT NULL,
+                declaration bytea NOT NULL,
+                PRIMARY KEY (filer_id, declaration_id)
+            )
+            """,
+            // The list order, and the same order within one status.
+            "CREATE INDEX IF NOT EXISTS declarations_by_create_time ON declarations (filer_id, create_time DESC, declaration_id DESC)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_status ON declarations (filer_id, status, create_time DESC, declaration_id DESC)",
+            // The reference filter matches any of these columns exactly: one index each, which
+            // the planner combines with a BitmapOr.
+            "CREATE INDEX IF NOT EXISTS declarations_by_local_reference_number ON declarations (filer_id, local_reference_number)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_unique_consignment_reference ON declarations (filer_id, unique_consignment_reference)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_item_identifier ON declarations (filer_id, item_identifier)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_house_waybill ON declarations (filer_id, house_waybill)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_master_waybill ON declarations (filer_id, master_waybill)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_customs_reference ON declarations (filer_id, customs_reference)",
+            """
+            CREATE TABLE IF NOT EXISTS declaration_events (
+                filer_id text COLLATE "C" NOT NULL,
+                seq bigint NOT NULL,
+                declaration_id text COLLATE "C" NOT NULL,
+                event bytea NOT NULL,
+                PRIMARY KEY (filer_id, seq),
+                FOREIGN KEY (filer_id, declaration_id) REFERENCES declarations (filer_id, declaration_id)
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS declaration_events_by_declaration ON declaration_events (filer_id, declaration_id, seq)",
+            // The last event sequence per filer. Its row lock is what orders a filer's writers:
+            // see PostgresDeclarationStore.LockFilerSequencesAsync.
+            """
+            CREATE TABLE IF NOT EXISTS filer_event_sequences (
+                filer_id text COLLATE "C" NOT NULL PRIMARY KEY,
+                last_seq bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS idempotency_records (
+                filer_id text COLLATE "C" NOT NULL,
+                request_id text COLLATE "C" NOT NULL,
+                request_hash bytea NOT NULL,
+                response bytea NOT NULL,
+                PRIMARY KEY (filer_id, request_id)
+            )
+            """,
+        ],
+    ];
+
+    /// <summary>The schema version this build writes.</summary>
+    public static int LatestVersion => Migrations.Length;
+
+    /// <summary>
+    /// Brings the database to <see cref="LatestVersion"/> in one transaction holding the
+    /// migration advisory lock: concurrent nodes queue on the lock, and the later ones find the
+    /// work done. DDL is transactional in PostgreSQL, so a failure leaves nothing half done.
+    /// </summary>
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            command.Parameters.AddWithValue("key", MigrationLockKey);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await ExecuteAsync(connection, transaction, """
+            CREATE TABLE IF NOT EXISTS schema_version (
+                version integer NOT NULL PRIMARY KEY,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """, cancellationToken);
+
+        int current;
+        await using (var command = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version", connection, transaction))
+        {
+            current = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        for (var version = current + 1; version <= Migrations.Length; version++)
+        {
+            foreach (var statement in Migrations[version - 1])
+            {
+                await ExecuteAsync(connection, transaction, statement, cancellationToken);
+            }
+            await using var record = new NpgsqlCommand("INSERT INTO schema_version (version) VALUES (@version)", connection, transaction);
+            record.Parameters.AddWithValue("version", version);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

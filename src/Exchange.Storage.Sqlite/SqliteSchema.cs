@@ -1,0 +1,120 @@
+using Microsoft.Data.Sqlite;
+
+namespace Exchange.Storage.Sqlite;
+
+/// <summary>
+/// The SQLite schema, as numbered migrations applied at start-up. A migration is never edited
+/// once released: a change is a new entry at the end. Later migrations must stay readable by the
+/// previous release, so a node that finds a newer schema than it knows keeps working.
+/// </summary>
+internal static class SqliteSchema
+{
+    /// <summary>Migration n brings the schema from version n-1 to n.</summary>
+    private static readonly string[][] Migrations =
+    [
+        [
+            // STRICT makes SQLite refuse a value of the wrong type instead of silently storing it.
+            """
+            CREATE TABLE IF NOT EXISTS declarations (
+                filer_id TEXT NOT NULL,
+                declaration_id TEXT NOT NULL,
+                status INTEGER NOT NULL,
+                revision INTEGER NOT NULL,
+                create_time INTEGER NOT NULL,
+                update_time INTEGER NOT NULL,
+                local_reference_number TEXT NOT NULL,
+                unique_consignment_reference TEXT NOT NULL,
+                item_identifier TEXT NOT NULL,
+                house_waybill TEXT NOT NULL,
+                master_waybill TEXT NOT NULL,
+                customs_reference TEXT NOT NULL,
+                declaration BLOB NOT NULL,
+                PRIMARY KEY (filer_id, declaration_id)
+            ) STRICT
+            """,
+            // The list order, and the same order within one status.
+            "CREATE INDEX IF NOT EXISTS declarations_by_create_time ON declarations (filer_id, create_time DESC, declaration_id DESC)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_status ON declarations (filer_id, status, create_time DESC, declaration_id DESC)",
+            // The reference filter matches any of these columns exactly: one index each.
+            "CREATE INDEX IF NOT EXISTS declarations_by_local_reference_number ON declarations (filer_id, local_reference_number)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_unique_consignment_reference ON declarations (filer_id, unique_consignment_reference)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_item_identifier ON declarations (filer_id, item_identifier)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_house_waybill ON declarations (filer_id, house_waybill)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_master_waybill ON declarations (filer_id, master_waybill)",
+            "CREATE INDEX IF NOT EXISTS declarations_by_customs_reference ON declarations (filer_id, customs_reference)",
+            """
+            CREATE TABLE IF NOT EXISTS declaration_events (
+                filer_id TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                declaration_id TEXT NOT NULL,
+                event BLOB NOT NULL,
+                PRIMARY KEY (filer_id, seq),
+                FOREIGN KEY (filer_id, declaration_id) REFERENCES declarations (filer_id, declaration_id)
+            ) STRICT
+            """,
+            "CREATE INDEX IF NOT EXISTS declaration_events_by_declaration ON declaration_events (filer_id, declaration_id, seq)",
+            // The last event sequence handed out per filer. SQLite runs one writer at a time, so
+            // here it is a plain counter (PostgreSQL also uses its row lock to order writers);
+            // the two stores keep the same tables so one description of the data fits both.
+            """
+            CREATE TABLE IF NOT EXISTS filer_event_sequences (
+                filer_id TEXT NOT NULL PRIMARY KEY,
+                last_seq INTEGER NOT NULL
+            ) STRICT
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS idempotency_records (
+                filer_id TEXT NOT NULL,
+                request_id TEXT NOT NULL,
+                request_hash BLOB NOT NULL,
+                response BLOB NOT NULL,
+                PRIMARY KEY (filer_id, request_id)
+            ) STRICT
+            """,
+        ],
+    ];
+
+    /// <summary>The schema version this build writes.</summary>
+    public static int LatestVersion => Migrations.Length;
+
+    /// <summary>
+    /// Brings the database to <see cref="LatestVersion"/>. Runs in one BEGIN IMMEDIATE transaction,
+    /// which takes SQLite's write lock first, so processes opening the same file at once apply
+    /// each migration exactly once; DDL is transactional in SQLite, so a failure leaves nothing half done.
+    /// </summary>
+    public static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        await ExecuteAsync(connection, transaction,
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT",
+            cancellationToken);
+
+        await using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+        var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+        for (var version = current + 1; version <= Migrations.Length; version++)
+        {
+            foreach (var statement in Migrations[version - 1])
+            {
+                await ExecuteAsync(connection, transaction, statement, cancellationToken);
+            }
+            await using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES (@version, @applied_at)";
+            record.Parameters.AddWithValue("@version", version);
+            record.Parameters.AddWithValue("@applied_at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
