@@ -10,7 +10,10 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Serilog;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+// A plain console logger until the host's own is configured, so start-up failures are logged.
+// (Not Serilog's reloadable bootstrap logger: it can be frozen only once per process, and tests
+// host several nodes in one process.)
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateLogger();
 try
 {
     var builder = WebApplication.CreateBuilder(args);
