@@ -31,12 +31,16 @@ public sealed class ExchangeNode : WebApplicationFactory<Program>
             dataDirectory = _ownDirectory.Path;
         }
         DataDirectory = dataDirectory;
-        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        _settings = new Dictionary<string, string?>
         {
             ["Exchange:Store:Provider"] = "Sqlite",
             ["Exchange:Store:DataDirectory"] = DataDirectory,
             ["Exchange:Administration:CountryCode"] = "NL",
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value; // the test's settings win over the defaults above
+        }
     }
 
     public string DataDirectory { get; }

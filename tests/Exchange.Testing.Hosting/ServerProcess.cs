@@ -130,16 +130,8 @@ public sealed class ServerProcess : IDisposable
     {
         var here = AppContext.BaseDirectory;
         var configuration = new DirectoryInfo(here).Parent!.Name; // bin/<Configuration>/net10.0/
-        var root = new DirectoryInfo(here);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Exchange.sln")))
-        {
-            root = root.Parent;
-        }
-        if (root is null)
-        {
-            throw new InvalidOperationException("Exchange.sln not found above " + here);
-        }
-        var path = Path.Combine(root.FullName, "src", "Exchange.Server", "bin", configuration, "net10.0", "Exchange.Server.dll");
+        var root = ExternalProgram.RepositoryRoot();
+        var path = Path.Combine(root, "src", "Exchange.Server", "bin", configuration, "net10.0", "Exchange.Server.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the server first.", path);
     }
 }
