@@ -4,7 +4,10 @@ using Exchange.Core.Storage;
 using Exchange.Server.Grpc;
 using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
+using Google.Protobuf.Reflection;
+using Google.Rpc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.OpenApi.Models;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -62,6 +65,30 @@ try
         grpc.MaxSendMessageSize = limits.MaxSendMessageBytes;
         // Exception texts stay in the log, never in a response.
         grpc.EnableDetailedErrors = false;
+    }).AddJsonTranscoding(json =>
+    {
+        // Error details travel as Any: JSON needs their types to render them.
+        json.TypeRegistry = TypeRegistry.FromMessages(ErrorInfo.Descriptor, BadRequest.Descriptor);
+        // proto3 JSON writes 64-bit integers (money units, revisions) as strings, so JavaScript
+        // clients do not lose precision above 2^53.
+        json.JsonSettings.WriteInt64sAsStrings = true;
+    });
+    builder.Services.AddGrpcSwagger();
+    builder.Services.AddSwaggerGen(openApi =>
+    {
+        openApi.SwaggerDoc("v1", new OpenApiInfo
+        {
+            Title = "The Exchange: e-commerce declarations over HTTP/JSON",
+            Version = "v1",
+            Description = "JSON mapping of exchange.declaration.v1.DeclarationService (gRPC JSON transcoding). "
+                + "Identify the filer with the x-exchange-filer header. Errors are google.rpc.Status objects.",
+        });
+        var contractDocs = Path.Combine(AppContext.BaseDirectory, "Exchange.Contracts.xml");
+        if (File.Exists(contractDocs))
+        {
+            openApi.IncludeXmlComments(contractDocs);
+            openApi.IncludeGrpcXmlComments(contractDocs, includeControllerXmlComments: true);
+        }
     });
     builder.Services.AddGrpcReflection();
     builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
@@ -70,6 +97,7 @@ try
     var app = builder.Build();
     app.Services.GetRequiredService<IDeclarationStore>();
     app.UseSerilogRequestLogging();
+    app.UseSwagger(openApi => openApi.RouteTemplate = "openapi/{documentName}.json");
     app.MapGrpcService<DeclarationGrpcService>();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();

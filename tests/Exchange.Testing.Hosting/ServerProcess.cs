@@ -15,13 +15,18 @@ public sealed class ServerProcess : IDisposable
     private readonly Process _process;
     private readonly List<string> _output = [];
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, Uri httpAddress)
     {
         _process = process;
         Address = address;
+        HttpAddress = httpAddress;
     }
 
+    /// <summary>The gRPC endpoint (HTTP/2 without TLS).</summary>
     public Uri Address { get; }
+
+    /// <summary>The HTTP/1.1 endpoint serving JSON (gRPC transcoding) and the OpenAPI description.</summary>
+    public Uri HttpAddress { get; }
 
     public string Output
     {
@@ -38,6 +43,7 @@ public sealed class ServerProcess : IDisposable
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? settings = null)
     {
         var port = FreeLoopbackPort();
+        var httpPort = FreeLoopbackPort();
         var info = new ProcessStartInfo("dotnet", [ServerAssembly()])
         {
             RedirectStandardOutput = true,
@@ -46,6 +52,7 @@ public sealed class ServerProcess : IDisposable
             WorkingDirectory = Path.GetDirectoryName(ServerAssembly())!,
         };
         info.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{port}";
+        info.Environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{httpPort}";
         info.Environment["Exchange__Store__DataDirectory"] = dataDirectory;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -54,7 +61,7 @@ public sealed class ServerProcess : IDisposable
             info.Environment[key] = value;
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server process.");
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), new Uri($"http://127.0.0.1:{httpPort}"));
         process.OutputDataReceived += (_, e) => server.Record(e.Data);
         process.ErrorDataReceived += (_, e) => server.Record(e.Data);
         process.BeginOutputReadLine();
