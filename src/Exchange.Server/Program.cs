@@ -57,6 +57,8 @@ try
     builder.Services.AddSingleton<DeclarationWorkflow>();
     builder.Services.AddSingleton<ICallerIdentityResolver, DevelopmentHeaderIdentityResolver>();
 
+    DevelopmentModeGuard.Check(builder.Configuration,
+        builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.Authentication ?? new AuthenticationOptions());
     var limits = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.Limits ?? new LimitOptions();
     builder.Services.AddGrpc(grpc =>
     {

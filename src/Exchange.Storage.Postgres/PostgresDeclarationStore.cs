@@ -46,7 +46,10 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IAsyncDisposab
     public static async Task<PostgresDeclarationStore> OpenAsync(string connectionString, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        // Acknowledged means durable: commits wait for the WAL flush whatever the server's default.
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        settings.Options = $"{settings.Options} -c synchronous_commit=on".Trim();
+        var dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
         try
         {
             await PostgresSchema.MigrateAsync(dataSource, ct);

@@ -29,9 +29,12 @@ public static class DeclarationStatuses
     public static bool CanMove(DeclarationStatus from, DeclarationStatus to) =>
         Allowed.TryGetValue(from, out var next) && next.Contains(to);
 
-    /// <summary>Whether the filer may still amend: only before any customs decision.</summary>
+    /// <summary>
+    /// Whether the filer may still amend: until a final decision (while HELD too, e.g. to correct
+    /// what a referral asked about).
+    /// </summary>
     public static bool CanAmend(DeclarationStatus status) =>
-        status is DeclarationStatus.Accepted or DeclarationStatus.UnderReview;
+        status != DeclarationStatus.Unspecified && !IsFinal(status);
 
     /// <summary>The status as the contract spells it, e.g. "RELEASED".</summary>
     public static string Label(DeclarationStatus status) => status switch

@@ -18,6 +18,9 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
 
+    /// <summary>Encoded size a list page stays under (the node's send limit is larger).</summary>
+    public const int MaxPageBytes = 4 * 1024 * 1024;
+
     /// <summary>Validates and durably records a new declaration, or returns the first answer to a retry.</summary>
     public async Task<Declaration> SubmitAsync(CallerIdentity caller, SubmitDeclarationRequest request, CancellationToken cancellationToken)
     {
@@ -120,8 +123,18 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
         // One row more than the page tells whether another page exists without a count query.
         var rows = await store.ListAsync(query, cancellationToken);
         var response = new ListDeclarationsResponse();
-        response.Declarations.AddRange(rows.Take(pageSize));
-        if (rows.Count > pageSize)
+        var bytes = 0;
+        foreach (var row in rows.Take(pageSize))
+        {
+            // A page stops early rather than outgrow a response message (AIP-158 allows short pages).
+            bytes += row.CalculateSize();
+            if (response.Declarations.Count > 0 && bytes > MaxPageBytes)
+            {
+                break;
+            }
+            response.Declarations.Add(row);
+        }
+        if (rows.Count > response.Declarations.Count)
         {
             var last = response.Declarations[^1];
             ResourceNames.TryParseDeclaration(last.Name, out var lastKey);
@@ -140,6 +153,7 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
             violations.Add(new FieldViolation("etag", "Required: the etag of the declaration this amendment is based on."));
         }
         RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        RequestChecks.CheckSize(request.Declaration, "declaration", violations);
         violations.AddRange(DeclarationValidator.Validate(request.Declaration, "declaration"));
         RequestChecks.ThrowIfAny(violations);
 
@@ -169,9 +183,13 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
         {
             violations.Add(new FieldViolation("etag", "Required: the etag of the declaration this cancellation is based on."));
         }
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 512)
+        if (string.IsNullOrWhiteSpace(request.Reason))
         {
             violations.Add(new FieldViolation("reason", "Required: why the declaration is cancelled, 1 to 512 characters."));
+        }
+        else if (TextValues.Check(request.Reason, 1, 512) is { } problem)
+        {
+            violations.Add(new FieldViolation("reason", problem));
         }
         RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
         RequestChecks.ThrowIfAny(violations);
@@ -210,8 +228,14 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
         }
         RequestChecks.ThrowIfAny(violations);
 
-        var position = cursor
-            ?? (request.IncludeHistory ? 0 : await store.GetLastEventSequenceAsync(caller.FilerId, cancellationToken));
+        var last = await store.GetLastEventSequenceAsync(caller.FilerId, cancellationToken);
+        if (cursor > last)
+        {
+            // Not a position this filer's log has reached: a typo, or a cursor from another node's
+            // data. Waiting for it would silently skip every event until then.
+            throw new InvalidCursorException();
+        }
+        var position = cursor ?? (request.IncludeHistory ? 0 : last);
         Task? wake = null;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -228,7 +252,10 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
             }
             if (batch.Count < options.WatchBatchSize)
             {
-                await Task.WhenAny(wake, Task.Delay(options.WatchPollInterval, clock, cancellationToken));
+                using var pollTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var poll = Task.Delay(options.WatchPollInterval, clock, pollTimer.Token);
+                await Task.WhenAny(wake, poll);
+                await pollTimer.CancelAsync(); // a wake-up ends the poll timer too, so none pile up
             }
             if (wake.IsCompleted)
             {
@@ -242,6 +269,7 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
         var violations = new List<FieldViolation>();
         RequestChecks.CheckParent(caller, parent, pathPrefix + "parent", violations);
         RequestChecks.CheckRequestId(requestId, required: true, violations);
+        RequestChecks.CheckSize(declaration, pathPrefix + "declaration", violations);
         violations.AddRange(DeclarationValidator.Validate(declaration, pathPrefix + "declaration"));
         RequestChecks.ThrowIfAny(violations);
 
@@ -271,25 +299,47 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
     {
         var requestIdOrNull = string.IsNullOrEmpty(requestId) ? null : requestId;
         // A retry must get its first answer even though the etag it carries is stale by now.
-        if (requestIdOrNull is not null
-            && await store.FindIdempotencyRecordAsync(caller.FilerId, requestIdOrNull, cancellationToken) is { } earlier)
+        if (await EarlierAnswerAsync(caller, requestIdOrNull, hash, cancellationToken) is { } earlier)
         {
-            return earlier.RequestHash.AsSpan().SequenceEqual(hash) ? earlier.Response : throw new RequestIdReusedException("request_id");
+            return earlier;
         }
+        try
+        {
+            var current = await store.GetAsync(key, cancellationToken) ?? throw new DeclarationNotFoundException(key.Name);
+            if (current.Etag != etag)
+            {
+                throw new EtagMismatchException(key.Name);
+            }
+            var (next, type, reason) = change(current);
+            var now = Timestamps.Now(clock);
+            next.Revision = current.Revision + 1;
+            next.Etag = DeclarationContent.Etag(key.Name, next.Revision);
+            next.UpdateTime = Timestamps.ToProto(now);
+            var write = new DeclarationWrite(key, next, EventFor(next, type, reason), requestIdOrNull, requestIdOrNull is null ? null : hash, current.Revision);
+            var outcome = await store.UpdateAsync(write, cancellationToken);
+            return Conclude(caller, outcome, "request_id", key.Name);
+        }
+        catch (ExchangeException) when (requestIdOrNull is not null)
+        {
+            // The first attempt of this very request may have committed between our look-up and
+            // our checks (its client gave up waiting and retried): the retry gets that answer.
+            if (await EarlierAnswerAsync(caller, requestIdOrNull, hash, cancellationToken) is { } committedMeanwhile)
+            {
+                return committedMeanwhile;
+            }
+            throw;
+        }
+    }
 
-        var current = await store.GetAsync(key, cancellationToken) ?? throw new DeclarationNotFoundException(key.Name);
-        if (current.Etag != etag)
+    /// <summary>The answer already given to this request id, if any; another request's id is refused.</summary>
+    private async Task<Declaration?> EarlierAnswerAsync(CallerIdentity caller, string? requestId, byte[] hash, CancellationToken cancellationToken)
+    {
+        if (requestId is null
+            || await store.FindIdempotencyRecordAsync(caller.FilerId, requestId, cancellationToken) is not { } earlier)
         {
-            throw new EtagMismatchException(key.Name);
+            return null;
         }
-        var (next, type, reason) = change(current);
-        var now = Timestamps.Now(clock);
-        next.Revision = current.Revision + 1;
-        next.Etag = DeclarationContent.Etag(key.Name, next.Revision);
-        next.UpdateTime = Timestamps.ToProto(now);
-        var write = new DeclarationWrite(key, next, EventFor(next, type, reason), requestIdOrNull, requestIdOrNull is null ? null : hash, current.Revision);
-        var outcome = await store.UpdateAsync(write, cancellationToken);
-        return Conclude(caller, outcome, "request_id", key.Name);
+        return earlier.RequestHash.AsSpan().SequenceEqual(hash) ? earlier.Response : throw new RequestIdReusedException("request_id");
     }
 
     private Declaration Conclude(CallerIdentity caller, WriteOutcome outcome, string requestIdField, string name, bool notify = true)

@@ -59,8 +59,8 @@ internal static class PageTokens
     public static string Fingerprint(DeclarationQuery query)
     {
         var text = string.Join('|', query.FilerId, query.Status?.ToString() ?? "",
-            query.CreatedAtOrAfter?.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
-            query.CreatedBefore?.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            query.CreatedAtOrAfter?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            query.CreatedBefore?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
             query.Reference ?? "");
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8);
     }

@@ -66,6 +66,22 @@ internal static class RequestChecks
         }
     }
 
+    /// <summary>
+    /// Largest declaration the node records, encoded. Ample for the standard's 999 items, and it
+    /// bounds what one record, one list page and one bulk batch can weigh.
+    /// </summary>
+    public const int MaxDeclarationBytes = 1024 * 1024;
+
+    public static void CheckSize(Google.Protobuf.IMessage? declaration, string field, List<FieldViolation> violations)
+    {
+        var size = declaration?.CalculateSize() ?? 0;
+        if (size > MaxDeclarationBytes)
+        {
+            violations.Add(new FieldViolation(field,
+                $"At most {MaxDeclarationBytes} bytes encoded (1 MiB); got {size.ToString(System.Globalization.CultureInfo.InvariantCulture)}."));
+        }
+    }
+
     public static void ThrowIfAny(List<FieldViolation> violations)
     {
         if (violations.Count > 0)

@@ -90,6 +90,9 @@ public sealed class FilerMismatchException(string fieldPath)
     : ExchangeException(ErrorReason.FilerMismatch,
         $"The {fieldPath} names another filer; a filer may only act on its own declarations.");
 
+/// <summary>The node cannot serve the call now (e.g. it is shutting down); the caller retries elsewhere or later.</summary>
+public sealed class NodeUnavailableException(string message) : ExchangeException(ErrorReason.Unavailable, message);
+
 /// <summary>A per-stream limit was reached.</summary>
 public sealed class StreamLimitExceededException(int limit, string what)
     : ExchangeException(ErrorReason.StreamLimitExceeded, $"At most {limit} {what} per stream; open a new stream.")

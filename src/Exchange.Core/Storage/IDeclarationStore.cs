@@ -9,7 +9,8 @@ namespace Exchange.Core.Storage;
 ///
 /// Rules every implementation keeps:
 /// - a method that returns has made its change durable (committed and flushed); one that throws
-///   has changed nothing;
+///   has normally changed nothing, but a lost connection during commit leaves the outcome
+///   unknown, which is why every write carries an idempotency key the caller can retry with;
 /// - a declaration, its event and its idempotency record are written in one transaction;
 /// - everything is scoped by filer: no call can read or change another filer's rows;
 /// - each filer's events get strictly increasing sequence numbers in commit order, so a reader

@@ -19,6 +19,9 @@ public sealed class DeclarationGrpcService(
     IHostApplicationLifetime lifetime,
     IOptions<ExchangeOptions> options) : DeclarationService.DeclarationServiceBase
 {
+    /// <summary>Bulk requests read ahead of the one being written, per stream.</summary>
+    private const int ReadAheadMessages = 64;
+
     private readonly LimitOptions _limits = options.Value.Limits;
 
     public override async Task<SubmitDeclarationResponse> SubmitDeclaration(SubmitDeclarationRequest request, ServerCallContext context) =>
@@ -52,7 +55,8 @@ public sealed class DeclarationGrpcService(
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
         {
-            // Shutting down: end the stream cleanly.
+            // Not OK: a watch has no natural end, so the client must know to resume elsewhere.
+            throw new NodeUnavailableException("The node is shutting down; resume the watch after your last cursor.");
         }
     }
 
@@ -66,46 +70,57 @@ public sealed class DeclarationGrpcService(
         ServerCallContext context)
     {
         var caller = identities.Resolve(context);
-        var ct = context.CancellationToken;
+        // Read-ahead is bounded in messages (each at most MaxReceiveMessageBytes), so a fast
+        // sender cannot make the node buffer more than a few batches per stream.
         var buffer = System.Threading.Channels.Channel.CreateBounded<BulkSubmitDeclarationsRequest>(
-            new BoundedChannelOptions(_limits.BulkBatchSize * 2) { SingleReader = true, SingleWriter = true });
+            new BoundedChannelOptions(ReadAheadMessages) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var ct = stop.Token;
         var reader = ReadAheadAsync(requestStream, buffer.Writer, ct);
-
-        long index = 0;
-        var batch = new List<BulkSubmitDeclarationsRequest>(_limits.BulkBatchSize);
-        while (await buffer.Reader.WaitToReadAsync(ct))
+        try
         {
-            while (batch.Count < _limits.BulkBatchSize && buffer.Reader.TryRead(out var item))
+            long index = 0;
+            var batch = new List<BulkSubmitDeclarationsRequest>(_limits.BulkBatchSize);
+            while (await buffer.Reader.WaitToReadAsync(ct))
             {
-                batch.Add(item);
-            }
-            var requests = batch.Select(b => new SubmitDeclarationRequest
-            {
-                Parent = b.Parent,
-                Declaration = b.Declaration,
-                RequestId = b.RequestId,
-            }).ToList();
-            var results = await workflow.SubmitManyAsync(caller, requests, ct);
-            for (var i = 0; i < results.Count; i++)
-            {
-                var response = new BulkSubmitDeclarationsResponse { Index = index++, RequestId = batch[i].RequestId };
-                if (results[i].Declaration is { } accepted)
+                while (batch.Count < _limits.BulkBatchSize && buffer.Reader.TryRead(out var item))
                 {
-                    response.Declaration = accepted;
+                    batch.Add(item);
                 }
-                else
+                var requests = batch.Select(b => new SubmitDeclarationRequest
                 {
-                    response.Error = ErrorStatuses.From(results[i].Refusal!);
+                    Parent = b.Parent,
+                    Declaration = b.Declaration,
+                    RequestId = b.RequestId,
+                }).ToList();
+                var results = await workflow.SubmitManyAsync(caller, requests, ct);
+                for (var i = 0; i < results.Count; i++)
+                {
+                    var response = new BulkSubmitDeclarationsResponse { Index = index++, RequestId = batch[i].RequestId };
+                    if (results[i].Declaration is { } accepted)
+                    {
+                        response.Declaration = accepted;
+                    }
+                    else
+                    {
+                        response.Error = ErrorStatuses.From(results[i].Refusal!);
+                    }
+                    await responseStream.WriteAsync(response, ct);
                 }
-                await responseStream.WriteAsync(response, ct);
+                batch.Clear();
             }
-            batch.Clear();
         }
-        // Items read before a failure (over the limit, broken stream) have all been answered above;
-        // now the failure ends the call with its status.
-        if (await reader is { } failure)
+        finally
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            // However the loop ended, the read-ahead must not outlive the call.
+            await stop.CancelAsync();
+            var failure = await reader;
+            // Items read before a failure (over the limit, broken stream) have all been answered;
+            // now the failure ends the call with its status.
+            if (failure is not null and not OperationCanceledException)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
         }
     }
 

@@ -47,7 +47,9 @@ public static class ErrorStatuses
         return new Status
         {
             Code = (int)Code.Internal,
-            Message = "The node hit an unexpected fault; it has been logged. Nothing was changed by this call.",
+            // The outcome is unknown (a commit may have reached the store before the fault):
+            // only a retry with the same request_id is safe, and it gets the first answer if any.
+            Message = "The node hit an unexpected fault; it has been logged. The outcome is unknown: retry with the same request_id.",
             Details = { Any.Pack(info) },
         };
     }

@@ -58,4 +58,7 @@ public sealed class AuthenticationOptions
     /// Only for local development and tests; real authentication (mutual TLS) replaces it.
     /// </summary>
     public string Mode { get; set; } = "Development";
+
+    /// <summary>Lets a Development-mode node listen beyond loopback. Off: such a node refuses to start.</summary>
+    public bool AllowDevelopmentModeOffLoopback { get; set; }
 }

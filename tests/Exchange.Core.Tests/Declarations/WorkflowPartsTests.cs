@@ -65,11 +65,12 @@ public sealed class DeclarationStatusesTests
         Assert.Equal(allowed, DeclarationStatuses.CanMove(from, to));
 
     [Fact]
-    public void Only_undecided_declarations_can_be_amended()
+    public void Declarations_can_be_amended_until_a_final_status()
     {
         Assert.True(DeclarationStatuses.CanAmend(DeclarationStatus.Accepted));
         Assert.True(DeclarationStatuses.CanAmend(DeclarationStatus.UnderReview));
-        Assert.False(DeclarationStatuses.CanAmend(DeclarationStatus.Held));
+        Assert.True(DeclarationStatuses.CanAmend(DeclarationStatus.Held));
+        Assert.False(DeclarationStatuses.CanAmend(DeclarationStatus.Unspecified));
     }
 }
 

@@ -109,6 +109,19 @@ public sealed class AmendAndCancelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_held_declaration_can_still_be_amended_but_not_cancelled()
+    {
+        var original = await _client.SubmitAsync(Filer);
+        var held = await RecordDecisionAsync(original, DeclarationStatus.Held);
+
+        var amended = (await _client.AmendDeclarationAsync(Amendment(held, d => d.Items[0].Description = "Hand-knitted lambswool scarf"))).Declaration;
+
+        Assert.Equal(DeclarationStatus.Held, amended.Status);
+        await RpcErrors.ExpectAsync(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION",
+            () => _client.CancelDeclarationAsync(new CancelDeclarationRequest { Name = amended.Name, Etag = amended.Etag, Reason = "too late" }).ResponseAsync);
+    }
+
+    [Fact]
     public async Task Cancel_names_every_missing_argument()
     {
         var status = await RpcErrors.ExpectAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED",
@@ -133,7 +146,7 @@ public sealed class AmendAndCancelTests : IDisposable
         var decided = current.Clone();
         decided.Status = status;
         decided.Revision = current.Revision + 1;
-        decided.Etag = "decided";
+        decided.Etag = $"decided-{decided.Revision}";
         var outcome = await _node.Store.UpdateAsync(new DeclarationWrite(key!, decided, new DeclarationEvent
         {
             Declaration = current.Name, Type = DeclarationEventType.StatusChanged, Status = status, Revision = decided.Revision,

@@ -112,6 +112,11 @@ public sealed class WatchTests : IDisposable
         var error = await Assert.ThrowsAsync<RpcException>(() => ReadAsync(badCursor, 1));
         RpcErrors.Expect(error, StatusCode.InvalidArgument, "INVALID_CURSOR");
 
+        await _client.SubmitAsync(Filer);
+        using var beyond = _client.WatchDeclarationEvents(Watch(cursor: "1000"));
+        error = await Assert.ThrowsAsync<RpcException>(() => ReadAsync(beyond, 1));
+        RpcErrors.Expect(error, StatusCode.InvalidArgument, "INVALID_CURSOR");
+
         using var stranger = _client.WatchDeclarationEvents(new WatchDeclarationEventsRequest { Parent = "filers/someone-else" });
         error = await Assert.ThrowsAsync<RpcException>(() => ReadAsync(stranger, 1));
         RpcErrors.Expect(error, StatusCode.PermissionDenied, "FILER_MISMATCH");

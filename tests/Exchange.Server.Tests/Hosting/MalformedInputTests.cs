@@ -82,6 +82,22 @@ public sealed class MalformedInputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_declaration_over_one_mebibyte_is_refused_by_name()
+    {
+        var request = Requests.Submit(Filer);
+        var item = request.Declaration.Items[0];
+        item.Description = new string('d', 512);
+        item.ProductUrl = "https://shop.example/" + new string('p', 2000);
+        item.PictureUrl = "https://shop.example/" + new string('q', 2000);
+        request.Declaration.Items.Add(Enumerable.Range(0, 300).Select(_ => item.Clone()));
+
+        var status = await RpcErrors.ExpectAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED",
+            () => _node.ClientFor(Filer).SubmitDeclarationAsync(request).ResponseAsync);
+
+        Assert.Contains("declaration", RpcErrors.ViolatedFields(status));
+    }
+
+    [Fact]
     public void The_development_identity_header_is_the_documented_one()
     {
         Assert.Equal("x-exchange-filer", DevelopmentHeaderIdentityResolver.HeaderName);
