@@ -1,0 +1,318 @@
+#!/usr/bin/python3
+"""The standard scenario of the Exchange, as a Python filer runs it against a node.
+
+1. watch the filer's declaration events (with history) in a background thread;
+2. submit two valid sample declarations;
+3. submit one declaration that breaks seven rules and print every field violation
+   from the google.rpc.Status error details;
+4. bulk-submit a file of 20 declarations over the bidirectional stream;
+5. wait until the watch has delivered an ACCEPTED event for every accepted declaration.
+
+Prints one stable, greppable line per outcome; exits 0 on success, 1 on any unexpected outcome.
+Run with Debian's /usr/bin/python3 after ./generate.sh (see README.md).
+"""
+
+import argparse
+import ipaddress
+import os
+import sys
+import threading
+import time
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "generated"))
+
+try:
+    import grpc
+    from google.protobuf import json_format
+    from google.rpc import error_details_pb2, status_pb2
+
+    from exchange.declaration.v1 import (
+        declaration_event_pb2,
+        declaration_pb2,
+        declaration_service_pb2,
+        declaration_service_pb2_grpc,
+    )
+except ImportError as missing:  # pragma: no cover - a setup problem, explained to the user
+    print(
+        f"FAILED cannot import the generated client ({missing}): run ./generate.sh with Debian's "
+        "python3-grpcio, python3-grpc-tools and python3-protobuf, and use /usr/bin/python3",
+        file=sys.stderr,
+    )
+    sys.exit(1)
+
+FILER_HEADER = "x-exchange-filer"
+STATUS_DETAILS_KEY = "grpc-status-details-bin"
+ACCEPTED = declaration_event_pb2.DECLARATION_EVENT_TYPE_ACCEPTED
+
+VALID_SAMPLES = ("postal-cn22-gift.json", "express-ioss-marketplace-sale.json")
+INVALID_SAMPLE = "invalid-several-errors.json"
+BULK_SAMPLE = "bulk-mixed.jsonl"
+
+CALL_TIMEOUT_S = 30
+BULK_TIMEOUT_S = 120
+
+
+class ScenarioError(Exception):
+    """An outcome the scenario did not expect."""
+
+
+# ---- Declarations from proto3 JSON ------------------------------------------------------------
+
+
+def parse_declaration(text, source):
+    """Proto3 JSON -> Declaration. Unknown field names are refused, naming the source."""
+    try:
+        return json_format.Parse(text, declaration_pb2.Declaration())
+    except json_format.ParseError as error:
+        raise ScenarioError(f"{source}: not a valid Declaration in proto3 JSON: {error}") from error
+
+
+def read_declaration(samples, name):
+    with open(os.path.join(samples, name), encoding="utf-8") as file:
+        return parse_declaration(file.read(), name)
+
+
+def read_declarations(samples, name):
+    """One declaration per non-empty line, with its 1-based line number."""
+    items = []
+    with open(os.path.join(samples, name), encoding="utf-8") as file:
+        for line_number, line in enumerate(file, start=1):
+            if line.strip():
+                items.append((line_number, parse_declaration(line, f"{name}:{line_number}")))
+    return items
+
+
+# ---- Error details (google.rpc.Status) ----------------------------------------------------------
+
+
+def status_of(error):
+    """The google.rpc.Status a gRPC error carries in its trailing metadata, or None."""
+    for key, value in error.trailing_metadata() or ():
+        if key == STATUS_DETAILS_KEY:
+            status = status_pb2.Status()
+            status.ParseFromString(value)
+            return status
+    return None
+
+
+def unpack_details(status):
+    """(ErrorInfo or None, [FieldViolation]) from a google.rpc.Status."""
+    info = None
+    violations = []
+    for detail in status.details:
+        if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+            info = error_details_pb2.ErrorInfo()
+            detail.Unpack(info)
+        elif detail.Is(error_details_pb2.BadRequest.DESCRIPTOR):
+            bad_request = error_details_pb2.BadRequest()
+            detail.Unpack(bad_request)
+            violations.extend(bad_request.field_violations)
+    return info, violations
+
+
+def describe_rpc_error(error):
+    text = f"{error.code().name}: {error.details()}"
+    status = status_of(error)
+    if status is not None:
+        info, violations = unpack_details(status)
+        if info is not None:
+            text += f" (reason {info.reason})"
+        text += "".join(f"\n  {v.field} : {v.description}" for v in violations)
+    return text
+
+
+# ---- The watch ----------------------------------------------------------------------------------
+
+
+class EventWatch:
+    """WatchDeclarationEvents with include_history, read in a background thread."""
+
+    def __init__(self, stub, parent, metadata):
+        self._condition = threading.Condition()
+        self._accepted = set()  # declaration names with an ACCEPTED event
+        self._failure = None
+        self._call = stub.WatchDeclarationEvents(
+            declaration_service_pb2.WatchDeclarationEventsRequest(parent=parent, include_history=True),
+            metadata=metadata,
+        )
+        self._thread = threading.Thread(target=self._read, name="watch", daemon=True)
+        self._thread.start()
+
+    def _read(self):
+        try:
+            for response in self._call:
+                event = response.event
+                if event.type == ACCEPTED:
+                    with self._condition:
+                        self._accepted.add(event.declaration)
+                        self._condition.notify_all()
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.CANCELLED:
+                with self._condition:
+                    self._failure = f"watch failed: {describe_rpc_error(error)}"
+                    self._condition.notify_all()
+            return
+        with self._condition:
+            self._failure = "watch ended before it was cancelled"
+            self._condition.notify_all()
+
+    def wait_for_accepted(self, names, timeout_s):
+        """How many of `names` had an ACCEPTED event within the timeout."""
+        deadline = time.monotonic() + timeout_s
+        with self._condition:
+            while True:
+                seen = len(names & self._accepted)
+                remaining = deadline - time.monotonic()
+                if seen == len(names) or self._failure is not None or remaining <= 0:
+                    break
+                self._condition.wait(remaining)
+            if self._failure is not None:
+                raise ScenarioError(self._failure)
+            return seen
+
+    def cancel(self):
+        self._call.cancel()
+        self._thread.join(timeout=5)
+
+
+# ---- The scenario -------------------------------------------------------------------------------
+
+
+def submit_valid(stub, parent, metadata, samples):
+    names = set()
+    for sample in VALID_SAMPLES:
+        request = declaration_service_pb2.SubmitDeclarationRequest(
+            parent=parent, declaration=read_declaration(samples, sample), request_id=str(uuid.uuid4())
+        )
+        try:
+            response = stub.SubmitDeclaration(request, metadata=metadata, timeout=CALL_TIMEOUT_S)
+        except grpc.RpcError as error:
+            raise ScenarioError(f"{sample} was refused: {describe_rpc_error(error)}") from error
+        print(f"ACCEPTED {sample} {response.declaration.customs_reference}", flush=True)
+        names.add(response.declaration.name)
+    return names
+
+
+def submit_invalid(stub, parent, metadata, samples):
+    request = declaration_service_pb2.SubmitDeclarationRequest(
+        parent=parent, declaration=read_declaration(samples, INVALID_SAMPLE), request_id=str(uuid.uuid4())
+    )
+    try:
+        response = stub.SubmitDeclaration(request, metadata=metadata, timeout=CALL_TIMEOUT_S)
+    except grpc.RpcError as error:
+        status = status_of(error)
+        if status is None:
+            raise ScenarioError(f"{INVALID_SAMPLE}: error without {STATUS_DETAILS_KEY}: {describe_rpc_error(error)}")
+        info, violations = unpack_details(status)
+        reason = info.reason if info is not None else "(no ErrorInfo)"
+        domain = info.domain if info is not None else ""
+        print(f"REJECTED {INVALID_SAMPLE} code={error.code().name} reason={reason} domain={domain}", flush=True)
+        for violation in violations:
+            print(f"VIOLATION {violation.field} : {violation.description}", flush=True)
+        return
+    raise ScenarioError(f"{INVALID_SAMPLE} was accepted as {response.declaration.name}; expected INVALID_ARGUMENT")
+
+
+def bulk_submit(stub, parent, metadata, samples):
+    items = read_declarations(samples, BULK_SAMPLE)
+    requests = [
+        declaration_service_pb2.BulkSubmitDeclarationsRequest(
+            parent=parent, declaration=declaration, request_id=str(uuid.uuid4())
+        )
+        for _, declaration in items
+    ]
+    accepted, rejected = set(), []
+    try:
+        for response in stub.BulkSubmitDeclarations(iter(requests), metadata=metadata, timeout=BULK_TIMEOUT_S):
+            if not 0 <= response.index < len(requests) or response.request_id != requests[response.index].request_id:
+                raise ScenarioError(f"bulk answer for an unknown request: index {response.index}, id {response.request_id}")
+            if response.WhichOneof("result") == "declaration":
+                accepted.add(response.declaration.name)
+            else:
+                rejected.append(response)
+    except grpc.RpcError as error:
+        raise ScenarioError(f"bulk stream failed: {describe_rpc_error(error)}") from error
+    if len(accepted) + len(rejected) != len(requests):
+        raise ScenarioError(f"bulk stream answered {len(accepted) + len(rejected)} of {len(requests)} declarations")
+
+    print(f"BULK accepted={len(accepted)} rejected={len(rejected)}", flush=True)
+    for response in rejected:
+        info, violations = unpack_details(response.error)
+        reason = info.reason if info is not None else "(no ErrorInfo)"
+        line = items[response.index][0]
+        fields = ",".join(v.field for v in violations)
+        print(f"BULK REJECTED index={response.index} line={line} reason={reason} fields={fields}", flush=True)
+    return accepted
+
+
+def open_channel(server):
+    options = []
+    host = server.rsplit(":", 1)[0].strip("[]")
+    try:
+        if host == "localhost" or ipaddress.ip_address(host).is_loopback:
+            options.append(("grpc.enable_http_proxy", 0))  # never send a loopback call to a proxy
+    except ValueError:
+        pass
+    return grpc.insecure_channel(server, options=options)  # h2c: HTTP/2 without TLS
+
+
+def run(args):
+    if not os.path.isdir(args.samples):
+        raise ScenarioError(f"no samples folder at {args.samples}")
+    parent = f"filers/{args.filer}"
+    metadata = ((FILER_HEADER, args.filer),)
+    with open_channel(args.server) as channel:
+        try:
+            grpc.channel_ready_future(channel).result(timeout=CALL_TIMEOUT_S)
+        except grpc.FutureTimeoutError as error:
+            raise ScenarioError(f"cannot connect to {args.server} within {CALL_TIMEOUT_S} s") from error
+        print(f"CONNECTED {args.server} as {parent}", flush=True)
+        stub = declaration_service_pb2_grpc.DeclarationServiceStub(channel)
+
+        watch = EventWatch(stub, parent, metadata)
+        print("WATCH started include_history=true", flush=True)
+        try:
+            accepted = submit_valid(stub, parent, metadata, args.samples)
+            submit_invalid(stub, parent, metadata, args.samples)
+            accepted |= bulk_submit(stub, parent, metadata, args.samples)
+            seen = watch.wait_for_accepted(accepted, args.events_timeout)
+            print(f"EVENTS {seen}", flush=True)
+            if seen != len(accepted):
+                raise ScenarioError(
+                    f"the watch delivered ACCEPTED events for {seen} of {len(accepted)} accepted "
+                    f"declarations within {args.events_timeout} s"
+                )
+        finally:
+            watch.cancel()
+    print("DONE", flush=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--server", default="127.0.0.1:5080", help="host:port of the node's gRPC (h2c) endpoint")
+    parser.add_argument("--filer", default="py-demo", help="filer id, sent as x-exchange-filer")
+    parser.add_argument(
+        "--samples",
+        default=os.path.join(HERE, "..", "csharp", "Exchange.Client", "samples"),
+        help="folder of the sample declarations",
+    )
+    parser.add_argument("--events-timeout", type=float, default=30, help="seconds to wait for the watch's events")
+    args = parser.parse_args(argv)
+    try:
+        run(args)
+    except ScenarioError as error:
+        print(f"FAILED {error}", flush=True)
+        return 1
+    except grpc.RpcError as error:
+        print(f"FAILED unexpected gRPC error {describe_rpc_error(error)}", flush=True)
+        return 1
+    except Exception as error:  # noqa: BLE001 - the scenario reports any failure and exits 1
+        print(f"FAILED {type(error).__name__}: {error}", flush=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+// Opening a DeclarationService client: gRPC over HTTP/2 (h2c for http:// addresses) with the
+// filer's identity on every call.
+import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { DeclarationService } from "./gen/exchange/declaration/v1/declaration_service_pb";
+
+export type ExchangeClient = Client<typeof DeclarationService>;
+
+/** The development authentication header the node reads the calling filer from. */
+export const filerHeader = "x-exchange-filer";
+
+/** `filers/{filer}`: the parent every request of the filer names. */
+export function filerParent(filer: string): string {
+  return `filers/${filer}`;
+}
+
+/**
+ * A client of the node at `server` (e.g. http://127.0.0.1:5080) calling as `filer`. The same
+ * transport serves unary calls and the server-, client- and bidirectional streams.
+ */
+export function createExchangeClient(server: string, filer: string): ExchangeClient {
+  const identify: Interceptor = (next) => (request) => {
+    request.header.set(filerHeader, filer);
+    return next(request);
+  };
+  const transport = createGrpcTransport({ baseUrl: server, interceptors: [identify] });
+  return createClient(DeclarationService, transport);
+}

@@ -1,0 +1,87 @@
+using System.Text.RegularExpressions;
+using Exchange.Testing.Hosting;
+
+namespace Exchange.SampleClients.Tests;
+
+/// <summary>
+/// The Python sample client (clients/python/exchange_scenario.py, Debian's grpcio and protobuf)
+/// runs the standard scenario against a real server process over h2c: two accepted
+/// declarations, every field violation of the invalid sample decoded from the
+/// google.rpc.Status details, the bulk stream, and the watch's ACCEPTED events.
+/// </summary>
+public sealed class PythonClientTests
+{
+    private const string Python = "/usr/bin/python3";
+
+    private const string NotPrepared =
+        "Python client not prepared: run ./scripts/test (it runs clients/python/generate.sh; " +
+        "needs Debian's python3-grpcio python3-grpc-tools python3-protobuf)";
+
+    // The seven deliberate errors of invalid-several-errors.json (samples/README.md).
+    private static readonly string[] InvalidSampleViolations =
+    [
+        "declaration.transport_document.item_identifier",
+        "declaration.items[0].hs_code",
+        "declaration.items[1].origin_country_code",
+        "declaration.items[1].value",
+        "declaration.ioss_number",
+        "declaration.totals.invoice_total",
+        "declaration.consignee",
+    ];
+
+    private static readonly string ClientDirectory =
+        Path.Combine(ExternalProgram.RepositoryRoot(), "clients", "python");
+
+    private static readonly string SamplesDirectory =
+        Path.Combine(ExternalProgram.RepositoryRoot(), "clients", "csharp", "Exchange.Client", "samples");
+
+    [SkippableFact]
+    public async Task Standard_scenario_succeeds_against_a_real_server()
+    {
+        Skip.IfNot(await IsPreparedAsync(), NotPrepared);
+
+        using var data = new TempDirectory();
+        using var server = await ServerProcess.StartAsync(data.Path);
+        var result = await ExternalProgram.RunAsync(
+            Python,
+            ["exchange_scenario.py",
+             "--server", $"{server.Address.Host}:{server.Address.Port}",
+             "--filer", "py-test",
+             "--samples", SamplesDirectory],
+            ClientDirectory,
+            TimeSpan.FromMinutes(2),
+            new Dictionary<string, string> { ["PYTHONDONTWRITEBYTECODE"] = "1", ["PYTHONUNBUFFERED"] = "1" });
+
+        var report = $"{result.Describe()}{Environment.NewLine}--- server ---{Environment.NewLine}{server.Output}";
+        Assert.True(result.ExitCode == 0, report);
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+        AssertLine(lines, @"^ACCEPTED postal-cn22-gift\.json \S+$", report);
+        AssertLine(lines, @"^ACCEPTED express-ioss-marketplace-sale\.json \S+$", report);
+        AssertLine(lines, @"^REJECTED invalid-several-errors\.json code=INVALID_ARGUMENT reason=VALIDATION_FAILED\b", report);
+        var violations = lines
+            .Where(line => line.StartsWith("VIOLATION ", StringComparison.Ordinal))
+            .Select(line => line["VIOLATION ".Length..].Split(" : ", 2)[0])
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(InvalidSampleViolations.Order(StringComparer.Ordinal), violations);
+        AssertLine(lines, "^BULK accepted=17 rejected=3$", report);
+        AssertLine(lines, "^EVENTS 19$", report);
+    }
+
+    /// <summary>The generated modules exist and Debian's python can import grpc and protobuf.</summary>
+    private static async Task<bool> IsPreparedAsync()
+    {
+        var stub = Path.Combine(ClientDirectory, "generated", "exchange", "declaration", "v1", "declaration_service_pb2_grpc.py");
+        if (!File.Exists(stub) || !File.Exists(Python))
+        {
+            return false;
+        }
+        var probe = await ExternalProgram.RunAsync(
+            Python, ["-c", "import grpc, google.protobuf"], ClientDirectory, TimeSpan.FromSeconds(30));
+        return probe.ExitCode == 0;
+    }
+
+    private static void AssertLine(string[] lines, string pattern, string report) =>
+        Assert.True(lines.Any(line => Regex.IsMatch(line, pattern)), $"No output line matches {pattern}.{Environment.NewLine}{report}");
+}
