@@ -1,0 +1,157 @@
+using System.Text.RegularExpressions;
+using Exchange.Contracts.Declaration.V1;
+using Google.Rpc;
+using Grpc.Core;
+using static Exchange.Conformance.Assertions.RpcErrorText;
+
+namespace Exchange.Conformance.Assertions;
+
+/// <summary>
+/// The assertions checks are written with. Each failure reason says what was expected, what the
+/// node did instead, and what it was doing, so a vendor can act on one report line.
+/// </summary>
+public static class Expect
+{
+    /// <summary>The domain of every ErrorInfo (error_reason.proto).</summary>
+    public const string Domain = "exchange.ecommerce-customs.org";
+
+    /// <summary>The customs reference format (declaration.proto: an18, 2-digit year, country, 13 characters, check character).</summary>
+    public const string CustomsReferencePattern = "^[0-9]{2}[A-Z]{2}[A-Z0-9]{13}[0-9]$";
+
+    public static void That(bool condition, string failure)
+    {
+        if (!condition)
+        {
+            throw new CheckFailedException(failure);
+        }
+    }
+
+    public static CheckFailedException Fail(string failure) => new(failure);
+
+    public static void Equal<T>(T expected, T actual, string what) =>
+        That(EqualityComparer<T>.Default.Equals(expected, actual), $"{what}: expected {Show(expected)}, got {Show(actual)}");
+
+    public static void NotEmpty(string? value, string what) => That(!string.IsNullOrEmpty(value), $"{what} is empty");
+
+    public static void Matches(string pattern, string? value, string what) =>
+        That(value is not null && Regex.IsMatch(value, pattern, RegexOptions.CultureInvariant), $"{what} {Show(value)} does not match {pattern}");
+
+    /// <summary>Every item of <paramref name="expected"/>, in that order and nothing else.</summary>
+    public static void Sequence<T>(IEnumerable<T> expected, IEnumerable<T> actual, string what)
+    {
+        var want = expected.ToList();
+        var got = actual.ToList();
+        That(want.SequenceEqual(got), $"{what}: expected [{string.Join(", ", want.Select(v => Show(v)))}], got [{string.Join(", ", got.Select(v => Show(v)))}]");
+    }
+
+    /// <summary>Runs a call the check judges: if the node refuses it, the check fails with the node's error.</summary>
+    public static async Task<T> SucceedsAsync<T>(string what, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RpcException error) when (error.StatusCode != StatusCode.Cancelled)
+        {
+            throw Fail($"{what} failed: {Describe(error)}");
+        }
+    }
+
+    /// <summary>
+    /// Runs a call that must be refused with <paramref name="code"/> and the ErrorInfo
+    /// <paramref name="reason"/> (the contract's error model: see <see cref="Error(Google.Rpc.Status, string, StatusCode, string)"/>).
+    /// </summary>
+    public static async Task<Google.Rpc.Status> FailsAsync(string what, StatusCode code, string reason, Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (RpcException error) when (error.StatusCode != StatusCode.Cancelled)
+        {
+            if (error.StatusCode != code)
+            {
+                throw Fail($"{what}: expected {CodeName(code)} {reason}, got {Describe(error)}");
+            }
+            Google.Rpc.Status? status;
+            try
+            {
+                status = error.GetRpcStatus();
+            }
+            catch (Google.Protobuf.InvalidProtocolBufferException)
+            {
+                throw Fail($"{what}: the grpc-status-details-bin trailer is not a google.rpc.Status");
+            }
+            if (status is null)
+            {
+                throw Fail($"{what}: {CodeName(code)} carries no google.rpc.Status (grpc-status-details-bin trailer) with an ErrorInfo");
+            }
+            That(status.Code == (int)code, $"{what}: the google.rpc.Status says code {status.Code}, the call ended with {(int)code}");
+            return Error(status, what, code, reason);
+        }
+        throw Fail($"{what} succeeded; expected {CodeName(code)} {reason}");
+    }
+
+    /// <summary>
+    /// A google.rpc.Status as error_reason.proto requires: the code, exactly one ErrorInfo with the
+    /// domain and <paramref name="reason"/>, at most one BadRequest.
+    /// </summary>
+    public static Google.Rpc.Status Error(Google.Rpc.Status status, string what, StatusCode code, string reason)
+    {
+        That(status.Code == (int)code, $"{what}: expected {CodeName(code)}, got {CodeName((StatusCode)status.Code)} {DescribeDetails(status)}");
+        var infos = status.Details.Where(d => d.Is(ErrorInfo.Descriptor)).Select(d => d.Unpack<ErrorInfo>()).ToList();
+        That(infos.Count == 1, $"{what}: expected exactly one ErrorInfo, got {infos.Count} {DescribeDetails(status)}");
+        Equal(reason, infos[0].Reason, $"{what}: ErrorInfo.reason");
+        Equal(Domain, infos[0].Domain, $"{what}: ErrorInfo.domain");
+        var badRequests = status.Details.Count(d => d.Is(BadRequest.Descriptor));
+        That(badRequests <= 1, $"{what}: expected at most one BadRequest, got {badRequests}");
+        return status;
+    }
+
+    /// <summary>The status's one BadRequest names each of <paramref name="fields"/> (by path, e.g. <c>declaration.items[0].hs_code</c>).</summary>
+    public static void NamesFields(Google.Rpc.Status status, string what, params string[] fields)
+    {
+        var named = status.GetDetail<BadRequest>()?.FieldViolations.Select(v => v.Field).ToList();
+        That(named is not null, $"{what}: no BadRequest naming {string.Join(", ", fields)}");
+        var missing = fields.Where(f => !named!.Contains(f)).ToList();
+        That(missing.Count == 0,
+            $"{what}: the BadRequest does not name {string.Join(", ", missing)}; it names [{string.Join(", ", named!)}]");
+    }
+
+    /// <summary>The same declaration, field by field (the reason names the fields that differ).</summary>
+    public static void SameDeclaration(Declaration expected, Declaration? actual, string what)
+    {
+        That(actual is not null, $"{what}: no declaration in the response");
+        if (expected.Equals(actual))
+        {
+            return;
+        }
+        var differences = Declaration.Descriptor.Fields.InDeclarationOrder()
+            .Where(field => !Equals(field.Accessor.GetValue(expected), field.Accessor.GetValue(actual)))
+            .Select(field => $"{field.Name} {Show(field.Accessor.GetValue(expected))} became {Show(field.Accessor.GetValue(actual))}");
+        throw Fail($"{what} differs: {string.Join("; ", differences)}");
+    }
+
+    /// <summary>What SubmitDeclarationResponse promises: name, customs reference, ACCEPTED, revision 1, etag, create_time.</summary>
+    public static void NewlyAccepted(Declaration? declaration, string filer, string what)
+    {
+        That(declaration is not null, $"{what}: no declaration in the response");
+        Matches($"^filers/{Regex.Escape(filer)}/declarations/[^/]+$", declaration!.Name, $"{what}: name");
+        Equal(DeclarationStatus.Accepted, declaration.Status, $"{what}: status");
+        Equal(1L, declaration.Revision, $"{what}: revision");
+        NotEmpty(declaration.Etag, $"{what}: etag");
+        Matches(CustomsReferencePattern, declaration.CustomsReference, $"{what}: customs_reference");
+        That(declaration.CreateTime is not null, $"{what}: create_time is not set");
+    }
+
+    /// <summary>The declaration without what the server assigns: what the filer supplied.</summary>
+    public static Declaration FilerContent(Declaration declaration)
+    {
+        var content = declaration.Clone();
+        content.Name = content.CustomsReference = content.Etag = "";
+        content.Status = DeclarationStatus.Unspecified;
+        content.Revision = 0;
+        content.CreateTime = content.UpdateTime = null;
+        return content;
+    }
+}
