@@ -1,3 +1,4 @@
+using Exchange.Testing;
 using System.Text.RegularExpressions;
 using Exchange.Testing.Hosting;
 
@@ -16,18 +17,6 @@ public sealed class PythonClientTests
     private const string NotPrepared =
         "Python client not prepared: run ./scripts/test (it runs clients/python/generate.sh; " +
         "needs Debian's python3-grpcio python3-grpc-tools python3-protobuf)";
-
-    // The seven deliberate errors of invalid-several-errors.json (samples/README.md).
-    private static readonly string[] InvalidSampleViolations =
-    [
-        "declaration.transport_document.item_identifier",
-        "declaration.items[0].hs_code",
-        "declaration.items[1].origin_country_code",
-        "declaration.items[1].value",
-        "declaration.ioss_number",
-        "declaration.totals.invoice_total",
-        "declaration.consignee",
-    ];
 
     private static readonly string ClientDirectory =
         Path.Combine(ExternalProgram.RepositoryRoot(), "clients", "python");
@@ -64,9 +53,9 @@ public sealed class PythonClientTests
             .Select(line => line["VIOLATION ".Length..].Split(" : ", 2)[0])
             .Order(StringComparer.Ordinal)
             .ToArray();
-        Assert.Equal(InvalidSampleViolations.Order(StringComparer.Ordinal), violations);
-        AssertLine(lines, "^BULK accepted=17 rejected=3$", report);
-        AssertLine(lines, "^EVENTS 19$", report);
+        Assert.Equal(SampleFiles.InvalidSampleViolations.Order(StringComparer.Ordinal), violations);
+        AssertLine(lines, $"^BULK accepted={SampleFiles.BulkMixedAccepted} rejected={SampleFiles.BulkMixedRejected}$", report);
+        AssertLine(lines, $"^EVENTS {SampleFiles.BulkMixedAccepted + 2}$", report); // the two valid samples and the bulk file
     }
 
     /// <summary>The generated modules exist and Debian's python can import grpc and protobuf.</summary>

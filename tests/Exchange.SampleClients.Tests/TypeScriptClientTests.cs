@@ -1,3 +1,4 @@
+using Exchange.Testing;
 using System.Text.RegularExpressions;
 using Exchange.Testing.Hosting;
 
@@ -13,18 +14,6 @@ public sealed class TypeScriptClientTests
 {
     private const string NotPrepared =
         "TypeScript client not prepared: run ./scripts/test (it runs npm ci and npm run generate in clients/typescript)";
-
-    /// <summary>The deliberate errors of invalid-several-errors.json (see the samples' README).</summary>
-    private static readonly string[] InvalidSampleViolations =
-    [
-        "declaration.transport_document.item_identifier",
-        "declaration.items[0].hs_code",
-        "declaration.items[1].origin_country_code",
-        "declaration.items[1].value",
-        "declaration.ioss_number",
-        "declaration.totals.invoice_total",
-        "declaration.consignee",
-    ];
 
     [SkippableFact]
     public async Task The_scenario_runs_against_a_real_node_and_reports_every_outcome()
@@ -58,13 +47,13 @@ public sealed class TypeScriptClientTests
             .Order(StringComparer.Ordinal)
             .ToList();
         Assert.True(
-            InvalidSampleViolations.Order(StringComparer.Ordinal).SequenceEqual(violations),
-            $"Expected exactly the violations {string.Join(", ", InvalidSampleViolations)}.{Environment.NewLine}{result.Describe()}");
-        AssertLine(result, "BULK accepted=17 rejected=3");
+            SampleFiles.InvalidSampleViolations.Order(StringComparer.Ordinal).SequenceEqual(violations),
+            $"Expected exactly the violations {string.Join(", ", SampleFiles.InvalidSampleViolations)}.{Environment.NewLine}{result.Describe()}");
+        AssertLine(result, $"BULK accepted={SampleFiles.BulkMixedAccepted} rejected={SampleFiles.BulkMixedRejected}");
         AssertLine(result, @"BULK REJECTED index=5 source=bulk-mixed\.jsonl:6 code=INVALID_ARGUMENT reason=VALIDATION_FAILED fields=declaration\.transport_document\.item_identifier");
         AssertLine(result, @"BULK REJECTED index=13 source=bulk-mixed\.jsonl:14 code=INVALID_ARGUMENT reason=VALIDATION_FAILED fields=declaration\.items\[0\]\.hs_code");
         AssertLine(result, @"BULK REJECTED index=19 source=bulk-mixed\.jsonl:20 code=INVALID_ARGUMENT reason=VALIDATION_FAILED fields=declaration\.totals\.invoice_total");
-        AssertLine(result, "EVENTS 19");
+        AssertLine(result, $"EVENTS {SampleFiles.BulkMixedAccepted + 2}"); // the two valid samples and the bulk file
     }
 
     /// <summary>Asserts that one whole line of the client's output matches <paramref name="pattern"/>.</summary>

@@ -1,5 +1,6 @@
 using Exchange.Client.Tests.Support;
 using Exchange.Contracts.Declaration.V1;
+using Exchange.Testing;
 using Exchange.Testing.Hosting;
 
 namespace Exchange.Client.Tests.EndToEnd;
@@ -39,16 +40,7 @@ public sealed class ClientAgainstNodeTests : IDisposable
         Assert.Equal(ExitCodes.Rejected, code);
         var text = _output.Text;
         Assert.Contains("VALIDATION_FAILED", text);
-        foreach (var path in new[]
-        {
-            "declaration.transport_document.item_identifier",
-            "declaration.items[0].hs_code",
-            "declaration.items[1].origin_country_code",
-            "declaration.items[1].value",
-            "declaration.ioss_number",
-            "declaration.totals.invoice_total",
-            "declaration.consignee",
-        })
+        foreach (var path in SampleFiles.InvalidSampleViolations)
         {
             Assert.Contains(path, text);
         }
@@ -61,11 +53,11 @@ public sealed class ClientAgainstNodeTests : IDisposable
         var code = await RunAsync("bulk-submit", Samples.BulkMixed);
 
         Assert.Equal(ExitCodes.Rejected, code);
-        Assert.Equal(17, (await StoredAsync()).Count);
-        Assert.Contains("17", _output.Text);
+        Assert.Equal(SampleFiles.BulkMixedAccepted, (await StoredAsync()).Count);
+        Assert.Contains(SampleFiles.BulkMixedAccepted.ToString(System.Globalization.CultureInfo.InvariantCulture), _output.Text);
 
         await RunAsync("bulk-submit", Samples.BulkMixed);
-        Assert.Equal(17, (await StoredAsync()).Count);
+        Assert.Equal(SampleFiles.BulkMixedAccepted, (await StoredAsync()).Count);
     }
 
     [Fact]
