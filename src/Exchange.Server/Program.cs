@@ -43,16 +43,16 @@ try
             "Exchange:Authentication:Mode must be 'Development' (the only scheme of this release).")
         .Validate(o => o.Limits.MaxReceiveMessageBytes > 0 && o.Limits.MaxDeclarationsPerBulkStream > 0 && o.Limits.BulkBatchSize > 0,
             "Exchange:Limits values must be positive.")
+        .Validate(o => o.Watch.PollInterval > TimeSpan.Zero && o.Redis.IdempotencyTtl > TimeSpan.Zero,
+            "Exchange:Watch:PollInterval and Exchange:Redis:IdempotencyTtl must be positive.")
         .ValidateOnStart();
 
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddSingleton<IEventSignal, InProcessEventSignal>();
-    // Opened once, before the first call: a store that cannot open stops the node at start-up.
-    builder.Services.AddSingleton<IDeclarationStore>(services =>
-        StoreFactory.OpenAsync(services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Store).GetAwaiter().GetResult());
+    builder.Services.AddExchangeStore();
     builder.Services.AddSingleton(services => new WorkflowOptions
     {
         AdministrationCountryCode = services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Administration.CountryCode,
+        WatchPollInterval = services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Watch.PollInterval,
     });
     builder.Services.AddSingleton<DeclarationWorkflow>();
     builder.Services.AddSingleton<ICallerIdentityResolver, DevelopmentHeaderIdentityResolver>();
@@ -98,6 +98,8 @@ try
 
     var app = builder.Build();
     app.Services.GetRequiredService<IDeclarationStore>();
+    // Subscribed to the other nodes' events from the start, not from the first call on.
+    app.Services.GetRequiredService<IEventSignal>();
     app.UseSerilogRequestLogging();
     app.UseSwagger(openApi => openApi.RouteTemplate = "openapi/{documentName}.json");
     app.MapGrpcService<DeclarationGrpcService>();

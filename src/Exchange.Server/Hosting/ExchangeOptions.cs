@@ -12,6 +12,10 @@ public sealed class ExchangeOptions
     public LimitOptions Limits { get; set; } = new();
 
     public AuthenticationOptions Authentication { get; set; } = new();
+
+    public RedisOptions Redis { get; set; } = new();
+
+    public WatchOptions Watch { get; set; } = new();
 }
 
 /// <summary>Which administration this node serves.</summary>
@@ -32,6 +36,36 @@ public sealed class StoreOptions
 
     /// <summary>The PostgreSQL connection string when Provider is "Postgres".</summary>
     public string? ConnectionString { get; set; }
+}
+
+/// <summary>
+/// Redis, the shared fast path of several nodes: cross-node event fan-out and the idempotency
+/// cache. Optional: the store stays the system of record, and a node keeps working (slower)
+/// while Redis is down.
+/// </summary>
+public sealed class RedisOptions
+{
+    /// <summary>
+    /// A StackExchange.Redis configuration string, e.g. "redis1:6379,password=...,asyncTimeout=1000".
+    /// Empty: no Redis (one node; in-process event signal, no cache).
+    /// </summary>
+    public string Configuration { get; set; } = "";
+
+    /// <summary>Starts every Redis key and channel name, so deployments (or tests) can share one Redis.</summary>
+    public string KeyPrefix { get; set; } = "exchange:";
+
+    /// <summary>How long an idempotent answer stays cached; retries after that are answered by the store.</summary>
+    public TimeSpan IdempotencyTtl { get; set; } = TimeSpan.FromHours(24);
+}
+
+/// <summary>How event watches are served.</summary>
+public sealed class WatchOptions
+{
+    /// <summary>
+    /// How long a watch waits for a wake-up before it reads the store anyway: the delay of an
+    /// event raised on another node when there is no Redis (or Redis is down).
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 /// <summary>Limits that protect the node from oversized or endless input.</summary>

@@ -1,0 +1,63 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Identity;
+using Exchange.Core.Storage;
+
+namespace Exchange.Redis.Tests.Support;
+
+/// <summary>A real store that counts what reaches it, to prove which calls the cache answered.</summary>
+public sealed class CountingStore(IDeclarationStore inner) : IDeclarationStore, IAsyncDisposable
+{
+    private int _writes;
+    private int _idempotencyLookUps;
+
+    /// <summary>Inserts and updates that reached the store (one per declaration of a batch).</summary>
+    public int Writes => Volatile.Read(ref _writes);
+
+    public int IdempotencyLookUps => Volatile.Read(ref _idempotencyLookUps);
+
+    public IDeclarationStore Inner => inner;
+
+    public void Reset()
+    {
+        Volatile.Write(ref _writes, 0);
+        Volatile.Write(ref _idempotencyLookUps, 0);
+    }
+
+    public Task<WriteOutcome> InsertAsync(DeclarationWrite write, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        return inner.InsertAsync(write, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<WriteOutcome>> InsertManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref _writes, writes.Count);
+        return inner.InsertManyAsync(writes, cancellationToken);
+    }
+
+    public Task<WriteOutcome> UpdateAsync(DeclarationWrite write, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _writes);
+        return inner.UpdateAsync(write, cancellationToken);
+    }
+
+    public Task<IdempotencyRecord?> FindIdempotencyRecordAsync(string filerId, string requestId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _idempotencyLookUps);
+        return inner.FindIdempotencyRecordAsync(filerId, requestId, cancellationToken);
+    }
+
+    public Task<Declaration?> GetAsync(DeclarationKey key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
+
+    public Task<IReadOnlyList<Declaration>> ListAsync(DeclarationQuery query, CancellationToken cancellationToken) =>
+        inner.ListAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(
+        string filerId, long afterSequence, int limit, string? declarationId, CancellationToken cancellationToken) =>
+        inner.ReadEventsAsync(filerId, afterSequence, limit, declarationId, cancellationToken);
+
+    public Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken) =>
+        inner.GetLastEventSequenceAsync(filerId, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
+}
