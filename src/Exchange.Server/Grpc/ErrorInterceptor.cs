@@ -75,6 +75,11 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
                 // The caller went away or its deadline passed; gRPC reports that by itself.
                 return null;
+            case System.Data.Common.DbException { IsTransient: true }:
+                // The store is briefly unreachable (failover, restart): worth a retry, unlike a fault.
+                logger.LogWarning(error, "Store unavailable in {Method}", context.Method);
+                return ErrorStatuses.From(new NodeUnavailableException(
+                    "The node cannot reach its store right now; retry with backoff and the same request_id.")).ToRpcException();
             default:
                 logger.LogError(error, "Unexpected fault in {Method}", context.Method);
                 return ErrorStatuses.Internal().ToRpcException();
