@@ -14,7 +14,10 @@ namespace Exchange.Core.Declarations;
 /// messages directly; knows nothing of gRPC hosting or of the store's technology.
 /// </summary>
 public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal signal, TimeProvider clock, WorkflowOptions options)
+    : IAsyncDisposable
 {
+    private readonly GroupCommitWriter _submissions = new(store, options.SubmitBatchSize);
+
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
 
@@ -25,7 +28,7 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
     public async Task<Declaration> SubmitAsync(CallerIdentity caller, SubmitDeclarationRequest request, CancellationToken cancellationToken)
     {
         var write = PrepareSubmission(caller, request.Parent, request.Declaration, request.RequestId, "");
-        var outcome = await store.InsertAsync(write, cancellationToken);
+        var outcome = await _submissions.InsertAsync(write, cancellationToken);
         return Conclude(caller, outcome, "request_id", write.Key.Name);
     }
 
@@ -263,6 +266,9 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
             }
         }
     }
+
+    /// <summary>Writes what is still queued for a group commit, then stops taking submissions.</summary>
+    public ValueTask DisposeAsync() => _submissions.DisposeAsync();
 
     private DeclarationWrite PrepareSubmission(CallerIdentity caller, string parent, Declaration? declaration, string requestId, string pathPrefix)
     {

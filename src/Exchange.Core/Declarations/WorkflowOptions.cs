@@ -12,6 +12,9 @@ public sealed class WorkflowOptions
     /// </summary>
     public TimeSpan WatchPollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Most single submissions written together in one group-commit transaction.</summary>
+    public int SubmitBatchSize { get; set; } = 256;
+
     /// <summary>Events read from the store per batch while a watch catches up.</summary>
     public int WatchBatchSize { get; set; } = 500;
 }
