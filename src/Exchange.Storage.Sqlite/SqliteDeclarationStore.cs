@@ -27,6 +27,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly Dictionary<string, SqliteCommand> _writerStatements = new(StringComparer.Ordinal);
     private bool _disposed;
 
     private SqliteDeclarationStore(string connectionString, SqliteConnection writer)
@@ -130,7 +131,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
                 return (answer, false);
             }
 
-            await using var update = Command(transaction, """
+            var update = Command(transaction, """
                 UPDATE declarations SET
                     status = @status, revision = @revision, create_time = @create_time, update_time = @update_time,
                     local_reference_number = @local_reference_number,
@@ -144,7 +145,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
             update.Parameters.AddWithValue("@expected_revision", write.ExpectedRevision);
             if (await update.ExecuteNonQueryAsync(ct) == 0)
             {
-                await using var exists = Command(transaction,
+                var exists = Command(transaction,
                     "SELECT 1 FROM declarations WHERE filer_id = @filer_id AND declaration_id = @declaration_id");
                 exists.Parameters.AddWithValue("@filer_id", write.Key.FilerId);
                 exists.Parameters.AddWithValue("@declaration_id", write.Key.DeclarationId);
@@ -294,6 +295,10 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
                 return;
             }
             _disposed = true;
+            foreach (var statement in _writerStatements.Values)
+            {
+                await statement.DisposeAsync();
+            }
             await _writer.DisposeAsync();
             // Pooled reader connections keep the file open; release them with the store.
             using var pooled = new SqliteConnection(_connectionString);
@@ -341,7 +346,8 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
         {
             return null;
         }
-        var record = await FindIdempotencyRecordAsync(_writer, transaction, write.Key.FilerId, write.RequestId, ct);
+        var lookup = Command(transaction, IdempotencyLookupSql);
+        var record = await ReadIdempotencyRecordAsync(lookup, write.Key.FilerId, write.RequestId, ct);
         if (record is null)
         {
             return null;
@@ -354,9 +360,17 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
     private static async Task<IdempotencyRecord?> FindIdempotencyRecordAsync(
         SqliteConnection connection, SqliteTransaction? transaction, string filerId, string requestId, CancellationToken ct)
     {
-        await using var command = Command(connection,
-            "SELECT request_hash, response FROM idempotency_records WHERE filer_id = @filer_id AND request_id = @request_id");
+        await using var command = Command(connection, IdempotencyLookupSql);
         command.Transaction = transaction;
+        return await ReadIdempotencyRecordAsync(command, filerId, requestId, ct);
+    }
+
+    private const string IdempotencyLookupSql =
+        "SELECT request_hash, response FROM idempotency_records WHERE filer_id = @filer_id AND request_id = @request_id";
+
+    private static async Task<IdempotencyRecord?> ReadIdempotencyRecordAsync(
+        SqliteCommand command, string filerId, string requestId, CancellationToken ct)
+    {
         command.Parameters.AddWithValue("@filer_id", filerId);
         command.Parameters.AddWithValue("@request_id", requestId);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -371,7 +385,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
     /// <summary>Inserts the declaration row; false when the key is already taken.</summary>
     private async Task<bool> InsertDeclarationAsync(SqliteTransaction transaction, DeclarationWrite write, DeclarationIndex index, CancellationToken ct)
     {
-        await using var insert = Command(transaction, """
+        var insert = Command(transaction, """
             INSERT INTO declarations (
                 filer_id, declaration_id, status, revision, create_time, update_time,
                 local_reference_number, unique_consignment_reference, item_identifier,
@@ -392,7 +406,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
     /// </summary>
     private async Task<WriteOutcome> AppendEventAndRecordAsync(SqliteTransaction transaction, DeclarationWrite write, CancellationToken ct)
     {
-        await using var next = Command(transaction, """
+        var next = Command(transaction, """
             INSERT INTO filer_event_sequences (filer_id, last_seq) VALUES (@filer_id, 1)
             ON CONFLICT (filer_id) DO UPDATE SET last_seq = last_seq + 1
             RETURNING last_seq
@@ -403,7 +417,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
         // The stored event carries no cursor: the cursor is the row's sequence, set on reading.
         var appended = write.Event.Clone();
         appended.Cursor = "";
-        await using var insertEvent = Command(transaction, """
+        var insertEvent = Command(transaction, """
             INSERT INTO declaration_events (filer_id, seq, declaration_id, event)
             VALUES (@filer_id, @seq, @declaration_id, @event)
             """);
@@ -415,7 +429,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
 
         if (write.RequestId is not null)
         {
-            await using var record = Command(transaction, """
+            var record = Command(transaction, """
                 INSERT INTO idempotency_records (filer_id, request_id, request_hash, response)
                 VALUES (@filer_id, @request_id, @request_hash, @response)
                 """);
@@ -467,9 +481,20 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A statement on the writer connection, prepared once and reused: SQLite otherwise parses
+    /// and plans the same SQL again for every row, which dominated bulk ingest. Only one write
+    /// runs at a time (the write gate), so one cached command per SQL text is safe. Callers do
+    /// not dispose it; the store does, with the connection.
+    /// </summary>
     private SqliteCommand Command(SqliteTransaction transaction, string sql)
     {
-        var command = Command(_writer, sql);
+        if (!_writerStatements.TryGetValue(sql, out var command))
+        {
+            command = Command(_writer, sql);
+            _writerStatements.Add(sql, command);
+        }
+        command.Parameters.Clear();
         command.Transaction = transaction;
         return command;
     }
