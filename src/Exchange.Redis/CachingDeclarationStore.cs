@@ -115,10 +115,7 @@ public sealed class CachingDeclarationStore(IDeclarationStore inner, RedisIdempo
     }
 
     /// <summary>The store's own rule (IDeclarationStore): the same hash replays, another one conflicts.</summary>
-    private static WriteOutcome Answer(IdempotencyRecord cached, DeclarationWrite write) =>
-        cached.RequestHash.AsSpan().SequenceEqual(write.RequestHash)
-            ? new WriteOutcome(WriteOutcomeKind.Replayed, cached.Response)
-            : WriteOutcome.Of(WriteOutcomeKind.RequestIdConflict);
+    private static WriteOutcome Answer(IdempotencyRecord cached, DeclarationWrite write) => cached.AnswerTo(write.RequestHash);
 
     private void Remember(DeclarationWrite write, WriteOutcome outcome)
     {

@@ -57,9 +57,10 @@ try
     builder.Services.AddSingleton<DeclarationWorkflow>();
     builder.Services.AddSingleton<ICallerIdentityResolver, DevelopmentHeaderIdentityResolver>();
 
-    DevelopmentModeGuard.Check(builder.Configuration,
-        builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.Authentication ?? new AuthenticationOptions());
-    var limits = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.Limits ?? new LimitOptions();
+    // What must be known while the host is being built (before options can be resolved).
+    var startup = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
+    DevelopmentModeGuard.Check(builder.Configuration, startup.Authentication);
+    var limits = startup.Limits;
     builder.Services.AddGrpc(grpc =>
     {
         grpc.Interceptors.Add<ErrorInterceptor>();

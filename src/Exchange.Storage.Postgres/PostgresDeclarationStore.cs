@@ -371,9 +371,7 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IAsyncDisposab
 
     /// <summary>Same request hash: the earlier answer; another hash: a conflict.</summary>
     private static WriteOutcome Answer((byte[] Hash, byte[] Response) earlier, DeclarationWrite write) =>
-        earlier.Hash.AsSpan().SequenceEqual(write.RequestHash)
-            ? new WriteOutcome(WriteOutcomeKind.Replayed, Declaration.Parser.ParseFrom(earlier.Response))
-            : WriteOutcome.Of(WriteOutcomeKind.RequestIdConflict);
+        new IdempotencyRecord(write.RequestId!, earlier.Hash, Declaration.Parser.ParseFrom(earlier.Response)).AnswerTo(write.RequestHash);
 
     /// <summary>
     /// Adds the event row and, when the request carried one, the idempotency record (the

@@ -348,13 +348,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
         }
         var lookup = Command(transaction, IdempotencyLookupSql);
         var record = await ReadIdempotencyRecordAsync(lookup, write.Key.FilerId, write.RequestId, ct);
-        if (record is null)
-        {
-            return null;
-        }
-        return record.RequestHash.AsSpan().SequenceEqual(write.RequestHash)
-            ? new WriteOutcome(WriteOutcomeKind.Replayed, record.Response)
-            : WriteOutcome.Of(WriteOutcomeKind.RequestIdConflict);
+        return record?.AnswerTo(write.RequestHash);
     }
 
     private static async Task<IdempotencyRecord?> FindIdempotencyRecordAsync(

@@ -345,7 +345,7 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
         {
             return null;
         }
-        return earlier.RequestHash.AsSpan().SequenceEqual(hash) ? earlier.Response : throw new RequestIdReusedException("request_id");
+        return earlier.AnswerTo(hash).Kind == WriteOutcomeKind.Replayed ? earlier.Response : throw new RequestIdReusedException("request_id");
     }
 
     private Declaration Conclude(CallerIdentity caller, WriteOutcome outcome, string requestIdField, string name, bool notify = true)

@@ -103,7 +103,17 @@ public sealed record WriteOutcome(WriteOutcomeKind Kind, Declaration? Declaratio
 }
 
 /// <summary>The answer first given to a request, kept so a retry gets the same answer.</summary>
-public sealed record IdempotencyRecord(string RequestId, byte[] RequestHash, Declaration Response);
+public sealed record IdempotencyRecord(string RequestId, byte[] RequestHash, Declaration Response)
+{
+    /// <summary>
+    /// The rule of AIP-155, in one place: a request with the same content hash is a retry and gets
+    /// the first answer; another hash under the same request id is a conflict.
+    /// </summary>
+    public WriteOutcome AnswerTo(ReadOnlySpan<byte> requestHash) =>
+        RequestHash.AsSpan().SequenceEqual(requestHash)
+            ? new WriteOutcome(WriteOutcomeKind.Replayed, Response)
+            : WriteOutcome.Of(WriteOutcomeKind.RequestIdConflict);
+}
 
 /// <summary>A page query over one filer's declarations. All given filters must match.</summary>
 public sealed record DeclarationQuery(
