@@ -71,6 +71,7 @@ public sealed record BenchmarkOptions
     public const string Usage = """
         usage: exchange-benchmark [options]            measure the node and a bare gRPC baseline
                exchange-benchmark serve-baseline --port P [--parent-pid PID]
+               exchange-benchmark assess [--duration S] [--warmup S] [--json PATH]   the risk engine alone, in process
 
           --scenario unary|bulk|all     what to run (default all)
           --targets node|baseline|both  what to measure (default both)

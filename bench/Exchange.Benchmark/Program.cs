@@ -2,6 +2,11 @@ using System.Globalization;
 using Exchange.Benchmark;
 
 // exchange-benchmark: measures the node against a bare gRPC baseline (see docs/benchmarks.md).
+if (args is ["assess", .. var assessArgs])
+{
+    // The risk engine alone, in process (AssessBenchmark.cs).
+    return AssessBenchmark.RunFromCommandLine(assessArgs);
+}
 if (args is ["serve-baseline", .. var serveArgs])
 {
     var port = serveArgs is ["--port", var p, ..] ? int.Parse(p, CultureInfo.InvariantCulture) : 5090;

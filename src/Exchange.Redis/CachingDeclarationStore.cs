@@ -1,4 +1,5 @@
 using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Identity;
 using Exchange.Core.Storage;
 
@@ -73,6 +74,18 @@ public sealed class CachingDeclarationStore(IDeclarationStore inner, RedisIdempo
         return outcome;
     }
 
+    public async Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        // As UpdateAsync: no look-up, the store answers and its durable answers are cached.
+        var outcomes = await inner.UpdateManyAsync(writes, cancellationToken);
+        for (var i = 0; i < writes.Count; i++)
+        {
+            Remember(writes[i], outcomes[i]);
+        }
+        return outcomes;
+    }
+
     public async Task<IdempotencyRecord?> FindIdempotencyRecordAsync(string filerId, string requestId, CancellationToken cancellationToken)
     {
         if ((await cache.FindAsync([(filerId, requestId)], cancellationToken))[0] is { } cached)
@@ -99,6 +112,28 @@ public sealed class CachingDeclarationStore(IDeclarationStore inner, RedisIdempo
 
     public Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken) =>
         inner.GetLastEventSequenceAsync(filerId, cancellationToken);
+
+    public Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(
+        DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken) =>
+        inner.ListDueForAssessmentAsync(updatedAtOrBefore, limit, cancellationToken);
+
+    public Task<RiskAssessment?> GetAssessmentAsync(DeclarationKey key, CancellationToken cancellationToken) =>
+        inner.GetAssessmentAsync(key, cancellationToken);
+
+    public Task<IReadOnlyList<Declaration>> ListByStatusAsync(
+        DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
+        inner.ListByStatusAsync(status, filerId, after, limit, cancellationToken);
+
+    public Task<IReadOnlyList<Declaration>> ListFlaggedAsync(
+        string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
+        inner.ListFlaggedAsync(agencyId, after, limit, cancellationToken);
+
+    public Task<bool> IsFlaggedAsync(string agencyId, DeclarationKey key, CancellationToken cancellationToken) =>
+        inner.IsFlaggedAsync(agencyId, key, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, ConsigneeActivity>> GetConsigneeActivityAsync(
+        IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken) =>
+        inner.GetConsigneeActivityAsync(consigneeKeys, since, cancellationToken);
 
     /// <summary>Disposes the inner store: the host only knows this decorator.</summary>
     public async ValueTask DisposeAsync()

@@ -45,6 +45,8 @@ try
             "Exchange:Limits values must be positive.")
         .Validate(o => o.Watch.PollInterval > TimeSpan.Zero && o.Redis.IdempotencyTtl > TimeSpan.Zero,
             "Exchange:Watch:PollInterval and Exchange:Redis:IdempotencyTtl must be positive.")
+        .Validate(o => o.Assessment.Delay >= TimeSpan.Zero && o.Assessment.BatchSize > 0 && o.Assessment.PollInterval > TimeSpan.Zero,
+            "Exchange:Assessment:Delay must not be negative; BatchSize and PollInterval must be positive.")
         .ValidateOnStart();
 
     builder.Services.AddSingleton(TimeProvider.System);
@@ -55,6 +57,7 @@ try
         WatchPollInterval = services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Watch.PollInterval,
     });
     builder.Services.AddSingleton<DeclarationWorkflow>();
+    builder.Services.AddExchangeEnforcement();
     builder.Services.AddSingleton<ICallerIdentityResolver, DevelopmentHeaderIdentityResolver>();
 
     // What must be known while the host is being built (before options can be resolved).
@@ -83,9 +86,21 @@ try
         {
             Title = "The Exchange: e-commerce declarations over HTTP/JSON",
             Version = "v1",
-            Description = "JSON mapping of exchange.declaration.v1.DeclarationService (gRPC JSON transcoding). "
-                + "Identify the filer with the x-exchange-filer header. Errors are google.rpc.Status objects.",
+            Description = "JSON mapping (gRPC JSON transcoding) of exchange.declaration.v1.DeclarationService for filers and of "
+                + "exchange.enforcement.v1 EnforcementService and KnownShipperService for officers and AgencyService for partner "
+                + "government agencies. Development identity: one of the x-exchange-filer, x-exchange-officer or "
+                + "x-exchange-agency headers. Errors are google.rpc.Status objects.",
         });
+        // AIP-style templates ("/v1/{name=programmes/*}", "/v1/{name=filers/*/declarations/*}")
+        // all collapse to "v1/{name}" in Grpc.Swagger (dotnet/aspnetcore#64879): key each path
+        // by its full template instead, which is also what a reader needs to build the URL.
+        openApi.SwaggerGeneratorOptions.PathGroupSelector = description =>
+            description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingMetadata>()
+                .FirstOrDefault()?.HttpRule is { } rule
+                ? HttpTemplates.Of(rule).TrimStart('/')
+                : description.RelativePath;
+        // Both packages have a ListDeclarationsResponse: name schemas by package, e.g. "Enforcement.V1.ListDeclarationsResponse".
+        openApi.CustomSchemaIds(type => (type.FullName ?? type.Name).Replace("Exchange.Contracts.", "", StringComparison.Ordinal).Replace('+', '.'));
         var contractDocs = Path.Combine(AppContext.BaseDirectory, "Exchange.Contracts.xml");
         if (File.Exists(contractDocs))
         {
@@ -99,11 +114,15 @@ try
 
     var app = builder.Build();
     app.Services.GetRequiredService<IDeclarationStore>();
+    EnforcementRegistration.LoadRuleFiles(app.Services);
     // Subscribed to the other nodes' events from the start, not from the first call on.
     app.Services.GetRequiredService<IEventSignal>();
     app.UseSerilogRequestLogging();
     app.UseSwagger(openApi => openApi.RouteTemplate = "openapi/{documentName}.json");
     app.MapGrpcService<DeclarationGrpcService>();
+    app.MapGrpcService<EnforcementGrpcService>();
+    app.MapGrpcService<KnownShipperGrpcService>();
+    app.MapGrpcService<AgencyGrpcService>();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();
     app.MapGet("/", () => "Exchange node: gRPC (HTTP/2) service exchange.declaration.v1.DeclarationService. See README.md.");

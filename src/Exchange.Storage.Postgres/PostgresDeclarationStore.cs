@@ -2,18 +2,20 @@ using System.Data;
 using System.Globalization;
 using System.Text;
 using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Identity;
 using Exchange.Core.Storage;
 using Google.Protobuf;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Exchange.Storage.Postgres;
 
 /// <summary>
 /// The scale-out store: one PostgreSQL database shared by several stateless server nodes.
 ///
-/// Every write transaction first locks the counter row of each filer it writes for (in ordinal
-/// filer order), and holds that lock until it commits. That single rule gives:
+/// Every write transaction first locks the counter row of each filer it writes for (in byte-wise
+/// filer order, in one statement), and holds that lock until it commits. That single rule gives:
 /// - event sequences in commit order: the next sequence is handed out only after the previous
 ///   holder committed, so a reader that saw sequence N never later finds a new event below N.
 ///   A SERIAL or SEQUENCE column would not: it hands out numbers at insert time, so a transaction
@@ -26,14 +28,45 @@ namespace Exchange.Storage.Postgres;
 /// - no deadlocks between writers: the counter rows are the first locks taken, always in the
 ///   same order, and every later row a transaction touches belongs to a filer it already holds.
 /// Writers of different filers never wait for each other.
+///
+/// The registries (<see cref="IRegistryStore"/>) live in the same database; each of their writes
+/// is one statement, its own transaction.
 /// </summary>
-public sealed class PostgresDeclarationStore : IDeclarationStore, IAsyncDisposable
+public sealed class PostgresDeclarationStore : IDeclarationStore, IRegistryStore, IAsyncDisposable
 {
-    private const string DeclarationColumns = """
-        filer_id, declaration_id, status, revision, create_time, update_time,
-        local_reference_number, unique_consignment_reference, item_identifier,
-        house_waybill, master_waybill, customs_reference, declaration
+    private const string InsertDeclarationSql = """
+        INSERT INTO declarations (
+            filer_id, declaration_id, status, revision, create_time, update_time,
+            local_reference_number, unique_consignment_reference, item_identifier,
+            house_waybill, master_waybill, customs_reference, declaration,
+            consignee_key, intrinsic_value_cents, assessment)
+        VALUES (@filer_id, @declaration_id, @status, @revision, @create_time, @update_time,
+            @local_reference_number, @unique_consignment_reference, @item_identifier,
+            @house_waybill, @master_waybill, @customs_reference, @declaration,
+            @consignee_key, @intrinsic_value_cents, @assessment)
+        ON CONFLICT (filer_id, declaration_id) DO NOTHING
         """;
+
+    private const string UpdateSetClause = """
+        UPDATE declarations SET
+            status = @status, revision = @revision, create_time = @create_time, update_time = @update_time,
+            local_reference_number = @local_reference_number,
+            unique_consignment_reference = @unique_consignment_reference,
+            item_identifier = @item_identifier, house_waybill = @house_waybill,
+            master_waybill = @master_waybill, customs_reference = @customs_reference,
+            declaration = @declaration
+        """;
+
+    private const string UpdateWhereClause =
+        "\nWHERE filer_id = @filer_id AND declaration_id = @declaration_id AND revision = @expected_revision";
+
+    /// <summary>The compare-and-set update that keeps the stored facts.</summary>
+    private const string UpdateSql = UpdateSetClause + UpdateWhereClause;
+
+    /// <summary>The compare-and-set update that replaces the facts (agency flags are added separately).</summary>
+    private const string UpdateWithFactsSql = UpdateSetClause
+        + ",\n    consignee_key = @consignee_key, intrinsic_value_cents = @intrinsic_value_cents, assessment = @assessment"
+        + UpdateWhereClause;
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -72,6 +105,7 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IAsyncDisposab
     {
         ArgumentNullException.ThrowIfNull(writes);
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
+        var facts = writes.Select(StoredFacts.ForInsert).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (connection, transaction, ct) =>
         {
             var lastSequences = await LockFilerSequencesAsync(
@@ -93,16 +127,12 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IAsyncDisposab
                     continue;
                 }
                 var declarationBytes = write.Declaration.ToByteArray();
-                var insert = new NpgsqlBatchCommand($"""
-                    INSERT INTO declarations ({DeclarationColumns})
-                    VALUES (@filer_id, @declaration_id, @status, @revision, @create_time, @update_time,
-                        @local_reference_number, @unique_consignment_reference, @item_identifier,
-                        @house_waybill, @master_waybill, @customs_reference, @declaration)
-                    ON CONFLICT (filer_id, declaration_id) DO NOTHING
-                    """);
+                var insert = new NpgsqlBatchCommand(InsertDeclarationSql);
                 AddDeclarationParameters(insert.Parameters, write.Key, indexes[i], declarationBytes);
+                AddFactsParameters(insert.Parameters, facts[i]);
                 batch.BatchCommands.Add(insert);
                 declarationInserts.Add((insert, write.Key));
+                AddAgencyFlags(batch, write, indexes[i]);
 
                 var sequence = ++lastSequences[write.Key.FilerId];
                 outcomes[i] = AddAppend(batch, write, sequence, declarationBytes);
@@ -132,52 +162,115 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IAsyncDisposab
         }, cancellationToken);
     }
 
-    public Task<WriteOutcome> UpdateAsync(DeclarationWrite write, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> UpdateAsync(DeclarationWrite write, CancellationToken cancellationToken)
     {
-        var index = DeclarationIndex.ForWrite(write);
-        return WriteAsync(async (connection, transaction, ct) =>
+        var outcomes = await UpdateManyAsync([write], cancellationToken);
+        return outcomes[0];
+    }
+
+    public Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
+        var facts = writes.Select(StoredFacts.ForUpdate).ToArray();
+        return WriteAsync<IReadOnlyList<WriteOutcome>>(async (connection, transaction, ct) =>
         {
-            var lastSequences = await LockFilerSequencesAsync(connection, transaction, [write.Key.FilerId], ct);
+            var lastSequences = await LockFilerSequencesAsync(
+                connection, transaction, writes.Select(write => write.Key.FilerId), ct);
 
             // The idempotency check comes first: a retry of an update that succeeded must be
             // answered as before, not as a revision conflict.
-            var answers = await FindAnswersAsync(connection, transaction, [write], ct);
-            if (write.RequestId is { } requestId && answers.TryGetValue((write.Key.FilerId, requestId), out var earlier))
-            {
-                return (Answer(earlier, write), false);
-            }
+            var answers = await FindAnswersAsync(connection, transaction, writes, ct);
+            var outcomes = new WriteOutcome[writes.Count];
+            var declarationBytes = new byte[writes.Count][];
+            var updated = new List<int>(writes.Count);
+            var missed = new List<int>();
 
-            var declarationBytes = write.Declaration.ToByteArray();
-            await using (var update = new NpgsqlCommand("""
-                UPDATE declarations SET
-                    status = @status, revision = @revision, create_time = @create_time, update_time = @update_time,
-                    local_reference_number = @local_reference_number,
-                    unique_consignment_reference = @unique_consignment_reference,
-                    item_identifier = @item_identifier, house_waybill = @house_waybill,
-                    master_waybill = @master_waybill, customs_reference = @customs_reference,
-                    declaration = @declaration
-                WHERE filer_id = @filer_id AND declaration_id = @declaration_id AND revision = @expected_revision
-                """, connection, transaction))
+            // The compare-and-sets go in rounds, each one batch (one round trip). The statements
+            // of a batch run in order, each seeing the ones before, so a round acts exactly like
+            // its updates one by one: a second update of a declaration expects the revision the
+            // first wrote. Only a request id repeated within the batch ends a round, since whether
+            // the later item is a replay depends on whether the earlier one was written.
+            var next = 0;
+            while (next < writes.Count)
             {
-                AddDeclarationParameters(update.Parameters, write.Key, index, declarationBytes);
-                update.Parameters.Add(Parameter("expected_revision", write.ExpectedRevision));
-                if (await update.ExecuteNonQueryAsync(ct) == 0)
+                await using var round = new NpgsqlBatch(connection, transaction);
+                var updates = new List<(int Item, NpgsqlBatchCommand Command)>();
+                var roundRequestIds = new HashSet<(string FilerId, string RequestId)>();
+                for (; next < writes.Count; next++)
                 {
-                    await using var exists = new NpgsqlCommand(
-                        "SELECT 1 FROM declarations WHERE filer_id = @filer_id AND declaration_id = @declaration_id",
-                        connection, transaction);
-                    exists.Parameters.Add(Parameter("filer_id", write.Key.FilerId));
-                    exists.Parameters.Add(Parameter("declaration_id", write.Key.DeclarationId));
-                    var kind = await exists.ExecuteScalarAsync(ct) is null ? WriteOutcomeKind.NotFound : WriteOutcomeKind.RevisionConflict;
-                    return (WriteOutcome.Of(kind), false);
+                    var write = writes[next];
+                    if (write.RequestId is { } requestId)
+                    {
+                        if (answers.TryGetValue((write.Key.FilerId, requestId), out var earlier))
+                        {
+                            outcomes[next] = Answer(earlier, write);
+                            continue;
+                        }
+                        if (!roundRequestIds.Add((write.Key.FilerId, requestId)))
+                        {
+                            break;
+                        }
+                    }
+                    declarationBytes[next] = write.Declaration.ToByteArray();
+                    var update = new NpgsqlBatchCommand(facts[next] is null ? UpdateSql : UpdateWithFactsSql);
+                    AddDeclarationParameters(update.Parameters, write.Key, indexes[next], declarationBytes[next]);
+                    if (facts[next] is { } replacement)
+                    {
+                        AddFactsParameters(update.Parameters, replacement);
+                    }
+                    update.Parameters.Add(Parameter("expected_revision", write.ExpectedRevision));
+                    round.BatchCommands.Add(update);
+                    updates.Add((next, update));
+                }
+                if (updates.Count == 0)
+                {
+                    continue;
+                }
+                await round.ExecuteNonQueryAsync(ct);
+                foreach (var (item, command) in updates)
+                {
+                    if (command.RecordsAffected == 0)
+                    {
+                        missed.Add(item);
+                        continue;
+                    }
+                    updated.Add(item);
+                    if (writes[item].RequestId is { } requestId)
+                    {
+                        // A later item with the same request id is answered from here.
+                        answers[(writes[item].Key.FilerId, requestId)] = (writes[item].RequestHash!, declarationBytes[item]);
+                    }
                 }
             }
 
+            if (missed.Count > 0)
+            {
+                // Nothing inserts or deletes the filers' declarations meanwhile (their locks are
+                // held), so whether a key exists is the same now as at its turn.
+                var existing = await FindExistingAsync(connection, transaction, missed.Select(item => writes[item].Key), ct);
+                foreach (var item in missed)
+                {
+                    outcomes[item] = WriteOutcome.Of(
+                        existing.Contains(writes[item].Key) ? WriteOutcomeKind.RevisionConflict : WriteOutcomeKind.NotFound);
+                }
+            }
+            if (updated.Count == 0)
+            {
+                return (outcomes, false);
+            }
+
+            // Events in the order of the writes (the rounds kept it), with flags and records, in one round trip.
             await using var batch = new NpgsqlBatch(connection, transaction);
-            var outcome = AddAppend(batch, write, ++lastSequences[write.Key.FilerId], declarationBytes);
+            foreach (var item in updated)
+            {
+                var write = writes[item];
+                AddAgencyFlags(batch, write, indexes[item]);
+                outcomes[item] = AddAppend(batch, write, ++lastSequences[write.Key.FilerId], declarationBytes[item]);
+            }
             AddSequenceUpdates(batch, lastSequences);
             await batch.ExecuteNonQueryAsync(ct);
-            return (outcome, true);
+            return (outcomes, true);
         }, cancellationToken);
     }
 
@@ -236,14 +329,7 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IAsyncDisposab
         sql.Append(" ORDER BY create_time DESC, declaration_id DESC LIMIT @limit");
         command.Parameters.Add(Parameter("limit", query.Limit));
         command.CommandText = sql.ToString();
-
-        var declarations = new List<Declaration>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            declarations.Add(Declaration.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0)));
-        }
-        return declarations;
+        return await ReadDeclarationsAsync(command, cancellationToken);
     }
 
     public async Task<IdempotencyRecord?> FindIdempotencyRecordAsync(string filerId, string requestId, CancellationToken cancellationToken)
@@ -298,6 +384,199 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IAsyncDisposab
         return await command.ExecuteScalarAsync(cancellationToken) is long last ? last : 0;
     }
 
+    public async Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(
+        DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var command = _dataSource.CreateCommand($"""
+            SELECT declaration FROM declarations
+            WHERE status = {(int)DeclarationStatus.Accepted} AND update_time <= @updated_at_or_before
+            ORDER BY update_time LIMIT @limit
+            """);
+        command.Parameters.Add(Parameter("updated_at_or_before", FloorUnixMicroseconds(updatedAtOrBefore)));
+        command.Parameters.Add(Parameter("limit", limit));
+        return await ReadDeclarationsAsync(command, cancellationToken);
+    }
+
+    public async Task<RiskAssessment?> GetAssessmentAsync(DeclarationKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var command = _dataSource.CreateCommand(
+            "SELECT assessment FROM declarations WHERE filer_id = @filer_id AND declaration_id = @declaration_id");
+        command.Parameters.Add(Parameter("filer_id", key.FilerId));
+        command.Parameters.Add(Parameter("declaration_id", key.DeclarationId));
+        return await command.ExecuteScalarAsync(cancellationToken) is byte[] bytes ? RiskAssessment.Parser.ParseFrom(bytes) : null;
+    }
+
+    public async Task<IReadOnlyList<Declaration>> ListByStatusAsync(
+        DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var command = _dataSource.CreateCommand();
+        var sql = new StringBuilder("SELECT declaration FROM declarations WHERE status = @status");
+        command.Parameters.Add(Parameter("status", (int)status));
+        if (filerId is not null)
+        {
+            sql.Append(" AND filer_id = @filer_id");
+            command.Parameters.Add(Parameter("filer_id", filerId));
+        }
+        if (after is not null)
+        {
+            sql.Append(AscendingAfter(after, command.Parameters));
+        }
+        sql.Append(" ORDER BY create_time, declaration_id LIMIT @limit");
+        command.Parameters.Add(Parameter("limit", limit));
+        command.CommandText = sql.ToString();
+        return await ReadDeclarationsAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Declaration>> ListFlaggedAsync(
+        string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agencyId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var command = _dataSource.CreateCommand();
+        var sql = new StringBuilder("""
+            SELECT declarations.declaration FROM declaration_agency_flags AS flags
+            JOIN declarations
+                ON declarations.filer_id = flags.filer_id AND declarations.declaration_id = flags.declaration_id
+            WHERE flags.agency_id = @agency_id
+            """);
+        command.Parameters.Add(Parameter("agency_id", agencyId));
+        if (after is not null)
+        {
+            var (afterTime, afterId) = DeclarationIndex.KeysetBound(after);
+            sql.Append(" AND (flags.create_time, flags.declaration_id) < (@after_time, @after_id)");
+            command.Parameters.Add(Parameter("after_time", afterTime));
+            command.Parameters.Add(Parameter("after_id", afterId));
+        }
+        sql.Append(" ORDER BY flags.create_time DESC, flags.declaration_id DESC LIMIT @limit");
+        command.Parameters.Add(Parameter("limit", limit));
+        command.CommandText = sql.ToString();
+        return await ReadDeclarationsAsync(command, cancellationToken);
+    }
+
+    public async Task<bool> IsFlaggedAsync(string agencyId, DeclarationKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agencyId);
+        ArgumentNullException.ThrowIfNull(key);
+        await using var command = _dataSource.CreateCommand("""
+            SELECT 1 FROM declaration_agency_flags
+            WHERE agency_id = @agency_id AND filer_id = @filer_id AND declaration_id = @declaration_id
+            """);
+        command.Parameters.Add(Parameter("agency_id", agencyId));
+        command.Parameters.Add(Parameter("filer_id", key.FilerId));
+        command.Parameters.Add(Parameter("declaration_id", key.DeclarationId));
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    public async Task<IReadOnlyDictionary<string, ConsigneeActivity>> GetConsigneeActivityAsync(
+        IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consigneeKeys);
+        var activity = new Dictionary<string, ConsigneeActivity>(StringComparer.Ordinal);
+        if (consigneeKeys.Count == 0)
+        {
+            return activity;
+        }
+        // One query for every key; each key is a range of the (consignee_key, create_time) index.
+        await using var command = _dataSource.CreateCommand($"""
+            SELECT consignee_key, count(*)::integer, sum(intrinsic_value_cents)::bigint FROM declarations
+            WHERE consignee_key = ANY(@consignee_keys) AND create_time >= @since
+              AND status <> {(int)DeclarationStatus.Cancelled}
+            GROUP BY consignee_key
+            """);
+        command.Parameters.Add(Parameter("consignee_keys", consigneeKeys.Distinct(StringComparer.Ordinal).ToArray()));
+        command.Parameters.Add(Parameter("since", DeclarationIndex.CeilingUnixMicroseconds(since)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            activity[reader.GetString(0)] = new ConsigneeActivity(reader.GetInt32(1), reader.GetInt64(2));
+        }
+        return activity;
+    }
+
+    // ---- IRegistryStore ----
+
+    public async Task<bool> TryInsertAsync(RegistryRecord record, CancellationToken cancellationToken)
+    {
+        RegistryRules.Validate(record);
+        await using var command = _dataSource.CreateCommand("""
+            INSERT INTO registry_records (kind, id, revision, payload) VALUES (@kind, @id, 1, @payload)
+            ON CONFLICT (kind, id) DO NOTHING
+            """);
+        command.Parameters.Add(Parameter("kind", record.Kind));
+        command.Parameters.Add(Parameter("id", record.Id));
+        command.Parameters.Add(Parameter("payload", record.Payload));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> TryReplaceAsync(RegistryRecord record, long expectedRevision, CancellationToken cancellationToken)
+    {
+        RegistryRules.Validate(record);
+        await using var command = _dataSource.CreateCommand("""
+            UPDATE registry_records SET revision = @revision, payload = @payload
+            WHERE kind = @kind AND id = @id AND revision = @expected_revision
+            """);
+        command.Parameters.Add(Parameter("kind", record.Kind));
+        command.Parameters.Add(Parameter("id", record.Id));
+        command.Parameters.Add(Parameter("revision", record.Revision));
+        command.Parameters.Add(Parameter("payload", record.Payload));
+        command.Parameters.Add(Parameter("expected_revision", expectedRevision));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(id);
+        await using var command = _dataSource.CreateCommand("DELETE FROM registry_records WHERE kind = @kind AND id = @id");
+        command.Parameters.Add(Parameter("kind", kind));
+        command.Parameters.Add(Parameter("id", id));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task<RegistryRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(id);
+        await using var command = _dataSource.CreateCommand(
+            "SELECT kind, id, revision, payload FROM registry_records WHERE kind = @kind AND id = @id");
+        command.Parameters.Add(Parameter("kind", kind));
+        command.Parameters.Add(Parameter("id", id));
+        var records = await ReadRecordsAsync(command, cancellationToken);
+        return records.Count == 0 ? null : records[0];
+    }
+
+    public async Task<IReadOnlyList<RegistryRecord>> ListAsync(
+        string kind, string idPrefix, string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(idPrefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var command = _dataSource.CreateCommand();
+        // The prefix is a range of the primary key, [prefix, end of prefix): no LIKE, so '%' and
+        // '_' in ids are plain characters. The "C" collation of the column orders UTF-8 bytes,
+        // i.e. code points, as in SQLite.
+        var sql = new StringBuilder("SELECT kind, id, revision, payload FROM registry_records WHERE kind = @kind AND id >= @prefix");
+        command.Parameters.Add(Parameter("kind", kind));
+        command.Parameters.Add(Parameter("prefix", idPrefix));
+        if (RegistryRules.PrefixEnd(idPrefix) is { } end)
+        {
+            sql.Append(" AND id < @prefix_end");
+            command.Parameters.Add(Parameter("prefix_end", end));
+        }
+        if (afterId is not null)
+        {
+            sql.Append(" AND id > @after_id");
+            command.Parameters.Add(Parameter("after_id", afterId));
+        }
+        sql.Append(" ORDER BY id LIMIT @limit");
+        command.Parameters.Add(Parameter("limit", limit));
+        command.CommandText = sql.ToString();
+        return await ReadRecordsAsync(command, cancellationToken);
+    }
+
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     /// <summary>
@@ -324,24 +603,55 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IAsyncDisposab
 
     /// <summary>
     /// Locks the counter row of each filer (creating it on first use) and reads its last
-    /// sequence. The lock is held until commit and serializes the filer's writers; see the class
-    /// comment. The no-op DO UPDATE is what takes the row lock when the row already exists.
+    /// sequence, in one statement. The lock is held until commit and serializes the filer's
+    /// writers; see the class comment. The rows are inserted, and so locked, in the order of the
+    /// sorted SELECT: byte-wise filer order, the same for every transaction, so two transactions
+    /// never each hold a filer the other waits for. The no-op DO UPDATE is what takes the row lock
+    /// when the row already exists.
     /// </summary>
     private static async Task<Dictionary<string, long>> LockFilerSequencesAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<string> filerIds, CancellationToken ct)
     {
         var lastSequences = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var filerId in filerIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        // Distinct: one INSERT .. ON CONFLICT DO UPDATE may not touch a row twice.
+        var distinct = filerIds.Distinct(StringComparer.Ordinal).ToArray();
+        if (distinct.Length == 0)
         {
-            await using var command = new NpgsqlCommand("""
-                INSERT INTO filer_event_sequences (filer_id, last_seq) VALUES (@filer_id, 0)
-                ON CONFLICT (filer_id) DO UPDATE SET last_seq = filer_event_sequences.last_seq
-                RETURNING last_seq
-                """, connection, transaction);
-            command.Parameters.Add(Parameter("filer_id", filerId));
-            lastSequences[filerId] = (long)(await command.ExecuteScalarAsync(ct))!;
+            return lastSequences;
+        }
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO filer_event_sequences (filer_id, last_seq)
+            SELECT filer_id, 0 FROM unnest(@filer_ids) AS filer_id ORDER BY filer_id COLLATE "C"
+            ON CONFLICT (filer_id) DO UPDATE SET last_seq = filer_event_sequences.last_seq
+            RETURNING filer_id, last_seq
+            """, connection, transaction);
+        command.Parameters.Add(Parameter("filer_ids", distinct));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            lastSequences[reader.GetString(0)] = reader.GetInt64(1);
         }
         return lastSequences;
+    }
+
+    /// <summary>Which of <paramref name="keys"/> name a stored declaration.</summary>
+    private static async Task<HashSet<DeclarationKey>> FindExistingAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<DeclarationKey> keys, CancellationToken ct)
+    {
+        var wanted = keys.Distinct().ToArray();
+        await using var command = new NpgsqlCommand("""
+            SELECT filer_id, declaration_id FROM declarations
+            WHERE (filer_id, declaration_id) IN (SELECT * FROM unnest(@filer_ids, @declaration_ids))
+            """, connection, transaction);
+        command.Parameters.Add(Parameter("filer_ids", wanted.Select(key => key.FilerId).ToArray()));
+        command.Parameters.Add(Parameter("declaration_ids", wanted.Select(key => key.DeclarationId).ToArray()));
+        var existing = new HashSet<DeclarationKey>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            existing.Add(new DeclarationKey(reader.GetString(0), reader.GetString(1)));
+        }
+        return existing;
     }
 
     /// <summary>The recorded answers to the request ids of <paramref name="writes"/>, by (filer, request id).</summary>
@@ -409,6 +719,29 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IAsyncDisposab
         return new WriteOutcome(WriteOutcomeKind.Written, write.Declaration, appended);
     }
 
+    /// <summary>
+    /// Adds the write's agency flags (kept if already there: flags only accumulate), under the
+    /// declaration's create time, which orders an agency's list. No statement at all for a write
+    /// without facts or flags: the common case on the ingest path.
+    /// </summary>
+    private static void AddAgencyFlags(NpgsqlBatch batch, DeclarationWrite write, DeclarationIndex index)
+    {
+        if (write.Facts is not { FlaggedAgencies.Count: > 0 } facts)
+        {
+            return;
+        }
+        var flags = new NpgsqlBatchCommand("""
+            INSERT INTO declaration_agency_flags (agency_id, filer_id, declaration_id, create_time)
+            SELECT agency_id, @filer_id, @declaration_id, @create_time FROM unnest(@agency_ids) AS agency_id
+            ON CONFLICT (agency_id, filer_id, declaration_id) DO NOTHING
+            """);
+        flags.Parameters.Add(Parameter("agency_ids", facts.FlaggedAgencies.ToArray()));
+        flags.Parameters.Add(Parameter("filer_id", write.Key.FilerId));
+        flags.Parameters.Add(Parameter("declaration_id", write.Key.DeclarationId));
+        flags.Parameters.Add(Parameter("create_time", index.CreateTime));
+        batch.BatchCommands.Add(flags);
+    }
+
     private static void AddSequenceUpdates(NpgsqlBatch batch, Dictionary<string, long> lastSequences)
     {
         foreach (var (filerId, lastSequence) in lastSequences)
@@ -436,6 +769,61 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IAsyncDisposab
         parameters.Add(Parameter("master_waybill", index.MasterWaybill));
         parameters.Add(Parameter("customs_reference", index.CustomsReference));
         parameters.Add(Parameter("declaration", declarationBytes));
+    }
+
+    private static void AddFactsParameters(NpgsqlParameterCollection parameters, StoredFacts facts)
+    {
+        parameters.Add(Parameter("consignee_key", facts.ConsigneeKey));
+        parameters.Add(Parameter("intrinsic_value_cents", facts.IntrinsicValueCents));
+        parameters.Add(new NpgsqlParameter("assessment", NpgsqlDbType.Bytea) { Value = (object?)facts.Assessment ?? DBNull.Value });
+    }
+
+    /// <summary>
+    /// The condition "after <paramref name="position"/>" in the ascending (create time, declaration
+    /// id) order. A position that is not a whole microsecond lies between stored times, so every
+    /// row from its ceiling on comes after it.
+    /// </summary>
+    private static string AscendingAfter(ListPosition position, NpgsqlParameterCollection parameters)
+    {
+        parameters.Add(Parameter("after_time", DeclarationIndex.CeilingUnixMicroseconds(position.CreateTime)));
+        if (!IsWholeMicrosecond(position.CreateTime))
+        {
+            return " AND create_time >= @after_time";
+        }
+        parameters.Add(Parameter("after_id", position.DeclarationId));
+        return " AND (create_time, declaration_id) > (@after_time, @after_id)";
+    }
+
+    /// <summary>The largest whole microsecond at or before <paramref name="time"/>.</summary>
+    private static long FloorUnixMicroseconds(DateTimeOffset time)
+    {
+        var ceiling = DeclarationIndex.CeilingUnixMicroseconds(time);
+        return IsWholeMicrosecond(time) ? ceiling : ceiling - 1;
+    }
+
+    private static bool IsWholeMicrosecond(DateTimeOffset time) =>
+        (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) % TimeSpan.TicksPerMicrosecond == 0;
+
+    private static async Task<IReadOnlyList<Declaration>> ReadDeclarationsAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        var declarations = new List<Declaration>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            declarations.Add(Declaration.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0)));
+        }
+        return declarations;
+    }
+
+    private static async Task<IReadOnlyList<RegistryRecord>> ReadRecordsAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        var records = new List<RegistryRecord>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            records.Add(new RegistryRecord(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3)));
+        }
+        return records;
     }
 
     // Typed parameters: no boxing, and the PostgreSQL type follows from the CLR type.

@@ -85,6 +85,49 @@ internal static class PostgresSchema
             )
             """,
         ],
+        [
+            // 2: what the enforcement side keeps next to a declaration (DeclarationFacts). A
+            // constant default makes ADD COLUMN a catalog change, not a table rewrite; rows of
+            // release 1 get an empty consignee key and no value, and a previous release still
+            // inserts without naming the new columns.
+            """
+            ALTER TABLE declarations
+                ADD COLUMN IF NOT EXISTS consignee_key text COLLATE "C" NOT NULL DEFAULT '',
+                ADD COLUMN IF NOT EXISTS intrinsic_value_cents bigint NOT NULL DEFAULT 0,
+                ADD COLUMN IF NOT EXISTS assessment bytea
+            """,
+            // The assessor's work queue: ACCEPTED declarations, oldest update first.
+            "CREATE INDEX IF NOT EXISTS declarations_by_status_update_time ON declarations (status, update_time)",
+            // A status across filers, oldest first.
+            "CREATE INDEX IF NOT EXISTS declarations_by_status_across_filers ON declarations (status, create_time, declaration_id)",
+            // The split-shipment look-up; status and value ride along so an index-only scan answers it.
+            "CREATE INDEX IF NOT EXISTS declarations_by_consignee ON declarations (consignee_key, create_time) INCLUDE (status, intrinsic_value_cents)",
+            // The agencies a declaration is flagged to, with the declaration's create time copied
+            // in so an agency's list is one ordered index range.
+            """
+            CREATE TABLE IF NOT EXISTS declaration_agency_flags (
+                agency_id text COLLATE "C" NOT NULL,
+                filer_id text COLLATE "C" NOT NULL,
+                declaration_id text COLLATE "C" NOT NULL,
+                create_time bigint NOT NULL,
+                PRIMARY KEY (agency_id, filer_id, declaration_id),
+                FOREIGN KEY (filer_id, declaration_id) REFERENCES declarations (filer_id, declaration_id)
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS declaration_agency_flags_newest_first ON declaration_agency_flags (agency_id, create_time DESC, declaration_id DESC)",
+        ],
+        [
+            // 3: the small registries (IRegistryStore). "C" orders ids byte-wise, as SQLite does.
+            """
+            CREATE TABLE IF NOT EXISTS registry_records (
+                kind text COLLATE "C" NOT NULL,
+                id text COLLATE "C" NOT NULL,
+                revision bigint NOT NULL,
+                payload bytea NOT NULL,
+                PRIMARY KEY (kind, id)
+            )
+            """,
+        ],
     ];
 
     /// <summary>The schema version this build writes.</summary>
@@ -95,8 +138,16 @@ internal static class PostgresSchema
     /// migration advisory lock: concurrent nodes queue on the lock, and the later ones find the
     /// work done. DDL is transactional in PostgreSQL, so a failure leaves nothing half done.
     /// </summary>
-    public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    public static Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken) =>
+        MigrateAsync(dataSource, LatestVersion, cancellationToken);
+
+    /// <summary>
+    /// Brings the database to <paramref name="targetVersion"/> (at most <see cref="LatestVersion"/>);
+    /// a lower target is how tests make a database as an earlier release left it.
+    /// </summary>
+    internal static async Task MigrateAsync(NpgsqlDataSource dataSource, int targetVersion, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, LatestVersion);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
@@ -118,7 +169,7 @@ internal static class PostgresSchema
             current = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        for (var version = current + 1; version <= Migrations.Length; version++)
+        for (var version = current + 1; version <= targetVersion; version++)
         {
             foreach (var statement in Migrations[version - 1])
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Identity;
 using Exchange.Core.Storage;
 using Google.Protobuf;
@@ -19,9 +20,14 @@ namespace Exchange.Storage.Sqlite;
 ///
 /// Durability: WAL with synchronous=FULL flushes the log on every commit, so an acknowledged
 /// write survives a power loss, not only a process crash.
+///
+/// The registries (<see cref="IRegistryStore"/>) live in the same file and share the writer.
 /// </summary>
-public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
+public sealed class SqliteDeclarationStore : IDeclarationStore, IRegistryStore, IAsyncDisposable
 {
+    /// <summary>Keys per IN list of the consignee look-up: far below SQLite's limit of 32,766 parameters.</summary>
+    private const int ConsigneeKeysPerQuery = 100;
+
     private const int BusyTimeoutMilliseconds = 30_000;
 
     private readonly string _connectionString;
@@ -93,6 +99,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(writes);
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
+        var facts = writes.Select(StoredFacts.ForInsert).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {
             var outcomes = new WriteOutcome[writes.Count];
@@ -106,12 +113,13 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
                     outcomes[i] = answer;
                     continue;
                 }
-                if (!await InsertDeclarationAsync(transaction, write, indexes[i], ct))
+                if (!await InsertDeclarationAsync(transaction, write, indexes[i], facts[i], ct))
                 {
                     // Ids are assigned by the core, so a taken one is a bug upstream; throwing
                     // rolls the whole batch back.
                     throw new InvalidOperationException($"Declaration {write.Key.Name} already exists.");
                 }
+                await AddAgencyFlagsAsync(transaction, write, indexes[i], ct);
                 outcomes[i] = await AppendEventAndRecordAsync(transaction, write, ct);
                 written = true;
             }
@@ -119,40 +127,29 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
         }, cancellationToken);
     }
 
-    public Task<WriteOutcome> UpdateAsync(DeclarationWrite write, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> UpdateAsync(DeclarationWrite write, CancellationToken cancellationToken)
     {
-        var index = DeclarationIndex.ForWrite(write);
-        return WriteAsync(async (transaction, ct) =>
-        {
-            // The idempotency check comes first: a retry of an update that succeeded must be
-            // answered as before, not as a revision conflict.
-            if (await AnswerFromIdempotencyAsync(transaction, write, ct) is { } answer)
-            {
-                return (answer, false);
-            }
+        var outcomes = await UpdateManyAsync([write], cancellationToken);
+        return outcomes[0];
+    }
 
-            var update = Command(transaction, """
-                UPDATE declarations SET
-                    status = @status, revision = @revision, create_time = @create_time, update_time = @update_time,
-                    local_reference_number = @local_reference_number,
-                    unique_consignment_reference = @unique_consignment_reference,
-                    item_identifier = @item_identifier, house_waybill = @house_waybill,
-                    master_waybill = @master_waybill, customs_reference = @customs_reference,
-                    declaration = @declaration
-                WHERE filer_id = @filer_id AND declaration_id = @declaration_id AND revision = @expected_revision
-                """);
-            AddDeclarationParameters(update, write, index);
-            update.Parameters.AddWithValue("@expected_revision", write.ExpectedRevision);
-            if (await update.ExecuteNonQueryAsync(ct) == 0)
+    public Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
+        var facts = writes.Select(StoredFacts.ForUpdate).ToArray();
+        return WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
+        {
+            var outcomes = new WriteOutcome[writes.Count];
+            var written = false;
+            for (var i = 0; i < writes.Count; i++)
             {
-                var exists = Command(transaction,
-                    "SELECT 1 FROM declarations WHERE filer_id = @filer_id AND declaration_id = @declaration_id");
-                exists.Parameters.AddWithValue("@filer_id", write.Key.FilerId);
-                exists.Parameters.AddWithValue("@declaration_id", write.Key.DeclarationId);
-                var kind = await exists.ExecuteScalarAsync(ct) is null ? WriteOutcomeKind.NotFound : WriteOutcomeKind.RevisionConflict;
-                return (WriteOutcome.Of(kind), false);
+                // Each item sees the items before it: a second update of one declaration expects
+                // the revision the first wrote, a repeated request id is answered from the first.
+                outcomes[i] = await UpdateDeclarationAsync(transaction, writes[i], indexes[i], facts[i], ct);
+                written |= outcomes[i].Kind == WriteOutcomeKind.Written;
             }
-            return (await AppendEventAndRecordAsync(transaction, write, ct), true);
+            return (outcomes, written);
         }, cancellationToken);
     }
 
@@ -225,14 +222,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
         sql.Append(" ORDER BY create_time DESC, declaration_id DESC LIMIT @limit");
         command.Parameters.AddWithValue("@limit", query.Limit);
         command.CommandText = sql.ToString();
-
-        var declarations = new List<Declaration>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            declarations.Add(Declaration.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0)));
-        }
-        return declarations;
+        return await ReadDeclarationsAsync(command, cancellationToken);
     }
 
     public async Task<IdempotencyRecord?> FindIdempotencyRecordAsync(string filerId, string requestId, CancellationToken cancellationToken)
@@ -278,6 +268,228 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
         await using var command = Command(connection, "SELECT last_seq FROM filer_event_sequences WHERE filer_id = @filer_id");
         command.Parameters.AddWithValue("@filer_id", filerId);
         return await command.ExecuteScalarAsync(cancellationToken) is long last ? last : 0;
+    }
+
+    public async Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(
+        DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = Command(connection, $"""
+            SELECT declaration FROM declarations
+            WHERE status = {(int)DeclarationStatus.Accepted} AND update_time <= @updated_at_or_before
+            ORDER BY update_time LIMIT @limit
+            """);
+        command.Parameters.AddWithValue("@updated_at_or_before", FloorUnixMicroseconds(updatedAtOrBefore));
+        command.Parameters.AddWithValue("@limit", limit);
+        return await ReadDeclarationsAsync(command, cancellationToken);
+    }
+
+    public async Task<RiskAssessment?> GetAssessmentAsync(DeclarationKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = Command(connection,
+            "SELECT assessment FROM declarations WHERE filer_id = @filer_id AND declaration_id = @declaration_id");
+        command.Parameters.AddWithValue("@filer_id", key.FilerId);
+        command.Parameters.AddWithValue("@declaration_id", key.DeclarationId);
+        return await command.ExecuteScalarAsync(cancellationToken) is byte[] bytes ? RiskAssessment.Parser.ParseFrom(bytes) : null;
+    }
+
+    public async Task<IReadOnlyList<Declaration>> ListByStatusAsync(
+        DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder("SELECT declaration FROM declarations WHERE status = @status");
+        command.Parameters.AddWithValue("@status", (int)status);
+        if (filerId is not null)
+        {
+            sql.Append(" AND filer_id = @filer_id");
+            command.Parameters.AddWithValue("@filer_id", filerId);
+        }
+        if (after is not null)
+        {
+            sql.Append(AscendingAfter(after, command.Parameters));
+        }
+        sql.Append(" ORDER BY create_time, declaration_id LIMIT @limit");
+        command.Parameters.AddWithValue("@limit", limit);
+        command.CommandText = sql.ToString();
+        return await ReadDeclarationsAsync(command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Declaration>> ListFlaggedAsync(
+        string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agencyId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // CROSS JOIN fixes the join order: the agency's flags, in list order, drive the query.
+        var sql = new StringBuilder("""
+            SELECT declarations.declaration FROM declaration_agency_flags AS flags
+            CROSS JOIN declarations
+                ON declarations.filer_id = flags.filer_id AND declarations.declaration_id = flags.declaration_id
+            WHERE flags.agency_id = @agency_id
+            """);
+        command.Parameters.AddWithValue("@agency_id", agencyId);
+        if (after is not null)
+        {
+            var (afterTime, afterId) = DeclarationIndex.KeysetBound(after);
+            sql.Append(" AND (flags.create_time, flags.declaration_id) < (@after_time, @after_id)");
+            command.Parameters.AddWithValue("@after_time", afterTime);
+            command.Parameters.AddWithValue("@after_id", afterId);
+        }
+        sql.Append(" ORDER BY flags.create_time DESC, flags.declaration_id DESC LIMIT @limit");
+        command.Parameters.AddWithValue("@limit", limit);
+        command.CommandText = sql.ToString();
+        return await ReadDeclarationsAsync(command, cancellationToken);
+    }
+
+    public async Task<bool> IsFlaggedAsync(string agencyId, DeclarationKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agencyId);
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = Command(connection, """
+            SELECT 1 FROM declaration_agency_flags
+            WHERE agency_id = @agency_id AND filer_id = @filer_id AND declaration_id = @declaration_id
+            """);
+        command.Parameters.AddWithValue("@agency_id", agencyId);
+        command.Parameters.AddWithValue("@filer_id", key.FilerId);
+        command.Parameters.AddWithValue("@declaration_id", key.DeclarationId);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    public async Task<IReadOnlyDictionary<string, ConsigneeActivity>> GetConsigneeActivityAsync(
+        IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consigneeKeys);
+        var activity = new Dictionary<string, ConsigneeActivity>(StringComparer.Ordinal);
+        var keys = consigneeKeys.Distinct(StringComparer.Ordinal).ToArray();
+        if (keys.Length == 0)
+        {
+            return activity;
+        }
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        // One IN list per chunk of keys, each key an index range of (consignee_key, create_time).
+        foreach (var chunk in keys.Chunk(ConsigneeKeysPerQuery))
+        {
+            await using var command = connection.CreateCommand();
+            var placeholders = string.Join(", ", chunk.Select((_, i) => "@key" + i.ToString(CultureInfo.InvariantCulture)));
+            command.CommandText = $"""
+                SELECT consignee_key, COUNT(*), SUM(intrinsic_value_cents) FROM declarations
+                WHERE consignee_key IN ({placeholders}) AND create_time >= @since
+                  AND status <> {(int)DeclarationStatus.Cancelled}
+                GROUP BY consignee_key
+                """;
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                command.Parameters.AddWithValue("@key" + i.ToString(CultureInfo.InvariantCulture), chunk[i]);
+            }
+            command.Parameters.AddWithValue("@since", DeclarationIndex.CeilingUnixMicroseconds(since));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                activity[reader.GetString(0)] = new ConsigneeActivity(reader.GetInt32(1), reader.GetInt64(2));
+            }
+        }
+        return activity;
+    }
+
+    // ---- IRegistryStore ----
+
+    public Task<bool> TryInsertAsync(RegistryRecord record, CancellationToken cancellationToken)
+    {
+        RegistryRules.Validate(record);
+        return WriteAsync(async (transaction, ct) =>
+        {
+            var insert = Command(transaction, """
+                INSERT INTO registry_records (kind, id, revision, payload) VALUES (@kind, @id, 1, @payload)
+                ON CONFLICT (kind, id) DO NOTHING
+                """);
+            insert.Parameters.AddWithValue("@kind", record.Kind);
+            insert.Parameters.AddWithValue("@id", record.Id);
+            insert.Parameters.AddWithValue("@payload", record.Payload);
+            var inserted = await insert.ExecuteNonQueryAsync(ct) == 1;
+            return (inserted, inserted);
+        }, cancellationToken);
+    }
+
+    public Task<bool> TryReplaceAsync(RegistryRecord record, long expectedRevision, CancellationToken cancellationToken)
+    {
+        RegistryRules.Validate(record);
+        return WriteAsync(async (transaction, ct) =>
+        {
+            var replace = Command(transaction, """
+                UPDATE registry_records SET revision = @revision, payload = @payload
+                WHERE kind = @kind AND id = @id AND revision = @expected_revision
+                """);
+            replace.Parameters.AddWithValue("@kind", record.Kind);
+            replace.Parameters.AddWithValue("@id", record.Id);
+            replace.Parameters.AddWithValue("@revision", record.Revision);
+            replace.Parameters.AddWithValue("@payload", record.Payload);
+            replace.Parameters.AddWithValue("@expected_revision", expectedRevision);
+            var replaced = await replace.ExecuteNonQueryAsync(ct) == 1;
+            return (replaced, replaced);
+        }, cancellationToken);
+    }
+
+    public Task<bool> DeleteAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(id);
+        return WriteAsync(async (transaction, ct) =>
+        {
+            var delete = Command(transaction, "DELETE FROM registry_records WHERE kind = @kind AND id = @id");
+            delete.Parameters.AddWithValue("@kind", kind);
+            delete.Parameters.AddWithValue("@id", id);
+            var deleted = await delete.ExecuteNonQueryAsync(ct) == 1;
+            return (deleted, deleted);
+        }, cancellationToken);
+    }
+
+    public async Task<RegistryRecord?> GetAsync(string kind, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(id);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = Command(connection,
+            "SELECT kind, id, revision, payload FROM registry_records WHERE kind = @kind AND id = @id");
+        command.Parameters.AddWithValue("@kind", kind);
+        command.Parameters.AddWithValue("@id", id);
+        var records = await ReadRecordsAsync(command, cancellationToken);
+        return records.Count == 0 ? null : records[0];
+    }
+
+    public async Task<IReadOnlyList<RegistryRecord>> ListAsync(
+        string kind, string idPrefix, string? afterId, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        ArgumentNullException.ThrowIfNull(idPrefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The prefix is a range of the primary key, [prefix, end of prefix): no LIKE, so '%' and
+        // '_' in ids are plain characters. BINARY collation orders UTF-8 bytes, i.e. code points.
+        var sql = new StringBuilder("SELECT kind, id, revision, payload FROM registry_records WHERE kind = @kind AND id >= @prefix");
+        command.Parameters.AddWithValue("@kind", kind);
+        command.Parameters.AddWithValue("@prefix", idPrefix);
+        if (RegistryRules.PrefixEnd(idPrefix) is { } end)
+        {
+            sql.Append(" AND id < @prefix_end");
+            command.Parameters.AddWithValue("@prefix_end", end);
+        }
+        if (afterId is not null)
+        {
+            sql.Append(" AND id > @after_id");
+            command.Parameters.AddWithValue("@after_id", afterId);
+        }
+        sql.Append(" ORDER BY id LIMIT @limit");
+        command.Parameters.AddWithValue("@limit", limit);
+        command.CommandText = sql.ToString();
+        return await ReadRecordsAsync(command, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -376,22 +588,107 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
             requestId, reader.GetFieldValue<byte[]>(0), Declaration.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)));
     }
 
-    /// <summary>Inserts the declaration row; false when the key is already taken.</summary>
-    private async Task<bool> InsertDeclarationAsync(SqliteTransaction transaction, DeclarationWrite write, DeclarationIndex index, CancellationToken ct)
+    /// <summary>Inserts the declaration row with its facts; false when the key is already taken.</summary>
+    private async Task<bool> InsertDeclarationAsync(
+        SqliteTransaction transaction, DeclarationWrite write, DeclarationIndex index, StoredFacts facts, CancellationToken ct)
     {
         var insert = Command(transaction, """
             INSERT INTO declarations (
                 filer_id, declaration_id, status, revision, create_time, update_time,
                 local_reference_number, unique_consignment_reference, item_identifier,
-                house_waybill, master_waybill, customs_reference, declaration)
+                house_waybill, master_waybill, customs_reference, declaration,
+                consignee_key, intrinsic_value_cents, assessment)
             VALUES (
                 @filer_id, @declaration_id, @status, @revision, @create_time, @update_time,
                 @local_reference_number, @unique_consignment_reference, @item_identifier,
-                @house_waybill, @master_waybill, @customs_reference, @declaration)
+                @house_waybill, @master_waybill, @customs_reference, @declaration,
+                @consignee_key, @intrinsic_value_cents, @assessment)
             ON CONFLICT (filer_id, declaration_id) DO NOTHING
             """);
         AddDeclarationParameters(insert, write, index);
+        AddFactsParameters(insert, facts);
         return await insert.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>
+    /// One compare-and-set update inside the batch's transaction: the idempotency answer when the
+    /// request was seen before, otherwise the new state (and facts, when given) if the stored
+    /// revision is the expected one, with its event, idempotency record and agency flags.
+    /// </summary>
+    private async Task<WriteOutcome> UpdateDeclarationAsync(
+        SqliteTransaction transaction, DeclarationWrite write, DeclarationIndex index, StoredFacts? facts, CancellationToken ct)
+    {
+        // The idempotency check comes first: a retry of an update that succeeded must be
+        // answered as before, not as a revision conflict.
+        if (await AnswerFromIdempotencyAsync(transaction, write, ct) is { } answer)
+        {
+            return answer;
+        }
+
+        var update = Command(transaction, facts is null ? UpdateSql : UpdateWithFactsSql);
+        AddDeclarationParameters(update, write, index);
+        if (facts is not null)
+        {
+            AddFactsParameters(update, facts);
+        }
+        update.Parameters.AddWithValue("@expected_revision", write.ExpectedRevision);
+        if (await update.ExecuteNonQueryAsync(ct) == 0)
+        {
+            var exists = Command(transaction,
+                "SELECT 1 FROM declarations WHERE filer_id = @filer_id AND declaration_id = @declaration_id");
+            exists.Parameters.AddWithValue("@filer_id", write.Key.FilerId);
+            exists.Parameters.AddWithValue("@declaration_id", write.Key.DeclarationId);
+            return WriteOutcome.Of(await exists.ExecuteScalarAsync(ct) is null ? WriteOutcomeKind.NotFound : WriteOutcomeKind.RevisionConflict);
+        }
+        await AddAgencyFlagsAsync(transaction, write, index, ct);
+        return await AppendEventAndRecordAsync(transaction, write, ct);
+    }
+
+    private const string UpdateSetClause = """
+        UPDATE declarations SET
+            status = @status, revision = @revision, create_time = @create_time, update_time = @update_time,
+            local_reference_number = @local_reference_number,
+            unique_consignment_reference = @unique_consignment_reference,
+            item_identifier = @item_identifier, house_waybill = @house_waybill,
+            master_waybill = @master_waybill, customs_reference = @customs_reference,
+            declaration = @declaration
+        """;
+
+    private const string UpdateWhereClause =
+        "\nWHERE filer_id = @filer_id AND declaration_id = @declaration_id AND revision = @expected_revision";
+
+    /// <summary>The update that keeps the stored facts.</summary>
+    private const string UpdateSql = UpdateSetClause + UpdateWhereClause;
+
+    /// <summary>The update that replaces the facts (agency flags are added separately).</summary>
+    private const string UpdateWithFactsSql = UpdateSetClause
+        + ",\n    consignee_key = @consignee_key, intrinsic_value_cents = @intrinsic_value_cents, assessment = @assessment"
+        + UpdateWhereClause;
+
+    /// <summary>
+    /// Adds the write's agency flags (kept if already there: flags only accumulate), under the
+    /// declaration's create time, which orders an agency's list. Nothing to do, no statement run,
+    /// for a write without facts or flags: the common case on the ingest path.
+    /// </summary>
+    private async Task AddAgencyFlagsAsync(SqliteTransaction transaction, DeclarationWrite write, DeclarationIndex index, CancellationToken ct)
+    {
+        if (write.Facts is not { FlaggedAgencies.Count: > 0 } facts)
+        {
+            return;
+        }
+        foreach (var agencyId in facts.FlaggedAgencies)
+        {
+            var flag = Command(transaction, """
+                INSERT INTO declaration_agency_flags (agency_id, filer_id, declaration_id, create_time)
+                VALUES (@agency_id, @filer_id, @declaration_id, @create_time)
+                ON CONFLICT (agency_id, filer_id, declaration_id) DO NOTHING
+                """);
+            flag.Parameters.AddWithValue("@agency_id", agencyId);
+            flag.Parameters.AddWithValue("@filer_id", write.Key.FilerId);
+            flag.Parameters.AddWithValue("@declaration_id", write.Key.DeclarationId);
+            flag.Parameters.AddWithValue("@create_time", index.CreateTime);
+            await flag.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>
@@ -454,6 +751,62 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IAsyncDisposable
         parameters.AddWithValue("@master_waybill", index.MasterWaybill);
         parameters.AddWithValue("@customs_reference", index.CustomsReference);
         parameters.AddWithValue("@declaration", write.Declaration.ToByteArray());
+    }
+
+    private static void AddFactsParameters(SqliteCommand command, StoredFacts facts)
+    {
+        var parameters = command.Parameters;
+        parameters.AddWithValue("@consignee_key", facts.ConsigneeKey);
+        parameters.AddWithValue("@intrinsic_value_cents", facts.IntrinsicValueCents);
+        parameters.AddWithValue("@assessment", (object?)facts.Assessment ?? DBNull.Value);
+    }
+
+    /// <summary>
+    /// The condition "after <paramref name="position"/>" in the ascending (create time, declaration
+    /// id) order. A position that is not a whole microsecond lies between stored times, so every
+    /// row from its ceiling on comes after it.
+    /// </summary>
+    private static string AscendingAfter(ListPosition position, SqliteParameterCollection parameters)
+    {
+        parameters.AddWithValue("@after_time", DeclarationIndex.CeilingUnixMicroseconds(position.CreateTime));
+        if (!IsWholeMicrosecond(position.CreateTime))
+        {
+            return " AND create_time >= @after_time";
+        }
+        parameters.AddWithValue("@after_id", position.DeclarationId);
+        return " AND (create_time, declaration_id) > (@after_time, @after_id)";
+    }
+
+    /// <summary>The largest whole microsecond at or before <paramref name="time"/>.</summary>
+    private static long FloorUnixMicroseconds(DateTimeOffset time)
+    {
+        var ceiling = DeclarationIndex.CeilingUnixMicroseconds(time);
+        return IsWholeMicrosecond(time) ? ceiling : ceiling - 1;
+    }
+
+    private static bool IsWholeMicrosecond(DateTimeOffset time) =>
+        (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) % TimeSpan.TicksPerMicrosecond == 0;
+
+    private static async Task<IReadOnlyList<Declaration>> ReadDeclarationsAsync(SqliteCommand command, CancellationToken ct)
+    {
+        var declarations = new List<Declaration>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            declarations.Add(Declaration.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0)));
+        }
+        return declarations;
+    }
+
+    private static async Task<IReadOnlyList<RegistryRecord>> ReadRecordsAsync(SqliteCommand command, CancellationToken ct)
+    {
+        var records = new List<RegistryRecord>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            records.Add(new RegistryRecord(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3)));
+        }
+        return records;
     }
 
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken ct)

@@ -72,6 +72,45 @@ internal static class SqliteSchema
             ) STRICT
             """,
         ],
+        [
+            // 2: what the enforcement side keeps next to a declaration (DeclarationFacts). Rows of
+            // release 1 get an empty consignee key and no value, and a previous release still
+            // inserts without naming the new columns.
+            "ALTER TABLE declarations ADD COLUMN consignee_key TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE declarations ADD COLUMN intrinsic_value_cents INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE declarations ADD COLUMN assessment BLOB",
+            // The assessor's work queue: ACCEPTED declarations, oldest update first.
+            "CREATE INDEX IF NOT EXISTS declarations_by_status_update_time ON declarations (status, update_time)",
+            // A status across filers, oldest first.
+            "CREATE INDEX IF NOT EXISTS declarations_by_status_across_filers ON declarations (status, create_time, declaration_id)",
+            // The split-shipment look-up; status and value ride along so the index answers it alone.
+            "CREATE INDEX IF NOT EXISTS declarations_by_consignee ON declarations (consignee_key, create_time, status, intrinsic_value_cents)",
+            // The agencies a declaration is flagged to, with the declaration's create time copied
+            // in so an agency's list is one ordered index range.
+            """
+            CREATE TABLE IF NOT EXISTS declaration_agency_flags (
+                agency_id TEXT NOT NULL,
+                filer_id TEXT NOT NULL,
+                declaration_id TEXT NOT NULL,
+                create_time INTEGER NOT NULL,
+                PRIMARY KEY (agency_id, filer_id, declaration_id),
+                FOREIGN KEY (filer_id, declaration_id) REFERENCES declarations (filer_id, declaration_id)
+            ) STRICT
+            """,
+            "CREATE INDEX IF NOT EXISTS declaration_agency_flags_newest_first ON declaration_agency_flags (agency_id, create_time DESC, declaration_id DESC)",
+        ],
+        [
+            // 3: the small registries (IRegistryStore). TEXT compares byte-wise (BINARY collation).
+            """
+            CREATE TABLE IF NOT EXISTS registry_records (
+                kind TEXT NOT NULL,
+                id TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                payload BLOB NOT NULL,
+                PRIMARY KEY (kind, id)
+            ) STRICT
+            """,
+        ],
     ];
 
     /// <summary>The schema version this build writes.</summary>
@@ -82,8 +121,16 @@ internal static class SqliteSchema
     /// which takes SQLite's write lock first, so processes opening the same file at once apply
     /// each migration exactly once; DDL is transactional in SQLite, so a failure leaves nothing half done.
     /// </summary>
-    public static async Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    public static Task MigrateAsync(SqliteConnection connection, CancellationToken cancellationToken) =>
+        MigrateAsync(connection, LatestVersion, cancellationToken);
+
+    /// <summary>
+    /// Brings the database to <paramref name="targetVersion"/> (at most <see cref="LatestVersion"/>);
+    /// a lower target is how tests make a database as an earlier release left it.
+    /// </summary>
+    internal static async Task MigrateAsync(SqliteConnection connection, int targetVersion, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(targetVersion, LatestVersion);
         using var transaction = connection.BeginTransaction(deferred: false);
         await ExecuteAsync(connection, transaction,
             "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT",
@@ -94,7 +141,7 @@ internal static class SqliteSchema
         read.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
         var current = Convert.ToInt32(await read.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
 
-        for (var version = current + 1; version <= Migrations.Length; version++)
+        for (var version = current + 1; version <= targetVersion; version++)
         {
             foreach (var statement in Migrations[version - 1])
             {

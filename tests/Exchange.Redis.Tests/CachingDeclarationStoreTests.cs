@@ -108,7 +108,7 @@ public sealed class CachingDeclarationStoreTests : IAsyncLifetime
     }
 
     private static DeclarationWorkflow Workflow(CachingDeclarationStore store) =>
-        new(store, new InProcessEventSignal(), TimeProvider.System, new WorkflowOptions());
+        new(store, new InProcessEventSignal(), TimeProvider.System, new WorkflowOptions(), Exchange.Core.Monetary.ExchangeRatesLoader.Default);
 
     private static SubmitDeclarationRequest Submit(Declaration declaration, string? requestId = null) => new()
     {

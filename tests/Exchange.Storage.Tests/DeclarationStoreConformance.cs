@@ -7,11 +7,12 @@ using static Exchange.Storage.Tests.StoreWrites;
 namespace Exchange.Storage.Tests;
 
 /// <summary>
-/// The behaviour every <see cref="IDeclarationStore"/> must show, written once and run against
-/// each backend by a subclass that says how to make, open and remove a database. Each test gets
-/// a database of its own.
+/// The behaviour every <see cref="IDeclarationStore"/> (and <see cref="IRegistryStore"/>) must
+/// show, written once and run against each backend by a subclass that says how to make, open and
+/// remove a database. Each test gets a database of its own. The enforcement queries, the
+/// registries and schema upgrades have files of their own (DeclarationStoreConformance.*.cs).
 /// </summary>
-public abstract class DeclarationStoreConformance : IAsyncLifetime
+public abstract partial class DeclarationStoreConformance : IAsyncLifetime
 {
     private const string Filer = "filer-a";
     private const string OtherFiler = "filer-b";
@@ -30,6 +31,15 @@ public abstract class DeclarationStoreConformance : IAsyncLifetime
 
     /// <summary>Removes this test's database after every store on it is closed.</summary>
     protected abstract Task DropDatabaseAsync();
+
+    /// <summary>
+    /// Brings this test's new database (no store open on it) to schema <paramref name="version"/>
+    /// only, as the release that introduced that version left it.
+    /// </summary>
+    protected abstract Task MigrateToSchemaVersionAsync(int version);
+
+    /// <summary>Runs one SQL statement with @name parameters on this test's database; returns the first column of the first row.</summary>
+    protected abstract Task<object?> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -123,6 +133,22 @@ public abstract class DeclarationStoreConformance : IAsyncLifetime
 
         Assert.Null(await store.GetAsync(write.Key, CancellationToken.None));
         Assert.Null(await store.GetAsync(new(OtherFiler, "decl-1"), CancellationToken.None));
+    }
+
+    [SkippableFact]
+    public async Task InsertWithoutFactsIsRefusedAndChangesNothing()
+    {
+        var store = await OpenFreshStoreAsync();
+        var write = Insert(Filer, "decl-1", requestId: "req-1") with { Facts = null };
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.InsertAsync(write, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            store.InsertManyAsync([Insert(Filer, "decl-2"), write], CancellationToken.None));
+
+        Assert.Null(await store.GetAsync(write.Key, CancellationToken.None));
+        Assert.Null(await store.GetAsync(new(Filer, "decl-2"), CancellationToken.None));
+        Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-1", CancellationToken.None));
+        Assert.Equal(0, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
     }
 
     // ---- Idempotency ----
@@ -467,6 +493,89 @@ public abstract class DeclarationStoreConformance : IAsyncLifetime
         Assert.Empty(await store.InsertManyAsync([], CancellationToken.None));
     }
 
+    [SkippableFact]
+    public async Task UpdateManyAnswersEachItemInOrderAsIfOneByOne()
+    {
+        var store = await OpenFreshStoreAsync();
+        var d1 = Insert(Filer, "decl-1");
+        var d2 = Insert(Filer, "decl-2");
+        var d3 = Insert(Filer, "decl-3");
+        var o1 = Insert(OtherFiler, "decl-9");
+        await store.InsertManyAsync([d1, d2, d3, o1], CancellationToken.None);
+        var earlier = Update(d3.Declaration, d => d.Remarks = "earlier", requestId: "req-old");
+        await store.UpdateAsync(earlier, CancellationToken.None);
+        await store.UpdateAsync(Update(d2.Declaration, d => d.Remarks = "moved on"), CancellationToken.None);
+
+        var first = Update(d1.Declaration, d => d.Status = DeclarationStatus.Held, requestId: "req-1");
+        var second = Update(first.Declaration, d => d.Remarks = "second");
+        DeclarationWrite[] batch =
+        [
+            first,                                                                            // written
+            Update(d2.Declaration, d => d.Remarks = "stale"),                                 // revision moved on
+            Update(Submitted(Filer, "decl-missing"), d => d.Remarks = "x", requestId: "req-m"), // no such declaration
+            earlier,                                                                          // retry of an earlier request
+            Update(d3.Declaration, d => d.Remarks = "x", requestId: "req-old", requestHash: Hash("other")), // reuse of an earlier request id
+            second,                                                                           // sees the first item's revision
+            first,                                                                            // retry within the batch
+            Update(d3.Declaration, d => d.Remarks = "x", requestId: "req-1", requestHash: Hash("other")),   // reuse within the batch
+            Update(o1.Declaration, d => d.Remarks = "theirs", requestId: "req-1"),            // another filer's request id
+        ];
+
+        var outcomes = await store.UpdateManyAsync(batch, CancellationToken.None);
+
+        Assert.Equal(
+            [
+                WriteOutcomeKind.Written, WriteOutcomeKind.RevisionConflict, WriteOutcomeKind.NotFound,
+                WriteOutcomeKind.Replayed, WriteOutcomeKind.RequestIdConflict, WriteOutcomeKind.Written,
+                WriteOutcomeKind.Replayed, WriteOutcomeKind.RequestIdConflict, WriteOutcomeKind.Written,
+            ],
+            outcomes.Select(o => o.Kind));
+        // The batch's events follow the filer's last one, consecutively, in the order of the writes.
+        Assert.Equal(WithCursor(first.Event, 6), outcomes[0].Event);
+        Assert.Equal(WithCursor(second.Event, 7), outcomes[5].Event);
+        Assert.Equal(WithCursor(batch[8].Event, 2), outcomes[8].Event);
+        Assert.Equal(earlier.Declaration, outcomes[3].Declaration);
+        Assert.Equal(first.Declaration, outcomes[6].Declaration);
+        Assert.All(new[] { 1, 2, 4, 7 }, i => Assert.Null(outcomes[i].Declaration));
+
+        Assert.Equal(["1", "2", "3", "4", "5", "6", "7"],
+            (await store.ReadEventsAsync(Filer, 0, 100, null, CancellationToken.None)).Select(e => e.Cursor));
+        Assert.Equal(7, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(2, await store.GetLastEventSequenceAsync(OtherFiler, CancellationToken.None));
+        Assert.Equal(second.Declaration, await store.GetAsync(d1.Key, CancellationToken.None));
+        Assert.Equal(earlier.Declaration, await store.GetAsync(d3.Key, CancellationToken.None));
+        Assert.Null(await store.GetAsync(new(Filer, "decl-missing"), CancellationToken.None));
+        Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-m", CancellationToken.None));
+        Assert.Equal(first.Declaration, (await store.FindIdempotencyRecordAsync(Filer, "req-1", CancellationToken.None))!.Response);
+        Assert.Equal(batch[8].Declaration, (await store.FindIdempotencyRecordAsync(OtherFiler, "req-1", CancellationToken.None))!.Response);
+    }
+
+    [SkippableFact]
+    public async Task UpdateManyThatWritesNothingChangesNothing()
+    {
+        var store = await OpenFreshStoreAsync();
+        var insert = Insert(Filer, "decl-1");
+        await store.InsertAsync(insert, CancellationToken.None);
+        var winner = Update(insert.Declaration, d => d.Remarks = "winner");
+        await store.UpdateAsync(winner, CancellationToken.None);
+
+        var outcomes = await store.UpdateManyAsync(
+            [
+                Update(insert.Declaration, d => d.Remarks = "late", requestId: "req-late",
+                    facts: Facts("consignee-late", agencies: "fda")),
+                Update(Submitted(Filer, "decl-2"), d => d.Remarks = "x"),
+            ],
+            CancellationToken.None);
+
+        Assert.Equal([WriteOutcomeKind.RevisionConflict, WriteOutcomeKind.NotFound], outcomes.Select(o => o.Kind));
+        Assert.Equal(winner.Declaration, await store.GetAsync(insert.Key, CancellationToken.None));
+        Assert.Equal(2, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-late", CancellationToken.None));
+        Assert.False(await store.IsFlaggedAsync("fda", insert.Key, CancellationToken.None));
+        Assert.Empty(await store.GetConsigneeActivityAsync(["consignee-late"], BaseTime, CancellationToken.None));
+        Assert.Empty(await store.UpdateManyAsync([], CancellationToken.None));
+    }
+
     // ---- Concurrency ----
 
     [SkippableFact]
@@ -573,6 +682,54 @@ public abstract class DeclarationStoreConformance : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task ConcurrentUpdateBatchesOverSeveralFilersKeepEachLogGapless()
+    {
+        // Batches naming the same filers in opposite orders: a store that locked filers in the
+        // order of the writes could deadlock here.
+        var store = await OpenFreshStoreAsync();
+        string[] filers = ["filer-a", "filer-b", "filer-c"];
+        const int Tasks = 6;
+        const int Rounds = 10;
+        var current = new Declaration[Tasks][];
+        for (var t = 0; t < Tasks; t++)
+        {
+            var writes = filers.Select(filer => Insert(filer, $"t{t}")).ToArray();
+            await store.InsertManyAsync(writes, CancellationToken.None);
+            current[t] = writes.Select(w => w.Declaration).ToArray();
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Tasks).Select(t => Task.Run(async () =>
+        {
+            for (var round = 0; round < Rounds; round++)
+            {
+                var order = t % 2 == 0 ? new[] { 0, 1, 2 } : [2, 1, 0];
+                var writes = order.Select(f => Update(current[t][f], d => d.Remarks = $"round {round}")).ToArray();
+                var outcomes = await store.UpdateManyAsync(writes, CancellationToken.None);
+                Assert.All(outcomes, o => Assert.Equal(WriteOutcomeKind.Written, o.Kind));
+                for (var i = 0; i < order.Length; i++)
+                {
+                    current[t][order[i]] = writes[i].Declaration;
+                }
+            }
+        })));
+
+        foreach (var filer in filers)
+        {
+            var events = await store.ReadEventsAsync(filer, 0, 1000, null, CancellationToken.None);
+            var total = Tasks * (Rounds + 1);
+            Assert.Equal(Enumerable.Range(1, total).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                events.Select(e => e.Cursor));
+        }
+        for (var t = 0; t < Tasks; t++)
+        {
+            foreach (var declaration in current[t])
+            {
+                Assert.Equal(declaration, await store.GetAsync(KeyOf(declaration), CancellationToken.None));
+            }
+        }
+    }
+
+    [SkippableFact]
     public async Task TwoNodesOnOneDatabaseShareOneGaplessLog()
     {
         var nodes = new[] { await OpenFreshStoreAsync(), await OpenStoreTrackedAsync() };
@@ -652,6 +809,16 @@ public abstract class DeclarationStoreConformance : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.GetAsync(write.Key, cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ListAsync(new(Filer, 10), cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ReadEventsAsync(Filer, 0, 10, null, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            store.UpdateManyAsync([Update(write.Declaration, d => d.Remarks = "x")], cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ListDueForAssessmentAsync(BaseTime, 10, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            store.ListByStatusAsync(DeclarationStatus.Accepted, null, null, 10, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ListFlaggedAsync("fda", null, 10, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            store.GetConsigneeActivityAsync(["consignee-default"], BaseTime, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            ((IRegistryStore)store).TryInsertAsync(new("kind", "id", 1, [1]), cancelled.Token));
 
         Assert.Null(await store.GetAsync(write.Key, CancellationToken.None));
         Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-1", CancellationToken.None));
@@ -665,6 +832,12 @@ public abstract class DeclarationStoreConformance : IAsyncLifetime
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAsync(new(Filer, 0), CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ReadEventsAsync(Filer, 0, 0, null, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListDueForAssessmentAsync(BaseTime, 0, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            store.ListByStatusAsync(DeclarationStatus.Accepted, null, null, 0, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListFlaggedAsync("fda", null, 0, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
+            ((IRegistryStore)store).ListAsync("kind", "", null, 0, CancellationToken.None));
     }
 
     // ---- Helpers ----

@@ -1,6 +1,7 @@
 using Exchange.Core.Storage;
 using Exchange.Storage.Postgres;
 using Exchange.Testing;
+using Npgsql;
 
 namespace Exchange.Storage.Tests;
 
@@ -18,6 +19,23 @@ public sealed class PostgresDeclarationStoreTests : DeclarationStoreConformance
 
     protected override async Task<IDeclarationStore> OpenStoreAsync() =>
         await PostgresDeclarationStore.OpenAsync(_database!.ConnectionString);
+
+    protected override async Task MigrateToSchemaVersionAsync(int version)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_database!.ConnectionString);
+        await PostgresSchema.MigrateAsync(dataSource, version, CancellationToken.None);
+    }
+
+    protected override async Task<object?> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_database!.ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return await command.ExecuteScalarAsync();
+    }
 
     protected override async Task DropDatabaseAsync()
     {

@@ -16,6 +16,25 @@ public sealed class SqliteDeclarationStoreTests : DeclarationStoreConformance
 
     protected override async Task<IDeclarationStore> OpenStoreAsync() => await SqliteDeclarationStore.OpenAsync(DatabasePath);
 
+    protected override async Task MigrateToSchemaVersionAsync(int version)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using var connection = await OpenConnectionAsync();
+        await SqliteSchema.MigrateAsync(connection, version, CancellationToken.None);
+    }
+
+    protected override async Task<object?> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenConnectionAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue("@" + name, value);
+        }
+        return await command.ExecuteScalarAsync();
+    }
+
     [SkippableFact]
     public async Task TheFileIsCreatedWithItsDirectoryInWalMode()
     {
@@ -23,11 +42,7 @@ public sealed class SqliteDeclarationStoreTests : DeclarationStoreConformance
 
         Assert.True(File.Exists(DatabasePath));
         // journal_mode is a property of the file, so another connection sees it.
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode";
-        Assert.Equal("wal", await command.ExecuteScalarAsync());
+        Assert.Equal("wal", await ExecuteSqlAsync("PRAGMA journal_mode"));
     }
 
     protected override Task DropDatabaseAsync()
@@ -37,5 +52,13 @@ public sealed class SqliteDeclarationStoreTests : DeclarationStoreConformance
             Directory.Delete(_directory, recursive: true);
         }
         return Task.CompletedTask;
+    }
+
+    // Not pooled, so the file is let go when the test removes it.
+    private async Task<SqliteConnection> OpenConnectionAsync()
+    {
+        var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False;Foreign Keys=True");
+        await connection.OpenAsync();
+        return connection;
     }
 }

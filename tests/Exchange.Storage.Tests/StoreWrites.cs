@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Identity;
 using Exchange.Core.Storage;
 using Exchange.Testing;
@@ -38,31 +39,53 @@ internal static class StoreWrites
         return declaration;
     }
 
+    /// <summary>The facts an insert carries unless a test gives its own: no assessment, no flags.</summary>
+    public static readonly DeclarationFacts DefaultFacts = new("consignee-default", 1_000, null, []);
+
     /// <summary>
     /// The insert of a submission. With a request id, the request hash defaults to one derived
     /// from the request id, so two inserts with the same id are "the same request" unless a
-    /// different <paramref name="requestHash"/> is given.
+    /// different <paramref name="requestHash"/> is given. <paramref name="facts"/> defaults to
+    /// <see cref="DefaultFacts"/>.
     /// </summary>
     public static DeclarationWrite Insert(
         string filerId, string declarationId, string? requestId = null, byte[]? requestHash = null,
-        DateTimeOffset? createTime = null, Declaration? sample = null, Action<Declaration>? configure = null) =>
+        DateTimeOffset? createTime = null, Declaration? sample = null, Action<Declaration>? configure = null,
+        DeclarationFacts? facts = null) =>
         ToWrite(Submitted(filerId, declarationId, createTime, sample, configure),
-            DeclarationEventType.Accepted, requestId, requestHash, expectedRevision: 0);
+            DeclarationEventType.Accepted, requestId, requestHash, expectedRevision: 0) with { Facts = facts ?? DefaultFacts };
 
     /// <summary>
     /// An amendment of <paramref name="current"/>: <paramref name="change"/> applied, revision
-    /// and etag moved on, updated a second later, expecting the current revision.
+    /// and etag moved on, updated a second later, expecting the current revision. Without
+    /// <paramref name="facts"/> the stored facts stay.
     /// </summary>
     public static DeclarationWrite Update(
-        Declaration current, Action<Declaration> change, string? requestId = null, byte[]? requestHash = null)
+        Declaration current, Action<Declaration> change, string? requestId = null, byte[]? requestHash = null,
+        DeclarationFacts? facts = null)
     {
         var next = current.Clone();
         change(next);
         next.Revision = current.Revision + 1;
         next.UpdateTime = Timestamp.FromDateTimeOffset(current.UpdateTime.ToDateTimeOffset().AddSeconds(1));
         next.Etag = Etag(KeyOf(current).DeclarationId, next.Revision);
-        return ToWrite(next, DeclarationEventType.Amended, requestId, requestHash, expectedRevision: current.Revision);
+        return ToWrite(next, DeclarationEventType.Amended, requestId, requestHash, expectedRevision: current.Revision) with { Facts = facts };
     }
+
+    /// <summary>Facts with the given consignee key and value, optionally an assessment and agency flags.</summary>
+    public static DeclarationFacts Facts(
+        string consigneeKey, long intrinsicValueCents = 1_000, RiskAssessment? assessment = null, params string[] agencies) =>
+        new(consigneeKey, intrinsicValueCents, assessment, agencies);
+
+    /// <summary>An assessment of <paramref name="declaration"/>, told apart by its score.</summary>
+    public static RiskAssessment Assessment(Declaration declaration, int score) => new()
+    {
+        Name = declaration.Name + "/riskAssessment",
+        Score = score,
+        RuleSetVersion = "2026-11",
+        DeclarationRevision = declaration.Revision,
+        AssessTime = declaration.UpdateTime,
+    };
 
     /// <summary>The key named by a declaration's resource name.</summary>
     public static DeclarationKey KeyOf(Declaration declaration) =>

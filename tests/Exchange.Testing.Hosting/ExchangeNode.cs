@@ -36,6 +36,9 @@ public sealed class ExchangeNode : WebApplicationFactory<Program>
             ["Exchange:Store:Provider"] = "Sqlite",
             ["Exchange:Store:DataDirectory"] = DataDirectory,
             ["Exchange:Administration:CountryCode"] = "NL",
+            // Declarations stay ACCEPTED (the filer's correction window) unless a test is about
+            // assessment and sets AssessAtOnce; so filer-side tests amend and cancel without racing it.
+            ["Exchange:Assessment:Delay"] = "01:00:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -51,7 +54,30 @@ public sealed class ExchangeNode : WebApplicationFactory<Program>
     public DeclarationService.DeclarationServiceClient ClientFor(string? filerId) =>
         new(CallInvokerFor(filerId));
 
-    public CallInvoker CallInvokerFor(string? filerId)
+    /// <summary>Settings for a node that assesses and decides every declaration as soon as it is accepted.</summary>
+    public static IDictionary<string, string?> AssessAtOnce => new Dictionary<string, string?>
+    {
+        ["Exchange:Assessment:Delay"] = "00:00:00",
+        ["Exchange:Assessment:PollInterval"] = "00:00:00.200",
+    };
+
+    /// <summary>An officer's client of the enforcement service.</summary>
+    public Contracts.Enforcement.V1.EnforcementService.EnforcementServiceClient OfficerClient(string officerId) =>
+        new(CallInvokerAs(DevelopmentHeaderIdentityResolver.OfficerHeader, officerId));
+
+    /// <summary>An officer's client of the known-shipper registry.</summary>
+    public Contracts.Enforcement.V1.KnownShipperService.KnownShipperServiceClient KnownShipperClient(string officerId) =>
+        new(CallInvokerAs(DevelopmentHeaderIdentityResolver.OfficerHeader, officerId));
+
+    /// <summary>A partner government agency's client.</summary>
+    public Contracts.Enforcement.V1.AgencyService.AgencyServiceClient AgencyClient(string agencyId) =>
+        new(CallInvokerAs(DevelopmentHeaderIdentityResolver.AgencyHeader, agencyId));
+
+    public CallInvoker CallInvokerFor(string? filerId) =>
+        filerId is null ? CallInvokerAs(null, null) : CallInvokerAs(DevelopmentHeaderIdentityResolver.FilerHeader, filerId);
+
+    /// <summary>A call invoker that names the caller in the given development identity header (none when null).</summary>
+    public CallInvoker CallInvokerAs(string? header, string? id)
     {
         var channel = GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
         {
@@ -60,11 +86,11 @@ public sealed class ExchangeNode : WebApplicationFactory<Program>
             MaxSendMessageSize = null,
         });
         _channels.Add(channel);
-        return filerId is null
+        return header is null
             ? channel.CreateCallInvoker()
             : channel.Intercept(metadata =>
             {
-                metadata.Add(DevelopmentHeaderIdentityResolver.HeaderName, filerId);
+                metadata.Add(header, id!);
                 return metadata;
             });
     }

@@ -56,6 +56,9 @@ public sealed class ServerProcess : IDisposable
         info.Environment["Exchange__Store__DataDirectory"] = dataDirectory;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Declarations stay ACCEPTED (the filer's correction window) unless the test's settings
+        // choose another Exchange__Assessment__Delay, so filer-side scenarios do not race the assessor.
+        info.Environment["Exchange__Assessment__Delay"] = "01:00:00";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

@@ -19,10 +19,13 @@ public static class DeclarationStatuses
         [
             DeclarationStatus.Released, DeclarationStatus.Held, DeclarationStatus.Rejected, DeclarationStatus.Cancelled,
         ],
-        [DeclarationStatus.Held] = [DeclarationStatus.Released, DeclarationStatus.Rejected],
+        [DeclarationStatus.Held] =
+        [
+            DeclarationStatus.Released, DeclarationStatus.Rejected, DeclarationStatus.Seized, DeclarationStatus.ReturnedToSender,
+        ],
     };
 
-    /// <summary>RELEASED, REJECTED and CANCELLED end the life cycle: nothing may change after them.</summary>
+    /// <summary>RELEASED, REJECTED, CANCELLED, SEIZED and RETURNED_TO_SENDER end the life cycle: nothing may change after them.</summary>
     public static bool IsFinal(DeclarationStatus status) => !Allowed.ContainsKey(status);
 
     /// <summary>Whether a declaration in <paramref name="from"/> may move to <paramref name="to"/>.</summary>
@@ -45,6 +48,8 @@ public static class DeclarationStatuses
         DeclarationStatus.Held => "HELD",
         DeclarationStatus.Rejected => "REJECTED",
         DeclarationStatus.Cancelled => "CANCELLED",
+        DeclarationStatus.Seized => "SEIZED",
+        DeclarationStatus.ReturnedToSender => "RETURNED_TO_SENDER",
         _ => "UNSPECIFIED",
     };
 }

@@ -3,6 +3,8 @@ using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Errors;
 using Exchange.Core.Events;
 using Exchange.Core.Identity;
+using Exchange.Core.Monetary;
+using Exchange.Core.Risk;
 using Exchange.Core.Storage;
 using Exchange.Core.Validation;
 
@@ -13,10 +15,12 @@ namespace Exchange.Core.Declarations;
 /// optimistic concurrency and the status rules, and report events. Works on the contract's
 /// messages directly; knows nothing of gRPC hosting or of the store's technology.
 /// </summary>
-public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal signal, TimeProvider clock, WorkflowOptions options)
+public sealed class DeclarationWorkflow(
+    IDeclarationStore store, IEventSignal signal, TimeProvider clock, WorkflowOptions options, ExchangeRates rates, WorkPulse? accepted = null)
     : IAsyncDisposable
 {
     private readonly GroupCommitWriter _submissions = new(store, options.SubmitBatchSize);
+    private readonly DeclarationChanges _changes = new(store, signal, clock);
 
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 1000;
@@ -29,7 +33,9 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
     {
         var write = PrepareSubmission(caller, request.Parent, request.Declaration, request.RequestId, "");
         var outcome = await _submissions.InsertAsync(write, cancellationToken);
-        return Conclude(caller, outcome, "request_id", write.Key.Name);
+        var declaration = _changes.Conclude(caller.FilerId, outcome, write.Key.Name);
+        accepted?.Raise();
+        return FilerView.Of(declaration);
     }
 
     /// <summary>
@@ -62,7 +68,8 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
             {
                 try
                 {
-                    results[positions[j]] = new SubmissionResult(Conclude(caller, outcomes[j], "request_id", writes[j].Key.Name, notify: false), null);
+                    var declaration = _changes.Conclude(caller.FilerId, outcomes[j], writes[j].Key.Name, notify: false);
+                    results[positions[j]] = new SubmissionResult(FilerView.Of(declaration), null);
                 }
                 catch (ExchangeException refusal)
                 {
@@ -72,6 +79,7 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
             if (outcomes.Any(o => o.Kind == WriteOutcomeKind.Written))
             {
                 signal.Notify(caller.FilerId);
+                accepted?.Raise();
             }
         }
         return results;
@@ -82,7 +90,7 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
         var violations = new List<FieldViolation>();
         var key = RequestChecks.ReadDeclarationName(caller, request.Name, "name", violations);
         RequestChecks.ThrowIfAny(violations);
-        return await store.GetAsync(key!, cancellationToken) ?? throw new DeclarationNotFoundException(key!.Name);
+        return FilerView.Of(await store.GetAsync(key!, cancellationToken) ?? throw new DeclarationNotFoundException(key!.Name));
     }
 
     public async Task<ListDeclarationsResponse> ListAsync(CallerIdentity caller, ListDeclarationsRequest request, CancellationToken cancellationToken)
@@ -135,7 +143,7 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
             {
                 break;
             }
-            response.Declarations.Add(row);
+            response.Declarations.Add(FilerView.Of(row));
         }
         if (rows.Count > response.Declarations.Count)
         {
@@ -162,7 +170,7 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
 
         var content = DeclarationContent.FilerSupplied(request.Declaration!);
         var hash = DeclarationContent.RequestHash("amend", key!.Name + "\n" + request.Etag, content);
-        return await ChangeAsync(caller, key, request.RequestId, hash, request.Etag, current =>
+        return await ChangeAsync(caller, key, request.RequestId, hash, request.Etag, async current =>
         {
             if (!DeclarationStatuses.CanAmend(current.Status))
             {
@@ -173,7 +181,14 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
             amended.CustomsReference = current.CustomsReference;
             amended.Status = current.Status;
             amended.CreateTime = current.CreateTime;
-            return (amended, DeclarationEventType.Amended, "");
+            amended.Decision = current.Decision;
+            amended.Referrals.AddRange(current.Referrals);
+            amended.AgencyHolds.AddRange(current.AgencyHolds);
+            amended.DutyEstimate = current.DutyEstimate;
+            // The split-shipment index follows the amended consignee and value; the assessment
+            // stays that of the revision it names until the declaration is assessed again.
+            var facts = FactsOf(amended, await store.GetAssessmentAsync(key, cancellationToken));
+            return new Change(amended, DeclarationEventType.Amended, Facts: facts);
         }, cancellationToken);
     }
 
@@ -206,7 +221,40 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
             }
             var cancelled = current.Clone();
             cancelled.Status = DeclarationStatus.Cancelled;
-            return (cancelled, DeclarationEventType.Cancelled, request.Reason);
+            return ValueTask.FromResult(new Change(cancelled, DeclarationEventType.Cancelled, request.Reason));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Answers a referral customs opened (ICS2 IE3R02 / IE3R03). The referral becomes ANSWERED and
+    /// waits for an officer; the declaration stays HELD.
+    /// </summary>
+    public async Task<Declaration> RespondToReferralAsync(CallerIdentity caller, RespondToReferralRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = Enforcement.ReferralAnswers.ReadName(caller, request.Name, violations);
+        Enforcement.ReferralAnswers.Check(request.Response, clock.GetUtcNow(), violations);
+        RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        RequestChecks.ThrowIfAny(violations);
+
+        var hash = DeclarationContent.RequestHash("respond", request.Name, request.Response);
+        return await ChangeAsync(caller, key!, request.RequestId, hash, etag: null, current =>
+        {
+            var next = current.Clone();
+            var referral = next.Referrals.FirstOrDefault(r => r.Name == request.Name)
+                ?? throw new ResourceNotFoundException(request.Name);
+            if (current.Status != DeclarationStatus.Held)
+            {
+                throw new InvalidStateTransitionException(key!.Name, current.Status, "answered for a referral (it is not held)");
+            }
+            if (Enforcement.ReferralAnswers.Mismatch(referral, request.Response) is { } why)
+            {
+                throw new ReferralNotOpenException(request.Name, why);
+            }
+            referral.State = ReferralState.Answered;
+            referral.Response = request.Response.Clone();
+            referral.RespondTime = Timestamps.ToProto(Timestamps.Now(clock));
+            return ValueTask.FromResult(new Change(next, DeclarationEventType.ReferralAnswered, Referrals: [referral]));
         }, cancellationToken);
     }
 
@@ -250,7 +298,7 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
                 caller.FilerId, position, options.WatchBatchSize, only?.DeclarationId, cancellationToken);
             foreach (var @event in batch)
             {
-                yield return @event;
+                yield return FilerView.Of(@event);
                 position = EventCursors.Read(@event.Cursor);
             }
             if (batch.Count < options.WatchBatchSize)
@@ -291,97 +339,25 @@ public sealed class DeclarationWorkflow(IDeclarationStore store, IEventSignal si
         recorded.Etag = DeclarationContent.Etag(key.Name, 1);
         recorded.CreateTime = Timestamps.ToProto(now);
         recorded.UpdateTime = recorded.CreateTime;
-        return new DeclarationWrite(key, recorded, EventFor(recorded, DeclarationEventType.Accepted, ""), requestId, hash);
+        var @event = DeclarationChanges.EventFor(recorded, DeclarationEventType.Accepted, "", Actors.Of(caller));
+        return new DeclarationWrite(key, recorded, @event, requestId, hash, Facts: FactsOf(recorded, assessment: null));
     }
 
+    /// <summary>What the store indexes next to a declaration for the split-shipment rule, with the given assessment.</summary>
+    private DeclarationFacts FactsOf(Declaration declaration, Contracts.Enforcement.V1.RiskAssessment? assessment) =>
+        new(ConsigneeKeys.Of(declaration.Consignee), IntrinsicValue.InBaseCents(declaration, rates), assessment, []);
+
+    /// <summary>A filer's change to its own declaration, recorded under the filer's request id.</summary>
     private async Task<Declaration> ChangeAsync(
         CallerIdentity caller,
         DeclarationKey key,
         string requestId,
         byte[] hash,
-        string etag,
-        Func<Declaration, (Declaration Next, DeclarationEventType Type, string Reason)> change,
-        CancellationToken cancellationToken)
-    {
-        var requestIdOrNull = string.IsNullOrEmpty(requestId) ? null : requestId;
-        // A retry must get its first answer even though the etag it carries is stale by now.
-        if (await EarlierAnswerAsync(caller, requestIdOrNull, hash, cancellationToken) is { } earlier)
-        {
-            return earlier;
-        }
-        try
-        {
-            var current = await store.GetAsync(key, cancellationToken) ?? throw new DeclarationNotFoundException(key.Name);
-            if (current.Etag != etag)
-            {
-                throw new EtagMismatchException(key.Name);
-            }
-            var (next, type, reason) = change(current);
-            var now = Timestamps.Now(clock);
-            next.Revision = current.Revision + 1;
-            next.Etag = DeclarationContent.Etag(key.Name, next.Revision);
-            next.UpdateTime = Timestamps.ToProto(now);
-            var write = new DeclarationWrite(key, next, EventFor(next, type, reason), requestIdOrNull, requestIdOrNull is null ? null : hash, current.Revision);
-            var outcome = await store.UpdateAsync(write, cancellationToken);
-            return Conclude(caller, outcome, "request_id", key.Name);
-        }
-        catch (ExchangeException) when (requestIdOrNull is not null)
-        {
-            // The first attempt of this very request may have committed between our look-up and
-            // our checks (its client gave up waiting and retried): the retry gets that answer.
-            if (await EarlierAnswerAsync(caller, requestIdOrNull, hash, cancellationToken) is { } committedMeanwhile)
-            {
-                return committedMeanwhile;
-            }
-            throw;
-        }
-    }
-
-    /// <summary>The answer already given to this request id, if any; another request's id is refused.</summary>
-    private async Task<Declaration?> EarlierAnswerAsync(CallerIdentity caller, string? requestId, byte[] hash, CancellationToken cancellationToken)
-    {
-        if (requestId is null
-            || await store.FindIdempotencyRecordAsync(caller.FilerId, requestId, cancellationToken) is not { } earlier)
-        {
-            return null;
-        }
-        return earlier.AnswerTo(hash).Kind == WriteOutcomeKind.Replayed ? earlier.Response : throw new RequestIdReusedException("request_id");
-    }
-
-    private Declaration Conclude(CallerIdentity caller, WriteOutcome outcome, string requestIdField, string name, bool notify = true)
-    {
-        switch (outcome.Kind)
-        {
-            case WriteOutcomeKind.Written:
-                if (notify)
-                {
-                    signal.Notify(caller.FilerId);
-                }
-                return outcome.Declaration!;
-            case WriteOutcomeKind.Replayed:
-                return outcome.Declaration!;
-            case WriteOutcomeKind.RequestIdConflict:
-                throw new RequestIdReusedException(requestIdField);
-            case WriteOutcomeKind.RevisionConflict:
-                throw new EtagMismatchException(name);
-            case WriteOutcomeKind.NotFound:
-                throw new DeclarationNotFoundException(name);
-            default:
-                throw new InvalidOperationException($"Unknown write outcome {outcome.Kind}.");
-        }
-    }
-
-    private static DeclarationEvent EventFor(Declaration declaration, DeclarationEventType type, string reason) => new()
-    {
-        Declaration = declaration.Name,
-        Type = type,
-        Status = declaration.Status,
-        Revision = declaration.Revision,
-        EventTime = declaration.UpdateTime,
-        LocalReferenceNumber = declaration.LocalReferenceNumber,
-        CustomsReference = declaration.CustomsReference,
-        Reason = reason,
-    };
+        string? etag,
+        Func<Declaration, ValueTask<Change>> change,
+        CancellationToken cancellationToken) =>
+        FilerView.Of(await _changes.ApplyAsync(
+            key, string.IsNullOrEmpty(requestId) ? null : requestId, hash, etag, Actors.Of(caller), change, cancellationToken));
 
     private static DateTimeOffset? ReadOptionalTime(Google.Protobuf.WellKnownTypes.Timestamp? value, string field, List<FieldViolation> violations)
     {

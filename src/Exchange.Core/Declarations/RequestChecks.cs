@@ -82,6 +82,29 @@ internal static class RequestChecks
         }
     }
 
+    /// <summary>A required text of <paramref name="min"/> to <paramref name="max"/> printable characters.</summary>
+    public static void CheckText(string? value, int min, int max, string field, List<FieldViolation> violations)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            violations.Add(new FieldViolation(field, $"Required: {min} to {max} characters."));
+        }
+        else if (TextValues.Check(value, min, max) is { } problem)
+        {
+            violations.Add(new FieldViolation(field, problem));
+        }
+    }
+
+    /// <summary>A client-assigned resource id (AIP-122): lower-case letters, digits and hyphens, at most 63 characters.</summary>
+    public static void CheckId(string? id, string field, List<FieldViolation> violations)
+    {
+        if (!ResourceNames.IsValidId(id))
+        {
+            violations.Add(new FieldViolation(field,
+                $"Must be 1 to 63 lower-case letters, digits and hyphens, starting with a letter or digit; got {Echo.Quote(id)}."));
+        }
+    }
+
     public static void ThrowIfAny(List<FieldViolation> violations)
     {
         if (violations.Count > 0)

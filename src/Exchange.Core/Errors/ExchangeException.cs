@@ -100,3 +100,52 @@ public sealed class StreamLimitExceededException(int limit, string what)
     public override IReadOnlyDictionary<string, string> Metadata { get; } =
         new Dictionary<string, string> { ["limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 }
+
+/// <summary>A named resource (referral, programme, enrolment, subscription) that does not exist or that the caller may not see.</summary>
+public sealed class ResourceNotFoundException(string name)
+    : ExchangeException(ErrorReason.ResourceNotFound, $"'{name}' was not found.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["resource"] = name };
+}
+
+/// <summary>A resource with the client-assigned id exists already.</summary>
+public sealed class AlreadyExistsException(string name)
+    : ExchangeException(ErrorReason.AlreadyExists, $"'{name}' already exists.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["resource"] = name };
+}
+
+/// <summary>The caller's role (filer, officer, agency) may not call the method.</summary>
+public sealed class RoleNotPermittedException(string requiredRole)
+    : ExchangeException(ErrorReason.RoleNotPermitted, $"Only callers authenticated as {requiredRole} may call this method.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["role"] = requiredRole };
+}
+
+/// <summary>Release is blocked by an active agency hold or an unanswered referral.</summary>
+public sealed class ReleaseBlockedException(string name, string blockedBy)
+    : ExchangeException(ErrorReason.ReleaseBlocked, $"Declaration '{name}' cannot be released while {blockedBy} is unresolved.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name, ["blocked_by"] = blockedBy };
+}
+
+/// <summary>The referral is not open, or the answer does not fit its type.</summary>
+public sealed class ReferralNotOpenException(string name, string why)
+    : ExchangeException(ErrorReason.ReferralNotOpen, $"Referral '{name}' cannot take this answer: {why}")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name };
+}
+
+/// <summary>The enrolment's state does not allow the change (e.g. reinstating a revoked enrolment).</summary>
+public sealed class EnrolmentStateException(string name, Contracts.Enforcement.V1.EnrolmentState current, string operation)
+    : ExchangeException(ErrorReason.InvalidStateTransition,
+        $"Enrolment '{name}' is {current.ToString().ToUpperInvariant()}; it cannot be {operation}.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name, ["status"] = current.ToString().ToUpperInvariant() };
+}

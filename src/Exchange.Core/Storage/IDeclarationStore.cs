@@ -1,4 +1,5 @@
 using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Identity;
 
 namespace Exchange.Core.Storage;
@@ -62,12 +63,73 @@ public interface IDeclarationStore
 
     /// <summary>The highest event sequence of the filer so far (0 when it has none).</summary>
     Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Several updates, each a compare-and-set on its own expected revision with its own outcome,
+    /// committed together in one transaction (the assessor's group commit). Outcomes are in the
+    /// order of <paramref name="writes"/>; a conflict on one does not stop the others.
+    /// </summary>
+    Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Declarations of every filer still in status ACCEPTED whose update time is at or before
+    /// <paramref name="updatedAtOrBefore"/>, oldest update first, at most <paramref name="limit"/>:
+    /// the assessor's durable work queue (nothing acknowledged waits forever, even after a crash).
+    /// </summary>
+    Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The latest risk assessment written with the declaration (<see cref="DeclarationFacts.Assessment"/>), or null.</summary>
+    Task<RiskAssessment?> GetAssessmentAsync(DeclarationKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Declarations in <paramref name="status"/>, of one filer or (null) of every filer, oldest
+    /// first: ordered by create time ascending then declaration id ascending (ids are unique across
+    /// filers), starting strictly after <paramref name="after"/>, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<Declaration>> ListByStatusAsync(
+        DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The declarations flagged to an agency (<see cref="DeclarationFacts.FlaggedAgencies"/>), newest
+    /// first (create time descending, then declaration id descending), strictly after
+    /// <paramref name="after"/>, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<Declaration>> ListFlaggedAsync(string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Whether the declaration was ever flagged to the agency.</summary>
+    Task<bool> IsFlaggedAsync(string agencyId, DeclarationKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each consignee key, the declarations of every filer with that key created at or after
+    /// <paramref name="since"/> and not CANCELLED: how many, and their summed intrinsic value
+    /// (the split-shipment rule). Keys with none are absent from the answer.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, ConsigneeActivity>> GetConsigneeActivityAsync(
+        IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// What the enforcement side keeps next to a declaration, written in the same transaction:
+/// - <see cref="ConsigneeKey"/> and <see cref="IntrinsicValueCents"/> index the split-shipment look-up;
+/// - <see cref="Assessment"/> is the latest risk assessment (never shown to the filer);
+/// - <see cref="FlaggedAgencies"/> are agency ids (the `{agency}` of `agencies/{agency}`) the
+///   declaration is flagged to; flags only accumulate, an update never removes one.
+/// </summary>
+public sealed record DeclarationFacts(
+    string ConsigneeKey,
+    long IntrinsicValueCents,
+    RiskAssessment? Assessment,
+    IReadOnlyList<string> FlaggedAgencies);
+
+/// <summary>A consignee's recent consignments: how many, and their summed intrinsic value in base-currency cents.</summary>
+public sealed record ConsigneeActivity(int Consignments, long ValueCents);
 
 /// <summary>
 /// One change to write: the declaration's full new state (name, revision, status, etag and times
 /// already set by the core), its event (without cursor) and, when the caller sent one, the
-/// idempotency key with the hash of the request's content.
+/// idempotency key with the hash of the request's content. <see cref="Facts"/> is required on
+/// insert; on update, null keeps the stored facts and a value replaces them (agency flags are
+/// added to the stored ones).
 /// </summary>
 public sealed record DeclarationWrite(
     DeclarationKey Key,
@@ -75,7 +137,8 @@ public sealed record DeclarationWrite(
     DeclarationEvent Event,
     string? RequestId,
     byte[]? RequestHash,
-    long ExpectedRevision = 0);
+    long ExpectedRevision = 0,
+    DeclarationFacts? Facts = null);
 
 /// <summary>What became of a write.</summary>
 public enum WriteOutcomeKind

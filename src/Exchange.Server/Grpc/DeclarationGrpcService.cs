@@ -39,6 +39,9 @@ public sealed class DeclarationGrpcService(
     public override async Task<CancelDeclarationResponse> CancelDeclaration(CancelDeclarationRequest request, ServerCallContext context) =>
         new() { Declaration = await workflow.CancelAsync(identities.Resolve(context), request, context.CancellationToken) };
 
+    public override async Task<RespondToReferralResponse> RespondToReferral(RespondToReferralRequest request, ServerCallContext context) =>
+        new() { Declaration = await workflow.RespondToReferralAsync(identities.Resolve(context), request, context.CancellationToken) };
+
     public override async Task WatchDeclarationEvents(
         WatchDeclarationEventsRequest request, IServerStreamWriter<WatchDeclarationEventsResponse> responseStream, ServerCallContext context)
     {

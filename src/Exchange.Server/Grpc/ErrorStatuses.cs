@@ -58,7 +58,10 @@ public static class ErrorStatuses
     {
         ErrorReason.ValidationFailed or ErrorReason.RequestIdReused
             or ErrorReason.InvalidPageToken or ErrorReason.InvalidCursor => Code.InvalidArgument,
-        ErrorReason.DeclarationNotFound => Code.NotFound,
+        ErrorReason.DeclarationNotFound or ErrorReason.ResourceNotFound => Code.NotFound,
+        ErrorReason.AlreadyExists => Code.AlreadyExists,
+        ErrorReason.RoleNotPermitted => Code.PermissionDenied,
+        ErrorReason.ReleaseBlocked or ErrorReason.ReferralNotOpen => Code.FailedPrecondition,
         ErrorReason.EtagMismatch => Code.Aborted,
         ErrorReason.InvalidStateTransition => Code.FailedPrecondition,
         ErrorReason.CallerUnauthenticated => Code.Unauthenticated,

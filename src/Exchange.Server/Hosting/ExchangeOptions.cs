@@ -16,6 +16,34 @@ public sealed class ExchangeOptions
     public RedisOptions Redis { get; set; } = new();
 
     public WatchOptions Watch { get; set; } = new();
+
+    public AssessmentSettings Assessment { get; set; } = new();
+}
+
+/// <summary>
+/// How accepted declarations are assessed and decided, and the administration's own rules: the
+/// risk rule set, the tariff profile and the exchange rates (each a JSON file; empty: the
+/// embedded defaults). The files are validated at start-up: a node with a wrong file does not start.
+/// </summary>
+public sealed class AssessmentSettings
+{
+    /// <summary>Time after acceptance (or amendment) before assessment; the filer's window to correct or cancel. Zero: at once.</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Declarations decided per store transaction.</summary>
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>How often the assessor checks the store for due work it was not woken for.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Path of the risk rules file (see src/Exchange.Core/Risk/default-risk-rules.json).</summary>
+    public string RiskRulesFile { get; set; } = "";
+
+    /// <summary>Path of the tariff profile (see src/Exchange.Core/Duties/default-tariff-profile.json).</summary>
+    public string TariffProfileFile { get; set; } = "";
+
+    /// <summary>Path of the exchange rates file (see src/Exchange.Core/Monetary/default-exchange-rates.json).</summary>
+    public string ExchangeRatesFile { get; set; } = "";
 }
 
 /// <summary>Which administration this node serves.</summary>

@@ -24,9 +24,12 @@ public static class StoreRegistration
             : new InProcessEventSignal());
         // Opened once, before the first call: a store that cannot open stops the node at start-up.
         // Redis cannot: a node starts without it and uses it once it is up.
+        // The registries live in the same database as the declarations: the opened store is both.
+        services.AddSingleton(provider => new OpenedStore(StoreFactory.OpenAsync(Options(provider).Store).GetAwaiter().GetResult()));
+        services.AddSingleton(provider => (IRegistryStore)provider.GetRequiredService<OpenedStore>().Store);
         services.AddSingleton<IDeclarationStore>(provider =>
         {
-            var store = StoreFactory.OpenAsync(Options(provider).Store).GetAwaiter().GetResult();
+            var store = provider.GetRequiredService<OpenedStore>().Store;
             return UsesRedis(provider)
                 ? new CachingDeclarationStore(store, new RedisIdempotencyCache(
                     provider.GetRequiredService<RedisConnection>(), Options(provider).Redis.IdempotencyTtl))
@@ -39,3 +42,9 @@ public static class StoreRegistration
 
     private static bool UsesRedis(IServiceProvider provider) => !string.IsNullOrWhiteSpace(Options(provider).Redis.Configuration);
 }
+
+/// <summary>
+/// The store as opened, before any decorator: the registries use it directly. Not disposable
+/// itself: the host disposes the store through its IDeclarationStore registration.
+/// </summary>
+public sealed record OpenedStore(IDeclarationStore Store);

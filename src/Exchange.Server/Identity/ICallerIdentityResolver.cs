@@ -3,9 +3,19 @@ using Grpc.Core;
 
 namespace Exchange.Server.Identity;
 
-/// <summary>Establishes who is calling; every service call is scoped by the answer.</summary>
+/// <summary>
+/// Establishes who is calling; every service call is scoped by the answer. Each method asks for
+/// one role: a caller authenticated in another role gets ROLE_NOT_PERMITTED, one not
+/// authenticated at all gets CALLER_UNAUTHENTICATED.
+/// </summary>
 public interface ICallerIdentityResolver
 {
-    /// <summary>The authenticated caller, or a CallerUnauthenticatedException.</summary>
+    /// <summary>The calling filer.</summary>
     CallerIdentity Resolve(ServerCallContext context);
+
+    /// <summary>The calling customs officer.</summary>
+    OfficerIdentity ResolveOfficer(ServerCallContext context);
+
+    /// <summary>The calling partner government agency.</summary>
+    AgencyIdentity ResolveAgency(ServerCallContext context);
 }

@@ -124,5 +124,12 @@ public sealed class GroupCommitWriterTests
         public Task<IdempotencyRecord?> FindIdempotencyRecordAsync(string filerId, string requestId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(string filerId, long afterSequence, int limit, string? declarationId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<Contracts.Enforcement.V1.RiskAssessment?> GetAssessmentAsync(DeclarationKey key, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Declaration>> ListByStatusAsync(DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<Declaration>> ListFlaggedAsync(string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> IsFlaggedAsync(string agencyId, DeclarationKey key, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyDictionary<string, ConsigneeActivity>> GetConsigneeActivityAsync(IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

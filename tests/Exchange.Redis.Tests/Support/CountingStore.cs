@@ -1,4 +1,5 @@
 using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Identity;
 using Exchange.Core.Storage;
 
@@ -41,6 +42,12 @@ public sealed class CountingStore(IDeclarationStore inner) : IDeclarationStore, 
         return inner.UpdateAsync(write, cancellationToken);
     }
 
+    public Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref _writes, writes.Count);
+        return inner.UpdateManyAsync(writes, cancellationToken);
+    }
+
     public Task<IdempotencyRecord?> FindIdempotencyRecordAsync(string filerId, string requestId, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _idempotencyLookUps);
@@ -58,6 +65,28 @@ public sealed class CountingStore(IDeclarationStore inner) : IDeclarationStore, 
 
     public Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken) =>
         inner.GetLastEventSequenceAsync(filerId, cancellationToken);
+
+    public Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(
+        DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken) =>
+        inner.ListDueForAssessmentAsync(updatedAtOrBefore, limit, cancellationToken);
+
+    public Task<RiskAssessment?> GetAssessmentAsync(DeclarationKey key, CancellationToken cancellationToken) =>
+        inner.GetAssessmentAsync(key, cancellationToken);
+
+    public Task<IReadOnlyList<Declaration>> ListByStatusAsync(
+        DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
+        inner.ListByStatusAsync(status, filerId, after, limit, cancellationToken);
+
+    public Task<IReadOnlyList<Declaration>> ListFlaggedAsync(
+        string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
+        inner.ListFlaggedAsync(agencyId, after, limit, cancellationToken);
+
+    public Task<bool> IsFlaggedAsync(string agencyId, DeclarationKey key, CancellationToken cancellationToken) =>
+        inner.IsFlaggedAsync(agencyId, key, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, ConsigneeActivity>> GetConsigneeActivityAsync(
+        IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken) =>
+        inner.GetConsigneeActivityAsync(consigneeKeys, since, cancellationToken);
 
     public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
 }

@@ -120,9 +120,14 @@ public sealed class JsonTranscodingTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var document = await ReadAsync(response);
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Contains("/v1/{parent}/declarations", paths);
+        // Paths keep the contract's AIP templates, so the four "GET /v1/{name=...}" methods stay apart.
+        Assert.Contains("/v1/{parent=filers/*}/declarations", paths);
+        Assert.Contains("/v1/{name=filers/*/declarations/*}", paths);
+        Assert.Contains("/v1/{name=programmes/*/enrolments/*}", paths);
+        Assert.Contains("/v1/{name=filers/*/declarations/*/riskAssessment}", paths);
         Assert.Contains(paths, p => p.EndsWith(":amend", StringComparison.Ordinal));
-        Assert.Contains("durably", document.GetProperty("paths").GetProperty("/v1/{parent}/declarations").GetProperty("post").GetProperty("summary").GetString());
+        Assert.Contains(paths, p => p.EndsWith(":decide", StringComparison.Ordinal));
+        Assert.Contains("durably", document.GetProperty("paths").GetProperty("/v1/{parent=filers/*}/declarations").GetProperty("post").GetProperty("summary").GetString());
     }
 
     [Fact]

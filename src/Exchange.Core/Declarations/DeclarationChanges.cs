@@ -1,0 +1,161 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Errors;
+using Exchange.Core.Events;
+using Exchange.Core.Identity;
+using Exchange.Core.Storage;
+
+namespace Exchange.Core.Declarations;
+
+/// <summary>
+/// How every change to an existing declaration is made, whoever makes it (filer, officer, agency):
+/// answer a retry from its idempotency record, read the current state, check the etag, let the
+/// caller decide the new state, write it with its event under compare-and-set, and wake watchers.
+/// </summary>
+public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal signal, TimeProvider clock)
+{
+    /// <summary>Attempts when no etag pins the change and a concurrent writer moved the revision on.</summary>
+    private const int UnpinnedAttempts = 5;
+
+    /// <summary>
+    /// Applies <paramref name="decide"/> to the current declaration and records the result.
+    /// </summary>
+    /// <param name="idempotencyKey">The key the answer is recorded under (null: not idempotent).</param>
+    /// <param name="etag">The etag the caller based the change on; null to apply to whatever is current.</param>
+    /// <param name="actor">Who makes the change, for the audit trail (DeclarationEvent.actor).</param>
+    public async Task<Declaration> ApplyAsync(
+        DeclarationKey key,
+        string? idempotencyKey,
+        byte[] hash,
+        string? etag,
+        string actor,
+        Func<Declaration, ValueTask<Change>> decide,
+        CancellationToken cancellationToken)
+    {
+        // A retry must get its first answer even though the etag it carries is stale by now.
+        if (await EarlierAnswerAsync(key.FilerId, idempotencyKey, hash, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var current = await store.GetAsync(key, cancellationToken) ?? throw new DeclarationNotFoundException(key.Name);
+                if (etag is not null && current.Etag != etag)
+                {
+                    throw new EtagMismatchException(key.Name);
+                }
+                var change = await decide(current);
+                var write = Prepare(key, current, change, actor, idempotencyKey, idempotencyKey is null ? null : hash);
+                var outcome = await store.UpdateAsync(write, cancellationToken);
+                if (outcome.Kind == WriteOutcomeKind.RevisionConflict && etag is null && attempt < UnpinnedAttempts)
+                {
+                    continue; // nothing pins the revision: decide again on the newer state
+                }
+                return Conclude(key.FilerId, outcome, key.Name);
+            }
+        }
+        catch (ExchangeException) when (idempotencyKey is not null)
+        {
+            // The first attempt of this very request may have committed between our look-up and
+            // our checks (its client gave up waiting and retried): the retry gets that answer.
+            if (await EarlierAnswerAsync(key.FilerId, idempotencyKey, hash, cancellationToken) is { } committedMeanwhile)
+            {
+                return committedMeanwhile;
+            }
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The write that moves <paramref name="current"/> to the change's new state: next revision,
+    /// etag and update time, and the event describing it.
+    /// </summary>
+    public DeclarationWrite Prepare(DeclarationKey key, Declaration current, Change change, string actor, string? requestId, byte[]? hash)
+    {
+        var next = change.Next;
+        next.Revision = current.Revision + 1;
+        next.Etag = DeclarationContent.Etag(key.Name, next.Revision);
+        next.UpdateTime = Timestamps.ToProto(Timestamps.Now(clock));
+        var @event = EventFor(next, change.Type, change.Reason, actor);
+        @event.Referrals.AddRange(change.EventReferrals.Select(r => r.Clone()));
+        @event.AgencyHold = change.EventHold?.Clone();
+        return new DeclarationWrite(key, next, @event, requestId, hash, current.Revision, change.Facts);
+    }
+
+    /// <summary>Turns a store outcome into the answer, or the refusal it stands for; wakes the filer's watchers on a write.</summary>
+    public Declaration Conclude(string filerId, WriteOutcome outcome, string name, bool notify = true)
+    {
+        switch (outcome.Kind)
+        {
+            case WriteOutcomeKind.Written:
+                if (notify)
+                {
+                    signal.Notify(filerId);
+                }
+                return outcome.Declaration!;
+            case WriteOutcomeKind.Replayed:
+                return outcome.Declaration!;
+            case WriteOutcomeKind.RequestIdConflict:
+                throw new RequestIdReusedException("request_id");
+            case WriteOutcomeKind.RevisionConflict:
+                throw new EtagMismatchException(name);
+            case WriteOutcomeKind.NotFound:
+                throw new DeclarationNotFoundException(name);
+            default:
+                throw new InvalidOperationException($"Unknown write outcome {outcome.Kind}.");
+        }
+    }
+
+    /// <summary>The event a change records. The decision rides along on DECIDED events, without who decided.</summary>
+    public static DeclarationEvent EventFor(Declaration declaration, DeclarationEventType type, string reason, string actor)
+    {
+        var @event = new DeclarationEvent
+        {
+            Declaration = declaration.Name,
+            Type = type,
+            Status = declaration.Status,
+            Revision = declaration.Revision,
+            EventTime = declaration.UpdateTime,
+            LocalReferenceNumber = declaration.LocalReferenceNumber,
+            CustomsReference = declaration.CustomsReference,
+            Reason = reason,
+            Actor = actor,
+        };
+        if (type == DeclarationEventType.Decided && declaration.Decision is { } decision)
+        {
+            @event.Decision = decision.Clone();
+            @event.Decision.DecidedBy = "";
+        }
+        return @event;
+    }
+
+    /// <summary>The answer already given under this idempotency key, if any; another request's key is refused.</summary>
+    private async Task<Declaration?> EarlierAnswerAsync(string filerId, string? idempotencyKey, byte[] hash, CancellationToken cancellationToken)
+    {
+        if (idempotencyKey is null
+            || await store.FindIdempotencyRecordAsync(filerId, idempotencyKey, cancellationToken) is not { } earlier)
+        {
+            return null;
+        }
+        return earlier.AnswerTo(hash).Kind == WriteOutcomeKind.Replayed ? earlier.Response : throw new RequestIdReusedException("request_id");
+    }
+}
+
+/// <summary>
+/// A change decided from the current state: the new declaration (revision, etag and update time
+/// are set by <see cref="DeclarationChanges"/>), what the event says, and optionally new facts
+/// and the referrals or agency hold the event is about.
+/// </summary>
+public sealed record Change(
+    Declaration Next,
+    DeclarationEventType Type,
+    string Reason = "",
+    DeclarationFacts? Facts = null,
+    IReadOnlyList<Referral>? Referrals = null,
+    AgencyHold? Hold = null)
+{
+    internal IReadOnlyList<Referral> EventReferrals => Referrals ?? [];
+
+    internal AgencyHold? EventHold => Hold;
+}

@@ -1,0 +1,143 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
+using Exchange.Core.Declarations;
+using Exchange.Core.Duties;
+using Exchange.Core.Events;
+using Exchange.Core.Identity;
+using Exchange.Core.Monetary;
+using Exchange.Core.Risk;
+using Exchange.Core.Storage;
+
+namespace Exchange.Core.Enforcement;
+
+/// <summary>
+/// Assesses accepted declarations and decides: risk assessment, duty estimate, agency flags and
+/// review holds, then release, hold with referrals, or reject, written with a DECIDED event.
+///
+/// The store is the work queue: every declaration still ACCEPTED once <see cref="AssessmentOptions.Delay"/>
+/// has passed since its last change is due. So nothing acknowledged is left unassessed after a
+/// crash, and several nodes can assess side by side: each decision is a compare-and-set on the
+/// revision that was assessed, so a declaration amended or cancelled meanwhile (or decided by
+/// another node) is simply not overwritten.
+/// </summary>
+public sealed class Assessor(
+    IDeclarationStore store,
+    IEventSignal signal,
+    TimeProvider clock,
+    RiskEngine engine,
+    DutyCalculator duties,
+    KnownShipperRegistry knownShippers,
+    AgencySubscriptions agencies,
+    ExchangeRates rates,
+    AssessmentOptions options)
+{
+    private readonly DeclarationChanges _changes = new(store, signal, clock);
+
+    /// <summary>Assesses one batch of due declarations. Returns how many were due (a full batch means: call again).</summary>
+    public async Task<int> AssessDueAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var due = await store.ListDueForAssessmentAsync(now - options.Delay, options.BatchSize, cancellationToken);
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+        var consigneeKeys = due.Select(d => ConsigneeKeys.Of(d.Consignee)).ToList();
+        var activity = await store.GetConsigneeActivityAsync(
+            consigneeKeys.Distinct(StringComparer.Ordinal).ToList(), now - engine.SplitShipmentWindow, cancellationToken);
+
+        var writes = new List<DeclarationWrite>(due.Count);
+        for (var i = 0; i < due.Count; i++)
+        {
+            writes.Add(await DecideAsync(due[i], consigneeKeys[i], activity, now, cancellationToken));
+        }
+        var outcomes = await store.UpdateManyAsync(writes, cancellationToken);
+        foreach (var filerId in writes.Where((_, i) => outcomes[i].Kind == WriteOutcomeKind.Written).Select(w => w.Key.FilerId).Distinct())
+        {
+            signal.Notify(filerId);
+        }
+        return due.Count;
+    }
+
+    private async Task<DeclarationWrite> DecideAsync(
+        Declaration declaration,
+        string consigneeKey,
+        IReadOnlyDictionary<string, ConsigneeActivity> activity,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+        var acceptedAt = declaration.CreateTime.ToDateTimeOffset();
+        var valueCents = IntrinsicValue.InBaseCents(declaration, rates);
+        var enrolment = await knownShippers.FindCountingAsync(declaration, acceptedAt, cancellationToken);
+        // The store counts this declaration too (it is recorded already); absent only if it has
+        // no consignee key match, e.g. written before the key existed.
+        var recent = activity.GetValueOrDefault(consigneeKey) ?? new ConsigneeActivity(1, valueCents);
+
+        var assessment = engine.Assess(declaration, new RiskContext(now, enrolment, recent));
+        assessment.Name = key!.Name + "/riskAssessment";
+        assessment.DeclarationRevision = declaration.Revision;
+        var matches = await agencies.MatchAsync(declaration, cancellationToken);
+        assessment.FlaggedAgencies.AddRange(matches.Select(m => AgencyIdentity.Prefix + m.AgencyId));
+
+        var at = Timestamps.ToProto(now);
+        var next = declaration.Clone();
+        next.DutyEstimate = duties.Estimate(declaration, acceptedAt);
+        foreach (var match in matches.Where(m => m.HoldForReview))
+        {
+            next.AgencyHolds.Add(new AgencyHold
+            {
+                Agency = AgencyIdentity.Prefix + match.AgencyId,
+                Reason = "Held for review by the agency.",
+                CreateTime = at,
+            });
+        }
+
+        var (outcome, reason) = assessment.RecommendedOutcome switch
+        {
+            DecisionOutcome.Reject => (DecisionOutcome.Reject, Decisions.AutomaticReasons.Rejected),
+            DecisionOutcome.Hold => (DecisionOutcome.Hold, Decisions.AutomaticReasons.HeldForReferrals),
+            _ when next.AgencyHolds.Any(h => h.LiftTime is null) => (DecisionOutcome.Hold, Decisions.AutomaticReasons.HeldForAgencies),
+            _ => (DecisionOutcome.Release, Decisions.AutomaticReasons.Released),
+        };
+        var opened = new List<Referral>();
+        if (outcome == DecisionOutcome.Hold)
+        {
+            foreach (var type in assessment.ReferralTypes)
+            {
+                var referral = new Referral
+                {
+                    Name = $"{key.Name}/referrals/{next.Referrals.Count + 1}",
+                    Type = type,
+                    State = ReferralState.Open,
+                    RequestText = engine.ReferralText(type),
+                    RecommendedScreeningMethod = type == ReferralType.HrcmScreening ? engine.RecommendedScreeningMethod : "",
+                    CreateTime = at,
+                };
+                next.Referrals.Add(referral);
+                opened.Add(referral);
+            }
+        }
+        next.Status = Decisions.StatusFor(outcome);
+        next.Decision = Decisions.Make(outcome, reason, Actors.RiskEngine, at);
+
+        var facts = new DeclarationFacts(consigneeKey, valueCents, assessment, matches.Select(m => m.AgencyId).ToList());
+        return _changes.Prepare(key, declaration, new Change(next, DeclarationEventType.Decided, reason, facts, opened), Actors.RiskEngine, null, null);
+    }
+}
+
+/// <summary>How the node assesses accepted declarations.</summary>
+public sealed class AssessmentOptions
+{
+    /// <summary>
+    /// How long after acceptance (or the latest amendment) a declaration waits before it is
+    /// assessed: a window in which the filer may still correct or cancel it. Zero decides at once.
+    /// </summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Declarations assessed and decided per store transaction.</summary>
+    public int BatchSize { get; set; } = 256;
+
+    /// <summary>How often the queue is checked when nothing wakes the assessor (work of other nodes, delays).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,101 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Declarations;
+
+namespace Exchange.Core.Enforcement;
+
+/// <summary>
+/// What each decision outcome means, in one place: the status it moves a declaration to, the
+/// UN/EDIFACT 7365 processing indicator it answers with (the table in decision.proto), and the
+/// words the filer reads.
+/// </summary>
+public static class Decisions
+{
+    /// <summary>The status a declaration takes on with the outcome.</summary>
+    public static DeclarationStatus StatusFor(DecisionOutcome outcome) => outcome switch
+    {
+        DecisionOutcome.Release => DeclarationStatus.Released,
+        DecisionOutcome.Hold => DeclarationStatus.Held,
+        DecisionOutcome.Reject => DeclarationStatus.Rejected,
+        DecisionOutcome.Seize => DeclarationStatus.Seized,
+        DecisionOutcome.ReturnToSender => DeclarationStatus.ReturnedToSender,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not a decision outcome."),
+    };
+
+    /// <summary>EDIFACT 7365: 4 goods released, 5 required for examination, 2 rejected with comment, 7 detained.</summary>
+    public static string ProcessingIndicator(DecisionOutcome outcome) => outcome switch
+    {
+        DecisionOutcome.Release => "4",
+        DecisionOutcome.Hold => "5",
+        DecisionOutcome.Reject => "2",
+        DecisionOutcome.Seize => "7",
+        DecisionOutcome.ReturnToSender => "2",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Not a decision outcome."),
+    };
+
+    /// <summary>The outcomes an officer may give (HOLD is the assessment's).</summary>
+    public static bool IsOfficerOutcome(DecisionOutcome outcome) =>
+        outcome is DecisionOutcome.Release or DecisionOutcome.Reject or DecisionOutcome.Seize or DecisionOutcome.ReturnToSender;
+
+    public static string Label(DecisionOutcome outcome) => outcome switch
+    {
+        DecisionOutcome.Release => "RELEASE",
+        DecisionOutcome.Hold => "HOLD",
+        DecisionOutcome.Reject => "REJECT",
+        DecisionOutcome.Seize => "SEIZE",
+        DecisionOutcome.ReturnToSender => "RETURN_TO_SENDER",
+        _ => "UNSPECIFIED",
+    };
+
+    /// <summary>The decision record, with the reason the filer reads and who decided (kept from filers by <see cref="FilerView"/>).</summary>
+    public static Decision Make(DecisionOutcome outcome, string reason, string decidedBy, Google.Protobuf.WellKnownTypes.Timestamp at) => new()
+    {
+        Outcome = outcome,
+        ProcessingIndicator = ProcessingIndicator(outcome),
+        Reason = reason,
+        DecideTime = at,
+        DecidedBy = decidedBy,
+    };
+
+    /// <summary>Reasons of automatic decisions: they say what happens next, never why the rules fired.</summary>
+    public static class AutomaticReasons
+    {
+        public const string Released = "Assessment complete: the goods may be released.";
+        public const string HeldForReferrals = "Held: answer the open referrals; customs decides after reviewing the answers.";
+        public const string HeldForAgencies = "Held for review by a partner government agency; released when every agency hold is lifted.";
+        public const string Rejected = "Refused: the declared goods cannot be imported under the prohibitions and restrictions that apply.";
+    }
+
+    /// <summary>Whether the declaration is waiting on something other than an officer: an agency hold or an unanswered referral.</summary>
+    public static string? WhatBlocksRelease(Declaration declaration)
+    {
+        foreach (var hold in declaration.AgencyHolds)
+        {
+            if (hold.LiftTime is null)
+            {
+                return hold.Agency;
+            }
+        }
+        foreach (var referral in declaration.Referrals)
+        {
+            // A DO_NOT_LOAD cannot be answered: only the officer's decision ends it.
+            if (referral.State == ReferralState.Open && referral.Type != ReferralType.DoNotLoad)
+            {
+                return referral.Name;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The referrals closed, as a decision ends them.</summary>
+    public static void CloseReferrals(Declaration declaration)
+    {
+        foreach (var referral in declaration.Referrals)
+        {
+            referral.State = ReferralState.Closed;
+        }
+    }
+
+    /// <summary>Whether an officer may move a declaration in <paramref name="status"/> with <paramref name="outcome"/>.</summary>
+    public static bool Allowed(DeclarationStatus status, DecisionOutcome outcome) =>
+        DeclarationStatuses.CanMove(status, StatusFor(outcome));
+}

@@ -1,0 +1,285 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
+using Exchange.Core.Declarations;
+using Exchange.Core.Errors;
+using Exchange.Core.Events;
+using Exchange.Core.Identity;
+using Exchange.Core.Storage;
+using Exchange.Core.Validation;
+
+namespace Exchange.Core.Enforcement;
+
+/// <summary>
+/// What officers and partner government agencies do to declarations: review what is held, read
+/// the assessment, decide, and place or lift agency holds. Every change goes through
+/// <see cref="DeclarationChanges"/> and so lands in the declaration's event log with its actor:
+/// that log is the audit of who decided what, when and why.
+/// </summary>
+public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal signal, TimeProvider clock)
+{
+    private readonly DeclarationChanges _changes = new(store, signal, clock);
+
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 1000;
+    public const int DefaultEventPageSize = 100;
+
+    private const string AllFilers = "filers/-";
+
+    public async Task<Contracts.Enforcement.V1.ListDeclarationsResponse> ListDeclarationsAsync(
+        OfficerIdentity officer, Contracts.Enforcement.V1.ListDeclarationsRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        string? filerId = null;
+        if (request.Parent != AllFilers && !ResourceNames.TryParseFiler(request.Parent, out filerId))
+        {
+            violations.Add(new FieldViolation("parent", $"Must be 'filers/-' (every filer) or 'filers/{{filer}}'; got {Echo.Quote(request.Parent)}."));
+        }
+        var pageSize = PageSize(request.PageSize, DefaultPageSize, violations);
+        if (!Enum.IsDefined(request.Status))
+        {
+            violations.Add(new FieldViolation("status", "Not a DeclarationStatus value."));
+        }
+        RequestChecks.ThrowIfAny(violations);
+
+        var status = request.Status == DeclarationStatus.Unspecified ? DeclarationStatus.Held : request.Status;
+        var fingerprint = PageTokens.Fingerprint(new DeclarationQuery(request.Parent, 0, status));
+        var after = string.IsNullOrEmpty(request.PageToken) ? null : PageTokens.Read(request.PageToken, fingerprint);
+        var rows = await store.ListByStatusAsync(status, filerId, after, pageSize + 1, cancellationToken);
+        var response = new Contracts.Enforcement.V1.ListDeclarationsResponse();
+        response.Declarations.AddRange(rows.Take(pageSize));
+        if (rows.Count > pageSize)
+        {
+            response.NextPageToken = PageTokens.Issue(PositionOf(rows[pageSize - 1]), fingerprint);
+        }
+        return response;
+    }
+
+    public async Task<Declaration> GetDeclarationAsync(OfficerIdentity officer, string name, CancellationToken cancellationToken)
+    {
+        var key = ReadAnyDeclarationName(name, "name");
+        return await store.GetAsync(key, cancellationToken) ?? throw new DeclarationNotFoundException(key.Name);
+    }
+
+    public async Task<RiskAssessment> GetRiskAssessmentAsync(OfficerIdentity officer, string name, CancellationToken cancellationToken)
+    {
+        const string suffix = "/riskAssessment";
+        if (name is null || !name.EndsWith(suffix, StringComparison.Ordinal)
+            || !ResourceNames.TryParseDeclaration(name[..^suffix.Length], out var key))
+        {
+            throw new ValidationFailedException([new FieldViolation("name",
+                $"Must have the form 'filers/{{filer}}/declarations/{{declaration}}/riskAssessment'; got {Echo.Quote(name)}.")]);
+        }
+        return await store.GetAssessmentAsync(key, cancellationToken) ?? throw new ResourceNotFoundException(name);
+    }
+
+    /// <summary>An officer's decision on a declaration (release, reject, seize, return to sender).</summary>
+    public async Task<Declaration> DecideAsync(OfficerIdentity officer, DecideDeclarationRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = ReadAnyDeclarationName(request.Name, "name", violations);
+        if (!Decisions.IsOfficerOutcome(request.Outcome))
+        {
+            violations.Add(new FieldViolation("outcome", "Must be RELEASE, REJECT, SEIZE or RETURN_TO_SENDER."));
+        }
+        RequestChecks.CheckText(request.Reason, 1, 512, "reason", violations);
+        if (string.IsNullOrEmpty(request.Etag))
+        {
+            violations.Add(new FieldViolation("etag", "Required: the etag of the declaration the decision is based on."));
+        }
+        RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        RequestChecks.ThrowIfAny(violations);
+
+        var hash = DeclarationContent.RequestHash("decide", string.Join('\n', key!.Name, request.Etag, request.Outcome, request.Reason));
+        return await _changes.ApplyAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
+        {
+            if (!Decisions.Allowed(current.Status, request.Outcome))
+            {
+                throw new InvalidStateTransitionException(key.Name, current.Status, "decided " + Decisions.Label(request.Outcome));
+            }
+            if (request.Outcome == DecisionOutcome.Release && Decisions.WhatBlocksRelease(current) is { } blocker)
+            {
+                throw new ReleaseBlockedException(key.Name, blocker);
+            }
+            var next = current.Clone();
+            next.Status = Decisions.StatusFor(request.Outcome);
+            next.Decision = Decisions.Make(request.Outcome, request.Reason, officer.Name, Timestamps.ToProto(Timestamps.Now(clock)));
+            Decisions.CloseReferrals(next);
+            return ValueTask.FromResult(new Change(next, DeclarationEventType.Decided, request.Reason));
+        }, cancellationToken);
+    }
+
+    /// <summary>The declaration's events with their actors, oldest first: the audit trail.</summary>
+    public async Task<ListDeclarationEventsResponse> ListEventsAsync(
+        OfficerIdentity officer, ListDeclarationEventsRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = ReadAnyDeclarationName(request.Declaration, "declaration", violations);
+        var pageSize = PageSize(request.PageSize, DefaultEventPageSize, violations);
+        long after = 0;
+        if (!string.IsNullOrEmpty(request.PageToken)
+            && !long.TryParse(request.PageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after))
+        {
+            throw new InvalidPageTokenException();
+        }
+        RequestChecks.ThrowIfAny(violations);
+        if (await store.GetAsync(key!, cancellationToken) is null)
+        {
+            throw new DeclarationNotFoundException(key!.Name);
+        }
+        var events = await store.ReadEventsAsync(key!.FilerId, after, pageSize + 1, key.DeclarationId, cancellationToken);
+        var response = new ListDeclarationEventsResponse { Events = { events.Take(pageSize) } };
+        if (events.Count > pageSize)
+        {
+            response.NextPageToken = events[pageSize - 1].Cursor;
+        }
+        return response;
+    }
+
+    public async Task<ListFlaggedDeclarationsResponse> ListFlaggedAsync(
+        AgencyIdentity agency, ListFlaggedDeclarationsRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        CheckAgency(agency, request.Parent, "parent", violations);
+        var pageSize = PageSize(request.PageSize, DefaultPageSize, violations);
+        RequestChecks.ThrowIfAny(violations);
+        var fingerprint = PageTokens.Fingerprint(new DeclarationQuery(agency.Name, 0));
+        var after = string.IsNullOrEmpty(request.PageToken) ? null : PageTokens.Read(request.PageToken, fingerprint);
+        var rows = await store.ListFlaggedAsync(agency.AgencyId, after, pageSize + 1, cancellationToken);
+        var response = new ListFlaggedDeclarationsResponse();
+        response.Declarations.AddRange(rows.Take(pageSize).Select(FilerView.Of));
+        if (rows.Count > pageSize)
+        {
+            response.NextPageToken = PageTokens.Issue(PositionOf(rows[pageSize - 1]), fingerprint);
+        }
+        return response;
+    }
+
+    /// <summary>Places the agency's hold: release waits until the agency lifts it.</summary>
+    public async Task<Declaration> PlaceHoldAsync(AgencyIdentity agency, PlaceAgencyHoldRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = ReadAnyDeclarationName(request.Declaration, "declaration", violations);
+        CheckAgency(agency, request.Agency, "agency", violations);
+        RequestChecks.CheckText(request.Reason, 1, 512, "reason", violations);
+        RequestChecks.ThrowIfAny(violations);
+        await CheckFlaggedAsync(agency, key!, cancellationToken);
+
+        var hash = DeclarationContent.RequestHash("hold", key!.Name + "\n" + request.Reason);
+        return FilerView.Of(await _changes.ApplyAsync(key, null, hash, null, agency.Name, current =>
+        {
+            if (DeclarationStatuses.IsFinal(current.Status))
+            {
+                throw new InvalidStateTransitionException(key.Name, current.Status, "held by an agency");
+            }
+            if (ActiveHold(current, agency) is not null)
+            {
+                throw new InvalidStateTransitionException(key.Name, current.Status, $"held again by {agency.Name}, which holds it already");
+            }
+            var next = current.Clone();
+            var hold = new AgencyHold { Agency = agency.Name, Reason = request.Reason, CreateTime = Timestamps.ToProto(Timestamps.Now(clock)) };
+            next.AgencyHolds.Add(hold);
+            return ValueTask.FromResult(new Change(next, DeclarationEventType.AgencyHoldPlaced, request.Reason, Hold: hold));
+        }, cancellationToken));
+    }
+
+    /// <summary>
+    /// Lifts the agency's hold. When that was all that kept a declaration the assessment would
+    /// have released (no referral, no other hold, held by the risk engine), it is released now.
+    /// </summary>
+    public async Task<Declaration> LiftHoldAsync(AgencyIdentity agency, LiftAgencyHoldRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = ReadAnyDeclarationName(request.Declaration, "declaration", violations);
+        CheckAgency(agency, request.Agency, "agency", violations);
+        RequestChecks.ThrowIfAny(violations);
+        await CheckFlaggedAsync(agency, key!, cancellationToken);
+
+        var hash = DeclarationContent.RequestHash("lift", key!.Name);
+        return FilerView.Of(await _changes.ApplyAsync(key, null, hash, null, agency.Name, async current =>
+        {
+            var next = current.Clone();
+            if (ActiveHold(next, agency) is not { } hold)
+            {
+                throw new InvalidStateTransitionException(key.Name, current.Status, $"released from a hold of {agency.Name}, which holds none");
+            }
+            var now = Timestamps.ToProto(Timestamps.Now(clock));
+            hold.LiftTime = now;
+            if (await ReleasesOnLiftAsync(key, next, cancellationToken))
+            {
+                next.Status = DeclarationStatus.Released;
+                next.Decision = Decisions.Make(DecisionOutcome.Release, Decisions.AutomaticReasons.Released, Actors.RiskEngine, now);
+                return new Change(next, DeclarationEventType.Decided, Decisions.AutomaticReasons.Released, Hold: hold);
+            }
+            return new Change(next, DeclarationEventType.AgencyHoldLifted, "", Hold: hold);
+        }, cancellationToken));
+    }
+
+    /// <summary>Held only for agency review: the risk engine held it, no referral was opened, no hold remains, and the assessment said release.</summary>
+    private async Task<bool> ReleasesOnLiftAsync(DeclarationKey key, Declaration next, CancellationToken cancellationToken) =>
+        next.Status == DeclarationStatus.Held
+        && next.Decision is { Outcome: DecisionOutcome.Hold, DecidedBy: Actors.RiskEngine }
+        && next.Referrals.Count == 0
+        && Decisions.WhatBlocksRelease(next) is null
+        && await store.GetAssessmentAsync(key, cancellationToken) is { RecommendedOutcome: DecisionOutcome.Release };
+
+    private static AgencyHold? ActiveHold(Declaration declaration, AgencyIdentity agency) =>
+        declaration.AgencyHolds.FirstOrDefault(h => h.Agency == agency.Name && h.LiftTime is null);
+
+    /// <summary>An agency sees only what was flagged to it: anything else is the same NOT_FOUND as a missing declaration.</summary>
+    private async Task CheckFlaggedAsync(AgencyIdentity agency, DeclarationKey key, CancellationToken cancellationToken)
+    {
+        if (!await store.IsFlaggedAsync(agency.AgencyId, key, cancellationToken))
+        {
+            throw new DeclarationNotFoundException(key.Name);
+        }
+    }
+
+    private static void CheckAgency(AgencyIdentity agency, string? named, string field, List<FieldViolation> violations)
+    {
+        if (named == agency.Name)
+        {
+            return;
+        }
+        if (named is not null && named.StartsWith(AgencyIdentity.Prefix, StringComparison.Ordinal))
+        {
+            throw new RoleNotPermittedException(named);
+        }
+        violations.Add(new FieldViolation(field, $"Must be the calling agency, '{agency.Name}'; got {Echo.Quote(named)}."));
+    }
+
+    private static string? IdempotencyKey(string actor, string requestId) =>
+        string.IsNullOrEmpty(requestId) ? null : actor + "/" + requestId;
+
+    private static ListPosition PositionOf(Declaration declaration)
+    {
+        ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+        return new ListPosition(declaration.CreateTime.ToDateTimeOffset(), key!.DeclarationId);
+    }
+
+    private static int PageSize(int requested, int defaultSize, List<FieldViolation> violations)
+    {
+        if (requested < 0)
+        {
+            violations.Add(new FieldViolation("page_size", "Must not be negative."));
+        }
+        return requested <= 0 ? defaultSize : Math.Min(requested, MaxPageSize);
+    }
+
+    private static DeclarationKey ReadAnyDeclarationName(string? name, string field)
+    {
+        var violations = new List<FieldViolation>();
+        var key = ReadAnyDeclarationName(name, field, violations);
+        RequestChecks.ThrowIfAny(violations);
+        return key!;
+    }
+
+    private static DeclarationKey? ReadAnyDeclarationName(string? name, string field, List<FieldViolation> violations)
+    {
+        if (ResourceNames.TryParseDeclaration(name, out var key))
+        {
+            return key;
+        }
+        violations.Add(new FieldViolation(field, $"Must have the form 'filers/{{filer}}/declarations/{{declaration}}'; got {Echo.Quote(name)}."));
+        return null;
+    }
+}

@@ -1,0 +1,26 @@
+using Exchange.Contracts.Declaration.V1;
+
+namespace Exchange.Core.Monetary;
+
+/// <summary>
+/// The intrinsic value of a consignment: the price of the goods themselves, without transport and
+/// insurance (the basis of the EUR 150 ceiling, Art. 23(1) Reg. 1186/2009, and of the US $800 de
+/// minimis): the sum of the items' values.
+/// </summary>
+public static class IntrinsicValue
+{
+    /// <summary>The sum of the item values converted to <paramref name="currency"/>, unrounded.</summary>
+    public static decimal Of(Declaration declaration, ExchangeRates rates, string currency)
+    {
+        var total = 0m;
+        foreach (var item in declaration.Items)
+        {
+            total += rates.Convert(MoneyValues.ToDecimal(item.Value), item.Value.CurrencyCode, currency);
+        }
+        return total;
+    }
+
+    /// <summary>The intrinsic value in whole cents of the rates' base currency (what the store indexes).</summary>
+    public static long InBaseCents(Declaration declaration, ExchangeRates rates) =>
+        (long)(MoneyValues.ToCents(Of(declaration, rates, rates.BaseCurrency)) * 100m);
+}

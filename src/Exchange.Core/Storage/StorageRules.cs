@@ -1,0 +1,71 @@
+using System.Text;
+using Google.Protobuf;
+
+namespace Exchange.Core.Storage;
+
+/// <summary>
+/// A write's <see cref="DeclarationFacts"/> as every store keeps them: checked, and the assessment
+/// already serialized, so nothing of this runs while the write lock is held.
+/// </summary>
+public sealed record StoredFacts(string ConsigneeKey, long IntrinsicValueCents, byte[]? Assessment)
+{
+    /// <summary>The facts of an insert, which must carry them.</summary>
+    public static StoredFacts ForInsert(DeclarationWrite write) =>
+        ForUpdate(write) ?? throw new ArgumentException($"The insert of {write.Key.Name} carries no facts.", nameof(write));
+
+    /// <summary>The facts of an update, or null when it keeps the stored ones.</summary>
+    public static StoredFacts? ForUpdate(DeclarationWrite write)
+    {
+        if (write.Facts is not { } facts)
+        {
+            return null;
+        }
+        ArgumentNullException.ThrowIfNull(facts.ConsigneeKey, nameof(write));
+        ArgumentNullException.ThrowIfNull(facts.FlaggedAgencies, nameof(write));
+        if (facts.FlaggedAgencies.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException($"An agency flag of {write.Key.Name} is empty.", nameof(write));
+        }
+        return new StoredFacts(facts.ConsigneeKey, facts.IntrinsicValueCents, facts.Assessment?.ToByteArray());
+    }
+}
+
+/// <summary>The checks and the prefix range of <see cref="IRegistryStore"/>.</summary>
+public static class RegistryRules
+{
+    public static void Validate(RegistryRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(record.Kind, nameof(record));
+        ArgumentNullException.ThrowIfNull(record.Id, nameof(record));
+        ArgumentNullException.ThrowIfNull(record.Payload, nameof(record));
+    }
+
+    /// <summary>
+    /// The least string above every string starting with <paramref name="prefix"/> in code-point
+    /// order (which is UTF-8 byte order): the prefix with its last code point below U+10FFFF
+    /// incremented and what follows it dropped. Null when there is none (an empty prefix, or one
+    /// of U+10FFFF only): then the range has no upper end. So [prefix, end) is exactly the ids
+    /// starting with the prefix, an index range, with no pattern characters to escape.
+    /// </summary>
+    public static string? PrefixEnd(string prefix)
+    {
+        var runes = prefix.EnumerateRunes().ToList();
+        while (runes.Count > 0)
+        {
+            var last = runes[^1].Value;
+            runes.RemoveAt(runes.Count - 1);
+            if (last < 0x10FFFF)
+            {
+                var end = new StringBuilder();
+                foreach (var rune in runes)
+                {
+                    end.Append(rune.ToString());
+                }
+                // The surrogate range holds no code points: the next one after U+D7FF is U+E000.
+                return end.Append(new Rune(last + 1 == 0xD800 ? 0xE000 : last + 1).ToString()).ToString();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,61 @@
+using Exchange.Core.Declarations;
+using Exchange.Core.Duties;
+using Exchange.Core.Enforcement;
+using Exchange.Core.Events;
+using Exchange.Core.Monetary;
+using Exchange.Core.Risk;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Server.Hosting;
+
+/// <summary>
+/// Wires assessment and enforcement: the administration's rule files, the risk engine, duty
+/// estimates, the registries, the officers' and agencies' workflow, and the background assessor.
+/// </summary>
+public static class EnforcementRegistration
+{
+    public static IServiceCollection AddExchangeEnforcement(this IServiceCollection services)
+    {
+        services.AddSingleton(provider => Settings(provider) is { ExchangeRatesFile.Length: > 0 } s
+            ? ExchangeRatesLoader.Parse(File.ReadAllText(s.ExchangeRatesFile), s.ExchangeRatesFile)
+            : ExchangeRatesLoader.Default);
+        services.AddSingleton(provider => Settings(provider) is { RiskRulesFile.Length: > 0 } s
+            ? RuleSet.Parse(File.ReadAllText(s.RiskRulesFile), s.RiskRulesFile)
+            : RuleSet.Default);
+        services.AddSingleton(provider => Settings(provider) is { TariffProfileFile.Length: > 0 } s
+            ? TariffProfile.Parse(File.ReadAllText(s.TariffProfileFile), s.TariffProfileFile)
+            : TariffProfile.Default);
+        services.AddSingleton<RiskEngine>();
+        services.AddSingleton<DutyCalculator>();
+        services.AddSingleton(provider => new KnownShipperRegistry(
+            provider.GetRequiredService<Core.Storage.IRegistryStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<WorkflowOptions>().AdministrationCountryCode));
+        services.AddSingleton<AgencySubscriptions>();
+        services.AddSingleton<EnforcementWorkflow>();
+        services.AddSingleton<WorkPulse>();
+        services.AddSingleton(provider => new AssessmentOptions
+        {
+            Delay = Settings(provider).Delay,
+            BatchSize = Settings(provider).BatchSize,
+            PollInterval = Settings(provider).PollInterval,
+        });
+        services.AddSingleton<Assessor>();
+        services.AddHostedService<AssessorService>();
+        return services;
+    }
+
+    /// <summary>
+    /// Reads every rule file now, so a wrong one stops the node at start-up with all its problems
+    /// listed, rather than at the first assessment.
+    /// </summary>
+    public static void LoadRuleFiles(IServiceProvider services)
+    {
+        services.GetRequiredService<ExchangeRates>();
+        services.GetRequiredService<RiskEngine>();
+        services.GetRequiredService<DutyCalculator>();
+    }
+
+    private static AssessmentSettings Settings(IServiceProvider provider) =>
+        provider.GetRequiredService<IOptions<ExchangeOptions>>().Value.Assessment;
+}

@@ -1,0 +1,99 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
+using Exchange.Server.Tests.Support;
+using Exchange.Testing;
+using Exchange.Testing.Hosting;
+using Grpc.Core;
+
+namespace Exchange.Server.Tests.Enforcement;
+
+/// <summary>A clean declaration is assessed and released on its own, and the filer learns it on its watch stream.</summary>
+public sealed class AutomaticDecisionTests : IDisposable
+{
+    private const string Filer = "post-nl";
+    private const string Officer = "officer-jansen";
+    private readonly ExchangeNode _node = EnforcementFlow.AssessingNode();
+
+    public void Dispose() => _node.Dispose();
+
+    [Fact]
+    public async Task A_clean_declaration_is_released_with_edifact_code_4_and_a_duty_estimate()
+    {
+        var client = _node.ClientFor(Filer);
+        var accepted = await client.SubmitAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
+
+        var events = await client.WatchUntilAsync(Filer, accepted.Name, DeclarationEventType.Decided);
+
+        Assert.Equal([DeclarationEventType.Accepted, DeclarationEventType.Decided], events.Select(e => e.Type));
+        var decided = events[^1];
+        Assert.Equal(DeclarationStatus.Released, decided.Status);
+        Assert.Equal(DecisionOutcome.Release, decided.Decision.Outcome);
+        Assert.Equal("4", decided.Decision.ProcessingIndicator);
+        Assert.Equal("", decided.Decision.DecidedBy); // the filer does not learn who decided
+        Assert.Equal("", decided.Actor);
+        var declaration = (await client.GetDeclarationAsync(new Contracts.Declaration.V1.GetDeclarationRequest { Name = accepted.Name })).Declaration;
+        Assert.Equal(DeclarationStatus.Released, declaration.Status);
+        Assert.Equal(2, declaration.Revision);
+        Assert.Equal("EU", declaration.DutyEstimate.Jurisdiction);
+        Assert.Equal("EUR", declaration.DutyEstimate.Total.CurrencyCode);
+        Assert.NotEmpty(declaration.DutyEstimate.Lines);
+        Assert.Empty(declaration.Referrals);
+    }
+
+    [Fact]
+    public async Task The_officer_sees_the_assessment_and_the_audit_trail_with_actors()
+    {
+        var client = _node.ClientFor(Filer);
+        var decided = await client.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
+        var officer = _node.OfficerClient(Officer);
+
+        var assessment = (await officer.GetRiskAssessmentAsync(new GetRiskAssessmentRequest { Name = decided.Name + "/riskAssessment" })).RiskAssessment;
+        var audit = (await officer.ListDeclarationEventsAsync(new ListDeclarationEventsRequest { Declaration = decided.Name })).Events;
+        var asOfficer = (await officer.GetDeclarationAsync(new Contracts.Enforcement.V1.GetDeclarationRequest { Name = decided.Name })).Declaration;
+
+        Assert.Equal(decided.Name + "/riskAssessment", assessment.Name);
+        Assert.Equal(1, assessment.DeclarationRevision);
+        Assert.Equal(DecisionOutcome.Release, assessment.RecommendedOutcome);
+        Assert.NotEmpty(assessment.RuleSetVersion);
+        Assert.NotNull(assessment.AssessTime);
+        Assert.Equal([$"filers/{Filer}", "risk-engine"], audit.Select(e => e.Actor));
+        Assert.Equal("risk-engine", asOfficer.Decision.DecidedBy);
+    }
+
+    [Fact]
+    public async Task An_officer_cannot_seize_a_released_declaration()
+    {
+        var client = _node.ClientFor(Filer);
+        var released = await client.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
+
+        var status = await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION",
+            _node.OfficerClient(Officer).DecideDeclarationAsync(new DecideDeclarationRequest
+            {
+                Name = released.Name,
+                Outcome = DecisionOutcome.Seize,
+                Reason = "Counterfeit goods found at examination.",
+                Etag = released.Etag,
+            }));
+
+        Assert.Contains("RELEASED", status.Message);
+    }
+
+    [Fact]
+    public async Task Each_service_refuses_callers_of_another_role()
+    {
+        var filerAsOfficer = new EnforcementService.EnforcementServiceClient(_node.CallInvokerFor(Filer));
+        var officerAsFiler = new DeclarationService.DeclarationServiceClient(
+            _node.CallInvokerAs(Exchange.Server.Identity.DevelopmentHeaderIdentityResolver.OfficerHeader, Officer));
+        var filerAsAgency = new AgencyService.AgencyServiceClient(_node.CallInvokerFor(Filer));
+        var filerAsRegistry = new KnownShipperService.KnownShipperServiceClient(_node.CallInvokerFor(Filer));
+
+        await EnforcementFlow.ExpectAsync(StatusCode.PermissionDenied, "ROLE_NOT_PERMITTED",
+            filerAsOfficer.ListDeclarationsAsync(new Contracts.Enforcement.V1.ListDeclarationsRequest { Parent = "filers/-" }));
+        await EnforcementFlow.ExpectAsync(StatusCode.PermissionDenied, "ROLE_NOT_PERMITTED",
+            officerAsFiler.GetDeclarationAsync(new Contracts.Declaration.V1.GetDeclarationRequest { Name = $"filers/{Filer}/declarations/x" }));
+        await EnforcementFlow.ExpectAsync(StatusCode.PermissionDenied, "ROLE_NOT_PERMITTED",
+            filerAsAgency.ListSubscriptionsAsync(new ListSubscriptionsRequest { Parent = "agencies/fda" }));
+        await EnforcementFlow.ExpectAsync(StatusCode.PermissionDenied, "ROLE_NOT_PERMITTED",
+            filerAsRegistry.ListProgrammesAsync(new ListProgrammesRequest()));
+    }
+}

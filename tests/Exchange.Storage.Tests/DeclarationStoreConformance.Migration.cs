@@ -1,0 +1,87 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Storage;
+using Google.Protobuf;
+using static Exchange.Storage.Tests.StoreWrites;
+
+namespace Exchange.Storage.Tests;
+
+/// <summary>Opening a database an earlier release wrote: the migrations run and its rows stay readable.</summary>
+public abstract partial class DeclarationStoreConformance
+{
+    [SkippableFact]
+    public async Task ADatabaseOfSchemaVersion1IsMigratedAndItsRowsStayReadable()
+    {
+        await CreateFreshDatabaseAsync();
+        await MigrateToSchemaVersionAsync(1);
+        var old = Insert(Filer, "decl-old", requestId: "req-old");
+        await InsertAsRelease1Async(old);
+
+        var store = await OpenStoreTrackedAsync();
+
+        Assert.Equal(old.Declaration.ToByteArray(), (await store.GetAsync(old.Key, CancellationToken.None))!.ToByteArray());
+        Assert.Equal([old.Declaration], await store.ListAsync(new(Filer, 10), CancellationToken.None));
+        Assert.Equal([WithCursor(old.Event, 1)], await store.ReadEventsAsync(Filer, 0, 10, null, CancellationToken.None));
+        Assert.Equal(old.Declaration, (await store.FindIdempotencyRecordAsync(Filer, "req-old", CancellationToken.None))!.Response);
+        // The new columns of an old row: no consignee, no value, no assessment, no flags.
+        Assert.Null(await store.GetAssessmentAsync(old.Key, CancellationToken.None));
+        Assert.Equal(new ConsigneeActivity(1, 0), (await store.GetConsigneeActivityAsync([""], BaseTime, CancellationToken.None))[""]);
+        Assert.Empty(await store.ListFlaggedAsync("fda", null, 10, CancellationToken.None));
+        Assert.Equal([old.Declaration], await store.ListByStatusAsync(DeclarationStatus.Accepted, null, null, 10, CancellationToken.None));
+        Assert.Equal([old.Declaration], await store.ListDueForAssessmentAsync(BaseTime, 10, CancellationToken.None));
+
+        // It can be updated with and without facts, and the log goes on from where it was.
+        var amend = Update(old.Declaration, d => d.Remarks = "amended");
+        Assert.Equal(WithCursor(amend.Event, 2), (await store.UpdateAsync(amend, CancellationToken.None)).Event);
+        Assert.Equal(new ConsigneeActivity(1, 0), (await store.GetConsigneeActivityAsync([""], BaseTime, CancellationToken.None))[""]);
+        var assessed = Assessment(amend.Declaration, score: 10);
+        var assess = Update(amend.Declaration, d => d.Status = DeclarationStatus.Held, facts: Facts("consignee-1", 900, assessed, "fda"));
+        Assert.Equal(WriteOutcomeKind.Written, (await store.UpdateAsync(assess, CancellationToken.None)).Kind);
+        Assert.Equal(
+            new Dictionary<string, ConsigneeActivity> { ["consignee-1"] = new(1, 900) },
+            await store.GetConsigneeActivityAsync(["", "consignee-1"], BaseTime, CancellationToken.None));
+        Assert.Equal(assessed, await store.GetAssessmentAsync(old.Key, CancellationToken.None));
+        Assert.Equal([assess.Declaration], await store.ListFlaggedAsync("fda", null, 10, CancellationToken.None));
+        Assert.Equal("4", (await store.InsertAsync(Insert(Filer, "decl-new"), CancellationToken.None)).Event!.Cursor);
+
+        // Each migration ran once; opening again finds nothing left to do.
+        var version = await ScalarAsync("SELECT MAX(version) FROM schema_version");
+        Assert.True(version > 1);
+        await OpenStoreTrackedAsync();
+        Assert.Equal(version, await ScalarAsync("SELECT MAX(version) FROM schema_version"));
+        Assert.Equal(version, await ScalarAsync("SELECT COUNT(*) FROM schema_version"));
+    }
+
+    private async Task<long> ScalarAsync(string sql) =>
+        Convert.ToInt64(await ExecuteSqlAsync(sql), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Writes an insert the way release 1 did: the columns of schema version 1 only.</summary>
+    private async Task InsertAsRelease1Async(DeclarationWrite write)
+    {
+        var index = DeclarationIndex.Of(write.Declaration);
+        await ExecuteSqlAsync("""
+            INSERT INTO declarations (
+                filer_id, declaration_id, status, revision, create_time, update_time,
+                local_reference_number, unique_consignment_reference, item_identifier,
+                house_waybill, master_waybill, customs_reference, declaration)
+            VALUES (
+                @filer_id, @declaration_id, @status, @revision, @create_time, @update_time,
+                @local_reference_number, @unique_consignment_reference, @item_identifier,
+                @house_waybill, @master_waybill, @customs_reference, @declaration)
+            """,
+            ("filer_id", write.Key.FilerId), ("declaration_id", write.Key.DeclarationId), ("status", index.Status),
+            ("revision", index.Revision), ("create_time", index.CreateTime), ("update_time", index.UpdateTime),
+            ("local_reference_number", index.LocalReferenceNumber), ("unique_consignment_reference", index.UniqueConsignmentReference),
+            ("item_identifier", index.ItemIdentifier), ("house_waybill", index.HouseWaybill), ("master_waybill", index.MasterWaybill),
+            ("customs_reference", index.CustomsReference), ("declaration", write.Declaration.ToByteArray()));
+        await ExecuteSqlAsync(
+            "INSERT INTO declaration_events (filer_id, seq, declaration_id, event) VALUES (@filer_id, 1, @declaration_id, @event)",
+            ("filer_id", write.Key.FilerId), ("declaration_id", write.Key.DeclarationId), ("event", write.Event.ToByteArray()));
+        await ExecuteSqlAsync("INSERT INTO filer_event_sequences (filer_id, last_seq) VALUES (@filer_id, 1)", ("filer_id", write.Key.FilerId));
+        await ExecuteSqlAsync("""
+            INSERT INTO idempotency_records (filer_id, request_id, request_hash, response)
+            VALUES (@filer_id, @request_id, @request_hash, @response)
+            """,
+            ("filer_id", write.Key.FilerId), ("request_id", write.RequestId!), ("request_hash", write.RequestHash!),
+            ("response", write.Declaration.ToByteArray()));
+    }
+}
