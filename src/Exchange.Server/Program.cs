@@ -1,6 +1,7 @@
 using Exchange.Core.Declarations;
 using Exchange.Core.Events;
 using Exchange.Core.Storage;
+using Exchange.Server.Dashboard;
 using Exchange.Server.Grpc;
 using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
@@ -58,6 +59,8 @@ try
     });
     builder.Services.AddSingleton<DeclarationWorkflow>();
     builder.Services.AddExchangeEnforcement();
+    builder.Services.AddExchangeReporting();
+    builder.AddExchangeObservability();
     builder.Services.AddSingleton<ICallerIdentityResolver, DevelopmentHeaderIdentityResolver>();
 
     // What must be known while the host is being built (before options can be resolved).
@@ -123,6 +126,9 @@ try
     app.MapGrpcService<EnforcementGrpcService>();
     app.MapGrpcService<KnownShipperGrpcService>();
     app.MapGrpcService<AgencyGrpcService>();
+    app.MapExchangeReporting();
+    app.MapExchangeObservability();
+    app.MapExchangeDashboard();
     app.MapGrpcHealthChecksService();
     app.MapGrpcReflectionService();
     app.MapGet("/", () => "Exchange node: gRPC (HTTP/2) service exchange.declaration.v1.DeclarationService. See README.md.");
