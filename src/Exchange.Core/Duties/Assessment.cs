@@ -23,7 +23,7 @@ internal sealed class Assessment
         Currency = jurisdiction.Currency;
         Items = [.. declaration.Items.Select((item, index) => new AssessedItem(
             index + 1,
-            rates.Convert(MoneyValues.ToDecimal(item.Value), item.Value.CurrencyCode, Currency),
+            rates.Convert(ExactMoney.ToDecimal(item.Value), item.Value.CurrencyCode, Currency),
             OriginOf(declaration, item),
             item.HsCode ?? ""))];
         Intrinsic = IntrinsicValue.Of(declaration, rates, Currency);
@@ -52,7 +52,7 @@ internal sealed class Assessment
     /// USD 162.74 is "not exceeding EUR 150" when it converts to EUR 149.998 and is shown as
     /// EUR 150.00; comparing the unrounded value would contradict the amount the estimate shows.
     /// </summary>
-    public decimal IntrinsicToTheCent => MoneyValues.ToCents(Intrinsic);
+    public decimal IntrinsicToTheCent => ExactMoney.ToCents(Intrinsic);
 
     /// <summary>Transport (postal) charges in the jurisdiction's currency, unrounded; 0 when not declared.</summary>
     public decimal Transport { get; }
@@ -114,22 +114,22 @@ internal sealed class Assessment
     public DutyEstimate ToEstimate(string ratesNote) => new()
     {
         Jurisdiction = Jurisdiction.Id,
-        Duty = MoneyValues.FromDecimal(Duty, Currency),
-        Tax = MoneyValues.FromDecimal(Tax, Currency),
-        Total = MoneyValues.FromDecimal(Duty + Tax, Currency),
-        IntrinsicValue = MoneyValues.FromDecimal(IntrinsicToTheCent, Currency),
+        Duty = ExactMoney.FromDecimal(Duty, Currency),
+        Tax = ExactMoney.FromDecimal(Tax, Currency),
+        Total = ExactMoney.FromDecimal(Duty + Tax, Currency),
+        IntrinsicValue = ExactMoney.FromDecimal(IntrinsicToTheCent, Currency),
         Lines = { _dutyLines, _taxLines },
         RatesNote = ratesNote,
     };
 
     private decimal Add(List<DutyLine> lines, string ruleId, string description, decimal amount, string legalSource)
     {
-        var rounded = MoneyValues.ToCents(amount);
+        var rounded = ExactMoney.ToCents(amount);
         lines.Add(new DutyLine
         {
             RuleId = ruleId,
             Description = description,
-            Amount = MoneyValues.FromDecimal(rounded, Currency),
+            Amount = ExactMoney.FromDecimal(rounded, Currency),
             LegalSource = legalSource,
         });
         return rounded;
@@ -138,7 +138,7 @@ internal sealed class Assessment
     private decimal Convert(Google.Type.Money? money, ExchangeRates rates) =>
         money is null || (money.Units == 0 && money.Nanos == 0)
             ? 0m
-            : rates.Convert(MoneyValues.ToDecimal(money), money.CurrencyCode, Currency);
+            : rates.Convert(ExactMoney.ToDecimal(money), money.CurrencyCode, Currency);
 
     /// <summary>
     /// The country of origin of an item: as declared; for items declared without one (gifts and

@@ -69,7 +69,7 @@ internal static class DutyText
 {
     /// <summary>"EUR 3.00": rounded half away from zero to the cent, always two decimals.</summary>
     public static string Amount(decimal amount, string currency) =>
-        string.Create(CultureInfo.InvariantCulture, $"{currency} {Monetary.MoneyValues.ToCents(amount):0.00}");
+        string.Create(CultureInfo.InvariantCulture, $"{currency} {Monetary.ExactMoney.ToCents(amount):0.00}");
 
     /// <summary>"21%", "25.5%".</summary>
     public static string Percent(decimal percent) =>

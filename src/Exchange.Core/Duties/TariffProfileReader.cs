@@ -1,3 +1,4 @@
+using Exchange.Core.Configuration;
 using System.Text.RegularExpressions;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Duties.Rules;

@@ -1,3 +1,4 @@
+using Exchange.Core.Configuration;
 using Exchange.Core.Duties;
 using Exchange.Core.Validation;
 

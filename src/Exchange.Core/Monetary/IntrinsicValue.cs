@@ -15,12 +15,12 @@ public static class IntrinsicValue
         var total = 0m;
         foreach (var item in declaration.Items)
         {
-            total += rates.Convert(MoneyValues.ToDecimal(item.Value), item.Value.CurrencyCode, currency);
+            total += rates.Convert(ExactMoney.ToDecimal(item.Value), item.Value.CurrencyCode, currency);
         }
         return total;
     }
 
     /// <summary>The intrinsic value in whole cents of the rates' base currency (what the store indexes).</summary>
     public static long InBaseCents(Declaration declaration, ExchangeRates rates) =>
-        (long)(MoneyValues.ToCents(Of(declaration, rates, rates.BaseCurrency)) * 100m);
+        (long)(ExactMoney.ToCents(Of(declaration, rates, rates.BaseCurrency)) * 100m);
 }

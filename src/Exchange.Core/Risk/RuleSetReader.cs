@@ -1,3 +1,4 @@
+using Exchange.Core.Configuration;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Enforcement.V1;
 
@@ -43,7 +44,7 @@ internal static class RuleSetReader
         ["KNOWN_SHIPPER"] = RuleKind.KnownShipper,
     };
 
-    public static RuleSet Read(string json, string source) => RuleFileObject.Read(json, source, (root, problems) =>
+    public static RuleSet Read(string json, string source) => ConfigFileObject.Read(json, source, (root, problems) =>
     {
         var version = root.String("version", required: true, maxLength: 64);
         var (hold, reject) = ReadThresholds(root);
@@ -57,7 +58,7 @@ internal static class RuleSetReader
             : new RuleSet(source, version!, hold!.Value, reject, screeningMethod!, referralTexts, rules);
     });
 
-    private static (int? Hold, int? Reject) ReadThresholds(RuleFileObject root)
+    private static (int? Hold, int? Reject) ReadThresholds(ConfigFileObject root)
     {
         var thresholds = root.Object("thresholds", required: true);
         if (thresholds is null)
@@ -75,7 +76,7 @@ internal static class RuleSetReader
     }
 
     /// <summary>The ICS2 CL724 screening method code: 1 to 3 upper-case letters, as ScreeningResult.method.</summary>
-    private static string? ReadScreeningMethod(RuleFileObject root)
+    private static string? ReadScreeningMethod(ConfigFileObject root)
     {
         var method = root.String("recommendedScreeningMethod", required: true, maxLength: 20);
         if (method is { Length: <= 3 } && !method.AsSpan().ContainsAnyExceptInRange('A', 'Z'))
@@ -89,7 +90,7 @@ internal static class RuleSetReader
         return null;
     }
 
-    private static IReadOnlyDictionary<ReferralType, string> ReadReferralTexts(RuleFileObject root, IReadOnlyList<RiskRule> rules)
+    private static IReadOnlyDictionary<ReferralType, string> ReadReferralTexts(ConfigFileObject root, IReadOnlyList<RiskRule> rules)
     {
         var texts = new Dictionary<ReferralType, string>();
         var section = root.Object("referralTexts", required: true);
@@ -131,14 +132,14 @@ internal static class RuleSetReader
         return texts;
     }
 
-    private static List<RiskRule> ReadRules(RuleFileObject root, List<string> problems)
+    private static List<RiskRule> ReadRules(ConfigFileObject root, List<string> problems)
     {
         var rules = new List<RiskRule>();
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         var onlyOnce = new Dictionary<RuleKind, string>();
         foreach (var (element, path) in root.Array("rules", required: true))
         {
-            var rule = RuleFileObject.Of(element, path, problems);
+            var rule = ConfigFileObject.Of(element, path, problems);
             if (rule is null)
             {
                 continue;
@@ -153,7 +154,7 @@ internal static class RuleSetReader
         return rules;
     }
 
-    private static RiskRule ReadKind(RuleHeader header, RuleFileObject rule) => header.Kind switch
+    private static RiskRule ReadKind(RuleHeader header, ConfigFileObject rule) => header.Kind switch
     {
         RuleKind.ProhibitedGoods => Rules.ProhibitedGoodsRule.Read(header, rule),
         RuleKind.Undervaluation => Rules.UndervaluationRule.Read(header, rule),
@@ -170,7 +171,7 @@ internal static class RuleSetReader
     /// the kind's own settings are still checked when only a shared setting is wrong, so that
     /// every problem is reported.
     /// </summary>
-    private static RuleHeader? ReadHeader(RuleFileObject rule, Dictionary<string, string> ids, Dictionary<RuleKind, string> onlyOnce)
+    private static RuleHeader? ReadHeader(ConfigFileObject rule, Dictionary<string, string> ids, Dictionary<RuleKind, string> onlyOnce)
     {
         var id = rule.String("id", required: true, MaxIdLength);
         if (id is not null && !IsRuleId(id))

@@ -81,7 +81,7 @@ internal static class DutyFixtures
         OriginCountryCode = origin,
     };
 
-    public static Money Money(decimal amount, string currency) => MoneyValues.FromDecimal(amount, currency);
+    public static Money Money(decimal amount, string currency) => ExactMoney.FromDecimal(amount, currency);
 
     /// <summary>The estimate, which must exist.</summary>
     public static DutyEstimate Estimate(Declaration declaration, DateTimeOffset acceptedAt) =>
@@ -98,7 +98,7 @@ internal static class DutyFixtures
     public static void AssertMoney(string currency, decimal amount, Money money)
     {
         Assert.Equal(currency, money.CurrencyCode);
-        Assert.Equal(amount, MoneyValues.ToDecimal(money));
+        Assert.Equal(amount, ExactMoney.ToDecimal(money));
     }
 
     /// <summary>The single line of <paramref name="ruleId"/>.</summary>

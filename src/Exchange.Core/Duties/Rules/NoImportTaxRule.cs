@@ -1,3 +1,5 @@
+using Exchange.Core.Configuration;
+
 namespace Exchange.Core.Duties.Rules;
 
 /// <summary>

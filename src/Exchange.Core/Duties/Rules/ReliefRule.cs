@@ -1,3 +1,4 @@
+using Exchange.Core.Configuration;
 using Exchange.Contracts.Declaration.V1;
 
 namespace Exchange.Core.Duties.Rules;

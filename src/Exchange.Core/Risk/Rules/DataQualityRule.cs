@@ -1,3 +1,4 @@
+using Exchange.Core.Configuration;
 using System.Collections.Frozen;
 using System.Text;
 using Exchange.Contracts.Declaration.V1;
@@ -176,7 +177,7 @@ internal sealed class DataQualityRule : RiskRule
         text = (text ??= new StringBuilder()).Append(text.Length == 0 ? "" : ", ").Append(shown ?? path);
     }
 
-    public static DataQualityRule Read(RuleHeader header, RuleFileObject rule)
+    public static DataQualityRule Read(RuleHeader header, ConfigFileObject rule)
     {
         var vagueWords = ReadWords(rule, "vagueWords");
         var fillerWords = ReadWords(rule, "fillerWords");
@@ -207,7 +208,7 @@ internal sealed class DataQualityRule : RiskRule
     }
 
     /// <summary>The folded words of a list of words and phrases ("spare parts" gives "spare" and "parts").</summary>
-    private static HashSet<string> ReadWords(RuleFileObject rule, string name)
+    private static HashSet<string> ReadWords(ConfigFileObject rule, string name)
     {
         var words = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (text, path) in rule.Strings(name, required: false, maxLength: 100))

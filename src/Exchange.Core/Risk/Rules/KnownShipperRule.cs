@@ -1,3 +1,4 @@
+using Exchange.Core.Configuration;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Monetary;
 
@@ -19,5 +20,5 @@ internal sealed class KnownShipperRule(RuleHeader header) : RiskRule(header)
         }
     }
 
-    public static KnownShipperRule Read(RuleHeader header, RuleFileObject rule) => new(header);
+    public static KnownShipperRule Read(RuleHeader header, ConfigFileObject rule) => new(header);
 }

@@ -1,3 +1,4 @@
+using Exchange.Core.Configuration;
 using System.Collections.Frozen;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Monetary;
@@ -111,7 +112,7 @@ internal sealed class OriginRoutingRule : RiskRule
         }
     }
 
-    public static OriginRoutingRule Read(RuleHeader header, RuleFileObject rule)
+    public static OriginRoutingRule Read(RuleHeader header, ConfigFileObject rule)
     {
         var roles = Role.None;
         foreach (var (name, path) in rule.Strings("appliesTo", required: true))

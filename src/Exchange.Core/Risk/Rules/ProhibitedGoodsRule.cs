@@ -1,3 +1,4 @@
+using Exchange.Core.Configuration;
 using System.Collections.Frozen;
 using System.Text;
 using Exchange.Contracts.Declaration.V1;
@@ -79,7 +80,7 @@ internal sealed class ProhibitedGoodsRule : RiskRule
         }
     }
 
-    public static ProhibitedGoodsRule Read(RuleHeader header, RuleFileObject rule)
+    public static ProhibitedGoodsRule Read(RuleHeader header, ConfigFileObject rule)
     {
         var byPrefixKey = new Dictionary<int, Match>();
         var entries = rule.Array("entries", required: true);

@@ -1,3 +1,4 @@
+using Exchange.Core.Configuration;
 using System.Globalization;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Monetary;
@@ -55,7 +56,7 @@ internal sealed class SplitShipmentRule : RiskRule
         }
     }
 
-    public static SplitShipmentRule Read(RuleHeader header, RuleFileObject rule)
+    public static SplitShipmentRule Read(RuleHeader header, ConfigFileObject rule)
     {
         var hours = rule.Int("windowHours", required: true, 1, 24 * 366);
         var minConsignments = rule.Int("minConsignments", required: true, 2, 10_000);

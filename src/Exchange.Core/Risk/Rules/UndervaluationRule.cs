@@ -1,10 +1,10 @@
+using Exchange.Core.Configuration;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Monetary;
 using Exchange.Core.Validation;
-using MoneyValues = Exchange.Core.Monetary.MoneyValues;
 
 namespace Exchange.Core.Risk.Rules;
 
@@ -50,7 +50,7 @@ internal sealed class UndervaluationRule : RiskRule
                 continue;
             }
             // value / count < threshold, without the division (the hot path): count is positive.
-            var converted = rates.Convert(MoneyValues.ToDecimal(value), value.CurrencyCode, reference.Currency);
+            var converted = rates.Convert(ExactMoney.ToDecimal(value), value.CurrencyCode, reference.Currency);
             if (converted >= reference.Threshold * count)
             {
                 continue;
@@ -80,7 +80,7 @@ internal sealed class UndervaluationRule : RiskRule
         }
     }
 
-    public static UndervaluationRule Read(RuleHeader header, RuleFileObject rule)
+    public static UndervaluationRule Read(RuleHeader header, ConfigFileObject rule)
     {
         // A share of the reference value, e.g. "0.3": a declared unit value below 30% of it is a hit.
         var ratio = rule.Decimal("ratio", required: true, 0m, 1m, minExclusive: true);
@@ -125,7 +125,7 @@ internal sealed class UndervaluationRule : RiskRule
     }
 
     /// <summary>The UN/ECE Recommendation 20 units the reference is per; "H87" (piece) when not given.</summary>
-    private static string[] ReadUnitCodes(RuleFileObject config)
+    private static string[] ReadUnitCodes(ConfigFileObject config)
     {
         if (!config.Has("unitCodes"))
         {

@@ -1,3 +1,4 @@
+using Exchange.Core.Configuration;
 using System.Collections.Frozen;
 using System.Text;
 using Exchange.Contracts.Declaration.V1;
@@ -228,7 +229,7 @@ internal sealed class WatchListRule : RiskRule
     private static FrozenDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> Freeze(Dictionary<string, List<int>> keys) =>
         keys.ToFrozenDictionary(k => k.Key, k => k.Value.ToArray(), StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public static WatchListRule Read(RuleHeader header, RuleFileObject rule)
+    public static WatchListRule Read(RuleHeader header, ConfigFileObject rule)
     {
         var entries = new List<Entry>();
         var keys = new Keys();
@@ -262,7 +263,7 @@ internal sealed class WatchListRule : RiskRule
         return new WatchListRule(header, [.. entries], keys);
     }
 
-    private static int ReadName(RuleFileObject config, int index, Keys keys)
+    private static int ReadName(ConfigFileObject config, int index, Keys keys)
     {
         var name = config.String("name", required: false, maxLength: 70);
         var country = ReadCountry(config, "country");
@@ -291,7 +292,7 @@ internal sealed class WatchListRule : RiskRule
         return 1;
     }
 
-    private static int ReadAddress(RuleFileObject config, int index, Keys keys)
+    private static int ReadAddress(ConfigFileObject config, int index, Keys keys)
     {
         var address = config.Object("address", required: false);
         if (address is null)
@@ -316,7 +317,7 @@ internal sealed class WatchListRule : RiskRule
         return 1;
     }
 
-    private static int ReadIdentifiers(RuleFileObject config, string name, int index, Dictionary<string, List<int>> keys)
+    private static int ReadIdentifiers(ConfigFileObject config, string name, int index, Dictionary<string, List<int>> keys)
     {
         var count = 0;
         foreach (var (identifier, path) in config.Strings(name, required: false, maxLength: 70))
@@ -333,7 +334,7 @@ internal sealed class WatchListRule : RiskRule
         return count;
     }
 
-    private static string? ReadCountry(RuleFileObject config, string name)
+    private static string? ReadCountry(ConfigFileObject config, string name)
     {
         var country = config.String(name, required: false, maxLength: 10);
         if (country is not null && !CountryCodes.IsAssigned(country))
@@ -344,7 +345,7 @@ internal sealed class WatchListRule : RiskRule
         return country;
     }
 
-    private static string? RequiredCountry(RuleFileObject address)
+    private static string? RequiredCountry(ConfigFileObject address)
     {
         address.Problem("country", "is required (the ISO 3166-1 alpha-2 country code of the address)");
         return null;

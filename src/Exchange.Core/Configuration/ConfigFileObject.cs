@@ -4,25 +4,24 @@ using System.Text.RegularExpressions;
 using Exchange.Core.Configuration;
 using Exchange.Core.Validation;
 
-namespace Exchange.Core.Risk;
+namespace Exchange.Core.Configuration;
 
 /// <summary>
-/// One JSON object of a risk rules file being read (the same reader as the duty estimate's
-/// Duties/ConfigFileObject, so both files follow one convention; the two belong in
-/// Configuration/ as one class): typed access to its
+/// One JSON object of an administration's configuration file being read (risk rules, tariff
+/// profile, exchange rates: one reader, so every file follows one convention): typed access to its
 /// properties that records every problem with its JSON path instead of stopping at the first, and
 /// reports the properties nobody asked for (a misspelt "wieght" must not be ignored silently).
 /// Properties whose names start with "_" are comments ("_note", "_source") and are never reported.
 /// Money amounts and rates are decimal STRINGS ("1.0850", "21"): a JSON number would invite
 /// writers and readers to pass it through binary floating point, and these values must stay exact.
 /// </summary>
-internal sealed partial class RuleFileObject
+internal sealed partial class ConfigFileObject
 {
     private readonly JsonElement _element;
     private readonly List<string> _problems;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
-    private RuleFileObject(JsonElement element, string path, List<string> problems)
+    private ConfigFileObject(JsonElement element, string path, List<string> problems)
     {
         _element = element;
         Path = path;
@@ -33,10 +32,12 @@ internal sealed partial class RuleFileObject
     public string Path { get; }
 
     /// <summary>
-    /// Parses <paramref name="json"/> and hands its root object to <paramref name="read"/>; throws
+    /// Parses <paramref name="json"/> and hands its root object to <paramref name="read"/>, which
+    /// adds every problem it finds to the list (and may return null when there are any); throws
     /// <see cref="ConfigurationFileException"/> with every problem found, if any.
     /// </summary>
-    public static T Read<T>(string json, string source, Func<RuleFileObject, List<string>, T> read)
+    public static T Read<T>(string json, string source, Func<ConfigFileObject, List<string>, T?> read)
+        where T : class
     {
         var problems = new List<string>();
         JsonDocument document;
@@ -61,19 +62,19 @@ internal sealed partial class RuleFileObject
             {
                 throw new ConfigurationFileException(source, problems);
             }
-            return result;
+            return result ?? throw new InvalidOperationException($"Reading {source} found no problem but produced nothing.");
         }
     }
 
     /// <summary>The object at <paramref name="path"/>, or null (with a problem) when it is something else.</summary>
-    public static RuleFileObject? Of(JsonElement element, string path, List<string> problems)
+    public static ConfigFileObject? Of(JsonElement element, string path, List<string> problems)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
             problems.Add($"{path}: must be an object, not {Describe(element)}");
             return null;
         }
-        return new RuleFileObject(element, path, problems);
+        return new ConfigFileObject(element, path, problems);
     }
 
     /// <summary>The path of a property: dot notation for plain names, brackets otherwise (JSONPath).</summary>
@@ -147,7 +148,7 @@ internal sealed partial class RuleFileObject
     }
 
     /// <summary>A nested object, or null when absent (with a problem if required) or not an object.</summary>
-    public RuleFileObject? Object(string name, bool required)
+    public ConfigFileObject? Object(string name, bool required)
     {
         if (!TryGet(name, required, "an object", out var value))
         {
@@ -182,9 +183,9 @@ internal sealed partial class RuleFileObject
     }
 
     /// <summary>The objects of an array, each with its path; elements that are not objects are problems.</summary>
-    public IReadOnlyList<RuleFileObject> Objects(string name, bool required)
+    public IReadOnlyList<ConfigFileObject> Objects(string name, bool required)
     {
-        var objects = new List<RuleFileObject>();
+        var objects = new List<ConfigFileObject>();
         foreach (var (element, path) in Array(name, required))
         {
             if (Of(element, path, _problems) is { } item)
@@ -243,7 +244,7 @@ internal sealed partial class RuleFileObject
     public void ProblemAt(string path, string message) => _problems.Add($"{path}: {message}");
 
     /// <summary>An element of an array read from this object, as an object (null, with a problem, if it is not one).</summary>
-    public RuleFileObject? ObjectAt(JsonElement element, string path) => Of(element, path, _problems);
+    public ConfigFileObject? ObjectAt(JsonElement element, string path) => Of(element, path, _problems);
 
     /// <summary>A whole number (a JSON number: weights and counts are never fractional) from <paramref name="min"/> to <paramref name="max"/>.</summary>
     public int? Int(string name, bool required, int min, int max)

@@ -1,4 +1,3 @@
-using Exchange.Core.Validation;
 using Google.Type;
 
 namespace Exchange.Core.Monetary;
@@ -7,7 +6,7 @@ namespace Exchange.Core.Monetary;
 /// google.type.Money to and from System.Decimal, exactly: units and nanos are integers, so no
 /// amount ever passes through floating point.
 /// </summary>
-public static class MoneyValues
+public static class ExactMoney
 {
     private const decimal NanosPerUnit = 1_000_000_000m;
 
@@ -33,7 +32,4 @@ public static class MoneyValues
 
     /// <summary>The amount rounded to cents (half away from zero), the way duties and taxes are charged.</summary>
     public static decimal ToCents(decimal amount) => decimal.Round(amount, 2, MidpointRounding.AwayFromZero);
-
-    /// <summary>"EUR 3.00": an amount for humans, invariant culture.</summary>
-    public static string Format(decimal amount, string currency) => Echo.Amount(currency, amount);
 }
