@@ -20,7 +20,9 @@ public sealed record PhaseResult(
     double? ServerPeakMemoryMb,
     double? ServerPeakRssInPhaseMb,
     double? ServerRssMb,
-    double ClientCpuCores)
+    double ClientCpuCores,
+    double? AssessmentLagSeconds = null,
+    double? DecidedThroughput = null)
 {
     public long ErrorCount => Errors.Values.Sum();
 }
@@ -91,6 +93,11 @@ public sealed record BenchmarkReport(DateTimeOffset Time, MachineInfo Machine, I
         {
             text.AppendLine(c,
                 $"{p.Target,-9}{p.Scenario,-9}{p.Count,10}{p.ErrorCount,8}{p.Throughput,10:F0}{p.LatencyMs.P50,9:F2}{p.LatencyMs.P90,9:F2}{p.LatencyMs.P99,9:F2}{p.LatencyMs.Max,9:F1}{Show(p.ServerCpuCores, "F2"),10}{Show(p.ServerPeakMemoryMb, "F0"),12}{Show(p.ServerRssMb, "F0"),11}{p.ClientCpuCores,13:F2}");
+        }
+        foreach (var p in Phases.Where(p => p.DecidedThroughput is not null))
+        {
+            text.AppendLine(c,
+                $"decided {p.Target} {p.Scenario}: every accepted declaration assessed and decided {p.AssessmentLagSeconds:F1} s after the load ended: {p.DecidedThroughput:F0} decided/s over the phase");
         }
         foreach (var p in Phases.Where(p => p.ErrorCount > 0))
         {

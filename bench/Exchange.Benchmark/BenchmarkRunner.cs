@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
+using Grpc.Core;
 using Grpc.Net.Client;
 
 namespace Exchange.Benchmark;
@@ -103,13 +105,13 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter progres
             var results = new List<PhaseResult>();
             if (options.RunsUnary)
             {
-                results.Add(await PhaseAsync(target, "unary", pid, counters =>
+                results.Add(await PhaseAsync(target, "unary", pid, channels[0], counters =>
                     LoadGenerator.UnaryAsync(clients, _factory, options.Concurrency, options.UnaryCount, options.Duration, counters, ct),
                     counters => LoadGenerator.UnaryAsync(clients, _factory, options.Concurrency, null, options.Warmup, counters, ct), ct));
             }
             if (options.RunsBulk)
             {
-                results.Add(await PhaseAsync(target, "bulk", pid, counters =>
+                results.Add(await PhaseAsync(target, "bulk", pid, channels[0], counters =>
                     LoadGenerator.BulkAsync(clients, _factory, options.Streams, options.BulkCount, options.BulkWindow, options.BulkTimeLimit, counters, ct),
                     counters => LoadGenerator.BulkAsync(clients, _factory, options.Streams, BenchmarkOptions.MaxCount, options.BulkWindow, options.Warmup, counters, ct), ct));
             }
@@ -122,7 +124,8 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter progres
     }
 
     private async Task<PhaseResult> PhaseAsync(
-        string target, string scenario, int? pid, Func<LoadCounters, Task<LoadOutcome>> load, Func<LoadCounters, Task<LoadOutcome>> warmup, CancellationToken ct)
+        string target, string scenario, int? pid, GrpcChannel channel,
+        Func<LoadCounters, Task<LoadOutcome>> load, Func<LoadCounters, Task<LoadOutcome>> warmup, CancellationToken ct)
     {
         if (options.Warmup > TimeSpan.Zero)
         {
@@ -139,6 +142,9 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter progres
         {
             outcome = await load(counters);
         }
+        // Acknowledged is not yet decided: the node assesses behind the acknowledgement. Wait for
+        // its queue to drain, so "decided/s" counts only work the node has really finished.
+        double? lag = target == "node" ? await WaitUntilAllDecidedAsync(channel, ct) : null;
         var after = pid is { } q ? ProcessSample.Read(q) : null;
         var seconds = outcome.Elapsed.TotalSeconds;
         var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientBefore).TotalSeconds;
@@ -153,7 +159,38 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter progres
             after is { } peak ? Mb(peak.PeakRssBytes) : null,
             line.PeakRssBytes > 0 ? Mb(line.PeakRssBytes) : null,
             after is { } now ? Mb(now.RssBytes) : null,
-            Math.Round(clientCpu / seconds, 3));
+            Math.Round(clientCpu / seconds, 3),
+            lag is { } l ? Math.Round(l, 2) : null,
+            lag is { } d ? Math.Round(succeeded / (seconds + d), 1) : null);
+    }
+
+    /// <summary>
+    /// Seconds until no declaration is left ACCEPTED (waiting for assessment), asked as an officer
+    /// every 100 ms; null when the node does not answer that (e.g. an older node).
+    /// </summary>
+    private async Task<double?> WaitUntilAllDecidedAsync(GrpcChannel channel, CancellationToken ct)
+    {
+        var officer = new EnforcementService.EnforcementServiceClient(channel);
+        var headers = new Metadata { { "x-exchange-officer", "benchmark" } };
+        var started = Stopwatch.GetTimestamp();
+        var request = new Contracts.Enforcement.V1.ListDeclarationsRequest { Parent = "filers/-", Status = DeclarationStatus.Accepted, PageSize = 1 };
+        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(10))
+        {
+            try
+            {
+                if ((await officer.ListDeclarationsAsync(request, headers, cancellationToken: ct)).Declarations.Count == 0)
+                {
+                    return Stopwatch.GetElapsedTime(started).TotalSeconds;
+                }
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unimplemented or StatusCode.PermissionDenied)
+            {
+                return null;
+            }
+            await Task.Delay(100, ct);
+        }
+        progress.WriteLine("The node still had undecided declarations after 10 minutes.");
+        return null;
     }
 
     private void DeleteDataDirectory()
