@@ -6,6 +6,7 @@ using Exchange.Core.Identity;
 using Exchange.Core.Monetary;
 using Exchange.Core.Risk;
 using Exchange.Core.Storage;
+using Exchange.Core.Telemetry;
 using Exchange.Core.Validation;
 
 namespace Exchange.Core.Declarations;
@@ -16,7 +17,8 @@ namespace Exchange.Core.Declarations;
 /// messages directly; knows nothing of gRPC hosting or of the store's technology.
 /// </summary>
 public sealed class DeclarationWorkflow(
-    IDeclarationStore store, IEventSignal signal, TimeProvider clock, WorkflowOptions options, ExchangeRates rates, WorkPulse? accepted = null)
+    IDeclarationStore store, IEventSignal signal, TimeProvider clock, WorkflowOptions options, ExchangeRates rates, WorkPulse? accepted = null,
+    ExchangeMetrics? metrics = null)
     : IAsyncDisposable
 {
     private readonly GroupCommitWriter _submissions = new(store, options.SubmitBatchSize);
@@ -34,6 +36,7 @@ public sealed class DeclarationWorkflow(
         var write = PrepareSubmission(caller, request.Parent, request.Declaration, request.RequestId, "");
         var outcome = await _submissions.InsertAsync(write, cancellationToken);
         var declaration = _changes.Conclude(caller.FilerId, outcome, write.Key.Name);
+        metrics?.Accepted(outcome, ExchangeMetrics.Submissions.Unary);
         accepted?.Raise();
         return FilerView.Of(declaration);
     }
@@ -64,6 +67,7 @@ public sealed class DeclarationWorkflow(
         if (writes.Count > 0)
         {
             var outcomes = await store.InsertManyAsync(writes, cancellationToken);
+            metrics?.Accepted(outcomes, ExchangeMetrics.Submissions.Bulk);
             for (var j = 0; j < outcomes.Count; j++)
             {
                 try
@@ -238,7 +242,8 @@ public sealed class DeclarationWorkflow(
         RequestChecks.ThrowIfAny(violations);
 
         var hash = DeclarationContent.RequestHash("respond", request.Name, request.Response);
-        return await ChangeAsync(caller, key!, request.RequestId, hash, etag: null, current =>
+        ReferralType? answered = null; // set when this call writes the answer, not when it replays a retry's
+        var result = await ChangeAsync(caller, key!, request.RequestId, hash, etag: null, current =>
         {
             var next = current.Clone();
             var referral = next.Referrals.FirstOrDefault(r => r.Name == request.Name)
@@ -254,8 +259,14 @@ public sealed class DeclarationWorkflow(
             referral.State = ReferralState.Answered;
             referral.Response = request.Response.Clone();
             referral.RespondTime = Timestamps.ToProto(Timestamps.Now(clock));
+            answered = referral.Type;
             return ValueTask.FromResult(new Change(next, DeclarationEventType.ReferralAnswered, Referrals: [referral]));
         }, cancellationToken);
+        if (answered is { } type)
+        {
+            metrics?.ReferralAnswered(type);
+        }
+        return result;
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ using Exchange.Core.Identity;
 using Exchange.Core.Monetary;
 using Exchange.Core.Risk;
 using Exchange.Core.Storage;
+using Exchange.Core.Telemetry;
 
 namespace Exchange.Core.Enforcement;
 
@@ -29,7 +30,8 @@ public sealed class Assessor(
     KnownShipperRegistry knownShippers,
     AgencySubscriptions agencies,
     ExchangeRates rates,
-    AssessmentOptions options)
+    AssessmentOptions options,
+    ExchangeMetrics? metrics = null)
 {
     private readonly DeclarationChanges _changes = new(store, signal, clock);
 
@@ -38,10 +40,12 @@ public sealed class Assessor(
     {
         var now = clock.GetUtcNow();
         var due = await store.ListDueForAssessmentAsync(now - options.Delay, options.BatchSize, cancellationToken);
+        metrics?.SawAssessmentQueue(due, now);
         if (due.Count == 0)
         {
             return 0;
         }
+        using var batch = AssessmentBatchScope.Start(metrics, due.Count);
         var consigneeKeys = due.Select(d => ConsigneeKeys.Of(d.Consignee)).ToList();
         var activity = await store.GetConsigneeActivityAsync(
             consigneeKeys.Distinct(StringComparer.Ordinal).ToList(), now - engine.SplitShipmentWindow, cancellationToken);
@@ -52,6 +56,7 @@ public sealed class Assessor(
             writes.Add(await DecideAsync(due[i], consigneeKeys[i], activity, now, cancellationToken));
         }
         var outcomes = await store.UpdateManyAsync(writes, cancellationToken);
+        batch.Decided(writes, outcomes);
         foreach (var filerId in writes.Where((_, i) => outcomes[i].Kind == WriteOutcomeKind.Written).Select(w => w.Key.FilerId).Distinct())
         {
             signal.Notify(filerId);
@@ -66,6 +71,7 @@ public sealed class Assessor(
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        using var span = ExchangeActivities.StartDecision(declaration.Name, Actors.RiskEngine);
         ResourceNames.TryParseDeclaration(declaration.Name, out var key);
         var acceptedAt = declaration.CreateTime.ToDateTimeOffset();
         var valueCents = IntrinsicValue.InBaseCents(declaration, rates);

@@ -5,6 +5,7 @@ using Exchange.Core.Errors;
 using Exchange.Core.Events;
 using Exchange.Core.Identity;
 using Exchange.Core.Storage;
+using Exchange.Core.Telemetry;
 using Exchange.Core.Validation;
 
 namespace Exchange.Core.Enforcement;
@@ -15,7 +16,7 @@ namespace Exchange.Core.Enforcement;
 /// <see cref="DeclarationChanges"/> and so lands in the declaration's event log with its actor:
 /// that log is the audit of who decided what, when and why.
 /// </summary>
-public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal signal, TimeProvider clock)
+public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal signal, TimeProvider clock, ExchangeMetrics? metrics = null)
 {
     private readonly DeclarationChanges _changes = new(store, signal, clock);
 
@@ -90,7 +91,9 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         RequestChecks.ThrowIfAny(violations);
 
         var hash = DeclarationContent.RequestHash("decide", string.Join('\n', key!.Name, request.Etag, request.Outcome, request.Reason));
-        return await _changes.ApplyAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
+        using var span = ExchangeActivities.StartDecision(key.Name, ExchangeMetrics.DecidedBy.Officer);
+        var decided = false; // set when this call writes the decision, not when it replays a retry's
+        var result = await _changes.ApplyAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
         {
             if (!Decisions.Allowed(current.Status, request.Outcome))
             {
@@ -104,8 +107,14 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
             next.Status = Decisions.StatusFor(request.Outcome);
             next.Decision = Decisions.Make(request.Outcome, request.Reason, officer.Name, Timestamps.ToProto(Timestamps.Now(clock)));
             Decisions.CloseReferrals(next);
+            decided = true;
             return ValueTask.FromResult(new Change(next, DeclarationEventType.Decided, request.Reason));
         }, cancellationToken);
+        if (decided)
+        {
+            metrics?.Decided(request.Outcome, ExchangeMetrics.DecidedBy.Officer);
+        }
+        return result;
     }
 
     /// <summary>The declaration's events with their actors, oldest first: the audit trail.</summary>
@@ -165,7 +174,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         await CheckFlaggedAsync(agency, key!, cancellationToken);
 
         var hash = DeclarationContent.RequestHash("hold", key!.Name + "\n" + request.Reason);
-        return FilerView.Of(await _changes.ApplyAsync(key, null, hash, null, agency.Name, current =>
+        var held = await _changes.ApplyAsync(key, null, hash, null, agency.Name, current =>
         {
             if (DeclarationStatuses.IsFinal(current.Status))
             {
@@ -179,7 +188,9 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
             var hold = new AgencyHold { Agency = agency.Name, Reason = request.Reason, CreateTime = Timestamps.ToProto(Timestamps.Now(clock)) };
             next.AgencyHolds.Add(hold);
             return ValueTask.FromResult(new Change(next, DeclarationEventType.AgencyHoldPlaced, request.Reason, Hold: hold));
-        }, cancellationToken));
+        }, cancellationToken);
+        metrics?.AgencyHoldPlaced(ExchangeMetrics.PlacedBy.Agency); // no idempotency key: every success is a write
+        return FilerView.Of(held);
     }
 
     /// <summary>
@@ -195,7 +206,8 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         await CheckFlaggedAsync(agency, key!, cancellationToken);
 
         var hash = DeclarationContent.RequestHash("lift", key!.Name);
-        return FilerView.Of(await _changes.ApplyAsync(key, null, hash, null, agency.Name, async current =>
+        var released = false; // set when this lift released the declaration
+        var lifted = await _changes.ApplyAsync(key, null, hash, null, agency.Name, async current =>
         {
             var next = current.Clone();
             if (ActiveHold(next, agency) is not { } hold)
@@ -208,10 +220,17 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
             {
                 next.Status = DeclarationStatus.Released;
                 next.Decision = Decisions.Make(DecisionOutcome.Release, Decisions.AutomaticReasons.Released, Actors.RiskEngine, now);
+                released = true;
                 return new Change(next, DeclarationEventType.Decided, Decisions.AutomaticReasons.Released, Hold: hold);
             }
+            released = false; // an earlier attempt, beaten by a concurrent writer, may have said otherwise
             return new Change(next, DeclarationEventType.AgencyHoldLifted, "", Hold: hold);
-        }, cancellationToken));
+        }, cancellationToken);
+        if (released)
+        {
+            metrics?.Decided(DecisionOutcome.Release, ExchangeMetrics.DecidedBy.AgencyRelease);
+        }
+        return FilerView.Of(lifted);
     }
 
     /// <summary>Held only for agency review: the risk engine held it, no referral was opened, no hold remains, and the assessment said release.</summary>

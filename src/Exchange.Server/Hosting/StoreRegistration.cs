@@ -1,13 +1,16 @@
 using Exchange.Core.Events;
 using Exchange.Core.Storage;
+using Exchange.Core.Telemetry;
 using Exchange.Redis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Server.Hosting;
 
 /// <summary>
 /// Wires the store and the event signal: on their own (one node), or with Redis in front as the
-/// shared fast path of several nodes (Exchange:Redis:Configuration set).
+/// shared fast path of several nodes (Exchange:Redis:Configuration set). The declaration store
+/// the node uses is instrumented (<see cref="InstrumentedDeclarationStore"/>), outermost.
 /// </summary>
 public static class StoreRegistration
 {
@@ -27,13 +30,15 @@ public static class StoreRegistration
         // The registries live in the same database as the declarations: the opened store is both.
         services.AddSingleton(provider => new OpenedStore(StoreFactory.OpenAsync(Options(provider).Store).GetAwaiter().GetResult()));
         services.AddSingleton(provider => (IRegistryStore)provider.GetRequiredService<OpenedStore>().Store);
+        services.TryAddSingleton<ExchangeMetrics>();
         services.AddSingleton<IDeclarationStore>(provider =>
         {
             var store = provider.GetRequiredService<OpenedStore>().Store;
-            return UsesRedis(provider)
+            var cached = UsesRedis(provider)
                 ? new CachingDeclarationStore(store, new RedisIdempotencyCache(
                     provider.GetRequiredService<RedisConnection>(), Options(provider).Redis.IdempotencyTtl))
                 : store;
+            return new InstrumentedDeclarationStore(cached, provider.GetRequiredService<ExchangeMetrics>());
         });
         return services;
     }
