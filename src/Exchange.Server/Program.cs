@@ -40,8 +40,6 @@ try
         .Bind(builder.Configuration.GetSection(ExchangeOptions.Section))
         .Validate(o => o.Administration.CountryCode is { Length: 2 } code && code.All(char.IsAsciiLetterUpper),
             "Exchange:Administration:CountryCode must be an ISO 3166-1 alpha-2 code, e.g. NL.")
-        .Validate(o => o.Authentication.Mode == "Development",
-            "Exchange:Authentication:Mode must be 'Development' (the only scheme of this release).")
         .Validate(o => o.Limits.MaxReceiveMessageBytes > 0 && o.Limits.MaxDeclarationsPerBulkStream > 0 && o.Limits.BulkBatchSize > 0,
             "Exchange:Limits values must be positive.")
         .Validate(o => o.Watch.PollInterval > TimeSpan.Zero && o.Redis.IdempotencyTtl > TimeSpan.Zero,
@@ -61,7 +59,7 @@ try
     builder.Services.AddExchangeEnforcement();
     builder.Services.AddExchangeReporting();
     builder.AddExchangeObservability();
-    builder.Services.AddSingleton<ICallerIdentityResolver, DevelopmentHeaderIdentityResolver>();
+    builder.AddExchangeAuthentication();
 
     // What must be known while the host is being built (before options can be resolved).
     var startup = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
