@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 
@@ -8,21 +9,26 @@ namespace Exchange.Testing.Hosting;
 
 /// <summary>
 /// The real server as a separate process on a loopback port (h2c), for what only a real
-/// process proves: durability across a kill, the wire as clients see it.
+/// process proves: durability across a kill, the wire as clients see it. With a
+/// <see cref="ServerTls"/> both endpoints are https (mutual TLS) and the harness calls with its client certificate.
 /// </summary>
 public sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
 
-    private ServerProcess(Process process, Uri address, Uri httpAddress)
+    private ServerProcess(Process process, Uri address, Uri httpAddress, ServerTls? tls)
     {
         _process = process;
         Address = address;
         HttpAddress = httpAddress;
+        Tls = tls;
     }
 
-    /// <summary>The gRPC endpoint (HTTP/2 without TLS).</summary>
+    /// <summary>The TLS settings the server was started with; null: plain h2c and HTTP/1.1.</summary>
+    public ServerTls? Tls { get; }
+
+    /// <summary>The gRPC endpoint (HTTP/2; without TLS unless started with a <see cref="ServerTls"/>).</summary>
     public Uri Address { get; }
 
     /// <summary>The HTTP/1.1 endpoint serving JSON (gRPC transcoding) and the OpenAPI description.</summary>
@@ -40,8 +46,13 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>Starts the server on <paramref name="dataDirectory"/> and waits until its health check says SERVING.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? settings = null)
+    /// <remarks>
+    /// With <paramref name="tls"/> the endpoints are https and the health check (and <see cref="OpenChannel()"/>)
+    /// present <see cref="ServerTls.ClientCertificate"/>; the caller's settings configure the server's side.
+    /// </remarks>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IDictionary<string, string>? settings = null, ServerTls? tls = null)
     {
+        var scheme = tls is null ? "http" : "https";
         var port = FreeLoopbackPort();
         var httpPort = FreeLoopbackPort();
         var info = new ProcessStartInfo("dotnet", [ServerAssembly()])
@@ -51,8 +62,8 @@ public sealed class ServerProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(ServerAssembly())!,
         };
-        info.Environment["Kestrel__Endpoints__Grpc__Url"] = $"http://127.0.0.1:{port}";
-        info.Environment["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{httpPort}";
+        info.Environment["Kestrel__Endpoints__Grpc__Url"] = $"{scheme}://127.0.0.1:{port}";
+        info.Environment["Kestrel__Endpoints__Http__Url"] = $"{scheme}://127.0.0.1:{httpPort}";
         info.Environment["Exchange__Store__DataDirectory"] = dataDirectory;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
@@ -64,7 +75,7 @@ public sealed class ServerProcess : IDisposable
             info.Environment[key] = value;
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server process.");
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), new Uri($"http://127.0.0.1:{httpPort}"));
+        var server = new ServerProcess(process, new Uri($"{scheme}://127.0.0.1:{port}"), new Uri($"{scheme}://127.0.0.1:{httpPort}"), tls);
         process.OutputDataReceived += (_, e) => server.Record(e.Data);
         process.ErrorDataReceived += (_, e) => server.Record(e.Data);
         process.BeginOutputReadLine();
@@ -73,7 +84,29 @@ public sealed class ServerProcess : IDisposable
         return server;
     }
 
-    public GrpcChannel OpenChannel() => GrpcChannel.ForAddress(Address);
+    public GrpcChannel OpenChannel() => Tls is null ? GrpcChannel.ForAddress(Address) : OpenChannel(Tls.ClientCertificate);
+
+    /// <summary>A channel over TLS presenting <paramref name="clientCertificate"/> (none: null), trusting only the server's authorities.</summary>
+    public GrpcChannel OpenChannel(X509Certificate2? clientCertificate) =>
+        GrpcChannel.ForAddress(Address, new GrpcChannelOptions { HttpHandler = CreateHandler(clientCertificate), DisposeHttpClient = true });
+
+    /// <summary>
+    /// An HTTP handler for this server's TLS endpoints: trusts only <see cref="ServerTls.Authorities"/> for the
+    /// server and always presents <paramref name="clientCertificate"/>, even one the server will refuse.
+    /// </summary>
+    public SocketsHttpHandler CreateHandler(X509Certificate2? clientCertificate)
+    {
+        var tls = Tls ?? throw new InvalidOperationException("The server was started without TLS.");
+        var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) };
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && tls.IsServerTrusted(certificate);
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+            // Present it whatever authorities the server names, so refusals are the server's decision.
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate;
+        }
+        return handler;
+    }
 
     /// <summary>Ends the process at once, like a crash or `kill -9`: no shutdown code runs.</summary>
     public void Kill()
@@ -143,5 +176,22 @@ public sealed class ServerProcess : IDisposable
         var root = ExternalProgram.RepositoryRoot();
         var path = Path.Combine(root, "src", "Exchange.Server", "bin", configuration, "net10.0", "Exchange.Server.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the server first.", path);
+    }
+}
+
+/// <summary>
+/// Mutual TLS for a <see cref="ServerProcess"/>: the client certificate the harness presents and
+/// the authorities it trusts for the server's certificate.
+/// </summary>
+public sealed record ServerTls(X509Certificate2 ClientCertificate, X509Certificate2Collection Authorities)
+{
+    public bool IsServerTrusted(X509Certificate certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(Authorities);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var server = new X509Certificate2(certificate);
+        return chain.Build(server);
     }
 }

@@ -1,16 +1,143 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Exchange.Server.Identity;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Exchange.Server.Hosting;
 
-/// <summary>How callers are authenticated: the scheme named by Exchange:Authentication:Mode.</summary>
+/// <summary>
+/// How callers are authenticated: the scheme named by Exchange:Authentication:Mode.
+/// "Development" (default): the development headers (DevelopmentHeaderIdentityResolver, kept on
+/// loopback by DevelopmentModeGuard). "Certificate": every Kestrel endpoint must be https; each
+/// requires a client certificate, accepted at the TLS handshake only when it chains to
+/// Exchange:Authentication:Certificate:TrustedAuthorityPath and is within its validity; the
+/// caller's identity is then read from it (CertificateIdentityResolver). See docs/security.md.
+/// </summary>
 public static class AuthenticationRegistration
 {
     public static WebApplicationBuilder AddExchangeAuthentication(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ExchangeOptions>()
-            .Validate(o => o.Authentication.Mode == "Development",
-                "Exchange:Authentication:Mode must be 'Development' (the only scheme of this release).");
-        builder.Services.AddSingleton<ICallerIdentityResolver, DevelopmentHeaderIdentityResolver>();
+            .Validate(o => o.Authentication.Mode is AuthenticationOptions.DevelopmentMode or AuthenticationOptions.CertificateMode,
+                "Exchange:Authentication:Mode must be 'Development' or 'Certificate'.");
+        var authentication = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.Authentication
+            ?? new AuthenticationOptions();
+        if (authentication.Mode != AuthenticationOptions.CertificateMode)
+        {
+            builder.Services.AddSingleton<ICallerIdentityResolver, DevelopmentHeaderIdentityResolver>();
+            return builder;
+        }
+
+        RequireHttpsEndpoints(builder.Configuration);
+        var serverCertificate = LoadServerCertificate(authentication.Certificate);
+        var trust = ClientCertificateTrust.Load(authentication.Certificate.TrustedAuthorityPath);
+        builder.Services.AddSingleton(trust);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+        {
+            https.ServerCertificate = serverCertificate;
+            https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+            // Only the configured authorities, whatever the system store trusts; the platform's own
+            // verdict (sslPolicyErrors, built against the system store) is deliberately not used.
+            https.ClientCertificateValidation = (certificate, _, _) => trust.IsTrusted(certificate);
+            https.CheckCertificateRevocation = false;
+        }));
+        builder.Services.AddSingleton<CertificateIdentityResolver>();
+        builder.Services.AddSingleton<ICallerIdentityResolver>(services => services.GetRequiredService<CertificateIdentityResolver>());
         return builder;
+    }
+
+    /// <summary>In Certificate mode a plain-http endpoint would be one without authentication: refuse to start.</summary>
+    private static void RequireHttpsEndpoints(IConfiguration configuration)
+    {
+        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+        {
+            var url = endpoint["Url"];
+            if (url is not null && !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException(
+                    $"Kestrel endpoint '{endpoint.Key}' listens on {url}, but Exchange:Authentication:Mode is 'Certificate', " +
+                    "which needs mutual TLS on every endpoint: use an https:// URL.");
+            }
+        }
+    }
+
+    private static X509Certificate2 LoadServerCertificate(CertificateAuthenticationOptions options)
+    {
+        var path = options.ServerCertificatePath;
+        if (string.IsNullOrWhiteSpace(path) || !File.Exists(path))
+        {
+            throw new InvalidOperationException(
+                $"Exchange:Authentication:Certificate:ServerCertificatePath must name the node's certificate (PFX, or PEM with ServerKeyPath); '{path}' does not exist.");
+        }
+        try
+        {
+            var extension = Path.GetExtension(path).ToLowerInvariant();
+            return extension is ".pfx" or ".p12"
+                ? X509CertificateLoader.LoadPkcs12FromFile(path, password: null)
+                : X509Certificate2.CreateFromPemFile(path, string.IsNullOrWhiteSpace(options.ServerKeyPath) ? null : options.ServerKeyPath);
+        }
+        catch (CryptographicException error)
+        {
+            throw new InvalidOperationException($"Could not load the server certificate '{path}': {error.Message}", error);
+        }
+    }
+}
+
+/// <summary>
+/// Decides whether a client certificate is acceptable: it chains to one of the configured root
+/// authorities (a custom root trust: the system store is not consulted), is valid now, and allows
+/// TLS client authentication. Revocation is not checked (development PKI without CRL or OCSP).
+/// </summary>
+public sealed class ClientCertificateTrust
+{
+    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+    private readonly X509Certificate2Collection _authorities;
+    private readonly TimeProvider _time;
+
+    public ClientCertificateTrust(X509Certificate2Collection authorities, TimeProvider? time = null)
+    {
+        _authorities = authorities;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public static ClientCertificateTrust Load(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path) || !File.Exists(path))
+        {
+            throw new InvalidOperationException(
+                $"Exchange:Authentication:Certificate:TrustedAuthorityPath must name a PEM file of the authorities trusted for client certificates; '{path}' does not exist.");
+        }
+        var authorities = new X509Certificate2Collection();
+        authorities.ImportFromPemFile(path);
+        if (authorities.Count == 0)
+        {
+            throw new InvalidOperationException($"'{path}' holds no PEM certificate.");
+        }
+        return new ClientCertificateTrust(authorities);
+    }
+
+    public bool IsTrusted(X509Certificate2 certificate)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(_authorities);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = _time.GetUtcNow().UtcDateTime;
+        chain.ChainPolicy.VerificationTimeIgnored = false;
+        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid(ClientAuthentication));
+        try
+        {
+            return chain.Build(certificate);
+        }
+        finally
+        {
+            foreach (var element in chain.ChainElements)
+            {
+                if (!ReferenceEquals(element.Certificate, certificate))
+                {
+                    element.Certificate.Dispose();
+                }
+            }
+        }
     }
 }

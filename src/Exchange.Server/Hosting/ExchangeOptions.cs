@@ -115,12 +115,32 @@ public sealed class LimitOptions
 /// <summary>How callers are identified.</summary>
 public sealed class AuthenticationOptions
 {
+    public const string DevelopmentMode = "Development";
+    public const string CertificateMode = "Certificate";
+
     /// <summary>
-    /// "Development": the caller names itself in the x-exchange-filer header and is believed.
-    /// Only for local development and tests; real authentication (mutual TLS) replaces it.
+    /// "Development" (the default): the caller names itself in the x-exchange-filer header and is
+    /// believed; only for local development and tests. "Certificate": mutual TLS on every endpoint,
+    /// the caller is who its client certificate says (docs/security.md).
     /// </summary>
-    public string Mode { get; set; } = "Development";
+    public string Mode { get; set; } = DevelopmentMode;
 
     /// <summary>Lets a Development-mode node listen beyond loopback. Off: such a node refuses to start.</summary>
     public bool AllowDevelopmentModeOffLoopback { get; set; }
+
+    /// <summary>The node's certificate and the authorities it trusts, for Mode "Certificate".</summary>
+    public CertificateAuthenticationOptions Certificate { get; set; } = new();
+}
+
+/// <summary>Mutual TLS settings (Exchange:Authentication:Certificate).</summary>
+public sealed class CertificateAuthenticationOptions
+{
+    /// <summary>The node's server certificate: a PFX (.pfx/.p12, no password) or a PEM certificate (key in ServerKeyPath).</summary>
+    public string ServerCertificatePath { get; set; } = "";
+
+    /// <summary>PEM private key of a PEM ServerCertificatePath; empty: the key is in the certificate file.</summary>
+    public string ServerKeyPath { get; set; } = "";
+
+    /// <summary>PEM file of the root authorities whose client certificates the node accepts (only these: not the system store).</summary>
+    public string TrustedAuthorityPath { get; set; } = "";
 }
