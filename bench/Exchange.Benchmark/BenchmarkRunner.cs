@@ -166,7 +166,8 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter progres
 
     /// <summary>
     /// Seconds until no declaration is left ACCEPTED (waiting for assessment), asked as an officer
-    /// every 100 ms; null when the node does not answer that (e.g. an older node).
+    /// every 100 ms; null when the node does not answer that (e.g. an older node) or does not
+    /// assess (the oldest waiting declaration stays the same for 10 s: e.g. an assessment delay).
     /// </summary>
     private async Task<double?> WaitUntilAllDecidedAsync(GrpcChannel channel, CancellationToken ct)
     {
@@ -174,23 +175,33 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter progres
         var headers = new Metadata { { "x-exchange-officer", "benchmark" } };
         var started = Stopwatch.GetTimestamp();
         var request = new Contracts.Enforcement.V1.ListDeclarationsRequest { Parent = "filers/-", Status = DeclarationStatus.Accepted, PageSize = 1 };
-        while (Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(10))
+        var (oldest, since) = ("", started);
+        while (true)
         {
+            Contracts.Enforcement.V1.ListDeclarationsResponse waiting;
             try
             {
-                if ((await officer.ListDeclarationsAsync(request, headers, cancellationToken: ct)).Declarations.Count == 0)
-                {
-                    return Stopwatch.GetElapsedTime(started).TotalSeconds;
-                }
+                waiting = await officer.ListDeclarationsAsync(request, headers, cancellationToken: ct);
             }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Unimplemented or StatusCode.PermissionDenied)
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unimplemented or StatusCode.PermissionDenied or StatusCode.Unauthenticated)
             {
+                return null;
+            }
+            if (waiting.Declarations.Count == 0)
+            {
+                return Stopwatch.GetElapsedTime(started).TotalSeconds;
+            }
+            if (waiting.Declarations[0].Name != oldest)
+            {
+                (oldest, since) = (waiting.Declarations[0].Name, Stopwatch.GetTimestamp());
+            }
+            else if (Stopwatch.GetElapsedTime(since) > TimeSpan.FromSeconds(10))
+            {
+                progress.WriteLine("The node is not assessing (the oldest waiting declaration has not moved for 10 s): no decided/s figure.");
                 return null;
             }
             await Task.Delay(100, ct);
         }
-        progress.WriteLine("The node still had undecided declarations after 10 minutes.");
-        return null;
     }
 
     private void DeleteDataDirectory()

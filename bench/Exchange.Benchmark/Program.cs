@@ -7,6 +7,11 @@ if (args is ["assess", .. var assessArgs])
     // The risk engine alone, in process (AssessBenchmark.cs).
     return AssessBenchmark.RunFromCommandLine(assessArgs);
 }
+if (args is ["report", .. var reportArgs])
+{
+    // A performance report over a store of a million declarations (ReportBenchmark.cs).
+    return await ReportBenchmark.RunFromCommandLineAsync(reportArgs);
+}
 if (args is ["serve-baseline", .. var serveArgs])
 {
     var port = serveArgs is ["--port", var p, ..] ? int.Parse(p, CultureInfo.InvariantCulture) : 5090;

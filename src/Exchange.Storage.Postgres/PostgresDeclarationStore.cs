@@ -4,6 +4,7 @@ using System.Text;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Identity;
+using Exchange.Core.Reporting;
 using Exchange.Core.Storage;
 using Google.Protobuf;
 using Npgsql;
@@ -30,9 +31,10 @@ namespace Exchange.Storage.Postgres;
 /// Writers of different filers never wait for each other.
 ///
 /// The registries (<see cref="IRegistryStore"/>) live in the same database; each of their writes
-/// is one statement, its own transaction.
+/// is one statement, its own transaction. The report's measures (<see cref="IReportStore"/>) are
+/// written with each declaration write, in its transaction (PostgresDeclarationStore.Reporting.cs).
 /// </summary>
-public sealed class PostgresDeclarationStore : IDeclarationStore, IRegistryStore, IAsyncDisposable
+public sealed partial class PostgresDeclarationStore : IDeclarationStore, IRegistryStore, IReportStore, IAsyncDisposable
 {
     private const string InsertDeclarationSql = """
         INSERT INTO declarations (
@@ -106,6 +108,7 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IRegistryStore
         ArgumentNullException.ThrowIfNull(writes);
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForInsert).ToArray();
+        var measures = writes.Select(write => DeclarationMeasures.ForWrite(write, previous: null)).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (connection, transaction, ct) =>
         {
             var lastSequences = await LockFilerSequencesAsync(
@@ -133,6 +136,7 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IRegistryStore
                 batch.BatchCommands.Add(insert);
                 declarationInserts.Add((insert, write.Key));
                 AddAgencyFlags(batch, write, indexes[i]);
+                AddMeasures(batch, write.Key, measures[i]);
 
                 var sequence = ++lastSequences[write.Key.FilerId];
                 outcomes[i] = AddAppend(batch, write, sequence, declarationBytes);
@@ -260,12 +264,22 @@ public sealed class PostgresDeclarationStore : IDeclarationStore, IRegistryStore
                 return (outcomes, false);
             }
 
-            // Events in the order of the writes (the rounds kept it), with flags and records, in one round trip.
+            // The measures follow the writes in order, each from the one before: a declaration
+            // written before the store kept measures has none, and gets none (docs/reporting.md).
+            var measures = await ReadMeasuresAsync(connection, transaction, updated.Select(item => writes[item].Key), ct);
+
+            // Events in the order of the writes (the rounds kept it), with flags, records and measures, in one round trip.
             await using var batch = new NpgsqlBatch(connection, transaction);
             foreach (var item in updated)
             {
                 var write = writes[item];
                 AddAgencyFlags(batch, write, indexes[item]);
+                if (measures.TryGetValue(write.Key, out var previous))
+                {
+                    var change = DeclarationMeasures.ForWrite(write, previous);
+                    measures[write.Key] = change.Row;
+                    AddMeasures(batch, write.Key, change);
+                }
                 outcomes[item] = AddAppend(batch, write, ++lastSequences[write.Key.FilerId], declarationBytes[item]);
             }
             AddSequenceUpdates(batch, lastSequences);

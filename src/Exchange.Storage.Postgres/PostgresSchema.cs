@@ -128,6 +128,46 @@ internal static class PostgresSchema
             )
             """,
         ],
+        [
+            // 4: the performance report's measures (Exchange.Core.Reporting.DeclarationMeasures),
+            // one row per declaration written with it from this version on. Declarations of
+            // earlier versions get none (docs/reporting.md): their history is not in their bytes.
+            // Outcomes are DecisionOutcome numbers; complete_data NULL until assessed. Derived
+            // data, rewritten with the declaration: no foreign key to check on the hot path.
+            """
+            CREATE TABLE IF NOT EXISTS declaration_measures (
+                filer_id text COLLATE "C" NOT NULL,
+                declaration_id text COLLATE "C" NOT NULL,
+                create_time bigint NOT NULL,
+                channel text COLLATE "C" NOT NULL,
+                origin_country text COLLATE "C" NOT NULL,
+                complete_data boolean,
+                first_decision_time bigint,
+                first_outcome smallint NOT NULL,
+                latest_outcome smallint NOT NULL,
+                amended boolean NOT NULL,
+                referral_count integer NOT NULL,
+                agency_hold boolean NOT NULL,
+                duty_micros bigint NOT NULL,
+                duty_currency text COLLATE "C" NOT NULL,
+                tax_micros bigint NOT NULL,
+                tax_currency text COLLATE "C" NOT NULL,
+                PRIMARY KEY (filer_id, declaration_id)
+            )
+            """,
+            // Every report query is a range of create times.
+            "CREATE INDEX IF NOT EXISTS declaration_measures_by_create_time ON declaration_measures (create_time)",
+            // One row per referral answered, for the median response time.
+            """
+            CREATE TABLE IF NOT EXISTS declaration_referral_answers (
+                filer_id text COLLATE "C" NOT NULL,
+                declaration_id text COLLATE "C" NOT NULL,
+                referral text COLLATE "C" NOT NULL,
+                response_micros bigint NOT NULL,
+                PRIMARY KEY (filer_id, declaration_id, referral)
+            )
+            """,
+        ],
     ];
 
     /// <summary>The schema version this build writes.</summary>

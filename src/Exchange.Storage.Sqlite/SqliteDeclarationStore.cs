@@ -3,6 +3,7 @@ using System.Text;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Identity;
+using Exchange.Core.Reporting;
 using Exchange.Core.Storage;
 using Google.Protobuf;
 using Microsoft.Data.Sqlite;
@@ -21,9 +22,11 @@ namespace Exchange.Storage.Sqlite;
 /// Durability: WAL with synchronous=FULL flushes the log on every commit, so an acknowledged
 /// write survives a power loss, not only a process crash.
 ///
-/// The registries (<see cref="IRegistryStore"/>) live in the same file and share the writer.
+/// The registries (<see cref="IRegistryStore"/>) live in the same file and share the writer. The
+/// report's measures (<see cref="IReportStore"/>) are written with each declaration write, in its
+/// transaction (SqliteDeclarationStore.Reporting.cs).
 /// </summary>
-public sealed class SqliteDeclarationStore : IDeclarationStore, IRegistryStore, IAsyncDisposable
+public sealed partial class SqliteDeclarationStore : IDeclarationStore, IRegistryStore, IReportStore, IAsyncDisposable
 {
     /// <summary>Keys per IN list of the consignee look-up: far below SQLite's limit of 32,766 parameters.</summary>
     private const int ConsigneeKeysPerQuery = 100;
@@ -100,6 +103,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IRegistryStore, 
         ArgumentNullException.ThrowIfNull(writes);
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForInsert).ToArray();
+        var measures = writes.Select(write => DeclarationMeasures.ForWrite(write, previous: null)).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {
             var outcomes = new WriteOutcome[writes.Count];
@@ -120,6 +124,7 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IRegistryStore, 
                     throw new InvalidOperationException($"Declaration {write.Key.Name} already exists.");
                 }
                 await AddAgencyFlagsAsync(transaction, write, indexes[i], ct);
+                await WriteMeasuresAsync(transaction, write.Key, measures[i], ct);
                 outcomes[i] = await AppendEventAndRecordAsync(transaction, write, ct);
                 written = true;
             }
@@ -641,6 +646,12 @@ public sealed class SqliteDeclarationStore : IDeclarationStore, IRegistryStore, 
             return WriteOutcome.Of(await exists.ExecuteScalarAsync(ct) is null ? WriteOutcomeKind.NotFound : WriteOutcomeKind.RevisionConflict);
         }
         await AddAgencyFlagsAsync(transaction, write, index, ct);
+        // A declaration written before the store kept measures has none, and gets none: its
+        // earlier history (first decision, amendments) is not in the write (docs/reporting.md).
+        if (await ReadMeasuresAsync(transaction, write.Key, ct) is { } previous)
+        {
+            await WriteMeasuresAsync(transaction, write.Key, DeclarationMeasures.ForWrite(write, previous), ct);
+        }
         return await AppendEventAndRecordAsync(transaction, write, ct);
     }
 

@@ -111,6 +111,48 @@ internal static class SqliteSchema
             ) STRICT
             """,
         ],
+        [
+            // 4: the performance report's measures (Exchange.Core.Reporting.DeclarationMeasures),
+            // one row per declaration written with it from this version on. Declarations of
+            // earlier versions get none (docs/reporting.md): their history is not in their bytes.
+            // Outcomes are DecisionOutcome numbers; flags 0 or 1; complete_data NULL until assessed.
+            // Derived data, rewritten with the declaration: no foreign key to check on the hot path.
+            """
+            CREATE TABLE IF NOT EXISTS declaration_measures (
+                filer_id TEXT NOT NULL,
+                declaration_id TEXT NOT NULL,
+                create_time INTEGER NOT NULL,
+                channel TEXT NOT NULL,
+                origin_country TEXT NOT NULL,
+                complete_data INTEGER,
+                first_decision_time INTEGER,
+                first_outcome INTEGER NOT NULL,
+                latest_outcome INTEGER NOT NULL,
+                amended INTEGER NOT NULL,
+                referral_count INTEGER NOT NULL,
+                agency_hold INTEGER NOT NULL,
+                duty_micros INTEGER NOT NULL,
+                duty_currency TEXT NOT NULL,
+                tax_micros INTEGER NOT NULL,
+                tax_currency TEXT NOT NULL,
+                PRIMARY KEY (create_time, filer_id, declaration_id)
+            ) STRICT, WITHOUT ROWID
+            """,
+            // Every report query is a range of create times: the table itself is kept in that
+            // order (WITHOUT ROWID, clustered on its key), so a range is read sequentially with no
+            // look-up per row. The writes find a declaration's row by this unique index.
+            "CREATE UNIQUE INDEX IF NOT EXISTS declaration_measures_by_declaration ON declaration_measures (filer_id, declaration_id)",
+            // One row per referral answered, for the median response time.
+            """
+            CREATE TABLE IF NOT EXISTS declaration_referral_answers (
+                filer_id TEXT NOT NULL,
+                declaration_id TEXT NOT NULL,
+                referral TEXT NOT NULL,
+                response_micros INTEGER NOT NULL,
+                PRIMARY KEY (filer_id, declaration_id, referral)
+            ) STRICT
+            """,
+        ],
     ];
 
     /// <summary>The schema version this build writes.</summary>

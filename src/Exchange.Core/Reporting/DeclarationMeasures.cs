@@ -1,0 +1,132 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
+using Exchange.Core.Identity;
+using Exchange.Core.Storage;
+using Google.Type;
+
+namespace Exchange.Core.Reporting;
+
+/// <summary>
+/// What a store keeps per declaration for the performance report (docs/reporting.md): plain
+/// columns the report aggregates with GROUP BY over an index on <see cref="CreateTime"/>, so a
+/// report never reads a declaration's bytes. Written in the same transaction as every write of
+/// the declaration, and derived by <see cref="Of"/> alone, so both stores keep the same values.
+/// Times are Unix microseconds (UTC), as in <see cref="DeclarationIndex"/>; amounts are
+/// micro-units (10^-6) of their currency.
+/// </summary>
+/// <param name="CreateTime">When the declaration was received (submitted).</param>
+/// <param name="Channel">POSTAL, EXPRESS or CARGO ("" when unspecified), as the declaration says now.</param>
+/// <param name="OriginCountry">The country of origin of the first goods item ("" when not given), as the declaration says now.</param>
+/// <param name="CompleteData">
+/// Whether the first risk assessment found the advance data complete (no DATA_QUALITY hit); null
+/// until the declaration is assessed. Set once.
+/// </param>
+/// <param name="FirstDecisionTime">When customs first decided (null until then). Set once, never overwritten.</param>
+/// <param name="FirstOutcome">The outcome of the first decision (UNSPECIFIED until then). Set once.</param>
+/// <param name="LatestOutcome">The outcome of the latest decision (e.g. RELEASE after a HOLD was reviewed).</param>
+/// <param name="Amended">Whether the filer ever amended the declaration.</param>
+/// <param name="ReferralCount">Referrals customs opened on the declaration.</param>
+/// <param name="AgencyHold">Whether a partner government agency ever held it.</param>
+/// <param name="DutyMicros">The latest duty estimate, in micro-units of <paramref name="DutyCurrency"/> (0, "" when none).</param>
+/// <param name="TaxMicros">The latest tax estimate, in micro-units of <paramref name="TaxCurrency"/> (0, "" when none).</param>
+public sealed record DeclarationMeasures(
+    string FilerId,
+    long CreateTime,
+    string Channel,
+    string OriginCountry,
+    bool? CompleteData,
+    long? FirstDecisionTime,
+    DecisionOutcome FirstOutcome,
+    DecisionOutcome LatestOutcome,
+    bool Amended,
+    int ReferralCount,
+    bool AgencyHold,
+    long DutyMicros,
+    string DutyCurrency,
+    long TaxMicros,
+    string TaxCurrency)
+{
+    /// <summary>
+    /// The measures after a write: <paramref name="next"/> is the declaration's full new state,
+    /// <paramref name="event"/> the write's event, <paramref name="assessment"/> the risk assessment
+    /// the write carries (<see cref="DeclarationFacts.Assessment"/>, null when none), and
+    /// <paramref name="previous"/> the stored measures (null on submission). Pure: the same
+    /// arguments always give the same row.
+    /// </summary>
+    public static MeasuresChange Of(Declaration next, DeclarationEvent @event, RiskAssessment? assessment, DeclarationMeasures? previous)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(@event);
+        var filerId = ResourceNames.TryParseDeclaration(next.Name, out var key)
+            ? key.FilerId
+            : throw new ArgumentException($"Not a declaration name: '{next.Name}'.", nameof(next));
+
+        var decided = @event.Type == DeclarationEventType.Decided && next.Decision is { Outcome: not DecisionOutcome.Unspecified };
+        var firstDecided = previous?.FirstDecisionTime is null && decided;
+        var (dutyMicros, dutyCurrency) = Micros(next.DutyEstimate?.Duty);
+        var (taxMicros, taxCurrency) = Micros(next.DutyEstimate?.Tax);
+
+        var row = new DeclarationMeasures(
+            FilerId: filerId,
+            CreateTime: DeclarationIndex.ToUnixMicroseconds(next.CreateTime),
+            Channel: ChannelLabel(next.Channel),
+            OriginCountry: next.Items.Count > 0 ? next.Items[0].OriginCountryCode : "",
+            CompleteData: previous?.CompleteData ?? (assessment is null ? null : IsComplete(assessment)),
+            FirstDecisionTime: firstDecided ? DeclarationIndex.ToUnixMicroseconds(next.Decision!.DecideTime ?? @event.EventTime) : previous?.FirstDecisionTime,
+            FirstOutcome: firstDecided ? next.Decision!.Outcome : previous?.FirstOutcome ?? DecisionOutcome.Unspecified,
+            LatestOutcome: decided ? next.Decision!.Outcome : previous?.LatestOutcome ?? DecisionOutcome.Unspecified,
+            Amended: (previous?.Amended ?? false) || @event.Type == DeclarationEventType.Amended,
+            ReferralCount: Math.Max(previous?.ReferralCount ?? 0, next.Referrals.Count),
+            AgencyHold: (previous?.AgencyHold ?? false) || next.AgencyHolds.Count > 0,
+            DutyMicros: dutyMicros,
+            DutyCurrency: dutyCurrency,
+            TaxMicros: taxMicros,
+            TaxCurrency: taxCurrency);
+
+        var answers = new List<ReferralAnswer>();
+        if (@event.Type == DeclarationEventType.ReferralAnswered)
+        {
+            foreach (var referral in @event.Referrals)
+            {
+                if (referral.RespondTime is null || referral.CreateTime is null)
+                {
+                    continue;
+                }
+                answers.Add(new ReferralAnswer(
+                    referral.Name,
+                    DeclarationIndex.ToUnixMicroseconds(referral.RespondTime) - DeclarationIndex.ToUnixMicroseconds(referral.CreateTime)));
+            }
+        }
+        return new MeasuresChange(row, answers);
+    }
+
+    /// <summary>The measures after <paramref name="write"/>, from the stored ones (null on insert).</summary>
+    public static MeasuresChange ForWrite(DeclarationWrite write, DeclarationMeasures? previous)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return Of(write.Declaration, write.Event, write.Facts?.Assessment, previous);
+    }
+
+    /// <summary>Complete advance data: the assessment found nothing of kind DATA_QUALITY.</summary>
+    public static bool IsComplete(RiskAssessment assessment) =>
+        !assessment.Hits.Any(hit => hit.Kind == RuleKind.DataQuality);
+
+    /// <summary>The channel as the report names its group, e.g. "POSTAL".</summary>
+    public static string ChannelLabel(Channel channel) => channel switch
+    {
+        Contracts.Declaration.V1.Channel.Postal => "POSTAL",
+        Contracts.Declaration.V1.Channel.Express => "EXPRESS",
+        Contracts.Declaration.V1.Channel.Cargo => "CARGO",
+        _ => "",
+    };
+
+    /// <summary>An amount in whole micro-units (10^-6, truncated towards zero) and its currency.</summary>
+    private static (long Micros, string Currency) Micros(Money? money) =>
+        money is null ? (0, "") : (checked((money.Units * 1_000_000) + (money.Nanos / 1000)), money.CurrencyCode);
+}
+
+/// <summary>A write's measures: the new row, and the referrals the write answered.</summary>
+public sealed record MeasuresChange(DeclarationMeasures Row, IReadOnlyList<ReferralAnswer> Answers);
+
+/// <summary>A referral answered by the filer: its name and the time from its opening to the answer, in microseconds.</summary>
+public sealed record ReferralAnswer(string Referral, long ResponseMicros);

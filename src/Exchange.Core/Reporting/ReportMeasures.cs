@@ -1,0 +1,93 @@
+using Exchange.Contracts.Reporting.V1;
+using Exchange.Core.Monetary;
+using Exchange.Core.Storage;
+
+namespace Exchange.Core.Reporting;
+
+/// <summary>
+/// The measures of the contract (exchange.reporting.v1.Measures) from a store's aggregate, in one
+/// place: the definitions docs/reporting.md states, and each measure by its field name for targets.
+/// </summary>
+public static class ReportMeasures
+{
+    private const decimal MicrosPerUnit = 1_000_000m;
+
+    /// <summary>Each measure a target can name, with its value, or null when the report has no data for it.</summary>
+    private static readonly Dictionary<string, Func<ComputedMeasures, double?>> ByName = new(StringComparer.Ordinal)
+    {
+        ["declarations_received"] = m => m.Proto.DeclarationsReceived,
+        ["complete_advance_data_share"] = m => m.Assessed > 0 ? m.Proto.CompleteAdvanceDataShare : null,
+        ["decision_time_median_seconds"] = m => m.Proto.DeclarationsDecided > 0 ? m.Proto.DecisionTimeMedianSeconds : null,
+        ["decision_time_p90_seconds"] = m => m.Proto.DeclarationsDecided > 0 ? m.Proto.DecisionTimeP90Seconds : null,
+        ["release_rate"] = m => m.Proto.DeclarationsDecided > 0 ? m.Proto.ReleaseRate : null,
+        ["hold_rate"] = m => m.Proto.DeclarationsDecided > 0 ? m.Proto.HoldRate : null,
+        ["reject_rate"] = m => m.Proto.DeclarationsDecided > 0 ? m.Proto.RejectRate : null,
+        ["referral_response_time_median_seconds"] = m => m.Proto.ReferralsAnswered > 0 ? m.Proto.ReferralResponseTimeMedianSeconds : null,
+        ["agency_holds"] = m => m.Proto.AgencyHolds,
+        ["filer_compliance_rate"] = m => m.Proto.DeclarationsReceived > 0 ? m.Proto.FilerComplianceRate : null,
+        ["duty_estimated"] = m => (double)ExactMoney.ToDecimal(m.Proto.DutyEstimated),
+        ["tax_estimated"] = m => (double)ExactMoney.ToDecimal(m.Proto.TaxEstimated),
+        ["declarations_decided"] = m => m.Proto.DeclarationsDecided,
+        ["referrals_answered"] = m => m.Proto.ReferralsAnswered,
+    };
+
+    /// <summary>The measure names a target may use: the field names of Measures.</summary>
+    public static IEnumerable<string> Names => ByName.Keys;
+
+    public static bool IsKnown(string? name) => name is not null && ByName.ContainsKey(name);
+
+    /// <summary>The measure <paramref name="name"/> of <paramref name="measures"/>, or null when they hold no data for it.</summary>
+    public static double? Value(string name, ComputedMeasures measures) => ByName[name](measures);
+
+    /// <summary>
+    /// The measures of an aggregate (all zero for null: no declarations). Amounts are converted to
+    /// the base currency of <paramref name="rates"/> and rounded to cents; amounts in a currency
+    /// the rates do not know are left out.
+    /// </summary>
+    public static ComputedMeasures Of(MeasureAggregate? aggregate, ExchangeRates rates)
+    {
+        ArgumentNullException.ThrowIfNull(rates);
+        var measures = new Measures
+        {
+            DutyEstimated = ExactMoney.FromDecimal(0m, rates.BaseCurrency),
+            TaxEstimated = ExactMoney.FromDecimal(0m, rates.BaseCurrency),
+        };
+        if (aggregate is null)
+        {
+            return new ComputedMeasures(measures, 0);
+        }
+        measures.DeclarationsReceived = aggregate.Received;
+        measures.CompleteAdvanceDataShare = Share(aggregate.CompleteData, aggregate.Assessed);
+        measures.DeclarationsDecided = aggregate.Decided;
+        measures.DecisionTimeMedianSeconds = aggregate.DecisionMedianMicros / 1e6;
+        measures.DecisionTimeP90Seconds = aggregate.DecisionP90Micros / 1e6;
+        measures.ReleaseRate = Share(aggregate.Released, aggregate.Decided);
+        measures.HoldRate = Share(aggregate.HeldFirst, aggregate.Decided);
+        measures.RejectRate = Share(aggregate.Refused, aggregate.Decided);
+        measures.ReferralsAnswered = aggregate.ReferralsAnswered;
+        measures.ReferralResponseTimeMedianSeconds = aggregate.ReferralResponseMedianMicros / 1e6;
+        measures.AgencyHolds = aggregate.AgencyHolds;
+        measures.FilerComplianceRate = Share(aggregate.Compliant, aggregate.Received);
+        measures.DutyEstimated = InBase(aggregate.Duty, rates);
+        measures.TaxEstimated = InBase(aggregate.Tax, rates);
+        return new ComputedMeasures(measures, aggregate.Assessed);
+    }
+
+    private static double Share(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
+
+    private static Google.Type.Money InBase(IReadOnlyList<MoneySum> sums, ExchangeRates rates)
+    {
+        var total = 0m;
+        foreach (var sum in sums)
+        {
+            if (rates.Knows(sum.Currency))
+            {
+                total += rates.Convert(sum.Micros / MicrosPerUnit, sum.Currency, rates.BaseCurrency);
+            }
+        }
+        return ExactMoney.FromDecimal(ExactMoney.ToCents(total), rates.BaseCurrency);
+    }
+}
+
+/// <summary>The contract's measures, with what they do not show: how many declarations were assessed (the share's denominator).</summary>
+public sealed record ComputedMeasures(Measures Proto, long Assessed);
