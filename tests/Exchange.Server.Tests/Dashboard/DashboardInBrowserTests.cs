@@ -1,0 +1,212 @@
+using System.Globalization;
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Reporting.V1;
+using Exchange.Server.Identity;
+using Exchange.Server.Tests.Enforcement;
+using Exchange.Testing;
+using Exchange.Testing.Hosting;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+
+namespace Exchange.Server.Tests.Dashboard;
+
+/// <summary>
+/// The dashboard in a real headless Chromium against a real node process: the page loads, shows
+/// exactly the figures GetPerformanceReport returns for the same request, and reports no
+/// exception, console error or error log entry. Needs Debian's chromium package (CI installs it;
+/// elsewhere the test says it is skipped).
+/// </summary>
+public sealed class DashboardInBrowserTests
+{
+    private const string Officer = "officer-dashboard";
+    private static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(30);
+
+    [SkippableFact]
+    public async Task The_page_shows_the_figures_of_the_reporting_RPC_without_console_errors()
+    {
+        Skip.If(HeadlessChromium.SkipReason is not null, HeadlessChromium.SkipReason);
+        using var data = new TempDirectory();
+        using var node = await ServerProcess.StartAsync(data.Path, new Dictionary<string, string>
+        {
+            ["Exchange__Assessment__Delay"] = "00:00:00",
+            ["Exchange__Assessment__PollInterval"] = "00:00:00.200",
+        });
+        using var channel = node.OpenChannel();
+        await SubmitAndAwaitDecisionsAsync(channel);
+        var reporting = new ReportingService.ReportingServiceClient(As(channel, DevelopmentHeaderIdentityResolver.OfficerHeader, Officer));
+
+        await using var browser = await HeadlessChromium.StartAsync();
+        var page = await browser.OpenPageAsync();
+
+        // Ungrouped (the defaults: by day over the last 30 days), then per filer.
+        foreach (var query in new[] { $"officer={Officer}", $"officer={Officer}&groupBy=filer" })
+        {
+            page.ClearEvents();
+            var url = new Uri(node.HttpAddress, "/dashboard?" + query);
+            var state = await page.LoadDashboardAsync(url, LoadTimeout);
+            var shown = await page.EvaluateAsync<Snapshot>(SnapshotScript);
+            Assert.True(state == "ready", $"{url} ended in state {state}: {shown.Error}; problems: {string.Join("; ", page.Problems())}");
+
+            var report = await reporting.GetPerformanceReportAsync(shown.Request.ToRpcRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+
+            Assert.Equal(3, report.Total.DeclarationsReceived);
+            Assert.Equal(3, report.Total.DeclarationsDecided);
+            AssertSameMeasures(report.Total, shown.Figures);
+            AssertSameTargets(report.Targets, shown.Targets);
+            AssertSameRows(report.Rows, shown.Rows);
+            Assert.Equal(report.Total.DeclarationsReceived, shown.Bars.Sum(b => long.Parse(b.Value, CultureInfo.InvariantCulture)));
+            Assert.Empty(page.Problems());
+            Assert.Empty(page.FailedResponses());
+            // Nothing from elsewhere (data: URLs are the browser's own, e.g. the date picker's icon).
+            Assert.All(page.RequestedUrls().Where(requested => !requested.StartsWith("data:", StringComparison.Ordinal)),
+                requested => Assert.StartsWith(node.HttpAddress.GetLeftPart(UriPartial.Authority) + "/", requested));
+        }
+    }
+
+    [SkippableFact]
+    public async Task Without_an_officer_id_the_page_shows_the_status_message_of_the_RPC()
+    {
+        Skip.If(HeadlessChromium.SkipReason is not null, HeadlessChromium.SkipReason);
+        using var data = new TempDirectory();
+        using var node = await ServerProcess.StartAsync(data.Path);
+        using var channel = node.OpenChannel();
+        await using var browser = await HeadlessChromium.StartAsync();
+        var page = await browser.OpenPageAsync();
+
+        var state = await page.LoadDashboardAsync(new Uri(node.HttpAddress, "/dashboard"), LoadTimeout);
+        var shown = await page.EvaluateAsync<Snapshot>(SnapshotScript);
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => new ReportingService.ReportingServiceClient(channel)
+            .GetPerformanceReportAsync(shown.Request.ToRpcRequest(), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
+        Assert.Equal("error", state);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Equal(refused.Status.Detail, shown.Error);
+        Assert.Equal("UNAUTHENTICATED", shown.ErrorCode);
+        Assert.Empty(shown.Figures);
+        // The 401 itself is logged by the browser as a network error; nothing else may be.
+        Assert.Empty(page.Problems(includeNetworkErrors: false));
+    }
+
+    /// <summary>Three declarations of two filers, each decided by the node's assessor.</summary>
+    private static async Task SubmitAndAwaitDecisionsAsync(GrpcChannel channel)
+    {
+        var post = new DeclarationService.DeclarationServiceClient(As(channel, DevelopmentHeaderIdentityResolver.FilerHeader, "dashboard-post"));
+        var express = new DeclarationService.DeclarationServiceClient(As(channel, DevelopmentHeaderIdentityResolver.FilerHeader, "dashboard-express"));
+        await post.SubmitAndAwaitDecisionAsync("dashboard-post", SampleDeclarations.PostalGift("LRN-DASH-1"));
+        await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.ExpressMarketplaceSale("LRN-DASH-2"));
+        await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.ExpressMarketplaceSale("LRN-DASH-3"));
+    }
+
+    private static CallInvoker As(GrpcChannel channel, string header, string id) =>
+        channel.Intercept(metadata =>
+        {
+            metadata.Add(header, id);
+            return metadata;
+        });
+
+    /// <summary>Every field of Measures is shown, with the exact value the RPC returned.</summary>
+    private static void AssertSameMeasures(Measures expected, Dictionary<string, Figure> shown)
+    {
+        foreach (var field in Measures.Descriptor.Fields.InFieldNumberOrder())
+        {
+            Assert.True(shown.TryGetValue(field.Name, out var figure), $"The page shows no figure data-measure=\"{field.Name}\".");
+            Assert.False(string.IsNullOrWhiteSpace(figure.Text), $"{field.Name} has no text.");
+            var value = field.Accessor.GetValue(expected);
+            switch (field.FieldType)
+            {
+                case FieldType.Int64:
+                    Assert.Equal(((long)value).ToString(CultureInfo.InvariantCulture), figure.Value);
+                    break;
+                case FieldType.Double:
+                    Assert.Equal((double)value, double.Parse(figure.Value, CultureInfo.InvariantCulture));
+                    break;
+                case FieldType.Message when value is Google.Type.Money money:
+                    Assert.Equal(money.Units + money.Nanos / 1_000_000_000m, decimal.Parse(figure.Value, CultureInfo.InvariantCulture));
+                    Assert.Equal(money.CurrencyCode, figure.Currency);
+                    break;
+                case FieldType.Message when value is null:
+                    Assert.Equal("0", figure.Value);
+                    break;
+                default:
+                    Assert.Fail($"Measures.{field.Name} has a type the dashboard does not show ({field.FieldType}).");
+                    break;
+            }
+        }
+        Assert.Equal(expected.DeclarationsReceived.ToString(CultureInfo.InvariantCulture), shown["declarations_received"].Text);
+    }
+
+    private static void AssertSameTargets(IList<TargetStatus> expected, List<TargetRow> shown)
+    {
+        Assert.NotEmpty(expected); // the node's default targets
+        Assert.Equal(expected.Select(t => t.Measure), shown.Select(t => t.Measure));
+        foreach (var (target, row) in expected.Zip(shown))
+        {
+            Assert.Equal(target.Target, Parse(row.Target));
+            Assert.Equal(target.Baseline, Parse(row.Baseline));
+            Assert.Equal(target.Current, Parse(row.Current));
+            Assert.Equal(target.Met ? "true" : "false", row.Met);
+            Assert.Equal(target.Met ? "Met" : "Not met", row.Verdict.Trim());
+        }
+    }
+
+    private static void AssertSameRows(IList<ReportRow> expected, List<WindowRow> shown)
+    {
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected.Count, shown.Count);
+        foreach (var (row, line) in expected.Zip(shown))
+        {
+            Assert.Equal(row.WindowStart.ToDateTimeOffset(), DateTimeOffset.Parse(line.WindowStart, CultureInfo.InvariantCulture));
+            Assert.Equal(row.Group, line.Group);
+            Assert.Equal(row.Measures.DeclarationsReceived.ToString(CultureInfo.InvariantCulture), line.Received);
+            Assert.Equal(row.Measures.ReleaseRate, Parse(line.ReleaseRate));
+        }
+    }
+
+    private static double Parse(string value) => double.Parse(value, CultureInfo.InvariantCulture);
+
+    /// <summary>What the page shows, read from its data attributes (exact values) and text.</summary>
+    private const string SnapshotScript = """
+        (() => {
+          const b = document.body.dataset;
+          const value = (root, selector) => { const e = root.querySelector(selector); return e ? e.dataset.value : null; };
+          const error = document.querySelector('#error .error-message');
+          return {
+            request: { period: b.period, startTime: b.startTime, endTime: b.endTime, groupBy: b.groupBy },
+            figures: Object.fromEntries([...document.querySelectorAll('#key-figures [data-measure]')].map(e =>
+              [e.dataset.measure, { value: e.dataset.value, currency: e.dataset.currency ?? null, text: e.textContent }])),
+            targets: [...document.querySelectorAll('#targets tbody tr[data-measure]')].map(r => ({
+              measure: r.dataset.measure, met: r.dataset.met,
+              target: value(r, '[data-field=target]'), baseline: value(r, '[data-field=baseline]'),
+              current: value(r, '[data-field=current]'), verdict: r.querySelector('[data-field=met]').textContent.replace(/[\u2714\u2718]/g, '') })),
+            rows: [...document.querySelectorAll('#windows tbody tr[data-window-start]')].map(r => ({
+              windowStart: r.dataset.windowStart, group: r.dataset.group,
+              received: value(r, '[data-measure=declarations_received]'), releaseRate: value(r, '[data-measure=release_rate]') })),
+            bars: [...document.querySelectorAll('#chart-received rect[data-value]')].map(r => ({ value: r.dataset.value })),
+            error: error ? error.textContent : null,
+            errorCode: error ? (error.dataset.errorCode ?? null) : null,
+          };
+        })()
+        """;
+
+    private sealed record Snapshot(
+        ShownRequest Request, Dictionary<string, Figure> Figures, List<TargetRow> Targets, List<WindowRow> Rows,
+        List<Bar> Bars, string? Error, string? ErrorCode);
+
+    /// <summary>The request the page sent, as proto3 JSON values (enum names, RFC 3339 timestamps).</summary>
+    private sealed record ShownRequest(string Period, string StartTime, string EndTime, string GroupBy)
+    {
+        public GetPerformanceReportRequest ToRpcRequest() => JsonParser.Default.Parse<GetPerformanceReportRequest>(
+            $$"""{"period":"{{Period}}","startTime":"{{StartTime}}","endTime":"{{EndTime}}","groupBy":"{{GroupBy}}"}""");
+    }
+
+    private sealed record Figure(string Value, string? Currency, string Text);
+
+    private sealed record TargetRow(string Measure, string Met, string Target, string Baseline, string Current, string Verdict);
+
+    private sealed record WindowRow(string WindowStart, string Group, string Received, string ReleaseRate);
+
+    private sealed record Bar(string Value);
+}
