@@ -35,8 +35,12 @@ public sealed class Assessor(
 {
     private readonly DeclarationChanges _changes = new(store, signal, clock);
 
-    /// <summary>Assesses one batch of due declarations. Returns how many were due (a full batch means: call again).</summary>
-    public async Task<int> AssessDueAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Assesses one batch of due declarations. Returns how many were due (a full batch means: call
+    /// again). A declaration whose assessment fails is held for an officer instead (and reported to
+    /// <paramref name="failed"/>), so one bad declaration can never stop the queue behind it.
+    /// </summary>
+    public async Task<int> AssessDueAsync(CancellationToken cancellationToken, Action<string, Exception>? failed = null)
     {
         var now = clock.GetUtcNow();
         var due = await store.ListDueForAssessmentAsync(now - options.Delay, options.BatchSize, cancellationToken);
@@ -53,7 +57,15 @@ public sealed class Assessor(
         var writes = new List<DeclarationWrite>(due.Count);
         for (var i = 0; i < due.Count; i++)
         {
-            writes.Add(await DecideAsync(due[i], consigneeKeys[i], activity, now, cancellationToken));
+            try
+            {
+                writes.Add(await DecideAsync(due[i], consigneeKeys[i], activity, now, cancellationToken));
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                failed?.Invoke(due[i].Name, error);
+                writes.Add(HoldForOfficer(due[i], consigneeKeys[i], now));
+            }
         }
         var outcomes = await store.UpdateManyAsync(writes, cancellationToken);
         batch.Decided(writes, outcomes);
@@ -62,6 +74,18 @@ public sealed class Assessor(
             signal.Notify(filerId);
         }
         return due.Count;
+    }
+
+    /// <summary>The fallback when the automatic assessment failed: held, without referrals, for an officer to decide.</summary>
+    private DeclarationWrite HoldForOfficer(Declaration declaration, string consigneeKey, DateTimeOffset now)
+    {
+        ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+        var next = declaration.Clone();
+        next.Status = DeclarationStatus.Held;
+        next.Decision = Decisions.Make(DecisionOutcome.Hold, Decisions.AutomaticReasons.HeldForOfficer, Actors.RiskEngine, Timestamps.ToProto(now));
+        var facts = new DeclarationFacts(consigneeKey, IntrinsicValue.InBaseCents(declaration, rates), null, []);
+        var change = new Change(next, DeclarationEventType.Decided, Decisions.AutomaticReasons.HeldForOfficer, facts);
+        return _changes.Prepare(key!, declaration, change, Actors.RiskEngine, null, null);
     }
 
     private async Task<DeclarationWrite> DecideAsync(

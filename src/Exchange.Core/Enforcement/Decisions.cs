@@ -62,6 +62,7 @@ public static class Decisions
         public const string Released = "Assessment complete: the goods may be released.";
         public const string HeldForReferrals = "Held: answer the open referrals; customs decides after reviewing the answers.";
         public const string HeldForAgencies = "Held for review by a partner government agency; released when every agency hold is lifted.";
+        public const string HeldForOfficer = "Held: a customs officer reviews this declaration before it can be released.";
         public const string Rejected = "Refused: the declared goods cannot be imported under the prohibitions and restrictions that apply.";
     }
 

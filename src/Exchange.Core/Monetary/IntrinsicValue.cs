@@ -9,13 +9,21 @@ namespace Exchange.Core.Monetary;
 /// </summary>
 public static class IntrinsicValue
 {
-    /// <summary>The sum of the item values converted to <paramref name="currency"/>, unrounded.</summary>
+    /// <summary>
+    /// The sum of the item values converted to <paramref name="currency"/>, unrounded. Items in a
+    /// currency the administration has no rate for (any ISO 4217 code is a valid declaration;
+    /// the rates file need not list them all) count as 0: a declaration must never be refused or
+    /// fail because of the node's rate table. The duty estimate and the risk rules skip them too.
+    /// </summary>
     public static decimal Of(Declaration declaration, ExchangeRates rates, string currency)
     {
         var total = 0m;
         foreach (var item in declaration.Items)
         {
-            total += rates.Convert(ExactMoney.ToDecimal(item.Value), item.Value.CurrencyCode, currency);
+            if (item.Value is { } value && rates.Knows(value.CurrencyCode))
+            {
+                total += rates.Convert(ExactMoney.ToDecimal(value), value.CurrencyCode, currency);
+            }
         }
         return total;
     }

@@ -22,7 +22,8 @@ public sealed class AssessorService(Assessor assessor, WorkPulse accepted, Asses
             var due = 0;
             try
             {
-                due = await assessor.AssessDueAsync(stoppingToken);
+                due = await assessor.AssessDueAsync(stoppingToken, (declaration, error) =>
+                    log.LogError(error, "Assessing {Declaration} failed; it is held for an officer", declaration));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Enforcement.V1;
 using Exchange.Server.Tests.Support;
@@ -95,5 +96,46 @@ public sealed class AutomaticDecisionTests : IDisposable
             filerAsAgency.ListSubscriptionsAsync(new ListSubscriptionsRequest { Parent = "agencies/fda" }));
         await EnforcementFlow.ExpectAsync(StatusCode.PermissionDenied, "ROLE_NOT_PERMITTED",
             filerAsRegistry.ListProgrammesAsync(new ListProgrammesRequest()));
+    }
+
+    [Fact]
+    public async Task A_currency_the_node_has_no_rate_for_is_still_accepted_and_decided()
+    {
+        var declaration = SampleDeclarations.ExpressMarketplaceSale();
+        foreach (var item in declaration.Items)
+        {
+            item.Value.CurrencyCode = "ARS"; // valid ISO 4217, absent from the default rates
+        }
+        declaration.Totals.InvoiceTotal.CurrencyCode = "ARS";
+
+        var decided = await _node.ClientFor(Filer).SubmitAndAwaitDecisionAsync(Filer, declaration);
+
+        Assert.NotEqual(DecisionOutcome.Unspecified, decided.Decision.Outcome);
+        Assert.Null(decided.DutyEstimate); // no rate, no estimate: never a wrong one
+    }
+
+    [Fact]
+    public async Task A_declaration_the_assessor_cannot_assess_is_held_for_an_officer_and_the_queue_moves_on()
+    {
+        // A corrupt registry record makes every known-shipper look-up fail.
+        var registry = (Exchange.Core.Storage.IRegistryStore)_node.Services
+            .GetRequiredService<Exchange.Server.Hosting.OpenedStore>().Store;
+        await registry.TryInsertAsync(new Exchange.Core.Storage.RegistryRecord("programme", "programmes/broken", 1, [0xFF, 0xFF, 0xFF]), default);
+        var client = _node.ClientFor(Filer);
+
+        var first = await client.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale("LRN-A"));
+        var second = await client.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.PostalGift("LRN-B"));
+
+        Assert.All([first, second], held =>
+        {
+            Assert.Equal(DeclarationStatus.Held, held.Status);
+            Assert.Equal(DecisionOutcome.Hold, held.Decision.Outcome);
+            Assert.Contains("officer", held.Decision.Reason);
+        });
+        var released = (await _node.OfficerClient(Officer).DecideDeclarationAsync(new DecideDeclarationRequest
+        {
+            Name = first.Name, Outcome = DecisionOutcome.Release, Reason = "Checked by hand.", Etag = first.Etag,
+        })).Declaration;
+        Assert.Equal(DeclarationStatus.Released, released.Status);
     }
 }
