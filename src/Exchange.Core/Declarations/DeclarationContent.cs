@@ -21,6 +21,10 @@ internal static class DeclarationContent
         content.Etag = "";
         content.CreateTime = null;
         content.UpdateTime = null;
+        content.Decision = null;
+        content.Referrals.Clear();
+        content.AgencyHolds.Clear();
+        content.DutyEstimate = null;
         return content;
     }
 

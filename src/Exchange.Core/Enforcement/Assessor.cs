@@ -67,13 +67,47 @@ public sealed class Assessor(
                 writes.Add(HoldForOfficer(due[i], consigneeKeys[i], now));
             }
         }
-        var outcomes = await store.UpdateManyAsync(writes, cancellationToken);
+        var outcomes = await WriteAsync(writes, due, consigneeKeys, now, failed, cancellationToken);
         batch.Decided(writes, outcomes);
         foreach (var filerId in writes.Where((_, i) => outcomes[i].Kind == WriteOutcomeKind.Written).Select(w => w.Key.FilerId).Distinct())
         {
             signal.Notify(filerId);
         }
         return due.Count;
+    }
+
+    /// <summary>
+    /// Writes the batch's decisions in one transaction. Should that fail, they are written one by
+    /// one, and a decision that still fails is replaced by a hold for an officer, so one
+    /// declaration cannot stop the queue behind it. (If the store itself is down, that fails too,
+    /// and the batch is simply tried again later.)
+    /// </summary>
+    private async Task<IReadOnlyList<WriteOutcome>> WriteAsync(
+        List<DeclarationWrite> writes, IReadOnlyList<Declaration> due, List<string> consigneeKeys, DateTimeOffset now,
+        Action<string, Exception>? failed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.UpdateManyAsync(writes, cancellationToken);
+        }
+        catch (Exception batchError) when (batchError is not OperationCanceledException && writes.Count > 1)
+        {
+            var outcomes = new List<WriteOutcome>(writes.Count);
+            for (var i = 0; i < writes.Count; i++)
+            {
+                try
+                {
+                    outcomes.Add(await store.UpdateAsync(writes[i], cancellationToken));
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    failed?.Invoke(due[i].Name, error);
+                    writes[i] = HoldForOfficer(due[i], consigneeKeys[i], now);
+                    outcomes.Add(await store.UpdateAsync(writes[i], cancellationToken));
+                }
+            }
+            return outcomes;
+        }
     }
 
     /// <summary>The fallback when the automatic assessment failed: held, without referrals, for an officer to decide.</summary>

@@ -209,6 +209,10 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         var released = false; // set when this lift released the declaration
         var lifted = await _changes.ApplyAsync(key, null, hash, null, agency.Name, async current =>
         {
+            if (DeclarationStatuses.IsFinal(current.Status))
+            {
+                throw new InvalidStateTransitionException(key.Name, current.Status, $"released from a hold of {agency.Name}");
+            }
             var next = current.Clone();
             if (ActiveHold(next, agency) is not { } hold)
             {
@@ -233,13 +237,24 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         return FilerView.Of(lifted);
     }
 
-    /// <summary>Held only for agency review: the risk engine held it, no referral was opened, no hold remains, and the assessment said release.</summary>
-    private async Task<bool> ReleasesOnLiftAsync(DeclarationKey key, Declaration next, CancellationToken cancellationToken) =>
-        next.Status == DeclarationStatus.Held
-        && next.Decision is { Outcome: DecisionOutcome.Hold, DecidedBy: Actors.RiskEngine }
-        && next.Referrals.Count == 0
-        && Decisions.WhatBlocksRelease(next) is null
-        && await store.GetAssessmentAsync(key, cancellationToken) is { RecommendedOutcome: DecisionOutcome.Release };
+    /// <summary>
+    /// Held only for agency review: the risk engine held it, no referral was opened, no hold
+    /// remains, the assessment said release, and the filer has not amended it since (the
+    /// assessment would be of other content: then an officer decides).
+    /// </summary>
+    private async Task<bool> ReleasesOnLiftAsync(DeclarationKey key, Declaration next, CancellationToken cancellationToken)
+    {
+        if (next.Status != DeclarationStatus.Held
+            || next.Decision is not { Outcome: DecisionOutcome.Hold, DecidedBy: Actors.RiskEngine }
+            || next.Referrals.Count > 0
+            || Decisions.WhatBlocksRelease(next) is not null
+            || await store.GetAssessmentAsync(key, cancellationToken) is not { RecommendedOutcome: DecisionOutcome.Release } assessment)
+        {
+            return false;
+        }
+        var events = await store.ReadEventsAsync(key.FilerId, 0, int.MaxValue, key.DeclarationId, cancellationToken);
+        return !events.Any(e => e.Type == DeclarationEventType.Amended && e.Revision > assessment.DeclarationRevision);
+    }
 
     private static AgencyHold? ActiveHold(Declaration declaration, AgencyIdentity agency) =>
         declaration.AgencyHolds.FirstOrDefault(h => h.Agency == agency.Name && h.LiftTime is null);

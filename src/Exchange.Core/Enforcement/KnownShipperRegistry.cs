@@ -121,11 +121,13 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
         {
             RequestChecks.CheckText(enrolment.TraderName, 1, 70, "enrolment.trader_name", violations);
             RequestChecks.CheckText(enrolment.TraderIdentifier, 1, 35, "enrolment.trader_identifier", violations);
+            var from = ReadTime(enrolment.ValidFrom, "enrolment.valid_from", violations);
+            var until = ReadTime(enrolment.ValidUntil, "enrolment.valid_until", violations);
             if (enrolment.ValidFrom is null)
             {
                 violations.Add(new FieldViolation("enrolment.valid_from", "Required: the first moment the enrolment counts."));
             }
-            if (enrolment.ValidFrom is not null && enrolment.ValidUntil is not null && enrolment.ValidUntil <= enrolment.ValidFrom)
+            if (from is not null && until is not null && until <= from)
             {
                 violations.Add(new FieldViolation("enrolment.valid_until", "Must be after valid_from."));
             }
@@ -172,8 +174,8 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
     {
         var violations = new List<FieldViolation>();
         RequestChecks.CheckText(request.TraderIdentifier, 1, 35, "trader_identifier", violations);
+        var at = ReadTime(request.Time, "time", violations) ?? clock.GetUtcNow();
         RequestChecks.ThrowIfAny(violations);
-        var at = request.Time?.ToDateTimeOffset() ?? clock.GetUtcNow();
         var snapshot = await CurrentAsync(cancellationToken);
         var counting = snapshot.Counting(TraderIdentifiers.Normalise(request.TraderIdentifier), at).ToList();
         return new LookupKnownShipperResponse { KnownShipper = counting.Count > 0, Enrolments = { counting } };
@@ -224,6 +226,21 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
         }, cancellationToken);
         _snapshot = null;
         return moved;
+    }
+
+    /// <summary>A timestamp in the range the contract allows, or null (with a violation when it is set but out of range).</summary>
+    private static DateTimeOffset? ReadTime(Timestamp? value, string field, List<FieldViolation> violations)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        if (!Timestamps.TryFromProto(value, out var time))
+        {
+            violations.Add(new FieldViolation(field, "Not a valid timestamp (seconds or nanos out of range)."));
+            return null;
+        }
+        return time;
     }
 
     private bool IsOwn(string issuingAdministration) =>

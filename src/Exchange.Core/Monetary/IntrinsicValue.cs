@@ -28,7 +28,14 @@ public static class IntrinsicValue
         return total;
     }
 
-    /// <summary>The intrinsic value in whole cents of the rates' base currency (what the store indexes).</summary>
-    public static long InBaseCents(Declaration declaration, ExchangeRates rates) =>
-        (long)(ExactMoney.ToCents(Of(declaration, rates, rates.BaseCurrency)) * 100m);
+    /// <summary>
+    /// The intrinsic value in whole cents of the rates' base currency (what the store indexes),
+    /// saturated at long.MaxValue: validation sets no upper bound on values, and an absurd one must
+    /// still index (it certainly crosses every threshold) rather than fail the write.
+    /// </summary>
+    public static long InBaseCents(Declaration declaration, ExchangeRates rates)
+    {
+        var cents = ExactMoney.ToCents(Of(declaration, rates, rates.BaseCurrency)) * 100m;
+        return cents >= long.MaxValue ? long.MaxValue : cents <= 0 ? 0 : (long)cents;
+    }
 }

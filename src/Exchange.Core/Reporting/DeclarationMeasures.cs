@@ -122,7 +122,17 @@ public sealed record DeclarationMeasures(
 
     /// <summary>An amount in whole micro-units (10^-6, truncated towards zero) and its currency.</summary>
     private static (long Micros, string Currency) Micros(Money? money) =>
-        money is null ? (0, "") : (checked((money.Units * 1_000_000) + (money.Nanos / 1000)), money.CurrencyCode);
+        money is null ? (0, "") : (SaturatedMicros(money), money.CurrencyCode);
+
+    /// <summary>
+    /// Micro-units, saturated at the range of a long: validation sets no upper bound on values, and
+    /// a write must never fail on an absurd amount (it would stop the assessor's queue).
+    /// </summary>
+    private static long SaturatedMicros(Money money)
+    {
+        var micros = (decimal)money.Units * 1_000_000m + money.Nanos / 1000;
+        return micros >= long.MaxValue ? long.MaxValue : micros <= long.MinValue ? long.MinValue : (long)micros;
+    }
 }
 
 /// <summary>A write's measures: the new row, and the referrals the write answered.</summary>

@@ -101,4 +101,36 @@ public sealed class AgencyTests : IDisposable
             ["subscription_id", "subscription.hs_prefixes[1]", "subscription.hs_prefixes[2]", "subscription.description"],
             RpcErrors.ViolatedFields(status));
     }
+
+    [Fact]
+    public async Task A_declaration_amended_while_held_waits_for_an_officer_after_the_lift()
+    {
+        await SubscribeAsync(Agency, "8518", review: true);
+        var client = _node.ClientFor(Filer);
+        var held = await client.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
+        var amended = held.Clone();
+        amended.Items[0].Description = "Wireless earbuds, refurbished";
+        await client.AmendDeclarationAsync(new AmendDeclarationRequest { Declaration = amended, Etag = held.Etag });
+
+        var lifted = (await _node.AgencyClient(Agency).LiftAgencyHoldAsync(
+            new LiftAgencyHoldRequest { Declaration = held.Name, Agency = $"agencies/{Agency}" })).Declaration;
+
+        // The assessment is of the content before the amendment: not a basis for an automatic release.
+        Assert.Equal(DeclarationStatus.Held, lifted.Status);
+        Assert.NotNull(Assert.Single(lifted.AgencyHolds).LiftTime);
+    }
+
+    [Fact]
+    public async Task A_hold_cannot_be_lifted_once_the_declaration_is_final()
+    {
+        await SubscribeAsync(Agency, "8518", review: true);
+        var held = await _node.ClientFor(Filer).SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
+        await _node.OfficerClient("officer-de-boer").DecideDeclarationAsync(new DecideDeclarationRequest
+        {
+            Name = held.Name, Outcome = DecisionOutcome.Reject, Reason = "Non-conforming radio equipment.", Etag = held.Etag,
+        });
+
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION",
+            _node.AgencyClient(Agency).LiftAgencyHoldAsync(new LiftAgencyHoldRequest { Declaration = held.Name, Agency = $"agencies/{Agency}" }));
+    }
 }

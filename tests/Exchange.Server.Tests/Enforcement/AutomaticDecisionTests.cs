@@ -138,4 +138,36 @@ public sealed class AutomaticDecisionTests : IDisposable
         })).Declaration;
         Assert.Equal(DeclarationStatus.Released, released.Status);
     }
+
+    [Fact]
+    public async Task An_absurdly_large_value_is_still_recorded_and_decided()
+    {
+        var declaration = SampleDeclarations.PostalGift();
+        declaration.Items[0].Value.Units = 100_000_000_000_000_000; // 1e17 EUR: 1e19 cents, beyond a long
+        declaration.Totals.InvoiceTotal.Units = declaration.Items[0].Value.Units;
+
+        var decided = await _node.ClientFor(Filer).SubmitAndAwaitDecisionAsync(Filer, declaration);
+
+        Assert.NotEqual(DecisionOutcome.Unspecified, decided.Decision.Outcome);
+    }
+
+    [Fact]
+    public async Task A_filer_cannot_write_decisions_referrals_holds_or_estimates()
+    {
+        using var waitingNode = new ExchangeNode(); // assesses after an hour: what the filer sent stays visible
+        var declaration = SampleDeclarations.PostalGift();
+        declaration.Decision = new Decision { Outcome = DecisionOutcome.Release, ProcessingIndicator = "4" };
+        declaration.Referrals.Add(new Referral { Name = "x", Type = ReferralType.DoNotLoad });
+        declaration.AgencyHolds.Add(new AgencyHold { Agency = "agencies/x" });
+        declaration.DutyEstimate = new DutyEstimate { Jurisdiction = "EU" };
+
+        var accepted = await waitingNode.ClientFor(Filer).SubmitAsync(Filer, declaration);
+
+        // AIP-203: output-only fields in a request are ignored.
+        Assert.Equal(DeclarationStatus.Accepted, accepted.Status);
+        Assert.Null(accepted.Decision);
+        Assert.Empty(accepted.Referrals);
+        Assert.Empty(accepted.AgencyHolds);
+        Assert.Null(accepted.DutyEstimate);
+    }
 }

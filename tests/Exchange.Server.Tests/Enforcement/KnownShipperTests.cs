@@ -113,4 +113,31 @@ public sealed class KnownShipperTests : IDisposable
                 Programme = new Programme { Type = ProgrammeType.Aeo, IssuingAdministration = "NL", DisplayName = "again" },
             }));
     }
+
+    [Fact]
+    public async Task Out_of_range_timestamps_are_refused_with_their_paths()
+    {
+        await _registry.CreateProgrammeAsync(new CreateProgrammeRequest
+        {
+            ProgrammeId = "nl-dates",
+            Programme = new Programme { Type = ProgrammeType.KnownShipper, IssuingAdministration = "NL", DisplayName = "dates" },
+        });
+
+        var status = await EnforcementFlow.ExpectAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED",
+            _registry.CreateEnrolmentAsync(new CreateEnrolmentRequest
+            {
+                Parent = "programmes/nl-dates",
+                EnrolmentId = "far-future",
+                Enrolment = new Enrolment
+                {
+                    TraderName = "Far Future Ltd",
+                    TraderIdentifier = SellerId,
+                    ValidFrom = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+                    ValidUntil = new Timestamp { Seconds = 999_999_999_999 },
+                },
+            }));
+        Assert.Equal(["enrolment.valid_until"], Exchange.Server.Tests.Support.RpcErrors.ViolatedFields(status));
+        await EnforcementFlow.ExpectAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED",
+            _registry.LookupKnownShipperAsync(new LookupKnownShipperRequest { TraderIdentifier = SellerId, Time = new Timestamp { Nanos = -1 } }));
+    }
 }
