@@ -30,6 +30,17 @@ internal static class RequestChecks
     /// <summary>Reads a declaration name of the calling filer, or records why it cannot.</summary>
     public static DeclarationKey? ReadDeclarationName(CallerIdentity caller, string? name, string field, List<FieldViolation> violations)
     {
+        var key = ReadAnyDeclarationName(name, field, violations);
+        if (key is not null && key.FilerId != caller.FilerId)
+        {
+            throw new FilerMismatchException(field);
+        }
+        return key;
+    }
+
+    /// <summary>Reads a declaration name of any filer (for officers and agencies), or records why it cannot.</summary>
+    public static DeclarationKey? ReadAnyDeclarationName(string? name, string field, List<FieldViolation> violations)
+    {
         if (string.IsNullOrEmpty(name))
         {
             violations.Add(new FieldViolation(field, "Required: 'filers/{filer}/declarations/{declaration}'."));
@@ -40,10 +51,6 @@ internal static class RequestChecks
             violations.Add(new FieldViolation(field,
                 $"Must have the form 'filers/{{filer}}/declarations/{{declaration}}'; got {Echo.Quote(name)}."));
             return null;
-        }
-        if (key.FilerId != caller.FilerId)
-        {
-            throw new FilerMismatchException(field);
         }
         return key;
     }

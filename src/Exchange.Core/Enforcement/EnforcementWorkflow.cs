@@ -77,7 +77,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
     public async Task<Declaration> DecideAsync(OfficerIdentity officer, DecideDeclarationRequest request, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var key = ReadAnyDeclarationName(request.Name, "name", violations);
+        var key = RequestChecks.ReadAnyDeclarationName(request.Name, "name", violations);
         if (!Decisions.IsOfficerOutcome(request.Outcome))
         {
             violations.Add(new FieldViolation("outcome", "Must be RELEASE, REJECT, SEIZE or RETURN_TO_SENDER."));
@@ -122,7 +122,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         OfficerIdentity officer, ListDeclarationEventsRequest request, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var key = ReadAnyDeclarationName(request.Declaration, "declaration", violations);
+        var key = RequestChecks.ReadAnyDeclarationName(request.Declaration, "declaration", violations);
         var pageSize = PageSize(request.PageSize, DefaultEventPageSize, violations);
         long after = 0;
         if (!string.IsNullOrEmpty(request.PageToken)
@@ -167,7 +167,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
     public async Task<Declaration> PlaceHoldAsync(AgencyIdentity agency, PlaceAgencyHoldRequest request, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var key = ReadAnyDeclarationName(request.Declaration, "declaration", violations);
+        var key = RequestChecks.ReadAnyDeclarationName(request.Declaration, "declaration", violations);
         CheckAgency(agency, request.Agency, "agency", violations);
         RequestChecks.CheckText(request.Reason, 1, 512, "reason", violations);
         RequestChecks.ThrowIfAny(violations);
@@ -200,7 +200,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
     public async Task<Declaration> LiftHoldAsync(AgencyIdentity agency, LiftAgencyHoldRequest request, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
-        var key = ReadAnyDeclarationName(request.Declaration, "declaration", violations);
+        var key = RequestChecks.ReadAnyDeclarationName(request.Declaration, "declaration", violations);
         CheckAgency(agency, request.Agency, "agency", violations);
         RequestChecks.ThrowIfAny(violations);
         await CheckFlaggedAsync(agency, key!, cancellationToken);
@@ -302,18 +302,8 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
     private static DeclarationKey ReadAnyDeclarationName(string? name, string field)
     {
         var violations = new List<FieldViolation>();
-        var key = ReadAnyDeclarationName(name, field, violations);
+        var key = RequestChecks.ReadAnyDeclarationName(name, field, violations);
         RequestChecks.ThrowIfAny(violations);
         return key!;
-    }
-
-    private static DeclarationKey? ReadAnyDeclarationName(string? name, string field, List<FieldViolation> violations)
-    {
-        if (ResourceNames.TryParseDeclaration(name, out var key))
-        {
-            return key;
-        }
-        violations.Add(new FieldViolation(field, $"Must have the form 'filers/{{filer}}/declarations/{{declaration}}'; got {Echo.Quote(name)}."));
-        return null;
     }
 }
