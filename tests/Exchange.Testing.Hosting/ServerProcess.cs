@@ -114,8 +114,10 @@ public sealed class ServerProcess : IDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
         }
+        // Also when it exited by itself: the parameterless wait lasts until the redirected output
+        // has been read to its end, so Output holds the last lines (e.g. a start-up error).
+        _process.WaitForExit();
     }
 
     public void Dispose()
