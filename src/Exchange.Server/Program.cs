@@ -75,11 +75,15 @@ try
     }).AddJsonTranscoding(json =>
     {
         // Error details travel as Any: JSON needs their types to render them.
-        json.TypeRegistry = TypeRegistry.FromMessages(ErrorInfo.Descriptor, BadRequest.Descriptor);
+        json.TypeRegistry = TypeRegistry.FromMessages(ErrorInfo.Descriptor, BadRequest.Descriptor, RetryInfo.Descriptor);
         // proto3 JSON writes 64-bit integers (money units, revisions) as strings, so JavaScript
         // clients do not lose precision above 2^53.
         json.JsonSettings.WriteInt64sAsStrings = true;
     });
+    // Interceptors run in the order added: errors (outermost), then audit, then rate limits.
+    builder.Services.AddExchangeAudit();
+    builder.Services.AddExchangeRateLimits();
+    builder.AddExchangePartners();
     builder.Services.AddGrpcSwagger();
     builder.Services.AddSwaggerGen(openApi =>
     {
@@ -125,6 +129,8 @@ try
     app.MapGrpcService<KnownShipperGrpcService>();
     app.MapGrpcService<AgencyGrpcService>();
     app.MapExchangeReporting();
+    app.MapExchangeAudit();
+    app.MapExchangePartners();
     app.MapExchangeObservability();
     app.MapExchangeDashboard();
     app.MapGrpcHealthChecksService();

@@ -149,3 +149,32 @@ public sealed class EnrolmentStateException(string name, Contracts.Enforcement.V
     public override IReadOnlyDictionary<string, string> Metadata { get; } =
         new Dictionary<string, string> { ["name"] = name, ["status"] = current.ToString().ToUpperInvariant() };
 }
+
+/// <summary>
+/// The caller went over its rate limit. <see cref="RetryAfter"/> is how long to wait; the host sends
+/// it as a google.rpc.RetryInfo.
+/// </summary>
+public sealed class RateLimitedException(string caller, double permitsPerSecond, TimeSpan retryAfter)
+    : ExchangeException(ErrorReason.RateLimited,
+        $"Too many requests from {caller}: the limit is {permitsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture)} per second. Retry after the delay in RetryInfo.")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+
+    public override IReadOnlyDictionary<string, string> Metadata { get; } = new Dictionary<string, string>
+    {
+        ["caller"] = caller,
+        ["limit"] = permitsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
+
+/// <summary>The calling partner is not configured, or its data-sharing agreement does not allow what it asked.</summary>
+public sealed class AgreementNotPermittedException(string partner, string what)
+    : ExchangeException(ErrorReason.AgreementNotPermitted,
+        $"The data-sharing agreement with {partner} does not allow {what}.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } = new Dictionary<string, string> { ["partner"] = partner };
+}
+
+/// <summary>A partner's message that cannot take effect here; retrying will not help.</summary>
+public sealed class PartnerMessageRejectedException(string why)
+    : ExchangeException(ErrorReason.PartnerMessageRejected, why);

@@ -129,7 +129,9 @@ public sealed record ConsigneeActivity(int Consignments, long ValueCents);
 /// already set by the core), its event (without cursor) and, when the caller sent one, the
 /// idempotency key with the hash of the request's content. <see cref="Facts"/> is required on
 /// insert; on update, null keeps the stored facts and a value replaces them (agency flags are
-/// added to the stored ones).
+/// added to the stored ones). <see cref="Outbox"/> are messages to partner administrations the
+/// change causes: written in the same transaction, and only when the write itself is (never on a
+/// replay or a conflict), so a change and its sharing are durable together or not at all.
 /// </summary>
 public sealed record DeclarationWrite(
     DeclarationKey Key,
@@ -138,7 +140,8 @@ public sealed record DeclarationWrite(
     string? RequestId,
     byte[]? RequestHash,
     long ExpectedRevision = 0,
-    DeclarationFacts? Facts = null);
+    DeclarationFacts? Facts = null,
+    IReadOnlyList<OutboxEntry>? Outbox = null);
 
 /// <summary>What became of a write.</summary>
 public enum WriteOutcomeKind

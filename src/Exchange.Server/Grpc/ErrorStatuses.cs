@@ -36,6 +36,10 @@ public static class ErrorStatuses
                 new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
             status.Details.Add(Any.Pack(badRequest));
         }
+        if (refusal is RateLimitedException limited)
+        {
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(limited.RetryAfter) }));
+        }
         return status;
     }
 
@@ -65,7 +69,9 @@ public static class ErrorStatuses
         ErrorReason.EtagMismatch => Code.Aborted,
         ErrorReason.InvalidStateTransition => Code.FailedPrecondition,
         ErrorReason.CallerUnauthenticated => Code.Unauthenticated,
-        ErrorReason.FilerMismatch => Code.PermissionDenied,
+        ErrorReason.FilerMismatch or ErrorReason.AgreementNotPermitted => Code.PermissionDenied,
+        ErrorReason.RateLimited => Code.ResourceExhausted,
+        ErrorReason.PartnerMessageRejected => Code.FailedPrecondition,
         ErrorReason.StreamLimitExceeded => Code.ResourceExhausted,
         ErrorReason.Unavailable => Code.Unavailable,
         _ => Code.Internal,

@@ -18,6 +18,12 @@ public sealed class ExchangeOptions
     public WatchOptions Watch { get; set; } = new();
 
     public AssessmentSettings Assessment { get; set; } = new();
+
+    public RateLimitOptions RateLimits { get; set; } = new();
+
+    public AuditOptions Audit { get; set; } = new();
+
+    public PartnerExchangeOptions PartnerExchange { get; set; } = new();
 }
 
 /// <summary>

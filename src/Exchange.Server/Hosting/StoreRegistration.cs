@@ -30,6 +30,8 @@ public static class StoreRegistration
         // The registries live in the same database as the declarations: the opened store is both.
         services.AddSingleton(provider => new OpenedStore(StoreFactory.OpenAsync(Options(provider).Store).GetAwaiter().GetResult()));
         services.AddSingleton(provider => (IRegistryStore)provider.GetRequiredService<OpenedStore>().Store);
+        services.AddSingleton(provider => (IOutboxStore)provider.GetRequiredService<OpenedStore>().Store);
+        services.AddSingleton(provider => (IAuditStore)provider.GetRequiredService<OpenedStore>().Store);
         services.TryAddSingleton<ExchangeMetrics>();
         services.AddSingleton<IDeclarationStore>(provider =>
         {

@@ -22,12 +22,12 @@ public sealed class CertificateIdentityResolver : ICallerIdentityResolver
 
     public AgencyIdentity ResolveAgency(ServerCallContext context) => new(IdOf(context, CertificateIdentity.Agencies, "an agency"));
 
-    /// <summary>
-    /// The calling partner administration (another node). Placeholder for the partner-exchange
-    /// service of a later release: no service of this release admits partners, so partner
-    /// certificates get ROLE_NOT_PERMITTED everywhere.
-    /// </summary>
     public PartnerIdentity ResolvePartner(ServerCallContext context) => new(IdOf(context, CertificateIdentity.Partners, "a partner administration"));
+
+    public string DescribeCaller(ServerCallContext context) =>
+        context.GetHttpContext().Connection.ClientCertificate is { } certificate && CertificateIdentity.Read(certificate) is { } identity
+            ? identity.Collection + "/" + identity.Id
+            : Actors.Anonymous;
 
     private static string IdOf(ServerCallContext context, string collection, string role)
     {
@@ -42,14 +42,6 @@ public sealed class CertificateIdentityResolver : ICallerIdentityResolver
         }
         return identity.Id;
     }
-}
-
-/// <summary>A partner administration (another Exchange node), as authenticated by its certificate.</summary>
-/// <param name="CountryCode">ISO 3166-1 alpha-2 code of the administration, as in <c>partners/{administration}</c>.</param>
-public sealed record PartnerIdentity(string CountryCode)
-{
-    /// <summary>`partners/{administration}`.</summary>
-    public string Name => "partners/" + CountryCode;
 }
 
 /// <summary>
@@ -106,7 +98,8 @@ public sealed record CertificateIdentity(string Collection, string Id)
         var (collection, id) = (parts[0], parts[1]);
         var valid = collection switch
         {
-            Filers or Officers or Agencies => ResourceNames.IsValidId(id),
+            Filers => ResourceNames.IsValidId(id) && !PartnerIdentity.IsReservedFilerId(id),
+            Officers or Agencies => ResourceNames.IsValidId(id),
             Partners => id is { Length: 2 } && id.All(char.IsAsciiLetterUpper),
             _ => false,
         };

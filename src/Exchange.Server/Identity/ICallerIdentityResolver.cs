@@ -18,4 +18,14 @@ public interface ICallerIdentityResolver
 
     /// <summary>The calling partner government agency.</summary>
     AgencyIdentity ResolveAgency(ServerCallContext context);
+
+    /// <summary>The calling partner administration (another Exchange node).</summary>
+    PartnerIdentity ResolvePartner(ServerCallContext context);
+
+    /// <summary>
+    /// Who is calling, in any role, as a resource name (<c>filers/x</c>, <c>officers/y</c>,
+    /// <c>partners/BE</c>...), or <see cref="Actors.Anonymous"/>; never throws. For the audit log
+    /// and rate limits, which must name every caller, authenticated or not.
+    /// </summary>
+    string DescribeCaller(ServerCallContext context);
 }
