@@ -10,6 +10,8 @@ namespace Exchange.Core.Declarations;
 /// How every change to an existing declaration is made, whoever makes it (filer, officer, agency):
 /// answer a retry from its idempotency record, read the current state, check the etag, let the
 /// caller decide the new state, write it with its event under compare-and-set, and wake watchers.
+/// (What the change shares with partner administrations is added on the way to the store, by
+/// Partners.SharingDeclarationStore, so no path of change can forget it.)
 /// </summary>
 public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal signal, TimeProvider clock)
 {
@@ -80,6 +82,7 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
         var @event = EventFor(next, change.Type, change.Reason, actor);
         @event.Referrals.AddRange(change.EventReferrals.Select(r => r.Clone()));
         @event.AgencyHold = change.EventHold?.Clone();
+        @event.PartnerDecision = change.PartnerDecision?.Clone();
         return new DeclarationWrite(key, next, @event, requestId, hash, current.Revision, change.Facts);
     }
 
@@ -145,7 +148,7 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
 /// <summary>
 /// A change decided from the current state: the new declaration (revision, etag and update time
 /// are set by <see cref="DeclarationChanges"/>), what the event says, and optionally new facts
-/// and the referrals or agency hold the event is about.
+/// and the referrals, agency hold or partner decision the event is about.
 /// </summary>
 public sealed record Change(
     Declaration Next,
@@ -153,7 +156,8 @@ public sealed record Change(
     string Reason = "",
     DeclarationFacts? Facts = null,
     IReadOnlyList<Referral>? Referrals = null,
-    AgencyHold? Hold = null)
+    AgencyHold? Hold = null,
+    PartnerDecision? PartnerDecision = null)
 {
     internal IReadOnlyList<Referral> EventReferrals => Referrals ?? [];
 

@@ -25,6 +25,8 @@ internal static class DeclarationContent
         content.Referrals.Clear();
         content.AgencyHolds.Clear();
         content.DutyEstimate = null;
+        content.SharingOrigin = null;
+        content.PartnerDecisions.Clear();
         return content;
     }
 

@@ -189,6 +189,8 @@ public sealed class DeclarationWorkflow(
             amended.Referrals.AddRange(current.Referrals);
             amended.AgencyHolds.AddRange(current.AgencyHolds);
             amended.DutyEstimate = current.DutyEstimate;
+            amended.SharingOrigin = current.SharingOrigin;
+            amended.PartnerDecisions.AddRange(current.PartnerDecisions);
             // The split-shipment index follows the amended consignee and value; the assessment
             // stays that of the revision it names until the declaration is assessed again.
             var facts = FactsOf(amended, await store.GetAssessmentAsync(key, cancellationToken));

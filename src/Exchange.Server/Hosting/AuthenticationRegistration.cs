@@ -61,7 +61,7 @@ public static class AuthenticationRegistration
         }
     }
 
-    private static X509Certificate2 LoadServerCertificate(CertificateAuthenticationOptions options)
+    internal static X509Certificate2 LoadServerCertificate(CertificateAuthenticationOptions options)
     {
         var path = options.ServerCertificatePath;
         if (string.IsNullOrWhiteSpace(path) || !File.Exists(path))

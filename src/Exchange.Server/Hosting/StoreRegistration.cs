@@ -1,4 +1,5 @@
 using Exchange.Core.Events;
+using Exchange.Core.Partners;
 using Exchange.Core.Storage;
 using Exchange.Core.Telemetry;
 using Exchange.Redis;
@@ -10,7 +11,8 @@ namespace Exchange.Server.Hosting;
 /// <summary>
 /// Wires the store and the event signal: on their own (one node), or with Redis in front as the
 /// shared fast path of several nodes (Exchange:Redis:Configuration set). The declaration store
-/// the node uses is instrumented (<see cref="InstrumentedDeclarationStore"/>), outermost.
+/// the node uses is instrumented (<see cref="InstrumentedDeclarationStore"/>), outermost, and
+/// shares with partner administrations (<see cref="SharingDeclarationStore"/>), innermost.
 /// </summary>
 public static class StoreRegistration
 {
@@ -35,7 +37,11 @@ public static class StoreRegistration
         services.TryAddSingleton<ExchangeMetrics>();
         services.AddSingleton<IDeclarationStore>(provider =>
         {
-            var store = provider.GetRequiredService<OpenedStore>().Store;
+            var opened = provider.GetRequiredService<OpenedStore>().Store;
+            // Innermost, so what a change shares is written in the change's own transaction.
+            var store = provider.GetService<PartnerSharing>() is { } sharing
+                ? new SharingDeclarationStore(opened, sharing, provider.GetRequiredKeyedService<WorkPulse>(PartnerRegistration.OutboxPulse))
+                : opened;
             var cached = UsesRedis(provider)
                 ? new CachingDeclarationStore(store, new RedisIdempotencyCache(
                     provider.GetRequiredService<RedisConnection>(), Options(provider).Redis.IdempotencyTtl))
