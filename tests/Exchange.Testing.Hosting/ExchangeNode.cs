@@ -6,6 +6,7 @@ using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Exchange.Testing.Hosting;
@@ -47,6 +48,9 @@ public sealed class ExchangeNode : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Service replacements applied after the node's own registrations (e.g. a partner channel to another in-memory node).</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
 
     public IDeclarationStore Store => Services.GetRequiredService<IDeclarationStore>();
 
@@ -98,6 +102,10 @@ public sealed class ExchangeNode : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        if (TestServices is { } replace)
+        {
+            builder.ConfigureTestServices(replace);
+        }
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

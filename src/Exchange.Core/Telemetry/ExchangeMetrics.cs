@@ -177,7 +177,7 @@ public sealed class ExchangeMetrics : IDisposable
 /// Label values of contract enums: the proto value name without its enum prefix, lower case,
 /// e.g. DECISION_OUTCOME_RETURN_TO_SENDER is "return_to_sender". Computed once per value.
 /// </summary>
-internal static class Labels
+public static class Labels
 {
     public static string Of<T>(T value) where T : struct, Enum => Cache<T>.Names.TryGetValue(value, out var name) ? name : "unknown";
 

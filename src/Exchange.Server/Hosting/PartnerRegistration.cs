@@ -49,6 +49,7 @@ public static class PartnerRegistration
             new DeliverySettings(exchange.BatchSize, exchange.InitialBackoff, exchange.MaxBackoff)));
         services.AddSingleton<IPartnerChannel>(provider => new GrpcPartnerChannel(
             provider.GetRequiredService<IOptions<ExchangeOptions>>().Value, provider.GetRequiredService<ILogger<GrpcPartnerChannel>>()));
+        services.AddSingleton<PartnerMetrics>();
         services.AddHostedService<PartnerDeliveryService>();
         return builder;
     }
