@@ -93,8 +93,9 @@ try
             Version = "v1",
             Description = "JSON mapping (gRPC JSON transcoding) of exchange.declaration.v1.DeclarationService for filers and of "
                 + "exchange.enforcement.v1 EnforcementService and KnownShipperService for officers and AgencyService for partner "
-                + "government agencies. Development identity: one of the x-exchange-filer, x-exchange-officer or "
-                + "x-exchange-agency headers. Errors are google.rpc.Status objects.",
+                + "government agencies, exchange.reporting.v1, exchange.partner.v1 PartnerAdministrationService and "
+                + "exchange.audit.v1 for officers. Development identity: one of the x-exchange-filer, x-exchange-officer, "
+                + "x-exchange-agency or x-exchange-partner headers. Errors are google.rpc.Status objects.",
         });
         // AIP-style templates ("/v1/{name=programmes/*}", "/v1/{name=filers/*/declarations/*}")
         // all collapse to "v1/{name}" in Grpc.Swagger (dotnet/aspnetcore#64879): key each path
