@@ -62,7 +62,7 @@ public sealed class MutualTlsTests(CertificateNode node) : IClassFixture<Certifi
     [Fact]
     public async Task A_partner_node_certificate_is_not_admitted_to_the_filer_or_officer_services()
     {
-        // node-be's certificate carries exchange:partners/BE; no service of this release admits partners.
+        // node-be's certificate carries exchange:partners/BE: partners have a service of their own, not these.
         using var channel = node.Server.OpenChannel(node[NodeBe]);
 
         await ExpectAsync(StatusCode.PermissionDenied, "ROLE_NOT_PERMITTED",

@@ -30,14 +30,16 @@ public static class AuthenticationRegistration
 
         RequireHttpsEndpoints(builder.Configuration);
         var serverCertificate = LoadServerCertificate(authentication.Certificate);
-        var trust = ClientCertificateTrust.Load(authentication.Certificate.TrustedAuthorityPath);
-        builder.Services.AddSingleton(trust);
+        var roles = RoleTrust.Load(authentication.Certificate);
+        var trust = roles.Handshake;
+        builder.Services.AddSingleton(roles);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
         {
             https.ServerCertificate = serverCertificate;
             https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-            // Only the configured authorities, whatever the system store trusts; the platform's own
-            // verdict (sslPolicyErrors, built against the system store) is deliberately not used.
+            // Only the configured authorities (of any role: the role is checked once the identity is
+            // read), whatever the system store trusts; the platform's own verdict (sslPolicyErrors,
+            // built against the system store) is deliberately not used.
             https.ClientCertificateValidation = (certificate, _, _) => trust.IsTrusted(certificate);
             https.CheckCertificateRevocation = false;
         }));
@@ -84,6 +86,39 @@ public static class AuthenticationRegistration
 }
 
 /// <summary>
+/// Which authorities may vouch for which role: <see cref="Handshake"/> admits a certificate from
+/// any configured authority; <see cref="For"/> is the trust a certificate must pass to act in a
+/// role (its own authorities when configured, else the general TrustedAuthorityPath).
+/// </summary>
+public sealed class RoleTrust(ClientCertificateTrust handshake, ClientCertificateTrust general, IReadOnlyDictionary<string, ClientCertificateTrust> byRole)
+{
+    public static readonly string[] Roles =
+        [CertificateIdentity.Filers, CertificateIdentity.Officers, CertificateIdentity.Agencies, CertificateIdentity.Partners];
+
+    public ClientCertificateTrust Handshake { get; } = handshake;
+
+    public ClientCertificateTrust For(string collection) => byRole.GetValueOrDefault(collection) ?? general;
+
+    public static RoleTrust Load(CertificateAuthenticationOptions options)
+    {
+        var unknown = options.RoleAuthorityPaths.Keys.Where(role => !Roles.Contains(role)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Exchange:Authentication:Certificate:RoleAuthorityPaths: {string.Join(", ", unknown)} is not a role; use {string.Join(", ", Roles)}.");
+        }
+        var general = ClientCertificateTrust.Load(options.TrustedAuthorityPath);
+        var byRole = options.RoleAuthorityPaths.ToDictionary(r => r.Key, r => ClientCertificateTrust.Load(r.Value));
+        var all = new X509Certificate2Collection(general.Authorities);
+        foreach (var role in byRole.Values)
+        {
+            all.AddRange(role.Authorities);
+        }
+        return new RoleTrust(new ClientCertificateTrust(all), general, byRole);
+    }
+}
+
+/// <summary>
 /// Decides whether a client certificate is acceptable: it chains to one of the configured root
 /// authorities (a custom root trust: the system store is not consulted), is valid now, and allows
 /// TLS client authentication. Revocation is not checked (development PKI without CRL or OCSP).
@@ -99,6 +134,9 @@ public sealed class ClientCertificateTrust
         _authorities = authorities;
         _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>The root authorities trusted.</summary>
+    public X509Certificate2Collection Authorities => _authorities;
 
     public static ClientCertificateTrust Load(string path)
     {

@@ -149,4 +149,13 @@ public sealed class CertificateAuthenticationOptions
 
     /// <summary>PEM file of the root authorities whose client certificates the node accepts (only these: not the system store).</summary>
     public string TrustedAuthorityPath { get; set; } = "";
+
+    /// <summary>
+    /// Per-role trust anchors, by collection ("filers", "officers", "agencies", "partners"): PEM
+    /// files of the only authorities whose certificates may act in that role. A partner
+    /// administration's own CA, say, is listed under "partners" so its certificates can call as
+    /// partners/BE and as nothing else. Roles not listed use <see cref="TrustedAuthorityPath"/>;
+    /// an authority listed for a role is trusted for that role only.
+    /// </summary>
+    public Dictionary<string, string> RoleAuthorityPaths { get; set; } = new(StringComparer.Ordinal);
 }

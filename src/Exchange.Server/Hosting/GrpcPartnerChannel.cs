@@ -11,8 +11,8 @@ namespace Exchange.Server.Hosting;
 
 /// <summary>
 /// Reaches partner nodes over gRPC. In certificate mode: mutual TLS, presenting this node's
-/// certificate and accepting only a partner server whose certificate chains to the configured
-/// authority and matches the endpoint's host name. In development mode (plain http on loopback):
+/// certificate and accepting only a partner server whose certificate chains to a configured
+/// authority (general or the partners' role authorities) and matches the endpoint's host name. In development mode (plain http on loopback):
 /// the partner header names this node. One channel per partner, kept for the node's lifetime.
 /// </summary>
 public sealed class GrpcPartnerChannel(ExchangeOptions options, ILogger<GrpcPartnerChannel> logger) : IPartnerChannel, IDisposable
@@ -22,8 +22,14 @@ public sealed class GrpcPartnerChannel(ExchangeOptions options, ILogger<GrpcPart
     private readonly Lazy<(X509Certificate2 Own, X509Certificate2Collection Authorities)> _certificates = new(() =>
     {
         var own = AuthenticationRegistration.LoadServerCertificate(options.Authentication.Certificate);
+        // Partner servers are issued by their own administrations: trust the partners' role
+        // authorities (RoleAuthorityPaths:partners) as well as the general one.
         var authorities = new X509Certificate2Collection();
         authorities.ImportFromPemFile(options.Authentication.Certificate.TrustedAuthorityPath);
+        if (options.Authentication.Certificate.RoleAuthorityPaths.GetValueOrDefault(CertificateIdentity.Partners) is { Length: > 0 } partners)
+        {
+            authorities.ImportFromPemFile(partners);
+        }
         return (own, authorities);
     });
 

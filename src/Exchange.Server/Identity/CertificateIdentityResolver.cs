@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Exchange.Core.Errors;
 using Exchange.Core.Identity;
+using Exchange.Server.Hosting;
 using Grpc.Core;
 
 namespace Exchange.Server.Identity;
@@ -14,7 +15,7 @@ namespace Exchange.Server.Identity;
 /// identity the certificate carries (<see cref="CertificateIdentity"/>) and admits it to a method
 /// only in that method's role. Request headers play no part: the development headers are ignored.
 /// </summary>
-public sealed class CertificateIdentityResolver : ICallerIdentityResolver
+public sealed class CertificateIdentityResolver(RoleTrust trust) : ICallerIdentityResolver
 {
     public CallerIdentity Resolve(ServerCallContext context) => new(IdOf(context, CertificateIdentity.Filers, "a filer"));
 
@@ -29,7 +30,7 @@ public sealed class CertificateIdentityResolver : ICallerIdentityResolver
             ? identity.Collection + "/" + identity.Id
             : Actors.Anonymous;
 
-    private static string IdOf(ServerCallContext context, string collection, string role)
+    private string IdOf(ServerCallContext context, string collection, string role)
     {
         var certificate = context.GetHttpContext().Connection.ClientCertificate
             ?? throw new CallerUnauthenticatedException("Call over mutual TLS with a client certificate from an authority this node trusts.");
@@ -39,6 +40,12 @@ public sealed class CertificateIdentityResolver : ICallerIdentityResolver
         if (identity.Collection != collection)
         {
             throw new RoleNotPermittedException(role);
+        }
+        // The handshake admitted any configured authority; acting in a role needs that role's.
+        if (!trust.For(collection).IsTrusted(certificate))
+        {
+            throw new CallerUnauthenticatedException(
+                $"The client certificate is not from an authority this node trusts for {collection}.");
         }
         return identity.Id;
     }
