@@ -31,10 +31,14 @@ namespace Exchange.Storage.Postgres;
 /// Writers of different filers never wait for each other.
 ///
 /// The registries (<see cref="IRegistryStore"/>) live in the same database; each of their writes
-/// is one statement, its own transaction. The report's measures (<see cref="IReportStore"/>) are
-/// written with each declaration write, in its transaction (PostgresDeclarationStore.Reporting.cs).
+/// is one statement, its own transaction. The report's measures (<see cref="IReportStore"/>) and the
+/// outbox entries to partner administrations (<see cref="IOutboxStore"/>) are written with each
+/// declaration write, in its transaction (PostgresDeclarationStore.Reporting.cs,
+/// PostgresDeclarationStore.Outbox.cs). The audit log (<see cref="IAuditStore"/>) is append-only
+/// (PostgresDeclarationStore.Audit.cs).
 /// </summary>
-public sealed partial class PostgresDeclarationStore : IDeclarationStore, IRegistryStore, IReportStore, IAsyncDisposable
+public sealed partial class PostgresDeclarationStore
+    : IDeclarationStore, IRegistryStore, IReportStore, IOutboxStore, IAuditStore, IAsyncDisposable
 {
     private const string InsertDeclarationSql = """
         INSERT INTO declarations (
@@ -109,6 +113,7 @@ public sealed partial class PostgresDeclarationStore : IDeclarationStore, IRegis
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForInsert).ToArray();
         var measures = writes.Select(write => DeclarationMeasures.ForWrite(write, previous: null)).ToArray();
+        var outbox = writes.Select(OutboxOf).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (connection, transaction, ct) =>
         {
             var lastSequences = await LockFilerSequencesAsync(
@@ -119,6 +124,7 @@ public sealed partial class PostgresDeclarationStore : IDeclarationStore, IRegis
             // because the lock guarantees nobody else changes this filer's rows meanwhile.
             await using var batch = new NpgsqlBatch(connection, transaction);
             var declarationInserts = new List<(NpgsqlBatchCommand Command, DeclarationKey Key)>();
+            var outboxInserts = new List<NpgsqlBatchCommand>();
             var outcomes = new WriteOutcome[writes.Count];
             for (var i = 0; i < writes.Count; i++)
             {
@@ -140,6 +146,7 @@ public sealed partial class PostgresDeclarationStore : IDeclarationStore, IRegis
 
                 var sequence = ++lastSequences[write.Key.FilerId];
                 outcomes[i] = AddAppend(batch, write, sequence, declarationBytes);
+                AddOutbox(batch, outbox[i], outboxInserts);
                 if (write.RequestId is not null)
                 {
                     // A later item of this batch with the same request id is answered from here.
@@ -162,6 +169,7 @@ public sealed partial class PostgresDeclarationStore : IDeclarationStore, IRegis
                     throw new InvalidOperationException($"Declaration {key.Name} already exists.");
                 }
             }
+            ThrowIfOutboxConflicted(outboxInserts);
             return (outcomes, true);
         }, cancellationToken);
     }
@@ -177,6 +185,7 @@ public sealed partial class PostgresDeclarationStore : IDeclarationStore, IRegis
         ArgumentNullException.ThrowIfNull(writes);
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForUpdate).ToArray();
+        var outbox = writes.Select(OutboxOf).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (connection, transaction, ct) =>
         {
             var lastSequences = await LockFilerSequencesAsync(
@@ -268,8 +277,10 @@ public sealed partial class PostgresDeclarationStore : IDeclarationStore, IRegis
             // written before the store kept measures has none, and gets none (docs/reporting.md).
             var measures = await ReadMeasuresAsync(connection, transaction, updated.Select(item => writes[item].Key), ct);
 
-            // Events in the order of the writes (the rounds kept it), with flags, records and measures, in one round trip.
+            // Events in the order of the writes (the rounds kept it), with flags, records, measures
+            // and outbox entries, in one round trip.
             await using var batch = new NpgsqlBatch(connection, transaction);
+            var outboxInserts = new List<NpgsqlBatchCommand>();
             foreach (var item in updated)
             {
                 var write = writes[item];
@@ -281,9 +292,11 @@ public sealed partial class PostgresDeclarationStore : IDeclarationStore, IRegis
                     AddMeasures(batch, write.Key, change);
                 }
                 outcomes[item] = AddAppend(batch, write, ++lastSequences[write.Key.FilerId], declarationBytes[item]);
+                AddOutbox(batch, outbox[item], outboxInserts);
             }
             AddSequenceUpdates(batch, lastSequences);
             await batch.ExecuteNonQueryAsync(ct);
+            ThrowIfOutboxConflicted(outboxInserts);
             return (outcomes, true);
         }, cancellationToken);
     }

@@ -168,6 +168,62 @@ internal static class PostgresSchema
             )
             """,
         ],
+        [
+            // 5: the outbox to partner administrations (IOutboxStore), written with the change that
+            // causes each message. The identity hands out sequences at insert time, not in commit
+            // order across writers; the messages of one declaration still follow their commit
+            // order, because its writers queue on the filer's lock before inserting. States are
+            // OutboxMessageState numbers (1 pending, 2 delivered, 3 rejected), kinds MessageKind
+            // numbers; times Unix microseconds, as everywhere in this schema.
+            """
+            CREATE TABLE IF NOT EXISTS outbox (
+                sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                message_id text COLLATE "C" NOT NULL UNIQUE,
+                partner text COLLATE "C" NOT NULL,
+                declaration_name text COLLATE "C" NOT NULL,
+                kind integer NOT NULL,
+                payload bytea NOT NULL,
+                create_time bigint NOT NULL,
+                state integer NOT NULL,
+                attempts integer NOT NULL,
+                next_attempt_time bigint NOT NULL,
+                last_error text NOT NULL,
+                acknowledge_time bigint,
+                rejection bytea
+            )
+            """,
+            // A partner's queue (and its counts per state), and all its messages in order.
+            "CREATE INDEX IF NOT EXISTS outbox_by_partner_state ON outbox (partner, state, sequence)",
+            "CREATE INDEX IF NOT EXISTS outbox_by_partner ON outbox (partner, sequence)",
+            // The audit log (IAuditStore): append-only. One statement-level trigger refuses every
+            // UPDATE, DELETE and TRUNCATE, whoever runs it and however many rows it would touch.
+            """
+            CREATE TABLE IF NOT EXISTS audit_log (
+                sequence bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                time bigint NOT NULL,
+                actor text COLLATE "C" NOT NULL,
+                action text COLLATE "C" NOT NULL,
+                resource text COLLATE "C" NOT NULL,
+                outcome text COLLATE "C" NOT NULL,
+                detail text NOT NULL
+            )
+            """,
+            // The filters of the audit view: who, about what (a prefix is a range), and when.
+            "CREATE INDEX IF NOT EXISTS audit_log_by_actor ON audit_log (actor, sequence)",
+            "CREATE INDEX IF NOT EXISTS audit_log_by_resource ON audit_log (resource, sequence)",
+            "CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (time)",
+            """
+            CREATE OR REPLACE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+            END
+            $$
+            """,
+            """
+            CREATE OR REPLACE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
+            FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()
+            """,
+        ],
     ];
 
     /// <summary>The schema version this build writes.</summary>

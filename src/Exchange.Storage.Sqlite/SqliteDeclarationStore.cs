@@ -23,10 +23,13 @@ namespace Exchange.Storage.Sqlite;
 /// write survives a power loss, not only a process crash.
 ///
 /// The registries (<see cref="IRegistryStore"/>) live in the same file and share the writer. The
-/// report's measures (<see cref="IReportStore"/>) are written with each declaration write, in its
-/// transaction (SqliteDeclarationStore.Reporting.cs).
+/// report's measures (<see cref="IReportStore"/>) and the outbox entries to partner administrations
+/// (<see cref="IOutboxStore"/>) are written with each declaration write, in its transaction
+/// (SqliteDeclarationStore.Reporting.cs, SqliteDeclarationStore.Outbox.cs); the audit log
+/// (<see cref="IAuditStore"/>, SqliteDeclarationStore.Audit.cs) shares the writer too.
 /// </summary>
-public sealed partial class SqliteDeclarationStore : IDeclarationStore, IRegistryStore, IReportStore, IAsyncDisposable
+public sealed partial class SqliteDeclarationStore
+    : IDeclarationStore, IRegistryStore, IReportStore, IOutboxStore, IAuditStore, IAsyncDisposable
 {
     /// <summary>Keys per IN list of the consignee look-up: far below SQLite's limit of 32,766 parameters.</summary>
     private const int ConsigneeKeysPerQuery = 100;
@@ -104,6 +107,7 @@ public sealed partial class SqliteDeclarationStore : IDeclarationStore, IRegistr
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForInsert).ToArray();
         var measures = writes.Select(write => DeclarationMeasures.ForWrite(write, previous: null)).ToArray();
+        var outbox = writes.Select(OutboxOf).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {
             var outcomes = new WriteOutcome[writes.Count];
@@ -126,6 +130,7 @@ public sealed partial class SqliteDeclarationStore : IDeclarationStore, IRegistr
                 await AddAgencyFlagsAsync(transaction, write, indexes[i], ct);
                 await WriteMeasuresAsync(transaction, write.Key, measures[i], ct);
                 outcomes[i] = await AppendEventAndRecordAsync(transaction, write, ct);
+                await AppendOutboxAsync(transaction, outbox[i], ct);
                 written = true;
             }
             return (outcomes, written);
@@ -143,6 +148,7 @@ public sealed partial class SqliteDeclarationStore : IDeclarationStore, IRegistr
         ArgumentNullException.ThrowIfNull(writes);
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForUpdate).ToArray();
+        var outbox = writes.Select(OutboxOf).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {
             var outcomes = new WriteOutcome[writes.Count];
@@ -151,7 +157,7 @@ public sealed partial class SqliteDeclarationStore : IDeclarationStore, IRegistr
             {
                 // Each item sees the items before it: a second update of one declaration expects
                 // the revision the first wrote, a repeated request id is answered from the first.
-                outcomes[i] = await UpdateDeclarationAsync(transaction, writes[i], indexes[i], facts[i], ct);
+                outcomes[i] = await UpdateDeclarationAsync(transaction, writes[i], indexes[i], facts[i], outbox[i], ct);
                 written |= outcomes[i].Kind == WriteOutcomeKind.Written;
             }
             return (outcomes, written);
@@ -618,10 +624,11 @@ public sealed partial class SqliteDeclarationStore : IDeclarationStore, IRegistr
     /// <summary>
     /// One compare-and-set update inside the batch's transaction: the idempotency answer when the
     /// request was seen before, otherwise the new state (and facts, when given) if the stored
-    /// revision is the expected one, with its event, idempotency record and agency flags.
+    /// revision is the expected one, with its event, idempotency record, agency flags and outbox entries.
     /// </summary>
     private async Task<WriteOutcome> UpdateDeclarationAsync(
-        SqliteTransaction transaction, DeclarationWrite write, DeclarationIndex index, StoredFacts? facts, CancellationToken ct)
+        SqliteTransaction transaction, DeclarationWrite write, DeclarationIndex index, StoredFacts? facts,
+        IReadOnlyList<OutboxEntry> outbox, CancellationToken ct)
     {
         // The idempotency check comes first: a retry of an update that succeeded must be
         // answered as before, not as a revision conflict.
@@ -652,7 +659,9 @@ public sealed partial class SqliteDeclarationStore : IDeclarationStore, IRegistr
         {
             await WriteMeasuresAsync(transaction, write.Key, DeclarationMeasures.ForWrite(write, previous), ct);
         }
-        return await AppendEventAndRecordAsync(transaction, write, ct);
+        var outcome = await AppendEventAndRecordAsync(transaction, write, ct);
+        await AppendOutboxAsync(transaction, outbox, ct);
+        return outcome;
     }
 
     private const string UpdateSetClause = """

@@ -153,6 +153,63 @@ internal static class SqliteSchema
             ) STRICT
             """,
         ],
+        [
+            // 5: the outbox to partner administrations (IOutboxStore), written with the change that
+            // causes each message. AUTOINCREMENT: a sequence is never handed out twice, so the
+            // outbox order and the keyset pages of the officers' view stay stable. States are
+            // OutboxMessageState numbers (1 pending, 2 delivered, 3 rejected), kinds MessageKind
+            // numbers; times Unix microseconds, as everywhere in this file.
+            """
+            CREATE TABLE IF NOT EXISTS outbox (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                message_id TEXT NOT NULL UNIQUE,
+                partner TEXT NOT NULL,
+                declaration_name TEXT NOT NULL,
+                kind INTEGER NOT NULL,
+                payload BLOB NOT NULL,
+                create_time INTEGER NOT NULL,
+                state INTEGER NOT NULL,
+                attempts INTEGER NOT NULL,
+                next_attempt_time INTEGER NOT NULL,
+                last_error TEXT NOT NULL,
+                acknowledge_time INTEGER,
+                rejection BLOB
+            ) STRICT
+            """,
+            // A partner's queue (and its counts per state), and all its messages in order.
+            "CREATE INDEX IF NOT EXISTS outbox_by_partner_state ON outbox (partner, state, sequence)",
+            "CREATE INDEX IF NOT EXISTS outbox_by_partner ON outbox (partner, sequence)",
+            // The audit log (IAuditStore): append-only. The triggers refuse every UPDATE and
+            // DELETE, whoever runs it (SQLite also skips its truncate shortcut on a table with
+            // triggers, so a DELETE without WHERE is refused too).
+            """
+            CREATE TABLE IF NOT EXISTS audit_log (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                time INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                resource TEXT NOT NULL,
+                outcome TEXT NOT NULL,
+                detail TEXT NOT NULL
+            ) STRICT
+            """,
+            // The filters of the audit view: who, about what (a prefix is a range), and when.
+            "CREATE INDEX IF NOT EXISTS audit_log_by_actor ON audit_log (actor, sequence)",
+            "CREATE INDEX IF NOT EXISTS audit_log_by_resource ON audit_log (resource, sequence)",
+            "CREATE INDEX IF NOT EXISTS audit_log_by_time ON audit_log (time)",
+            """
+            CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+            BEGIN
+                SELECT RAISE(ABORT, 'audit_log is append-only: UPDATE refused');
+            END
+            """,
+            """
+            CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN
+                SELECT RAISE(ABORT, 'audit_log is append-only: DELETE refused');
+            END
+            """,
+        ],
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -1,4 +1,5 @@
 using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Partner.V1;
 using Exchange.Core.Storage;
 using Google.Protobuf;
 using static Exchange.Storage.Tests.StoreWrites;
@@ -49,6 +50,29 @@ public abstract partial class DeclarationStoreConformance
         await OpenStoreTrackedAsync();
         Assert.Equal(version, await ScalarAsync("SELECT MAX(version) FROM schema_version"));
         Assert.Equal(version, await ScalarAsync("SELECT COUNT(*) FROM schema_version"));
+    }
+
+    [SkippableFact]
+    public async Task ADatabaseOfSchemaVersion4GainsTheOutboxAndTheAuditLog()
+    {
+        await CreateFreshDatabaseAsync();
+        await MigrateToSchemaVersionAsync(4);
+        var old = Insert(Filer, "decl-old", requestId: "req-old");
+        await InsertAsRelease1Async(old);
+
+        var store = await OpenStoreTrackedAsync();
+
+        // The change that shares goes out with its message; the audit log takes records and keeps them.
+        var message = new OutboxEntry("m-1", "BE", old.Key.Name, MessageKind.Declarations, [1, 2], BaseTime);
+        var amend = Update(old.Declaration, d => d.Remarks = "amended") with { Outbox = [message] };
+        Assert.Equal(WriteOutcomeKind.Written, (await store.UpdateAsync(amend, CancellationToken.None)).Kind);
+        var pending = await ((IOutboxStore)store).ListPendingAsync("BE", 10, CancellationToken.None);
+        Assert.Equal(["m-1"], pending.Select(r => r.Entry.MessageId));
+        var entry = new AuditEntry(BaseTime, "officers/o", "GetDeclaration", old.Key.Name, "OK", "");
+        await ((IAuditStore)store).AppendAsync([entry], CancellationToken.None);
+        Assert.Equal(entry, Assert.Single(await ((IAuditStore)store).ListAsync(new(10), CancellationToken.None)).Entry);
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => ExecuteSqlAsync("DELETE FROM audit_log"));
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM schema_version WHERE version = 5"));
     }
 
     private async Task<long> ScalarAsync(string sql) =>

@@ -37,6 +37,19 @@ public sealed class PostgresDeclarationStoreTests : DeclarationStoreConformance
         return await command.ExecuteScalarAsync();
     }
 
+    [SkippableFact]
+    public async Task TheAuditLogRefusesTruncate()
+    {
+        var audit = (IAuditStore)await OpenFreshStoreAsync();
+        var entry = new AuditEntry(DateTimeOffset.UnixEpoch, "filers/a", "CreateDeclaration", "filers/a/declarations/d1", "OK", "");
+        await audit.AppendAsync([entry], CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ExecuteSqlAsync("TRUNCATE audit_log"));
+
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        Assert.Equal(entry, Assert.Single(await audit.ListAsync(new(10), CancellationToken.None)).Entry);
+    }
+
     protected override async Task DropDatabaseAsync()
     {
         if (_database is not null)
