@@ -43,8 +43,9 @@ public sealed class RoleTrustTests : IAsyncLifetime
     [Fact]
     public async Task A_certificate_from_the_partners_authority_acts_as_a_partner_and_as_nothing_else()
     {
-        var now = DateTimeOffset.UtcNow;
-        using var belgianNode = CertificateIssuer.IssueClient(_certificates[StrangerAuthority], "Belgian node", ExchangeIdentityUri.Partner("BE"), now.AddDays(-1), now.AddDays(1));
+        var authority = _certificates[StrangerAuthority];
+        var now = DateTimeOffset.UtcNow; // the authority was made moments ago, valid from then
+        using var belgianNode = CertificateIssuer.IssueClient(authority, "Belgian node", ExchangeIdentityUri.Partner("BE"), now, now.AddDays(1));
         using var asPartner = _server.OpenChannel(belgianNode);
         using var asFiler = _server.OpenChannel(_certificates[StrangerFilerPostNl]);
 
