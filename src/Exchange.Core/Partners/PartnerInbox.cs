@@ -263,8 +263,10 @@ public sealed class PartnerInbox(
         {
             await _changes.ApplyAsync(key, requestId, hash, etag: null, partner.Name, current =>
             {
-                // A partner may only answer for what was shared with it: anything else does not exist for it.
-                if (current.Transport?.DestinationCountryCode != partner.CountryCode)
+                // A partner may only answer for what was shared with it (bound for it, under an
+                // agreement that sends it declarations): anything else does not exist for it.
+                if (current.Transport?.DestinationCountryCode != partner.CountryCode
+                    || agreements.SendingTo(partner.CountryCode, MessageKind.Declarations) is null)
                 {
                     throw new DeclarationNotFoundException(returned.SourceDeclaration);
                 }
