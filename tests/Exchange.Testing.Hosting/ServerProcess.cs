@@ -47,6 +47,8 @@ public sealed class ServerProcess : IDisposable
 
     /// <summary>Starts the server on <paramref name="dataDirectory"/> and waits until its health check says SERVING.</summary>
     /// <remarks>
+    /// The endpoints listen on free loopback ports unless <paramref name="settings"/> name them
+    /// (Kestrel__Endpoints__Grpc__Url, Kestrel__Endpoints__Http__Url, e.g. with <see cref="FreeLoopbackPort"/>).
     /// With <paramref name="tls"/> the endpoints are https and the health check (and <see cref="OpenChannel()"/>)
     /// present <see cref="ServerTls.ClientCertificate"/>; the caller's settings configure the server's side.
     /// </remarks>
@@ -75,7 +77,9 @@ public sealed class ServerProcess : IDisposable
             info.Environment[key] = value;
         }
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server process.");
-        var server = new ServerProcess(process, new Uri($"{scheme}://127.0.0.1:{port}"), new Uri($"{scheme}://127.0.0.1:{httpPort}"), tls);
+        // The endpoints as started: the caller's settings may have chosen them (e.g. to restart a node on its ports).
+        var server = new ServerProcess(process,
+            new Uri(info.Environment["Kestrel__Endpoints__Grpc__Url"]!), new Uri(info.Environment["Kestrel__Endpoints__Http__Url"]!), tls);
         process.OutputDataReceived += (_, e) => server.Record(e.Data);
         process.ErrorDataReceived += (_, e) => server.Record(e.Data);
         process.BeginOutputReadLine();
@@ -163,7 +167,8 @@ public sealed class ServerProcess : IDisposable
         throw new InvalidOperationException($"The server did not become healthy. Its output:{Environment.NewLine}{Output}");
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A loopback TCP port free at the time of the call, for a server to listen on.</summary>
+    public static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
