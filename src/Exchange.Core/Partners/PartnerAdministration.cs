@@ -22,14 +22,42 @@ public sealed class PartnerAdministration(PartnerAgreements agreements, IOutboxS
         return await DescribeAsync(agreement, cancellationToken);
     }
 
-    public async Task<ListPartnersResponse> ListAsync(CancellationToken cancellationToken)
+    public async Task<ListPartnersResponse> ListAsync(ListPartnersRequest request, CancellationToken cancellationToken)
     {
+        if (request.PageSize < 0)
+        {
+            throw new ValidationFailedException([new FieldViolation("page_size", "Must not be negative.")]);
+        }
+        // The token is the last code of the previous page: agreements are few and ordered by code.
+        var after = string.IsNullOrEmpty(request.PageToken) ? null : ReadPartnerToken(request.PageToken);
+        var pageSize = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        var remaining = agreements.All.Where(a => after is null || string.CompareOrdinal(a.Code, after) > 0).ToList();
         var response = new ListPartnersResponse();
-        foreach (var agreement in agreements.All)
+        foreach (var agreement in remaining.Take(pageSize))
         {
             response.Partners.Add(await DescribeAsync(agreement, cancellationToken));
         }
+        if (remaining.Count > pageSize)
+        {
+            response.NextPageToken = Base64Url.EncodeToString(System.Text.Encoding.ASCII.GetBytes("partners-after:" + remaining[pageSize - 1].Code));
+        }
         return response;
+    }
+
+    private static string ReadPartnerToken(string token)
+    {
+        try
+        {
+            var text = System.Text.Encoding.ASCII.GetString(Base64Url.DecodeFromChars(token));
+            const string prefix = "partners-after:";
+            return text.StartsWith(prefix, StringComparison.Ordinal) && PartnerIdentity.IsCountryCode(text[prefix.Length..])
+                ? text[prefix.Length..]
+                : throw new InvalidPageTokenException();
+        }
+        catch (FormatException)
+        {
+            throw new InvalidPageTokenException();
+        }
     }
 
     public async Task<ListOutboxMessagesResponse> ListOutboxAsync(ListOutboxMessagesRequest request, CancellationToken cancellationToken)

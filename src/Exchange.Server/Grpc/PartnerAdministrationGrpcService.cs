@@ -18,7 +18,7 @@ public sealed class PartnerAdministrationGrpcService(PartnerAdministration partn
     public override Task<ListPartnersResponse> ListPartners(ListPartnersRequest request, ServerCallContext context)
     {
         identities.ResolveOfficer(context);
-        return partners.ListAsync(context.CancellationToken);
+        return partners.ListAsync(request, context.CancellationToken);
     }
 
     public override Task<ListOutboxMessagesResponse> ListOutboxMessages(ListOutboxMessagesRequest request, ServerCallContext context)

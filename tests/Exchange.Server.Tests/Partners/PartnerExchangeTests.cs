@@ -286,6 +286,51 @@ public sealed class PartnerExchangeTests
             () => nodes.ToBe.Client().DeliverMessagesAsync(new DeliverMessagesRequest()).ResponseAsync);
     }
 
+    [Fact]
+    public async Task Officers_page_through_the_partners_in_code_order()
+    {
+        var settings = new Dictionary<string, string?>();
+        foreach (var code in new[] { "FR", "BE", "LU" })
+        {
+            settings[$"Exchange:PartnerExchange:Partners:{code}:Receive:0"] = "KnownShipperLookups";
+        }
+        using var node = new ExchangeNode(settings: settings);
+        var officers = Officers(node);
+
+        var first = await officers.ListPartnersAsync(new ListPartnersRequest { PageSize = 2 });
+        var second = await officers.ListPartnersAsync(new ListPartnersRequest { PageSize = 2, PageToken = first.NextPageToken });
+
+        Assert.Equal(["partners/BE", "partners/FR"], first.Partners.Select(p => p.Name));
+        Assert.Equal(["partners/LU"], second.Partners.Select(p => p.Name));
+        Assert.Equal("", second.NextPageToken);
+        Assert.Equal([MessageKind.KnownShipperLookups], second.Partners[0].Receive);
+        Assert.Empty(second.Partners[0].Send);
+        await RpcErrors.ExpectAsync(StatusCode.InvalidArgument, "INVALID_PAGE_TOKEN",
+            () => officers.ListPartnersAsync(new ListPartnersRequest { PageToken = "not-a-token" }).ResponseAsync);
+        await RpcErrors.ExpectAsync(StatusCode.NotFound, "RESOURCE_NOT_FOUND",
+            () => officers.GetPartnerAsync(new GetPartnerRequest { Name = "partners/DE" }).ResponseAsync);
+        await RpcErrors.ExpectAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED",
+            () => officers.GetPartnerAsync(new GetPartnerRequest { Name = "partners/de" }).ResponseAsync);
+    }
+
+    [Fact]
+    public void A_wrong_agreement_stops_the_node_naming_every_problem()
+    {
+        using var node = new ExchangeNode(settings: new Dictionary<string, string?>
+        {
+            ["Exchange:PartnerExchange:Partners:BE:Send:0"] = "Everything",
+            ["Exchange:PartnerExchange:Partners:BE:WithheldFields:0"] = "consignee.shoe_size",
+            ["Exchange:PartnerExchange:Partners:NL:Receive:0"] = "Declarations",
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => node.Server);
+
+        var message = error.ToString();
+        Assert.Contains("Partners:BE: Send: 'Everything' is not one of", message, StringComparison.Ordinal);
+        Assert.Contains("'shoe_size' is not a field of Party", message, StringComparison.Ordinal);
+        Assert.Contains("Partners:NL: 'NL' is this node's own administration", message, StringComparison.Ordinal);
+    }
+
     private static Declaration WithName(Declaration declaration, string name)
     {
         declaration.Name = name;
