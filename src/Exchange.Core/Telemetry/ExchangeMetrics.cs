@@ -132,6 +132,16 @@ public sealed class ExchangeMetrics : IDisposable
         Interlocked.Exchange(ref _oldestDueTicks, Math.Max(0, age.Ticks));
     }
 
+    /// <summary>Observes the audit trail's queue and losses (call once, when the node creates its trail).</summary>
+    public void ObserveAuditTrail(Audit.AuditTrail trail)
+    {
+        ArgumentNullException.ThrowIfNull(trail);
+        _meter.CreateObservableUpDownCounter("exchange.audit.entries.queued", () => trail.Queued, "{entry}",
+            "Audit entries held in memory, queued or being written; it grows while the store fails.");
+        _meter.CreateObservableCounter("exchange.audit.entries.dropped", () => trail.Dropped, "{entry}",
+            "Audit entries lost: turned away by the full queue, or still queued when a shutdown gave up on the store.");
+    }
+
     /// <summary>Records one call into the store.</summary>
     public void StoreOperation(string operation, string outcome, TimeSpan elapsed) =>
         _storeDuration.Record(elapsed.TotalSeconds, new("operation", operation), new("outcome", outcome));
