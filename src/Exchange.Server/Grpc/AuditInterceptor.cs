@@ -132,13 +132,10 @@ public sealed class AuditInterceptor(AuditTrail trail, ICallerIdentityResolver i
     private StatusCode CodeOf(Exception? error, ServerCallContext context) => error switch
     {
         null => context.Status.StatusCode,
-        ExchangeException refusal => (StatusCode)ErrorStatuses.CodeOf(refusal.Reason),
         RpcException rpc => rpc.StatusCode,
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             context.Deadline <= clock.GetUtcNow().UtcDateTime ? StatusCode.DeadlineExceeded : StatusCode.Cancelled,
-        // As the error interceptor answers a store that is briefly unreachable.
-        DbException { IsTransient: true } => StatusCode.Unavailable,
-        _ => StatusCode.Internal,
+        _ => (StatusCode)ErrorStatuses.ForFailure(error, context.CancellationToken.IsCancellationRequested)!.Code,
     };
 
     private static Func<IMessage, string> ReaderOf(MessageDescriptor descriptor)

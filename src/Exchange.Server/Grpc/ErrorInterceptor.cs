@@ -66,23 +66,18 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
     /// <summary>The exception to surface instead, or null to let the original through.</summary>
     private RpcException? Translate(Exception error, ServerCallContext context)
     {
-        switch (error)
+        var status = ErrorStatuses.ForFailure(error, context.CancellationToken.IsCancellationRequested);
+        switch (status?.Code)
         {
-            case ExchangeException refusal:
-                return ErrorStatuses.From(refusal).ToRpcException();
-            case RpcException:
+            case null:
                 return null;
-            case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
-                // The caller went away or its deadline passed; gRPC reports that by itself.
-                return null;
-            case System.Data.Common.DbException { IsTransient: true }:
-                // The store is briefly unreachable (failover, restart): worth a retry, unlike a fault.
+            case (int)Google.Rpc.Code.Unavailable when error is System.Data.Common.DbException:
                 logger.LogWarning(error, "Store unavailable in {Method}", context.Method);
-                return ErrorStatuses.From(new NodeUnavailableException(
-                    "The node cannot reach its store right now; retry with backoff and the same request_id.")).ToRpcException();
-            default:
+                break;
+            case (int)Google.Rpc.Code.Internal:
                 logger.LogError(error, "Unexpected fault in {Method}", context.Method);
-                return ErrorStatuses.Internal().ToRpcException();
+                break;
         }
+        return status!.ToRpcException();
     }
 }

@@ -3,6 +3,7 @@ using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Errors;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using Grpc.Core;
 using Status = Google.Rpc.Status;
 
 namespace Exchange.Server.Grpc;
@@ -42,6 +43,23 @@ public static class ErrorStatuses
         }
         return status;
     }
+
+    /// <summary>
+    /// The status a failed call answers with, in one place for the error interceptor (which
+    /// sends it) and the audit interceptor (which records it): a refusal's own status; a store
+    /// that is briefly unreachable is UNAVAILABLE (worth a retry, unlike a fault); anything else
+    /// unexpected is a bare INTERNAL. Null for an RpcException or a cancellation, which gRPC
+    /// reports by itself.
+    /// </summary>
+    public static Status? ForFailure(Exception error, bool callCancelled) => error switch
+    {
+        ExchangeException refusal => From(refusal),
+        RpcException => null,
+        OperationCanceledException when callCancelled => null,
+        System.Data.Common.DbException { IsTransient: true } => From(new NodeUnavailableException(
+            "The node cannot reach its store right now; retry with backoff and the same request_id.")),
+        _ => Internal(),
+    };
 
     /// <summary>An unexpected fault: no detail leaves the node, only a trace id to find the log entry.</summary>
     public static Status Internal()

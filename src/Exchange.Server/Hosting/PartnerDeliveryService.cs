@@ -1,7 +1,10 @@
+using Exchange.Core.Audit;
 using Exchange.Core.Events;
 using Exchange.Core.Partners;
 using Exchange.Core.Storage;
 using Exchange.Core.Telemetry;
+using Exchange.Server.Grpc;
+using Grpc.Core;
 
 namespace Exchange.Server.Hosting;
 
@@ -17,12 +20,17 @@ public sealed class PartnerDeliveryService(
     PartnerDelivery delivery,
     IOutboxStore outbox,
     PartnerMetrics metrics,
+    AuditTrail audit,
     [FromKeyedServices(PartnerRegistration.OutboxPulse)] WorkPulse pulse,
     TimeProvider clock,
     Microsoft.Extensions.Options.IOptions<ExchangeOptions> options,
     ILogger<PartnerDeliveryService> logger) : BackgroundService
 {
     public const string DeliveryRoundName = "exchange.partner.delivery";
+
+    /// <summary>The audit log's actor and action for a message a partner acknowledged: the node itself shared it.</summary>
+    public const string AuditActor = "node";
+    public const string ShareAction = "exchange.partner.share";
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,6 +43,11 @@ public sealed class PartnerDeliveryService(
         delivery.Acknowledged += (partner, record, answer) =>
         {
             metrics.Acknowledged(partner.Code, answer.Outcome);
+            var outcome = answer.Outcome == Contracts.Partner.V1.DeliveryOutcome.Rejected
+                ? (StatusCode)(answer.Rejection?.Code ?? (int)StatusCode.Unknown)
+                : StatusCode.OK;
+            audit.Record(AuditActor, ShareAction, record.Entry.DeclarationName, AuditInterceptor.NameOf(outcome),
+                $"{partner.Name} {Labels.Of(answer.Outcome)} {Labels.Of(record.Entry.Kind)} message {record.Entry.MessageId}");
             if (answer.Outcome == Contracts.Partner.V1.DeliveryOutcome.Rejected)
             {
                 logger.LogWarning("Partner {Partner} rejected message {MessageId} about {Declaration}: {Reason}",

@@ -79,6 +79,14 @@ public sealed class PartnerExchangeTests
         Assert.Equal(0, partner.Backlog.PendingMessages);
         Assert.Equal(1, partner.Backlog.DeliveredMessages);
         Assert.Equal(["consignee.contact", "consignee.address"], partner.WithheldFields);
+
+        // The audit log at NL records the share (the node's own act) with what BE answered.
+        var audit = new Contracts.Audit.V1.AuditService.AuditServiceClient(nodes.Nl.CallInvokerAs(DevelopmentHeaderIdentityResolver.OfficerHeader, "anna"));
+        var shared = await EventuallyAsync(async () =>
+            (await audit.ListAuditRecordsAsync(new Contracts.Audit.V1.ListAuditRecordsRequest { Actor = "node", ResourcePrefix = accepted.Name }))
+                .AuditRecords.FirstOrDefault());
+        Assert.Equal(("exchange.partner.share", "OK"), (shared.Action, shared.Outcome));
+        Assert.StartsWith("partners/BE applied declarations message ", shared.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -314,21 +322,20 @@ public sealed class PartnerExchangeTests
     }
 
     [Fact]
-    public void A_wrong_agreement_stops_the_node_naming_every_problem()
+    public async Task A_wrong_agreement_stops_the_node_naming_every_problem()
     {
-        using var node = new ExchangeNode(settings: new Dictionary<string, string?>
+        using var directory = new TempDirectory();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync(directory.Path, new Dictionary<string, string>
         {
-            ["Exchange:PartnerExchange:Partners:BE:Send:0"] = "Everything",
-            ["Exchange:PartnerExchange:Partners:BE:WithheldFields:0"] = "consignee.shoe_size",
-            ["Exchange:PartnerExchange:Partners:NL:Receive:0"] = "Declarations",
-        });
+            ["Exchange__PartnerExchange__Partners__BE__Send__0"] = "Everything",
+            ["Exchange__PartnerExchange__Partners__BE__WithheldFields__0"] = "consignee.shoe_size",
+            ["Exchange__PartnerExchange__Partners__NL__Receive__0"] = "Declarations",
+        }));
 
-        var error = Assert.ThrowsAny<Exception>(() => node.Server);
-
-        var message = error.ToString();
-        Assert.Contains("Partners:BE: Send: 'Everything' is not one of", message, StringComparison.Ordinal);
-        Assert.Contains("'shoe_size' is not a field of Party", message, StringComparison.Ordinal);
-        Assert.Contains("Partners:NL: 'NL' is this node's own administration", message, StringComparison.Ordinal);
+        Assert.Contains("Partners:BE: Send: 'Everything' is not one of", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'shoe_size' is not a field of Party", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Partners:NL: 'NL' is this node's own administration", error.Message, StringComparison.Ordinal);
     }
 
     private static Declaration WithName(Declaration declaration, string name)
