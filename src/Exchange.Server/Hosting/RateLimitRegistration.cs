@@ -1,7 +1,32 @@
+using Exchange.Server.Grpc;
+using Grpc.AspNetCore.Server;
+using Microsoft.Extensions.Options;
+
 namespace Exchange.Server.Hosting;
 
-/// <summary>Per-caller rate limits. Placeholder: to be filled in.</summary>
+/// <summary>Per-caller rate limits and stream caps (Exchange:RateLimits, <see cref="RateLimitOptions"/>).</summary>
 public static class RateLimitRegistration
 {
-    public static IServiceCollection AddExchangeRateLimits(this IServiceCollection services) => services;
+    /// <summary>
+    /// Registers the limits after AddGrpc and the audit log, so the interceptor runs inside the
+    /// error interceptor (its refusals become statuses) and the audit interceptor (refusals are
+    /// recorded). A node with out-of-range limits does not start.
+    /// </summary>
+    public static IServiceCollection AddExchangeRateLimits(this IServiceCollection services)
+    {
+        services.AddSingleton<IValidateOptions<ExchangeOptions>, RateLimitOptionsValidator>();
+        services.AddOptions<ExchangeOptions>().ValidateOnStart();
+        // One instance: the buckets must outlive the call (the container disposes it at shutdown).
+        services.AddSingleton<RateLimitInterceptor>();
+        services.Configure<GrpcServiceOptions>(grpc => grpc.Interceptors.Add<RateLimitInterceptor>());
+        return services;
+    }
+
+    private sealed class RateLimitOptionsValidator : IValidateOptions<ExchangeOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ExchangeOptions options) =>
+            options.RateLimits.Problems() is { Count: > 0 } problems
+                ? ValidateOptionsResult.Fail(problems)
+                : ValidateOptionsResult.Success;
+    }
 }
