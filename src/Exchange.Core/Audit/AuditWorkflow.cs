@@ -72,8 +72,8 @@ public sealed class AuditWorkflow(IAuditStore store)
         }
         CheckFilterText(request.Actor, "actor", violations);
         CheckFilterText(request.ResourcePrefix, "resource_prefix", violations);
-        var start = ReadOptionalTime(request.StartTime, "start_time", violations);
-        var end = ReadOptionalTime(request.EndTime, "end_time", violations);
+        var start = RequestChecks.ReadOptionalTime(request.StartTime, "start_time", violations);
+        var end = RequestChecks.ReadOptionalTime(request.EndTime, "end_time", violations);
         if (start is { } from && end is { } to && to < from)
         {
             violations.Add(new FieldViolation("end_time", "Must not be before start_time."));
@@ -99,19 +99,5 @@ public sealed class AuditWorkflow(IAuditStore store)
         {
             violations.Add(new FieldViolation(field, problem));
         }
-    }
-
-    private static DateTimeOffset? ReadOptionalTime(Timestamp? value, string field, List<FieldViolation> violations)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-        if (!Timestamps.TryFromProto(value, out var time))
-        {
-            violations.Add(new FieldViolation(field, "Not a valid timestamp (seconds or nanos out of range)."));
-            return null;
-        }
-        return time;
     }
 }

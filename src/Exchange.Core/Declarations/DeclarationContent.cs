@@ -31,6 +31,27 @@ internal static class DeclarationContent
     }
 
     /// <summary>
+    /// The declaration after an amendment: the new filer-supplied <paramref name="content"/> with
+    /// what the node owns kept from <paramref name="current"/>: identity, status, times, and the
+    /// enforcement and partner output (an amendment replaces what was filed, not what was decided).
+    /// </summary>
+    public static Declaration Amended(Declaration current, Declaration content)
+    {
+        var amended = content.Clone();
+        amended.Name = current.Name;
+        amended.CustomsReference = current.CustomsReference;
+        amended.Status = current.Status;
+        amended.CreateTime = current.CreateTime;
+        amended.Decision = current.Decision;
+        amended.Referrals.AddRange(current.Referrals);
+        amended.AgencyHolds.AddRange(current.AgencyHolds);
+        amended.DutyEstimate = current.DutyEstimate;
+        amended.SharingOrigin = current.SharingOrigin;
+        amended.PartnerDecisions.AddRange(current.PartnerDecisions);
+        return amended;
+    }
+
+    /// <summary>
     /// The fingerprint that tells a retry (same hash) from a reused request id (other hash). The
     /// operation is part of it so one request id cannot stand for two kinds of change. Protobuf
     /// serialization in C# writes fields in number order, so equal messages hash equally.

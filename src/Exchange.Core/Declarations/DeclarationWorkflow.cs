@@ -109,8 +109,8 @@ public sealed class DeclarationWorkflow(
         {
             violations.Add(new FieldViolation("status", "Not a DeclarationStatus value."));
         }
-        var start = ReadOptionalTime(request.CreateTimeStart, "create_time_start", violations);
-        var end = ReadOptionalTime(request.CreateTimeEnd, "create_time_end", violations);
+        var start = RequestChecks.ReadOptionalTime(request.CreateTimeStart, "create_time_start", violations);
+        var end = RequestChecks.ReadOptionalTime(request.CreateTimeEnd, "create_time_end", violations);
         if (start is not null && end is not null && end < start)
         {
             violations.Add(new FieldViolation("create_time_end", "Must not be before create_time_start."));
@@ -180,17 +180,7 @@ public sealed class DeclarationWorkflow(
             {
                 throw new InvalidStateTransitionException(key.Name, current.Status, "amended");
             }
-            var amended = content.Clone();
-            amended.Name = current.Name;
-            amended.CustomsReference = current.CustomsReference;
-            amended.Status = current.Status;
-            amended.CreateTime = current.CreateTime;
-            amended.Decision = current.Decision;
-            amended.Referrals.AddRange(current.Referrals);
-            amended.AgencyHolds.AddRange(current.AgencyHolds);
-            amended.DutyEstimate = current.DutyEstimate;
-            amended.SharingOrigin = current.SharingOrigin;
-            amended.PartnerDecisions.AddRange(current.PartnerDecisions);
+            var amended = DeclarationContent.Amended(current, content);
             // The split-shipment index follows the amended consignee and value; the assessment
             // stays that of the revision it names until the declaration is assessed again.
             var facts = FactsOf(amended, await store.GetAssessmentAsync(key, cancellationToken));
@@ -371,20 +361,6 @@ public sealed class DeclarationWorkflow(
         CancellationToken cancellationToken) =>
         FilerView.Of(await _changes.ApplyAsync(
             key, string.IsNullOrEmpty(requestId) ? null : requestId, hash, etag, Actors.Of(caller), change, cancellationToken));
-
-    private static DateTimeOffset? ReadOptionalTime(Google.Protobuf.WellKnownTypes.Timestamp? value, string field, List<FieldViolation> violations)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-        if (!Timestamps.TryFromProto(value, out var time))
-        {
-            violations.Add(new FieldViolation(field, "Not a valid timestamp (seconds or nanos out of range)."));
-            return null;
-        }
-        return time;
-    }
 }
 
 /// <summary>The answer to one item of a group submission: a declaration or a refusal.</summary>

@@ -112,6 +112,21 @@ internal static class RequestChecks
         }
     }
 
+    /// <summary>An optional timestamp: null when unset, or (with a violation) when out of the range the contract allows.</summary>
+    public static DateTimeOffset? ReadOptionalTime(Google.Protobuf.WellKnownTypes.Timestamp? value, string field, List<FieldViolation> violations)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+        if (!Timestamps.TryFromProto(value, out var time))
+        {
+            violations.Add(new FieldViolation(field, "Not a valid timestamp (seconds or nanos out of range)."));
+            return null;
+        }
+        return time;
+    }
+
     public static void ThrowIfAny(List<FieldViolation> violations)
     {
         if (violations.Count > 0)

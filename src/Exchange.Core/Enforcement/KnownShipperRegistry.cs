@@ -121,8 +121,8 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
         {
             RequestChecks.CheckText(enrolment.TraderName, 1, 70, "enrolment.trader_name", violations);
             RequestChecks.CheckText(enrolment.TraderIdentifier, 1, 35, "enrolment.trader_identifier", violations);
-            var from = ReadTime(enrolment.ValidFrom, "enrolment.valid_from", violations);
-            var until = ReadTime(enrolment.ValidUntil, "enrolment.valid_until", violations);
+            var from = RequestChecks.ReadOptionalTime(enrolment.ValidFrom, "enrolment.valid_from", violations);
+            var until = RequestChecks.ReadOptionalTime(enrolment.ValidUntil, "enrolment.valid_until", violations);
             if (enrolment.ValidFrom is null)
             {
                 violations.Add(new FieldViolation("enrolment.valid_from", "Required: the first moment the enrolment counts."));
@@ -174,7 +174,7 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
     {
         var violations = new List<FieldViolation>();
         RequestChecks.CheckText(request.TraderIdentifier, 1, 35, "trader_identifier", violations);
-        var at = ReadTime(request.Time, "time", violations) ?? clock.GetUtcNow();
+        var at = RequestChecks.ReadOptionalTime(request.Time, "time", violations) ?? clock.GetUtcNow();
         RequestChecks.ThrowIfAny(violations);
         var snapshot = await CurrentAsync(cancellationToken);
         var counting = snapshot.Counting(TraderIdentifiers.Normalise(request.TraderIdentifier), at).ToList();
@@ -226,21 +226,6 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
         }, cancellationToken);
         _snapshot = null;
         return moved;
-    }
-
-    /// <summary>A timestamp in the range the contract allows, or null (with a violation when it is set but out of range).</summary>
-    private static DateTimeOffset? ReadTime(Timestamp? value, string field, List<FieldViolation> violations)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-        if (!Timestamps.TryFromProto(value, out var time))
-        {
-            violations.Add(new FieldViolation(field, "Not a valid timestamp (seconds or nanos out of range)."));
-            return null;
-        }
-        return time;
     }
 
     private bool IsOwn(string issuingAdministration) =>

@@ -154,11 +154,9 @@ public sealed class PartnerInbox(
         var key = CopyKey(partner, shared.Name);
         var requestId = RequestIdOf(partner, message);
         var hash = SHA256.HashData(message.ToByteArray());
-        if (await store.FindIdempotencyRecordAsync(key.FilerId, requestId, cancellationToken) is { } earlier)
+        if (await DeliveredBeforeAsync(key.FilerId, requestId, hash, cancellationToken))
         {
-            return earlier.AnswerTo(hash).Kind == WriteOutcomeKind.Replayed
-                ? DeliveryOutcome.Duplicate
-                : throw new RequestIdReusedException("message_id");
+            return DeliveryOutcome.Duplicate;
         }
         var current = await store.GetAsync(key, cancellationToken);
         if (current is null)
@@ -220,15 +218,7 @@ public sealed class PartnerInbox(
             throw new PartnerMessageRejectedException(
                 $"The amendment of revision {message.SharedDeclaration.Declaration.Revision} arrived after this administration decided ({current.Status}).");
         }
-        var amended = DeclarationContent.FilerSupplied(message.SharedDeclaration.Declaration);
-        amended.Name = current.Name;
-        amended.CustomsReference = current.CustomsReference;
-        amended.Status = current.Status;
-        amended.CreateTime = current.CreateTime;
-        amended.Decision = current.Decision;
-        amended.Referrals.AddRange(current.Referrals);
-        amended.AgencyHolds.AddRange(current.AgencyHolds);
-        amended.DutyEstimate = current.DutyEstimate;
+        var amended = DeclarationContent.Amended(current, DeclarationContent.FilerSupplied(message.SharedDeclaration.Declaration));
         amended.SharingOrigin = OriginOf(partner, message);
         var facts = new DeclarationFacts(ConsigneeKeys.Of(amended.Consignee), IntrinsicValue.InBaseCents(amended, rates), null, []);
         return new Change(amended, DeclarationEventType.Amended, "Amended by " + partner.Name, facts);
@@ -253,11 +243,9 @@ public sealed class PartnerInbox(
         var returned = message.ReturnedDecision;
         var requestId = RequestIdOf(partner, message);
         var hash = SHA256.HashData(message.ToByteArray());
-        if (await store.FindIdempotencyRecordAsync(key.FilerId, requestId, cancellationToken) is { } earlier)
+        if (await DeliveredBeforeAsync(key.FilerId, requestId, hash, cancellationToken))
         {
-            return earlier.AnswerTo(hash).Kind == WriteOutcomeKind.Replayed
-                ? DeliveryOutcome.Duplicate
-                : throw new RequestIdReusedException("message_id");
+            return DeliveryOutcome.Duplicate;
         }
         try
         {
@@ -312,6 +300,11 @@ public sealed class PartnerInbox(
         WithheldFields = { message.SharedDeclaration.WithheldFields },
         ReceiveTime = Timestamps.ToProto(Timestamps.Now(clock)),
     };
+
+    /// <summary>Whether this very message took effect before; the same id with other content is refused.</summary>
+    private async Task<bool> DeliveredBeforeAsync(string filerId, string requestId, byte[] hash, CancellationToken cancellationToken) =>
+        await store.FindIdempotencyRecordAsync(filerId, requestId, cancellationToken) is { } earlier
+        && (earlier.AnswerTo(hash).Kind == WriteOutcomeKind.Replayed ? true : throw new RequestIdReusedException("message_id"));
 
     /// <summary>The idempotency key of a partner's message: namespaced, so it never meets a filer's UUID request ids.</summary>
     private static string RequestIdOf(PartnerIdentity partner, PartnerMessage message) => $"partner:{partner.CountryCode}:{message.MessageId}";
