@@ -8,36 +8,6 @@ using Microsoft.Extensions.Options;
 namespace Exchange.Server.Hosting;
 
 /// <summary>
-/// Options of the audit log (Exchange:Audit): how the trail batches its writes and how much it
-/// holds while the store fails. Checked at start-up: a node with a wrong value does not start.
-/// </summary>
-public sealed class AuditOptions
-{
-    /// <summary>The most audit entries written in one store transaction.</summary>
-    public int BatchSize { get; set; } = 512;
-
-    /// <summary>
-    /// The longest an entry waits for others to join its batch (0 to 1 minute): fewer, larger
-    /// transactions against what a crash can lose, which is the records of the last interval.
-    /// </summary>
-    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>The most entries held in memory while the store fails; beyond it entries are dropped, counted and logged.</summary>
-    public int MaxQueuedEntries { get; set; } = 100_000;
-
-    /// <summary>The longest wait between attempts while the store fails (the first wait is 100 ms, doubling).</summary>
-    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(30);
-
-    public AuditTrailSettings ToSettings() => new()
-    {
-        BatchSize = BatchSize,
-        FlushInterval = FlushInterval,
-        MaxQueuedEntries = MaxQueuedEntries,
-        MaxRetryBackoff = MaxRetryBackoff,
-    };
-}
-
-/// <summary>
 /// The audit log: one <see cref="AuditTrail"/> per node (a singleton: the interceptor records every
 /// call through it, the partner exchange what it shares), drained when the host stops; the
 /// interceptor, after the error interceptor and before the rate limits; and AuditService.
@@ -52,7 +22,7 @@ public static class AuditRegistration
         services.AddOptions<ExchangeOptions>().ValidateOnStart();
         services.AddSingleton(provider =>
         {
-            var settings = provider.GetRequiredService<IOptions<ExchangeOptions>>().Value.Audit.ToSettings();
+            var settings = provider.GetRequiredService<IOptions<ExchangeOptions>>().Value.Audit;
             var trail = new AuditTrail(provider.GetRequiredService<IAuditStore>(), settings, provider.GetRequiredService<TimeProvider>());
             var log = provider.GetRequiredService<ILogger<AuditTrail>>();
             trail.StoreFailed += (error, held, retryIn) =>
@@ -88,7 +58,7 @@ public static class AuditRegistration
     private sealed class AuditOptionsValidation : IValidateOptions<ExchangeOptions>
     {
         public ValidateOptionsResult Validate(string? name, ExchangeOptions options) =>
-            options.Audit.ToSettings().Problems(Section + ":") is { Count: > 0 } problems
+            options.Audit.Problems(Section + ":") is { Count: > 0 } problems
                 ? ValidateOptionsResult.Fail(problems)
                 : ValidateOptionsResult.Success;
     }

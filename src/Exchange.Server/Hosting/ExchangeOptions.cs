@@ -21,7 +21,8 @@ public sealed class ExchangeOptions
 
     public RateLimitOptions RateLimits { get; set; } = new();
 
-    public AuditOptions Audit { get; set; } = new();
+    /// <summary>How the audit trail batches and retries its writes (Exchange:Audit), checked at start-up.</summary>
+    public Exchange.Core.Audit.AuditTrailSettings Audit { get; set; } = new();
 
     public PartnerExchangeOptions PartnerExchange { get; set; } = new();
 }

@@ -34,7 +34,7 @@ public sealed class AuditOptionsTests
     {
         Assert.Equal(512, Options([]).Audit.BatchSize);
 
-        var audit = Options(new() { ["Exchange:Audit:BatchSize"] = "64", ["Exchange:Audit:FlushInterval"] = "00:00:01" }).Audit.ToSettings();
+        var audit = Options(new() { ["Exchange:Audit:BatchSize"] = "64", ["Exchange:Audit:FlushInterval"] = "00:00:01" }).Audit;
 
         Assert.Equal((64, TimeSpan.FromSeconds(1)), (audit.BatchSize, audit.FlushInterval));
     }
