@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Partner.V1;
 using Exchange.DevCertificates;
@@ -21,6 +22,7 @@ public sealed class RoleTrustTests : IAsyncLifetime
     private readonly TempDirectory _directory = new();
     private readonly DevelopmentCertificates _certificates = Create(DateTimeOffset.UtcNow, includeTestCertificates: true);
     private ServerProcess _server = null!;
+    private X509Certificate2 _pinnedLuxembourg = null!;
 
     public async Task InitializeAsync()
     {
@@ -29,6 +31,12 @@ public sealed class RoleTrustTests : IAsyncLifetime
         var settings = CertificateNode.Settings(certificates);
         // The "stranger" authority plays a partner administration's CA, trusted for partners only.
         settings["Exchange__Authentication__Certificate__RoleAuthorityPaths__partners"] = PathOf(certificates, StrangerAuthority, ".crt.pem");
+        // LU is a partner whose node certificate is pinned: only that one certificate may act as partners/LU.
+        _pinnedLuxembourg = PartnerCertificate("LU");
+        var pinnedPath = Path.Combine(certificates, "pinned-lu.crt.pem");
+        await File.WriteAllTextAsync(pinnedPath, _pinnedLuxembourg.ExportCertificatePem());
+        settings["Exchange__PartnerExchange__Partners__LU__Receive__0"] = "KnownShipperLookups";
+        settings["Exchange__PartnerExchange__Partners__LU__CertificatePath"] = pinnedPath;
         _server = await ServerProcess.StartAsync(Path.Combine(_directory.Path, "data"), settings,
             new ServerTls(_certificates[FilerPostNl], [_certificates[Authority]]));
     }
@@ -36,6 +44,7 @@ public sealed class RoleTrustTests : IAsyncLifetime
     public Task DisposeAsync()
     {
         _server?.Dispose();
+        _pinnedLuxembourg?.Dispose();
         _directory.Dispose();
         return Task.CompletedTask;
     }
@@ -43,9 +52,7 @@ public sealed class RoleTrustTests : IAsyncLifetime
     [Fact]
     public async Task A_certificate_from_the_partners_authority_acts_as_a_partner_and_as_nothing_else()
     {
-        var authority = _certificates[StrangerAuthority];
-        var now = DateTimeOffset.UtcNow; // the authority was made moments ago, valid from then
-        using var belgianNode = CertificateIssuer.IssueClient(authority, "Belgian node", ExchangeIdentityUri.Partner("BE"), now, now.AddDays(1));
+        using var belgianNode = PartnerCertificate("BE");
         using var asPartner = _server.OpenChannel(belgianNode);
         using var asFiler = _server.OpenChannel(_certificates[StrangerFilerPostNl]);
 
@@ -83,6 +90,28 @@ public sealed class RoleTrustTests : IAsyncLifetime
         }, deadline: Deadline());
 
         Assert.StartsWith("filers/post-nl/declarations/", submitted.Declaration.Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pinned_partner_is_admitted_only_with_its_pinned_certificate()
+    {
+        using var pinned = _server.OpenChannel(_pinnedLuxembourg);
+        using var other = PartnerCertificate("LU"); // same authority, same identity, another certificate
+        using var impostor = _server.OpenChannel(other);
+        var lookup = new LookupKnownShipperStatusRequest { TraderIdentifier = "LU12345678" };
+
+        var answer = await new PartnerExchangeService.PartnerExchangeServiceClient(pinned).LookupKnownShipperStatusAsync(lookup, deadline: Deadline());
+        await ExpectAsync(StatusCode.Unauthenticated, "CALLER_UNAUTHENTICATED",
+            () => new PartnerExchangeService.PartnerExchangeServiceClient(impostor).LookupKnownShipperStatusAsync(lookup, deadline: Deadline()).ResponseAsync);
+
+        Assert.False(answer.KnownShipper);
+    }
+
+    /// <summary>A partner node's client certificate from the partners' authority (made moments ago, so valid from now).</summary>
+    private X509Certificate2 PartnerCertificate(string code)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return CertificateIssuer.IssueClient(_certificates[StrangerAuthority], $"{code} node", ExchangeIdentityUri.Partner(code), now, now.AddDays(1));
     }
 
     private static DateTime Deadline() => DateTime.UtcNow.Add(CallTimeout);

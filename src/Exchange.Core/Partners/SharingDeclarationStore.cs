@@ -10,22 +10,34 @@ namespace Exchange.Core.Partners;
 /// Puts on every write the outbox entries <see cref="PartnerSharing"/> says it causes, so the
 /// store records a change and what it shares in one transaction, whichever path of change
 /// (filer, bulk, assessor, officer, agency, partner) made it. Raises <paramref name="outboxPulse"/>
-/// after a write with entries so the delivery loop starts at once. Reads pass straight through.
+/// after a written write with entries so the delivery loop starts at once. Reads pass straight through.
 /// </summary>
 public sealed class SharingDeclarationStore(IDeclarationStore inner, PartnerSharing sharing, WorkPulse outboxPulse)
     : IDeclarationStore, IAsyncDisposable
 {
-    public async Task<WriteOutcome> InsertAsync(DeclarationWrite write, CancellationToken cancellationToken) =>
-        Pulse(await inner.InsertAsync(WithOutbox(write), cancellationToken));
+    public async Task<WriteOutcome> InsertAsync(DeclarationWrite write, CancellationToken cancellationToken)
+    {
+        var shared = WithOutbox(write);
+        return Pulse([shared], [await inner.InsertAsync(shared, cancellationToken)])[0];
+    }
 
-    public async Task<IReadOnlyList<WriteOutcome>> InsertManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken) =>
-        Pulse(await inner.InsertManyAsync(writes.Select(WithOutbox).ToList(), cancellationToken));
+    public async Task<IReadOnlyList<WriteOutcome>> InsertManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
+    {
+        var shared = writes.Select(WithOutbox).ToList();
+        return Pulse(shared, await inner.InsertManyAsync(shared, cancellationToken));
+    }
 
-    public async Task<WriteOutcome> UpdateAsync(DeclarationWrite write, CancellationToken cancellationToken) =>
-        Pulse(await inner.UpdateAsync(WithOutbox(write), cancellationToken));
+    public async Task<WriteOutcome> UpdateAsync(DeclarationWrite write, CancellationToken cancellationToken)
+    {
+        var shared = WithOutbox(write);
+        return Pulse([shared], [await inner.UpdateAsync(shared, cancellationToken)])[0];
+    }
 
-    public async Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken) =>
-        Pulse(await inner.UpdateManyAsync(writes.Select(WithOutbox).ToList(), cancellationToken));
+    public async Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
+    {
+        var shared = writes.Select(WithOutbox).ToList();
+        return Pulse(shared, await inner.UpdateManyAsync(shared, cancellationToken));
+    }
 
     public Task<Declaration?> GetAsync(DeclarationKey key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
 
@@ -70,18 +82,10 @@ public sealed class SharingDeclarationStore(IDeclarationStore inner, PartnerShar
         return entries.Count == 0 ? write : write with { Outbox = [.. write.Outbox ?? [], .. entries] };
     }
 
-    private WriteOutcome Pulse(WriteOutcome outcome)
+    /// <summary>Wakes the delivery loops when a written write put messages in the outbox (not on every write: they would query for nothing).</summary>
+    private IReadOnlyList<WriteOutcome> Pulse(IReadOnlyList<DeclarationWrite> writes, IReadOnlyList<WriteOutcome> outcomes)
     {
-        if (outcome.Kind == WriteOutcomeKind.Written)
-        {
-            outboxPulse.Raise();
-        }
-        return outcome;
-    }
-
-    private IReadOnlyList<WriteOutcome> Pulse(IReadOnlyList<WriteOutcome> outcomes)
-    {
-        if (outcomes.Any(o => o.Kind == WriteOutcomeKind.Written))
+        if (writes.Where((write, i) => write.Outbox is { Count: > 0 } && outcomes[i].Kind == WriteOutcomeKind.Written).Any())
         {
             outboxPulse.Raise();
         }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using Exchange.Contracts.Partner.V1;
 using Exchange.Core.Errors;
 using Exchange.Core.Identity;
@@ -6,7 +5,6 @@ using Exchange.Core.Partners;
 using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
 using Grpc.Core;
-using Microsoft.Extensions.Options;
 
 namespace Exchange.Server.Grpc;
 
@@ -14,7 +12,7 @@ namespace Exchange.Server.Grpc;
 /// PartnerExchangeService over gRPC: partner nodes only. Where the configuration pins a partner's
 /// certificate, the caller must present exactly that one. The work is the inbox's.
 /// </summary>
-public sealed class PartnerExchangeGrpcService(PartnerInbox inbox, ICallerIdentityResolver identities, IOptions<ExchangeOptions> options)
+public sealed class PartnerExchangeGrpcService(PartnerInbox inbox, ICallerIdentityResolver identities, PinnedPartnerCertificates pinned)
     : PartnerExchangeService.PartnerExchangeServiceBase
 {
     public override async Task<DeliverMessagesResponse> DeliverMessages(DeliverMessagesRequest request, ServerCallContext context)
@@ -36,9 +34,7 @@ public sealed class PartnerExchangeGrpcService(PartnerInbox inbox, ICallerIdenti
     private PartnerIdentity Partner(ServerCallContext context)
     {
         var partner = identities.ResolvePartner(context);
-        if (options.Value.PartnerExchange.Partners.GetValueOrDefault(partner.CountryCode) is { CertificatePath.Length: > 0 } pinned
-            && context.GetHttpContext().Connection.ClientCertificate is { } presented
-            && !presented.RawDataMemory.Span.SequenceEqual(X509CertificateLoader.LoadCertificateFromFile(pinned.CertificatePath).RawDataMemory.Span))
+        if (!pinned.Admits(partner.CountryCode, context.GetHttpContext().Connection.ClientCertificate))
         {
             throw new CallerUnauthenticatedException($"{partner.Name} must call with the certificate this node has pinned for it.");
         }

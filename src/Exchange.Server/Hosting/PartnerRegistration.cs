@@ -36,6 +36,7 @@ public static class PartnerRegistration
             provider.GetRequiredService<KnownShipperRegistry>(),
             provider.GetRequiredService<WorkPulse>()));
         services.AddSingleton<PartnerAdministration>();
+        services.AddSingleton(PinnedPartnerCertificates.Load(startup.PartnerExchange));
         if (agreements.IsEmpty)
         {
             return builder;
@@ -162,4 +163,23 @@ public sealed class PartnerOptions
     /// exactly this certificate, not just any certificate naming the partner from a trusted authority.
     /// </summary>
     public string CertificatePath { get; set; } = "";
+}
+
+/// <summary>
+/// The partner certificates the configuration pins (Exchange:PartnerExchange:Partners:{code}:CertificatePath),
+/// read once at start-up: a call as a pinned partner must present exactly that certificate.
+/// </summary>
+public sealed class PinnedPartnerCertificates(IReadOnlyDictionary<string, byte[]> byCode)
+{
+    public static PinnedPartnerCertificates Load(PartnerExchangeOptions options) => new(options.Partners
+        .Where(p => p.Value.CertificatePath.Length > 0)
+        .ToDictionary(p => p.Key, p =>
+        {
+            using var certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(p.Value.CertificatePath);
+            return certificate.RawData;
+        }, StringComparer.Ordinal));
+
+    /// <summary>True unless the partner is pinned and <paramref name="presented"/> is not its certificate.</summary>
+    public bool Admits(string code, System.Security.Cryptography.X509Certificates.X509Certificate2? presented) =>
+        !byCode.TryGetValue(code, out var expected) || (presented is not null && presented.RawDataMemory.Span.SequenceEqual(expected));
 }
