@@ -1,4 +1,5 @@
 using System.Text;
+using Exchange.Core.Declarations;
 using Exchange.Core.Storage;
 using Npgsql;
 
@@ -98,7 +99,7 @@ public sealed partial class PostgresDeclarationStore
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new AuditRecordRow(reader.GetInt64(0), new AuditEntry(
-                Time: FromUnixMicroseconds(reader.GetInt64(1)),
+                Time: Timestamps.FromUnixMicroseconds(reader.GetInt64(1)),
                 Actor: reader.GetString(2),
                 Action: reader.GetString(3),
                 Resource: reader.GetString(4),

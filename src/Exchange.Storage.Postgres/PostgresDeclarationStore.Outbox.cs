@@ -1,5 +1,6 @@
 using System.Text;
 using Exchange.Contracts.Partner.V1;
+using Exchange.Core.Declarations;
 using Exchange.Core.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -122,9 +123,9 @@ public sealed partial class PostgresDeclarationStore
             Pending: reader.GetInt64(0),
             Delivered: reader.GetInt64(1),
             Rejected: reader.GetInt64(2),
-            OldestPendingCreateTime: reader.IsDBNull(3) ? null : FromUnixMicroseconds(reader.GetInt64(3)),
+            OldestPendingCreateTime: reader.IsDBNull(3) ? null : Timestamps.FromUnixMicroseconds(reader.GetInt64(3)),
             LastError: reader.IsDBNull(4) ? "" : reader.GetString(4),
-            NextAttemptTime: reader.IsDBNull(5) ? null : FromUnixMicroseconds(reader.GetInt64(5)));
+            NextAttemptTime: reader.IsDBNull(5) ? null : Timestamps.FromUnixMicroseconds(reader.GetInt64(5)));
     }
 
     public async Task<IReadOnlyList<OutboxRecord>> ListAsync(
@@ -216,21 +217,18 @@ public sealed partial class PostgresDeclarationStore
                 DeclarationName: reader.GetString(3),
                 Kind: (MessageKind)reader.GetInt32(4),
                 Payload: reader.GetFieldValue<byte[]>(5),
-                CreateTime: FromUnixMicroseconds(reader.GetInt64(6)));
+                CreateTime: Timestamps.FromUnixMicroseconds(reader.GetInt64(6)));
             records.Add(new OutboxRecord(
                 Sequence: reader.GetInt64(0),
                 Entry: entry,
                 State: (OutboxMessageState)reader.GetInt32(7),
                 Attempts: reader.GetInt32(8),
-                NextAttemptTime: FromUnixMicroseconds(reader.GetInt64(9)),
+                NextAttemptTime: Timestamps.FromUnixMicroseconds(reader.GetInt64(9)),
                 LastError: reader.GetString(10),
-                AcknowledgeTime: reader.IsDBNull(11) ? null : FromUnixMicroseconds(reader.GetInt64(11)),
+                AcknowledgeTime: reader.IsDBNull(11) ? null : Timestamps.FromUnixMicroseconds(reader.GetInt64(11)),
                 Rejection: reader.IsDBNull(12) ? null : reader.GetFieldValue<byte[]>(12)));
         }
         return records;
     }
 
-    /// <summary>A stored time (whole Unix microseconds) as UTC.</summary>
-    private static DateTimeOffset FromUnixMicroseconds(long micros) =>
-        DateTimeOffset.UnixEpoch.AddTicks(micros * TimeSpan.TicksPerMicrosecond);
 }

@@ -44,7 +44,11 @@ public sealed record AuditTrailSettings
         {
             problems.Add($"{prefix}MaxQueuedEntries must be at least BatchSize ({BatchSize}); got {MaxQueuedEntries}.");
         }
-        if (InitialRetryBackoff <= TimeSpan.Zero || MaxRetryBackoff < InitialRetryBackoff)
+        if (InitialRetryBackoff <= TimeSpan.Zero)
+        {
+            problems.Add($"{prefix}InitialRetryBackoff must be positive; got {InitialRetryBackoff}.");
+        }
+        else if (MaxRetryBackoff < InitialRetryBackoff)
         {
             problems.Add($"{prefix}MaxRetryBackoff must be at least the initial backoff ({InitialRetryBackoff}); got {MaxRetryBackoff}.");
         }

@@ -21,6 +21,9 @@ public static class Timestamps
     public static long ToUnixMicroseconds(DateTimeOffset time) =>
         (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 
+    /// <summary>A time the node stored itself (so in range), from Unix microseconds.</summary>
+    public static DateTimeOffset FromUnixMicroseconds(long micros) => DateTimeOffset.UnixEpoch.AddTicks(micros * TimeSpan.TicksPerMicrosecond);
+
     public static bool TryFromUnixMicroseconds(long micros, out DateTimeOffset time)
     {
         time = default;

@@ -133,6 +133,7 @@ public sealed class AuditInterceptor(AuditTrail trail, ICallerIdentityResolver i
     {
         null => context.Status.StatusCode,
         RpcException rpc => rpc.StatusCode,
+        ExchangeException refusal => (StatusCode)ErrorStatuses.CodeOf(refusal.Reason), // the common case: no status to build
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             context.Deadline <= clock.GetUtcNow().UtcDateTime ? StatusCode.DeadlineExceeded : StatusCode.Cancelled,
         _ => (StatusCode)ErrorStatuses.ForFailure(error, context.CancellationToken.IsCancellationRequested)!.Code,
