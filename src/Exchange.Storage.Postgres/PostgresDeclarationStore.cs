@@ -144,8 +144,7 @@ public sealed partial class PostgresDeclarationStore
                 AddAgencyFlags(batch, write, indexes[i]);
                 AddMeasures(batch, write.Key, measures[i]);
 
-                var sequence = ++lastSequences[write.Key.FilerId];
-                outcomes[i] = AddAppend(batch, write, sequence, declarationBytes);
+                outcomes[i] = AddAppend(batch, write, lastSequences, declarationBytes);
                 AddOutbox(batch, outbox[i], outboxInserts);
                 if (write.RequestId is not null)
                 {
@@ -291,7 +290,7 @@ public sealed partial class PostgresDeclarationStore
                     measures[write.Key] = change.Row;
                     AddMeasures(batch, write.Key, change);
                 }
-                outcomes[item] = AddAppend(batch, write, ++lastSequences[write.Key.FilerId], declarationBytes[item]);
+                outcomes[item] = AddAppend(batch, write, lastSequences, declarationBytes[item]);
                 AddOutbox(batch, outbox[item], outboxInserts);
             }
             AddSequenceUpdates(batch, lastSequences);
@@ -711,23 +710,30 @@ public sealed partial class PostgresDeclarationStore
         new IdempotencyRecord(write.RequestId!, earlier.Hash, Declaration.Parser.ParseFrom(earlier.Response)).AnswerTo(write.RequestHash);
 
     /// <summary>
-    /// Adds the event row and, when the request carried one, the idempotency record (the
-    /// declaration as written) to <paramref name="batch"/>; returns the Written outcome.
+    /// Adds the write's event rows, numbered in order after the filer's last sequence (which moves
+    /// on in <paramref name="lastSequences"/>), and, when the request carried one, the idempotency
+    /// record (the declaration as written) to <paramref name="batch"/>; returns the Written outcome.
     /// </summary>
-    private static WriteOutcome AddAppend(NpgsqlBatch batch, DeclarationWrite write, long sequence, byte[] declarationBytes)
+    private static WriteOutcome AddAppend(
+        NpgsqlBatch batch, DeclarationWrite write, Dictionary<string, long> lastSequences, byte[] declarationBytes)
     {
-        // The stored event carries no cursor: the cursor is the row's sequence, set on reading.
-        var appended = write.Event.Clone();
-        appended.Cursor = "";
-        var insertEvent = new NpgsqlBatchCommand("""
-            INSERT INTO declaration_events (filer_id, seq, declaration_id, event)
-            VALUES (@filer_id, @seq, @declaration_id, @event)
-            """);
-        insertEvent.Parameters.Add(Parameter("filer_id", write.Key.FilerId));
-        insertEvent.Parameters.Add(Parameter("seq", sequence));
-        insertEvent.Parameters.Add(Parameter("declaration_id", write.Key.DeclarationId));
-        insertEvent.Parameters.Add(Parameter("event", appended.ToByteArray()));
-        batch.BatchCommands.Add(insertEvent);
+        var sequence = lastSequences[write.Key.FilerId];
+        DeclarationEvent? appended = null;
+        foreach (var @event in write.Events)
+        {
+            // The stored event carries no cursor: the cursor is the row's sequence, set on reading.
+            appended = @event.Clone();
+            appended.Cursor = "";
+            var insertEvent = new NpgsqlBatchCommand("""
+                INSERT INTO declaration_events (filer_id, seq, declaration_id, event)
+                VALUES (@filer_id, @seq, @declaration_id, @event)
+                """);
+            insertEvent.Parameters.Add(Parameter("filer_id", write.Key.FilerId));
+            insertEvent.Parameters.Add(Parameter("seq", ++sequence));
+            insertEvent.Parameters.Add(Parameter("declaration_id", write.Key.DeclarationId));
+            insertEvent.Parameters.Add(Parameter("event", appended.ToByteArray()));
+            batch.BatchCommands.Add(insertEvent);
+        }
 
         if (write.RequestId is not null)
         {
@@ -742,7 +748,8 @@ public sealed partial class PostgresDeclarationStore
             batch.BatchCommands.Add(record);
         }
 
-        appended.Cursor = sequence.ToString(CultureInfo.InvariantCulture);
+        lastSequences[write.Key.FilerId] = sequence;
+        appended!.Cursor = sequence.ToString(CultureInfo.InvariantCulture);
         return new WriteOutcome(WriteOutcomeKind.Written, write.Declaration, appended);
     }
 

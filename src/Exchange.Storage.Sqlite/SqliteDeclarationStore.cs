@@ -712,31 +712,37 @@ public sealed partial class SqliteDeclarationStore
     }
 
     /// <summary>
-    /// Appends the write's event under the filer's next sequence number and, when the request
-    /// carried one, records the idempotency answer (the declaration as written).
+    /// Appends the write's events under the filer's next sequence numbers, in order, and, when the
+    /// request carried one, records the idempotency answer (the declaration as written).
     /// </summary>
     private async Task<WriteOutcome> AppendEventAndRecordAsync(SqliteTransaction transaction, DeclarationWrite write, CancellationToken ct)
     {
+        var events = write.Events;
         var next = Command(transaction, """
-            INSERT INTO filer_event_sequences (filer_id, last_seq) VALUES (@filer_id, 1)
-            ON CONFLICT (filer_id) DO UPDATE SET last_seq = last_seq + 1
+            INSERT INTO filer_event_sequences (filer_id, last_seq) VALUES (@filer_id, @count)
+            ON CONFLICT (filer_id) DO UPDATE SET last_seq = last_seq + @count
             RETURNING last_seq
             """);
         next.Parameters.AddWithValue("@filer_id", write.Key.FilerId);
-        var sequence = (long)(await next.ExecuteScalarAsync(ct))!;
+        next.Parameters.AddWithValue("@count", events.Count);
+        var sequence = (long)(await next.ExecuteScalarAsync(ct))! - events.Count;
 
-        // The stored event carries no cursor: the cursor is the row's sequence, set on reading.
-        var appended = write.Event.Clone();
-        appended.Cursor = "";
-        var insertEvent = Command(transaction, """
-            INSERT INTO declaration_events (filer_id, seq, declaration_id, event)
-            VALUES (@filer_id, @seq, @declaration_id, @event)
-            """);
-        insertEvent.Parameters.AddWithValue("@filer_id", write.Key.FilerId);
-        insertEvent.Parameters.AddWithValue("@seq", sequence);
-        insertEvent.Parameters.AddWithValue("@declaration_id", write.Key.DeclarationId);
-        insertEvent.Parameters.AddWithValue("@event", appended.ToByteArray());
-        await insertEvent.ExecuteNonQueryAsync(ct);
+        DeclarationEvent? appended = null;
+        foreach (var @event in events)
+        {
+            // The stored event carries no cursor: the cursor is the row's sequence, set on reading.
+            appended = @event.Clone();
+            appended.Cursor = "";
+            var insertEvent = Command(transaction, """
+                INSERT INTO declaration_events (filer_id, seq, declaration_id, event)
+                VALUES (@filer_id, @seq, @declaration_id, @event)
+                """);
+            insertEvent.Parameters.AddWithValue("@filer_id", write.Key.FilerId);
+            insertEvent.Parameters.AddWithValue("@seq", ++sequence);
+            insertEvent.Parameters.AddWithValue("@declaration_id", write.Key.DeclarationId);
+            insertEvent.Parameters.AddWithValue("@event", appended.ToByteArray());
+            await insertEvent.ExecuteNonQueryAsync(ct);
+        }
 
         if (write.RequestId is not null)
         {
@@ -751,7 +757,7 @@ public sealed partial class SqliteDeclarationStore
             await record.ExecuteNonQueryAsync(ct);
         }
 
-        appended.Cursor = sequence.ToString(CultureInfo.InvariantCulture);
+        appended!.Cursor = sequence.ToString(CultureInfo.InvariantCulture);
         return new WriteOutcome(WriteOutcomeKind.Written, write.Declaration, appended);
     }
 

@@ -450,6 +450,41 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Equal(0, await store.GetLastEventSequenceAsync("filer-unknown", CancellationToken.None));
     }
 
+    [SkippableFact]
+    public async Task AWriteWithSeveralEventsAppendsThemInOrder()
+    {
+        var store = await OpenFreshStoreAsync();
+        var before = Insert(Filer, "decl-0");
+        await store.InsertAsync(before, CancellationToken.None);
+        var decided = InsertDecided(Filer, "decl-1", requestId: "req-1");
+        var after = Insert(Filer, "decl-2");
+
+        var outcomes = await store.InsertManyAsync([decided, after], CancellationToken.None);
+
+        Assert.Equal(WithCursor(decided.Event, 3), outcomes[0].Event);
+        Assert.Equal(WithCursor(after.Event, 4), outcomes[1].Event);
+        Assert.Equal(
+            [WithCursor(before.Event, 1), WithCursor(decided.EarlierEvents![0], 2), WithCursor(decided.Event, 3), WithCursor(after.Event, 4)],
+            await store.ReadEventsAsync(Filer, 0, 100, null, CancellationToken.None));
+        Assert.Equal(
+            [DeclarationEventType.Accepted, DeclarationEventType.Decided],
+            (await store.ReadEventsAsync(Filer, 0, 100, "decl-1", CancellationToken.None)).Select(e => e.Type));
+        Assert.Equal(4, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(decided.Declaration, await store.GetAsync(KeyOf(decided.Declaration), CancellationToken.None));
+        var due = await store.ListDueForAssessmentAsync(StoreWrites.BaseTime.AddDays(1), 10, CancellationToken.None);
+        Assert.Equal([before.Declaration.Name, after.Declaration.Name], due.Select(d => d.Name).Order(StringComparer.Ordinal));
+
+        // A retry is answered with the declaration as decided and appends nothing.
+        var retry = await store.InsertAsync(InsertDecided(Filer, "decl-3", requestId: "req-1"), CancellationToken.None);
+        Assert.Equal(WriteOutcomeKind.Replayed, retry.Kind);
+        Assert.Equal(decided.Declaration, retry.Declaration);
+        Assert.Equal(4, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+
+        // The next change expects the revision the write recorded, and is numbered after its events.
+        var amend = Update(decided.Declaration, d => d.Remarks = "after the decision");
+        Assert.Equal(WithCursor(amend.Event, 5), (await store.UpdateAsync(amend, CancellationToken.None)).Event);
+    }
+
     // ---- Batches ----
 
     [SkippableFact]

@@ -56,6 +56,24 @@ internal static class StoreWrites
             DeclarationEventType.Accepted, requestId, requestHash, expectedRevision: 0) with { Facts = facts ?? DefaultFacts };
 
     /// <summary>
+    /// The insert of a submission accepted and decided in one write (as the core records it when
+    /// it decides on arrival): the declaration RELEASED at revision 2 a second after it was
+    /// created, with its ACCEPTED event (revision 1) before its DECIDED event (revision 2).
+    /// </summary>
+    public static DeclarationWrite InsertDecided(string filerId, string declarationId, string? requestId = null)
+    {
+        var accepted = Insert(filerId, declarationId, requestId);
+        var decided = accepted.Declaration.Clone();
+        decided.Status = DeclarationStatus.Released;
+        decided.Revision = 2;
+        decided.Etag = Etag(declarationId, 2);
+        decided.UpdateTime = Timestamp.FromDateTimeOffset(decided.CreateTime.ToDateTimeOffset().AddSeconds(1));
+        decided.Decision = new Decision { Outcome = DecisionOutcome.Release, Reason = "released", DecideTime = decided.UpdateTime };
+        return ToWrite(decided, DeclarationEventType.Decided, requestId, accepted.RequestHash, expectedRevision: 0)
+            with { Facts = DefaultFacts, EarlierEvents = [accepted.Event] };
+    }
+
+    /// <summary>
     /// An amendment of <paramref name="current"/>: <paramref name="change"/> applied, revision
     /// and etag moved on, updated a second later, expecting the current revision. Without
     /// <paramref name="facts"/> the stored facts stay.

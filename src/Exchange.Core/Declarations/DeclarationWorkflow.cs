@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Enforcement;
 using Exchange.Core.Errors;
 using Exchange.Core.Events;
 using Exchange.Core.Identity;
@@ -15,13 +16,18 @@ namespace Exchange.Core.Declarations;
 /// What happens to a filer's declaration: validate, record durably (idempotently), change under
 /// optimistic concurrency and the status rules, and report events. Works on the contract's
 /// messages directly; knows nothing of gRPC hosting or of the store's technology.
+/// With an <paramref name="assessor"/> that decides on arrival, a submission is recorded already
+/// decided (one transaction); otherwise it is recorded ACCEPTED and <paramref name="accepted"/>
+/// wakes the assessor's queue.
 /// </summary>
 public sealed class DeclarationWorkflow(
     IDeclarationStore store, IEventSignal signal, TimeProvider clock, WorkflowOptions options, ExchangeRates rates, WorkPulse? accepted = null,
-    ExchangeMetrics? metrics = null)
+    ExchangeMetrics? metrics = null, Assessor? assessor = null)
     : IAsyncDisposable
 {
-    private readonly GroupCommitWriter _submissions = new(store, options.SubmitBatchSize);
+    private readonly GroupCommitWriter _submissions = new(
+        (writes, cancellationToken) => RecordAsync(store, writes, ExchangeMetrics.Submissions.Unary, assessor, accepted, metrics, cancellationToken),
+        options.SubmitBatchSize);
     private readonly DeclarationChanges _changes = new(store, signal, clock);
 
     public const int DefaultPageSize = 50;
@@ -35,10 +41,7 @@ public sealed class DeclarationWorkflow(
     {
         var write = PrepareSubmission(caller, request.Parent, request.Declaration, request.RequestId, "");
         var outcome = await _submissions.InsertAsync(write, cancellationToken);
-        var declaration = _changes.Conclude(caller.FilerId, outcome, write.Key.Name);
-        metrics?.Accepted(outcome, ExchangeMetrics.Submissions.Unary);
-        accepted?.Raise();
-        return FilerView.Of(declaration);
+        return FilerView.Of(_changes.Conclude(caller.FilerId, outcome, write.Key.Name));
     }
 
     /// <summary>
@@ -66,8 +69,7 @@ public sealed class DeclarationWorkflow(
         }
         if (writes.Count > 0)
         {
-            var outcomes = await store.InsertManyAsync(writes, cancellationToken);
-            metrics?.Accepted(outcomes, ExchangeMetrics.Submissions.Bulk);
+            var outcomes = await RecordAsync(store, writes, ExchangeMetrics.Submissions.Bulk, assessor, accepted, metrics, cancellationToken);
             for (var j = 0; j < outcomes.Count; j++)
             {
                 try
@@ -83,7 +85,6 @@ public sealed class DeclarationWorkflow(
             if (outcomes.Any(o => o.Kind == WriteOutcomeKind.Written))
             {
                 signal.Notify(caller.FilerId);
-                accepted?.Raise();
             }
         }
         return results;
@@ -344,6 +345,31 @@ public sealed class DeclarationWorkflow(
         recorded.UpdateTime = recorded.CreateTime;
         var @event = DeclarationChanges.EventFor(recorded, DeclarationEventType.Accepted, "", Actors.Of(caller));
         return new DeclarationWrite(key, recorded, @event, requestId, hash, Facts: FactsOf(recorded, assessment: null));
+    }
+
+    /// <summary>
+    /// Records prepared submissions in one transaction, decided on arrival when the assessor does
+    /// that, and counts them. Static, so the group-commit writer can use it before the workflow's
+    /// fields exist. Wakes the assessor's queue only when something was left ACCEPTED.
+    /// </summary>
+    private static async Task<IReadOnlyList<WriteOutcome>> RecordAsync(
+        IDeclarationStore store,
+        IReadOnlyList<DeclarationWrite> writes,
+        string submission,
+        Assessor? assessor,
+        WorkPulse? accepted,
+        ExchangeMetrics? metrics,
+        CancellationToken cancellationToken)
+    {
+        var outcomes = assessor is { DecidesOnArrival: true }
+            ? await assessor.InsertDecidedAsync(writes, cancellationToken)
+            : await store.InsertManyAsync(writes, cancellationToken);
+        metrics?.Accepted(outcomes, submission);
+        if (outcomes.Any(o => o is { Kind: WriteOutcomeKind.Written, Declaration.Status: DeclarationStatus.Accepted }))
+        {
+            accepted?.Raise();
+        }
+        return outcomes;
     }
 
     /// <summary>What the store indexes next to a declaration for the split-shipment rule, with the given assessment.</summary>

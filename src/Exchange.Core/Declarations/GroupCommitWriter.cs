@@ -13,17 +13,22 @@ namespace Exchange.Core.Declarations;
 /// </summary>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
-    private readonly IDeclarationStore _store;
+    private readonly Func<IReadOnlyList<DeclarationWrite>, CancellationToken, Task<IReadOnlyList<WriteOutcome>>> _commit;
     private readonly int _maxBatch;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(
         new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _committing;
     private int _queued;
 
-    public GroupCommitWriter(IDeclarationStore store, int maxBatch)
+    /// <param name="commit">
+    /// Records a group in one transaction with an outcome per write, in order (the store's
+    /// InsertManyAsync, or a step before it that still writes once).
+    /// </param>
+    /// <param name="maxBatch">The most writes one transaction takes.</param>
+    public GroupCommitWriter(Func<IReadOnlyList<DeclarationWrite>, CancellationToken, Task<IReadOnlyList<WriteOutcome>>> commit, int maxBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
-        _store = store;
+        _commit = commit;
         _maxBatch = maxBatch;
         _committing = Task.Run(CommitLoopAsync);
     }
@@ -64,7 +69,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             try
             {
                 // Not cancellable: once a transaction starts, its callers must learn how it ended.
-                var outcomes = await _store.InsertManyAsync(batch.Select(p => p.Write).ToList(), CancellationToken.None);
+                var outcomes = await _commit(batch.Select(p => p.Write).ToList(), CancellationToken.None);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Answer.TrySetResult(outcomes[i]);

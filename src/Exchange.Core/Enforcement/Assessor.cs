@@ -15,9 +15,12 @@ namespace Exchange.Core.Enforcement;
 /// Assesses accepted declarations and decides: risk assessment, duty estimate, agency flags and
 /// review holds, then release, hold with referrals, or reject, written with a DECIDED event.
 ///
-/// The store is the work queue: every declaration still ACCEPTED once <see cref="AssessmentOptions.Delay"/>
-/// has passed since its last change is due. So nothing acknowledged is left unassessed after a
-/// crash, and several nodes can assess side by side: each decision is a compare-and-set on the
+/// With no <see cref="AssessmentOptions.Delay"/>, a filer's submission is decided before it is
+/// first recorded (<see cref="InsertDecidedAsync"/>, one transaction for both). Everything else
+/// goes through the queue: the store is the work queue, and every declaration still ACCEPTED once
+/// the delay has passed since its last change is due (submissions under a delay, partners' shared
+/// copies, on-arrival assessments that failed). So nothing acknowledged is left unassessed after
+/// a crash, and several nodes can assess side by side: each decision is a compare-and-set on the
 /// revision that was assessed, so a declaration amended or cancelled meanwhile (or decided by
 /// another node) is simply not overwritten.
 /// </summary>
@@ -34,6 +37,78 @@ public sealed class Assessor(
     ExchangeMetrics? metrics = null)
 {
     private readonly DeclarationChanges _changes = new(store, signal, clock);
+
+    /// <summary>
+    /// Whether submissions are decided as they arrive (<see cref="InsertDecidedAsync"/>): when no
+    /// assessment delay leaves the filer a window to correct them first.
+    /// </summary>
+    public bool DecidesOnArrival => options.Delay == TimeSpan.Zero;
+
+    /// <summary>
+    /// Records new submissions already decided, in one transaction: each accepted write becomes one
+    /// write of the declaration decided, carrying its ACCEPTED event before its DECIDED one, so a
+    /// submission costs one transaction instead of two (accept, then decide). Outcomes are the
+    /// store's, in the order of <paramref name="accepted"/>. An item whose assessment fails is
+    /// recorded as accepted, and the queue (<see cref="AssessDueAsync"/>) assesses it again.
+    /// </summary>
+    public async Task<IReadOnlyList<WriteOutcome>> InsertDecidedAsync(IReadOnlyList<DeclarationWrite> accepted, CancellationToken cancellationToken)
+    {
+        using var batch = AssessmentBatchScope.Start(metrics, accepted.Count);
+        var writes = await DecideOnArrivalAsync(accepted, cancellationToken);
+        var outcomes = await store.InsertManyAsync(writes, cancellationToken);
+        batch.Decided(writes, outcomes);
+        return outcomes;
+    }
+
+    /// <summary>
+    /// The decided writes of <see cref="InsertDecidedAsync"/>. The split-shipment look-up counts
+    /// what is recorded, the batch's earlier items and the item itself, as the queue would find
+    /// them recorded.
+    /// </summary>
+    private async Task<IReadOnlyList<DeclarationWrite>> DecideOnArrivalAsync(
+        IReadOnlyList<DeclarationWrite> accepted, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var consigneeKeys = accepted.Select(w => w.Facts?.ConsigneeKey ?? ConsigneeKeys.Of(w.Declaration.Consignee)).ToArray();
+        IReadOnlyDictionary<string, ConsigneeActivity> recorded;
+        try
+        {
+            recorded = await store.GetConsigneeActivityAsync(
+                consigneeKeys.Distinct(StringComparer.Ordinal).ToList(), now - engine.SplitShipmentWindow, cancellationToken);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            return accepted; // the queue assesses them once the store answers again
+        }
+
+        var running = new Dictionary<string, ConsigneeActivity>(recorded, StringComparer.Ordinal);
+        var writes = new DeclarationWrite[accepted.Count];
+        for (var i = 0; i < accepted.Count; i++)
+        {
+            var write = accepted[i];
+            var valueCents = write.Facts?.IntrinsicValueCents ?? IntrinsicValue.InBaseCents(write.Declaration, rates);
+            var before = running.GetValueOrDefault(consigneeKeys[i]);
+            var recent = new ConsigneeActivity((before?.Consignments ?? 0) + 1, (before?.ValueCents ?? 0) + valueCents);
+            running[consigneeKeys[i]] = recent;
+            try
+            {
+                var decided = await DecideAsync(write.Declaration, consigneeKeys[i], recent, now, cancellationToken);
+                writes[i] = decided with
+                {
+                    ExpectedRevision = 0,
+                    RequestId = write.RequestId,
+                    RequestHash = write.RequestHash,
+                    Outbox = write.Outbox,
+                    EarlierEvents = [.. write.Events],
+                };
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                writes[i] = write;
+            }
+        }
+        return writes;
+    }
 
     /// <summary>
     /// Assesses one batch of due declarations. Returns how many were due (a full batch means: call
@@ -59,7 +134,10 @@ public sealed class Assessor(
         {
             try
             {
-                writes.Add(await DecideAsync(due[i], consigneeKeys[i], activity, now, cancellationToken));
+                // The store counts this declaration too (it is recorded already); absent only if it
+                // has no consignee key match, e.g. written before the key existed.
+                var recent = activity.GetValueOrDefault(consigneeKeys[i]) ?? new ConsigneeActivity(1, IntrinsicValue.InBaseCents(due[i], rates));
+                writes.Add(await DecideAsync(due[i], consigneeKeys[i], recent, now, cancellationToken));
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
@@ -125,7 +203,7 @@ public sealed class Assessor(
     private async Task<DeclarationWrite> DecideAsync(
         Declaration declaration,
         string consigneeKey,
-        IReadOnlyDictionary<string, ConsigneeActivity> activity,
+        ConsigneeActivity recent,
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
@@ -134,9 +212,6 @@ public sealed class Assessor(
         var acceptedAt = declaration.CreateTime.ToDateTimeOffset();
         var valueCents = IntrinsicValue.InBaseCents(declaration, rates);
         var enrolment = await knownShippers.FindCountingAsync(declaration, acceptedAt, cancellationToken);
-        // The store counts this declaration too (it is recorded already); absent only if it has
-        // no consignee key match, e.g. written before the key existed.
-        var recent = activity.GetValueOrDefault(consigneeKey) ?? new ConsigneeActivity(1, valueCents);
 
         var assessment = engine.Assess(declaration, new RiskContext(now, enrolment, recent));
         assessment.Name = key!.Name + "/riskAssessment";

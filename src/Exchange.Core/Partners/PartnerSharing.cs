@@ -21,16 +21,16 @@ public sealed class PartnerSharing(PartnerAgreements agreements)
     public IReadOnlyList<OutboxEntry> EntriesFor(DeclarationWrite write)
     {
         var declaration = write.Declaration;
-        var type = write.Event.Type;
+        // A write may record several steps (accepted and decided at once): each may share.
         if (PartnerIdentity.IsReservedFilerId(write.Key.FilerId))
         {
-            return type == DeclarationEventType.Decided
+            return write.Events.Any(e => e.Type == DeclarationEventType.Decided)
                 && declaration.SharingOrigin is { } origin
                 && agreements.SendingTo(origin.Administration[PartnerIdentity.Prefix.Length..], MessageKind.Decisions) is { } partner
                     ? [Entry(partner, write.Key.Name, MessageKind.Decisions, DecisionOf(declaration, origin, write.Facts), declaration.UpdateTime)]
                     : [];
         }
-        if (type is DeclarationEventType.Accepted or DeclarationEventType.Amended or DeclarationEventType.Cancelled
+        if (write.Events.Any(e => e.Type is DeclarationEventType.Accepted or DeclarationEventType.Amended or DeclarationEventType.Cancelled)
             && declaration.Transport?.DestinationCountryCode is { Length: 2 } destination
             && agreements.SendingTo(destination, MessageKind.Declarations) is { } destinationPartner)
         {

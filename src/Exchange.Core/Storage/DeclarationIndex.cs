@@ -55,9 +55,9 @@ public sealed record DeclarationIndex(
         {
             throw new ArgumentException($"The declaration is named '{write.Declaration.Name}', not {name}.", nameof(write));
         }
-        if (write.Event.Declaration != name)
+        if (write.Events.FirstOrDefault(e => e.Declaration != name) is { } other)
         {
-            throw new ArgumentException($"The event is about '{write.Event.Declaration}', not {name}.", nameof(write));
+            throw new ArgumentException($"The event is about '{other.Declaration}', not {name}.", nameof(write));
         }
         if (write.RequestId is "")
         {

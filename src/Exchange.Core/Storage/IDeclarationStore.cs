@@ -12,7 +12,7 @@ namespace Exchange.Core.Storage;
 /// - a method that returns has made its change durable (committed and flushed); one that throws
 ///   has normally changed nothing, but a lost connection during commit leaves the outcome
 ///   unknown, which is why every write carries an idempotency key the caller can retry with;
-/// - a declaration, its event and its idempotency record are written in one transaction;
+/// - a declaration, its events and its idempotency record are written in one transaction;
 /// - everything is scoped by filer: no call can read or change another filer's rows;
 /// - each filer's events get strictly increasing sequence numbers in commit order, so a reader
 ///   that saw sequence N never later finds a new event below N;
@@ -132,6 +132,9 @@ public sealed record ConsigneeActivity(int Consignments, long ValueCents);
 /// added to the stored ones). <see cref="Outbox"/> are messages to partner administrations the
 /// change causes: written in the same transaction, and only when the write itself is (never on a
 /// replay or a conflict), so a change and its sharing are durable together or not at all.
+/// <see cref="EarlierEvents"/> are events appended before <see cref="Event"/>, oldest first, for a
+/// write that records several steps at once (a submission accepted and decided in one
+/// transaction): each gets its own sequence number, in order, and <see cref="Event"/> is the last.
 /// </summary>
 public sealed record DeclarationWrite(
     DeclarationKey Key,
@@ -141,12 +144,20 @@ public sealed record DeclarationWrite(
     byte[]? RequestHash,
     long ExpectedRevision = 0,
     DeclarationFacts? Facts = null,
-    IReadOnlyList<OutboxEntry>? Outbox = null);
+    IReadOnlyList<OutboxEntry>? Outbox = null,
+    IReadOnlyList<DeclarationEvent>? EarlierEvents = null)
+{
+    /// <summary>Every event the write appends, oldest first: <see cref="EarlierEvents"/>, then <see cref="Event"/>.</summary>
+    public IReadOnlyList<DeclarationEvent> Events => EarlierEvents is { Count: > 0 } earlier ? [.. earlier, Event] : [Event];
+}
 
 /// <summary>What became of a write.</summary>
 public enum WriteOutcomeKind
 {
-    /// <summary>Written now; <see cref="WriteOutcome.Declaration"/> and <see cref="WriteOutcome.Event"/> (with its cursor) are set.</summary>
+    /// <summary>
+    /// Written now; <see cref="WriteOutcome.Declaration"/> and <see cref="WriteOutcome.Event"/> (the
+    /// write's last event, with its cursor) are set.
+    /// </summary>
     Written,
 
     /// <summary>The same request was answered before; <see cref="WriteOutcome.Declaration"/> is that first answer.</summary>

@@ -42,6 +42,52 @@ public sealed class AutomaticDecisionTests : IDisposable
     }
 
     [Fact]
+    public async Task Without_a_delay_the_answer_to_a_submission_is_already_the_decision()
+    {
+        var client = _node.ClientFor(Filer);
+
+        var answer = await client.SubmitAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
+
+        Assert.Equal(DeclarationStatus.Released, answer.Status);
+        Assert.Equal(DecisionOutcome.Release, answer.Decision.Outcome);
+        Assert.Equal(2, answer.Revision);
+        // Recorded in one write, but told as the two steps it is, one right after the other.
+        var events = await client.WatchUntilAsync(Filer, answer.Name, DeclarationEventType.Decided);
+        Assert.Equal([(DeclarationEventType.Accepted, 1L), (DeclarationEventType.Decided, 2L)], events.Select(e => (e.Type, e.Revision)));
+        Assert.Equal(long.Parse(events[0].Cursor) + 1, long.Parse(events[1].Cursor));
+        Assert.Equal(answer, (await client.GetDeclarationAsync(new Contracts.Declaration.V1.GetDeclarationRequest { Name = answer.Name })).Declaration);
+    }
+
+    [Fact]
+    public async Task Consignments_to_one_buyer_in_one_bulk_batch_count_towards_each_others_split_shipment()
+    {
+        // Eight EUR 25 gifts to one consignee, decided together before any is recorded: the later
+        // ones must still see the earlier ones (3 consignments, EUR 150 in 72 h make a split shipment).
+        using var call = _node.ClientFor(Filer).BulkSubmitDeclarations();
+        for (var i = 0; i < 8; i++)
+        {
+            await call.RequestStream.WriteAsync(new BulkSubmitDeclarationsRequest
+            {
+                Parent = $"filers/{Filer}", Declaration = SampleDeclarations.PostalGift($"LRN-SPLIT-{i}"), RequestId = Guid.NewGuid().ToString(),
+            });
+        }
+        await call.RequestStream.CompleteAsync();
+        var answers = await call.ResponseStream.ReadAllAsync().ToListAsync();
+
+        var officer = _node.OfficerClient(Officer);
+        var splitHits = new List<bool>();
+        foreach (var answer in answers.OrderBy(a => a.Index))
+        {
+            var assessment = (await officer.GetRiskAssessmentAsync(new GetRiskAssessmentRequest { Name = answer.Declaration.Name + "/riskAssessment" })).RiskAssessment;
+            splitHits.Add(assessment.Hits.Any(hit => hit.RuleId == "split-shipment"));
+        }
+        Assert.Equal(8, splitHits.Count);
+        Assert.False(splitHits[0]);
+        Assert.False(splitHits[1]);
+        Assert.True(splitHits[7]);
+    }
+
+    [Fact]
     public async Task The_officer_sees_the_assessment_and_the_audit_trail_with_actors()
     {
         var client = _node.ClientFor(Filer);

@@ -77,7 +77,8 @@ public sealed class TraceTests : IDisposable
         Assert.True((int)batch.GetTagItem("exchange.batch.size")! >= 1);
         var storeCalls = spans.Where(s => s.ParentSpanId == batch.SpanId && s.OperationName.StartsWith("exchange.store.", StringComparison.Ordinal))
             .Select(s => s.OperationName).ToList();
-        Assert.Contains("exchange.store.update_many", storeCalls);
+        // Decided on arrival: the decisions are inserted with the declarations, in one write.
+        Assert.Contains("exchange.store.insert_many", storeCalls);
         Assert.Contains("exchange.store.get_consignee_activity", storeCalls);
     }
 
