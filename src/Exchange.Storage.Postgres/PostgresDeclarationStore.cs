@@ -114,6 +114,7 @@ public sealed partial class PostgresDeclarationStore
         var facts = writes.Select(StoredFacts.ForInsert).ToArray();
         var measures = writes.Select(write => DeclarationMeasures.ForWrite(write, previous: null)).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
+        var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (connection, transaction, ct) =>
         {
             var lastSequences = await LockFilerSequencesAsync(
@@ -135,7 +136,7 @@ public sealed partial class PostgresDeclarationStore
                     outcomes[i] = Answer(earlier, write);
                     continue;
                 }
-                var declarationBytes = write.Declaration.ToByteArray();
+                var declarationBytes = serialized[i].Declaration;
                 var insert = new NpgsqlBatchCommand(InsertDeclarationSql);
                 AddDeclarationParameters(insert.Parameters, write.Key, indexes[i], declarationBytes);
                 AddFactsParameters(insert.Parameters, facts[i]);
@@ -144,7 +145,7 @@ public sealed partial class PostgresDeclarationStore
                 AddAgencyFlags(batch, write, indexes[i]);
                 AddMeasures(batch, write.Key, measures[i]);
 
-                outcomes[i] = AddAppend(batch, write, lastSequences, declarationBytes);
+                outcomes[i] = AddAppend(batch, write, lastSequences, serialized[i]);
                 AddOutbox(batch, outbox[i], outboxInserts);
                 if (write.RequestId is not null)
                 {
@@ -185,6 +186,7 @@ public sealed partial class PostgresDeclarationStore
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForUpdate).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
+        var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (connection, transaction, ct) =>
         {
             var lastSequences = await LockFilerSequencesAsync(
@@ -194,7 +196,6 @@ public sealed partial class PostgresDeclarationStore
             // answered as before, not as a revision conflict.
             var answers = await FindAnswersAsync(connection, transaction, writes, ct);
             var outcomes = new WriteOutcome[writes.Count];
-            var declarationBytes = new byte[writes.Count][];
             var updated = new List<int>(writes.Count);
             var missed = new List<int>();
 
@@ -224,9 +225,8 @@ public sealed partial class PostgresDeclarationStore
                             break;
                         }
                     }
-                    declarationBytes[next] = write.Declaration.ToByteArray();
                     var update = new NpgsqlBatchCommand(facts[next] is null ? UpdateSql : UpdateWithFactsSql);
-                    AddDeclarationParameters(update.Parameters, write.Key, indexes[next], declarationBytes[next]);
+                    AddDeclarationParameters(update.Parameters, write.Key, indexes[next], serialized[next].Declaration);
                     if (facts[next] is { } replacement)
                     {
                         AddFactsParameters(update.Parameters, replacement);
@@ -251,7 +251,7 @@ public sealed partial class PostgresDeclarationStore
                     if (writes[item].RequestId is { } requestId)
                     {
                         // A later item with the same request id is answered from here.
-                        answers[(writes[item].Key.FilerId, requestId)] = (writes[item].RequestHash!, declarationBytes[item]);
+                        answers[(writes[item].Key.FilerId, requestId)] = (writes[item].RequestHash!, serialized[item].Declaration);
                     }
                 }
             }
@@ -290,7 +290,7 @@ public sealed partial class PostgresDeclarationStore
                     measures[write.Key] = change.Row;
                     AddMeasures(batch, write.Key, change);
                 }
-                outcomes[item] = AddAppend(batch, write, lastSequences, declarationBytes[item]);
+                outcomes[item] = AddAppend(batch, write, lastSequences, serialized[item]);
                 AddOutbox(batch, outbox[item], outboxInserts);
             }
             AddSequenceUpdates(batch, lastSequences);
@@ -505,21 +505,29 @@ public sealed partial class PostgresDeclarationStore
         {
             return activity;
         }
-        // One query for every key; each key is a range of the (consignee_key, create_time) index.
+        // One statement (so one snapshot) for every key: the counters of the hours after since's
+        // hour (at most the window's hours per key, added up here so the value saturates instead
+        // of overflowing), and the declarations of since's own hour, counted exactly.
+        var plan = ConsigneeActivityBuckets.For(since);
         await using var command = _dataSource.CreateCommand($"""
-            SELECT consignee_key, count(*)::integer, sum(intrinsic_value_cents)::bigint FROM declarations
-            WHERE consignee_key = ANY(@consignee_keys) AND create_time >= @since
+            SELECT consignee_key, consignments::bigint, value_cents FROM consignee_activity
+            WHERE consignee_key = ANY(@consignee_keys) AND hour > @since_bucket
+            UNION ALL
+            SELECT consignee_key, count(*), LEAST(sum(intrinsic_value_cents), 9223372036854775807)::bigint FROM declarations
+            WHERE consignee_key = ANY(@consignee_keys) AND create_time >= @exact_from AND create_time < @exact_until
               AND status <> {(int)DeclarationStatus.Cancelled}
             GROUP BY consignee_key
             """);
         command.Parameters.Add(Parameter("consignee_keys", consigneeKeys.Distinct(StringComparer.Ordinal).ToArray()));
-        command.Parameters.Add(Parameter("since", DeclarationIndex.CeilingUnixMicroseconds(since)));
+        command.Parameters.Add(Parameter("since_bucket", plan.SinceBucket));
+        command.Parameters.Add(Parameter("exact_from", plan.ExactFrom));
+        command.Parameters.Add(Parameter("exact_until", plan.ExactUntil));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            activity[reader.GetString(0)] = new ConsigneeActivity(reader.GetInt32(1), reader.GetInt64(2));
+            ConsigneeActivityBuckets.Add(activity, reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
         }
-        return activity;
+        return ConsigneeActivityBuckets.WithoutEmpty(activity);
     }
 
     // ---- IRegistryStore ----
@@ -615,17 +623,31 @@ public sealed partial class PostgresDeclarationStore
         Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<(T Result, bool Commit)>> work,
         CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-        var (result, commit) = await work(connection, transaction, cancellationToken);
-        if (commit)
+        for (var attempt = 1; ; attempt++)
         {
-            // Not cancellable: once the commit starts, the caller must learn its outcome, and
-            // "threw" has to mean "changed nothing".
-            await transaction.CommitAsync(CancellationToken.None);
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+                var (result, commit) = await work(connection, transaction, cancellationToken);
+                if (commit)
+                {
+                    // Not cancellable: once the commit starts, the caller must learn its outcome, and
+                    // "threw" has to mean "changed nothing".
+                    await transaction.CommitAsync(CancellationToken.None);
+                }
+                return result;
+            }
+            catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < DeadlockAttempts)
+            {
+                // PostgreSQL rolled this transaction back to break a lock cycle (two writers counting
+                // the same consignees in opposite orders): nothing of it was written, so run it again.
+            }
         }
-        return result;
     }
+
+    /// <summary>How often a write aborted by deadlock detection is tried in all.</summary>
+    private const int DeadlockAttempts = 3;
 
     /// <summary>
     /// Locks the counter row of each filer (creating it on first use) and reads its last
@@ -715,15 +737,11 @@ public sealed partial class PostgresDeclarationStore
     /// record (the declaration as written) to <paramref name="batch"/>; returns the Written outcome.
     /// </summary>
     private static WriteOutcome AddAppend(
-        NpgsqlBatch batch, DeclarationWrite write, Dictionary<string, long> lastSequences, byte[] declarationBytes)
+        NpgsqlBatch batch, DeclarationWrite write, Dictionary<string, long> lastSequences, SerializedWrite serialized)
     {
         var sequence = lastSequences[write.Key.FilerId];
-        DeclarationEvent? appended = null;
-        foreach (var @event in write.Events)
+        foreach (var @event in serialized.Events)
         {
-            // The stored event carries no cursor: the cursor is the row's sequence, set on reading.
-            appended = @event.Clone();
-            appended.Cursor = "";
             var insertEvent = new NpgsqlBatchCommand("""
                 INSERT INTO declaration_events (filer_id, seq, declaration_id, event)
                 VALUES (@filer_id, @seq, @declaration_id, @event)
@@ -731,7 +749,7 @@ public sealed partial class PostgresDeclarationStore
             insertEvent.Parameters.Add(Parameter("filer_id", write.Key.FilerId));
             insertEvent.Parameters.Add(Parameter("seq", ++sequence));
             insertEvent.Parameters.Add(Parameter("declaration_id", write.Key.DeclarationId));
-            insertEvent.Parameters.Add(Parameter("event", appended.ToByteArray()));
+            insertEvent.Parameters.Add(Parameter("event", @event));
             batch.BatchCommands.Add(insertEvent);
         }
 
@@ -744,12 +762,13 @@ public sealed partial class PostgresDeclarationStore
             record.Parameters.Add(Parameter("filer_id", write.Key.FilerId));
             record.Parameters.Add(Parameter("request_id", write.RequestId));
             record.Parameters.Add(Parameter("request_hash", write.RequestHash!));
-            record.Parameters.Add(Parameter("response", declarationBytes));
+            record.Parameters.Add(Parameter("response", serialized.Declaration));
             batch.BatchCommands.Add(record);
         }
 
         lastSequences[write.Key.FilerId] = sequence;
-        appended!.Cursor = sequence.ToString(CultureInfo.InvariantCulture);
+        var appended = write.Event.Clone();
+        appended.Cursor = sequence.ToString(CultureInfo.InvariantCulture);
         return new WriteOutcome(WriteOutcomeKind.Written, write.Declaration, appended);
     }
 

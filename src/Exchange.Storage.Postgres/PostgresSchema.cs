@@ -224,7 +224,69 @@ internal static class PostgresSchema
             FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()
             """,
         ],
+        [
+            // 6: the split-shipment counters (Exchange.Core.Storage.ConsigneeActivityBuckets): per
+            // consignee key and hour of create time, the declarations not CANCELLED and their
+            // summed intrinsic value. A trigger keeps them in step with every write of the
+            // declarations table, whoever makes it (a previous release too); the value saturates
+            // at the largest bigint instead of failing the write. Filled from the rows already
+            // there. Two transactions counting the same consignees in opposite orders can
+            // deadlock on these rows: the store retries a transaction PostgreSQL aborted for that.
+            """
+            CREATE TABLE IF NOT EXISTS consignee_activity (
+                consignee_key text COLLATE "C" NOT NULL,
+                hour bigint NOT NULL,
+                consignments bigint NOT NULL,
+                value_cents bigint NOT NULL,
+                PRIMARY KEY (consignee_key, hour)
+            )
+            """,
+            $"""
+            INSERT INTO consignee_activity (consignee_key, hour, consignments, value_cents)
+            SELECT consignee_key, create_time / {Hour}, count(*), LEAST(sum(intrinsic_value_cents), 9223372036854775807)::bigint
+            FROM declarations WHERE status <> {Cancelled} GROUP BY consignee_key, create_time / {Hour}
+            ON CONFLICT (consignee_key, hour) DO NOTHING
+            """,
+            $"""
+            CREATE OR REPLACE FUNCTION consignee_activity_count() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP <> 'INSERT' AND OLD.status <> {Cancelled} THEN
+                    UPDATE consignee_activity SET consignments = consignments - 1,
+                        value_cents = GREATEST(value_cents - OLD.intrinsic_value_cents, 0)
+                    WHERE consignee_key = OLD.consignee_key AND hour = OLD.create_time / {Hour};
+                END IF;
+                IF TG_OP <> 'DELETE' AND NEW.status <> {Cancelled} THEN
+                    INSERT INTO consignee_activity AS counter (consignee_key, hour, consignments, value_cents)
+                    VALUES (NEW.consignee_key, NEW.create_time / {Hour}, 1, NEW.intrinsic_value_cents)
+                    ON CONFLICT (consignee_key, hour) DO UPDATE SET consignments = counter.consignments + 1,
+                        value_cents = CASE WHEN counter.value_cents > 9223372036854775807 - EXCLUDED.value_cents
+                            THEN 9223372036854775807 ELSE counter.value_cents + EXCLUDED.value_cents END;
+                END IF;
+                RETURN NULL;
+            END
+            $$
+            """,
+            $"""
+            CREATE OR REPLACE TRIGGER consignee_activity_on_insert AFTER INSERT ON declarations
+            FOR EACH ROW WHEN (NEW.status <> {Cancelled}) EXECUTE FUNCTION consignee_activity_count()
+            """,
+            $"""
+            CREATE OR REPLACE TRIGGER consignee_activity_on_update
+            AFTER UPDATE OF consignee_key, intrinsic_value_cents, status, create_time ON declarations
+            FOR EACH ROW WHEN (OLD.consignee_key IS DISTINCT FROM NEW.consignee_key
+                OR OLD.intrinsic_value_cents <> NEW.intrinsic_value_cents OR OLD.create_time <> NEW.create_time
+                OR (OLD.status = {Cancelled}) <> (NEW.status = {Cancelled}))
+            EXECUTE FUNCTION consignee_activity_count()
+            """,
+            """
+            CREATE OR REPLACE TRIGGER consignee_activity_on_delete AFTER DELETE ON declarations
+            FOR EACH ROW EXECUTE FUNCTION consignee_activity_count()
+            """,
+        ],
     ];
+
+    private const int Cancelled = (int)Exchange.Contracts.Declaration.V1.DeclarationStatus.Cancelled;
+    private const long Hour = Exchange.Core.Storage.ConsigneeActivityBuckets.Width;
 
     /// <summary>The schema version this build writes.</summary>
     public static int LatestVersion => Migrations.Length;

@@ -108,6 +108,7 @@ public sealed partial class SqliteDeclarationStore
         var facts = writes.Select(StoredFacts.ForInsert).ToArray();
         var measures = writes.Select(write => DeclarationMeasures.ForWrite(write, previous: null)).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
+        var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {
             var outcomes = new WriteOutcome[writes.Count];
@@ -121,7 +122,7 @@ public sealed partial class SqliteDeclarationStore
                     outcomes[i] = answer;
                     continue;
                 }
-                if (!await InsertDeclarationAsync(transaction, write, indexes[i], facts[i], ct))
+                if (!await InsertDeclarationAsync(transaction, write, indexes[i], facts[i], serialized[i], ct))
                 {
                     // Ids are assigned by the core, so a taken one is a bug upstream; throwing
                     // rolls the whole batch back.
@@ -129,7 +130,7 @@ public sealed partial class SqliteDeclarationStore
                 }
                 await AddAgencyFlagsAsync(transaction, write, indexes[i], ct);
                 await WriteMeasuresAsync(transaction, write.Key, measures[i], ct);
-                outcomes[i] = await AppendEventAndRecordAsync(transaction, write, ct);
+                outcomes[i] = await AppendEventAndRecordAsync(transaction, write, serialized[i], ct);
                 await AppendOutboxAsync(transaction, outbox[i], ct);
                 written = true;
             }
@@ -149,6 +150,7 @@ public sealed partial class SqliteDeclarationStore
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForUpdate).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
+        var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {
             var outcomes = new WriteOutcome[writes.Count];
@@ -157,7 +159,7 @@ public sealed partial class SqliteDeclarationStore
             {
                 // Each item sees the items before it: a second update of one declaration expects
                 // the revision the first wrote, a repeated request id is answered from the first.
-                outcomes[i] = await UpdateDeclarationAsync(transaction, writes[i], indexes[i], facts[i], outbox[i], ct);
+                outcomes[i] = await UpdateDeclarationAsync(transaction, writes[i], indexes[i], facts[i], serialized[i], outbox[i], ct);
                 written |= outcomes[i].Kind == WriteOutcomeKind.Written;
             }
             return (outcomes, written);
@@ -383,15 +385,22 @@ public sealed partial class SqliteDeclarationStore
         {
             return activity;
         }
+        var plan = ConsigneeActivityBuckets.For(since);
         await using var connection = await OpenReaderAsync(cancellationToken);
-        // One IN list per chunk of keys, each key an index range of (consignee_key, create_time).
+        // Per chunk of keys, one statement (so one snapshot): the counters of the hours after
+        // since's hour (at most the window's hours per key, added up here so the value saturates
+        // instead of overflowing), and the declarations of since's own hour, counted exactly.
         foreach (var chunk in keys.Chunk(ConsigneeKeysPerQuery))
         {
-            await using var command = connection.CreateCommand();
             var placeholders = string.Join(", ", chunk.Select((_, i) => "@key" + i.ToString(CultureInfo.InvariantCulture)));
+            await using var command = connection.CreateCommand();
             command.CommandText = $"""
-                SELECT consignee_key, COUNT(*), SUM(intrinsic_value_cents) FROM declarations
-                WHERE consignee_key IN ({placeholders}) AND create_time >= @since
+                SELECT consignee_key, consignments, value_cents FROM consignee_activity
+                WHERE consignee_key IN ({placeholders}) AND hour > @since_bucket
+                UNION ALL
+                SELECT consignee_key, COUNT(*), CAST(MIN(TOTAL(intrinsic_value_cents), 9223372036854775807.0) AS INTEGER)
+                FROM declarations
+                WHERE consignee_key IN ({placeholders}) AND create_time >= @exact_from AND create_time < @exact_until
                   AND status <> {(int)DeclarationStatus.Cancelled}
                 GROUP BY consignee_key
                 """;
@@ -399,14 +408,16 @@ public sealed partial class SqliteDeclarationStore
             {
                 command.Parameters.AddWithValue("@key" + i.ToString(CultureInfo.InvariantCulture), chunk[i]);
             }
-            command.Parameters.AddWithValue("@since", DeclarationIndex.CeilingUnixMicroseconds(since));
+            command.Parameters.AddWithValue("@since_bucket", plan.SinceBucket);
+            command.Parameters.AddWithValue("@exact_from", plan.ExactFrom);
+            command.Parameters.AddWithValue("@exact_until", plan.ExactUntil);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                activity[reader.GetString(0)] = new ConsigneeActivity(reader.GetInt32(1), reader.GetInt64(2));
+                ConsigneeActivityBuckets.Add(activity, reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
             }
         }
-        return activity;
+        return ConsigneeActivityBuckets.WithoutEmpty(activity);
     }
 
     // ---- IRegistryStore ----
@@ -601,7 +612,7 @@ public sealed partial class SqliteDeclarationStore
 
     /// <summary>Inserts the declaration row with its facts; false when the key is already taken.</summary>
     private async Task<bool> InsertDeclarationAsync(
-        SqliteTransaction transaction, DeclarationWrite write, DeclarationIndex index, StoredFacts facts, CancellationToken ct)
+        SqliteTransaction transaction, DeclarationWrite write, DeclarationIndex index, StoredFacts facts, SerializedWrite serialized, CancellationToken ct)
     {
         var insert = Command(transaction, """
             INSERT INTO declarations (
@@ -616,7 +627,7 @@ public sealed partial class SqliteDeclarationStore
                 @consignee_key, @intrinsic_value_cents, @assessment)
             ON CONFLICT (filer_id, declaration_id) DO NOTHING
             """);
-        AddDeclarationParameters(insert, write, index);
+        AddDeclarationParameters(insert, write, index, serialized);
         AddFactsParameters(insert, facts);
         return await insert.ExecuteNonQueryAsync(ct) == 1;
     }
@@ -628,7 +639,7 @@ public sealed partial class SqliteDeclarationStore
     /// </summary>
     private async Task<WriteOutcome> UpdateDeclarationAsync(
         SqliteTransaction transaction, DeclarationWrite write, DeclarationIndex index, StoredFacts? facts,
-        IReadOnlyList<OutboxEntry> outbox, CancellationToken ct)
+        SerializedWrite serialized, IReadOnlyList<OutboxEntry> outbox, CancellationToken ct)
     {
         // The idempotency check comes first: a retry of an update that succeeded must be
         // answered as before, not as a revision conflict.
@@ -638,7 +649,7 @@ public sealed partial class SqliteDeclarationStore
         }
 
         var update = Command(transaction, facts is null ? UpdateSql : UpdateWithFactsSql);
-        AddDeclarationParameters(update, write, index);
+        AddDeclarationParameters(update, write, index, serialized);
         if (facts is not null)
         {
             AddFactsParameters(update, facts);
@@ -659,7 +670,7 @@ public sealed partial class SqliteDeclarationStore
         {
             await WriteMeasuresAsync(transaction, write.Key, DeclarationMeasures.ForWrite(write, previous), ct);
         }
-        var outcome = await AppendEventAndRecordAsync(transaction, write, ct);
+        var outcome = await AppendEventAndRecordAsync(transaction, write, serialized, ct);
         await AppendOutboxAsync(transaction, outbox, ct);
         return outcome;
     }
@@ -715,9 +726,10 @@ public sealed partial class SqliteDeclarationStore
     /// Appends the write's events under the filer's next sequence numbers, in order, and, when the
     /// request carried one, records the idempotency answer (the declaration as written).
     /// </summary>
-    private async Task<WriteOutcome> AppendEventAndRecordAsync(SqliteTransaction transaction, DeclarationWrite write, CancellationToken ct)
+    private async Task<WriteOutcome> AppendEventAndRecordAsync(
+        SqliteTransaction transaction, DeclarationWrite write, SerializedWrite serialized, CancellationToken ct)
     {
-        var events = write.Events;
+        var events = serialized.Events;
         var next = Command(transaction, """
             INSERT INTO filer_event_sequences (filer_id, last_seq) VALUES (@filer_id, @count)
             ON CONFLICT (filer_id) DO UPDATE SET last_seq = last_seq + @count
@@ -727,12 +739,8 @@ public sealed partial class SqliteDeclarationStore
         next.Parameters.AddWithValue("@count", events.Count);
         var sequence = (long)(await next.ExecuteScalarAsync(ct))! - events.Count;
 
-        DeclarationEvent? appended = null;
         foreach (var @event in events)
         {
-            // The stored event carries no cursor: the cursor is the row's sequence, set on reading.
-            appended = @event.Clone();
-            appended.Cursor = "";
             var insertEvent = Command(transaction, """
                 INSERT INTO declaration_events (filer_id, seq, declaration_id, event)
                 VALUES (@filer_id, @seq, @declaration_id, @event)
@@ -740,7 +748,7 @@ public sealed partial class SqliteDeclarationStore
             insertEvent.Parameters.AddWithValue("@filer_id", write.Key.FilerId);
             insertEvent.Parameters.AddWithValue("@seq", ++sequence);
             insertEvent.Parameters.AddWithValue("@declaration_id", write.Key.DeclarationId);
-            insertEvent.Parameters.AddWithValue("@event", appended.ToByteArray());
+            insertEvent.Parameters.AddWithValue("@event", @event);
             await insertEvent.ExecuteNonQueryAsync(ct);
         }
 
@@ -753,15 +761,16 @@ public sealed partial class SqliteDeclarationStore
             record.Parameters.AddWithValue("@filer_id", write.Key.FilerId);
             record.Parameters.AddWithValue("@request_id", write.RequestId);
             record.Parameters.AddWithValue("@request_hash", write.RequestHash!);
-            record.Parameters.AddWithValue("@response", write.Declaration.ToByteArray());
+            record.Parameters.AddWithValue("@response", serialized.Declaration);
             await record.ExecuteNonQueryAsync(ct);
         }
 
-        appended!.Cursor = sequence.ToString(CultureInfo.InvariantCulture);
+        var appended = write.Event.Clone();
+        appended.Cursor = sequence.ToString(CultureInfo.InvariantCulture);
         return new WriteOutcome(WriteOutcomeKind.Written, write.Declaration, appended);
     }
 
-    private static void AddDeclarationParameters(SqliteCommand command, DeclarationWrite write, DeclarationIndex index)
+    private static void AddDeclarationParameters(SqliteCommand command, DeclarationWrite write, DeclarationIndex index, SerializedWrite serialized)
     {
         var parameters = command.Parameters;
         parameters.AddWithValue("@filer_id", write.Key.FilerId);
@@ -776,7 +785,7 @@ public sealed partial class SqliteDeclarationStore
         parameters.AddWithValue("@house_waybill", index.HouseWaybill);
         parameters.AddWithValue("@master_waybill", index.MasterWaybill);
         parameters.AddWithValue("@customs_reference", index.CustomsReference);
-        parameters.AddWithValue("@declaration", write.Declaration.ToByteArray());
+        parameters.AddWithValue("@declaration", serialized.Declaration);
     }
 
     private static void AddFactsParameters(SqliteCommand command, StoredFacts facts)

@@ -210,7 +210,72 @@ internal static class SqliteSchema
             END
             """,
         ],
+        [
+            // 6: the split-shipment counters (Exchange.Core.Storage.ConsigneeActivityBuckets): per
+            // consignee key and hour of create time, the declarations not CANCELLED and their
+            // summed intrinsic value. Triggers keep them in step with every write of the
+            // declarations table, whoever makes it (a previous release too); the value saturates
+            // at the largest INTEGER instead of failing the write. Filled from the rows already there.
+            """
+            CREATE TABLE IF NOT EXISTS consignee_activity (
+                consignee_key TEXT NOT NULL,
+                hour INTEGER NOT NULL,
+                consignments INTEGER NOT NULL,
+                value_cents INTEGER NOT NULL,
+                PRIMARY KEY (consignee_key, hour)
+            ) STRICT, WITHOUT ROWID
+            """,
+            $"""
+            INSERT INTO consignee_activity (consignee_key, hour, consignments, value_cents)
+            SELECT consignee_key, create_time / {Hour}, COUNT(*),
+                CAST(MIN(TOTAL(intrinsic_value_cents), 9223372036854775807.0) AS INTEGER)
+            FROM declarations WHERE status <> {Cancelled} GROUP BY consignee_key, create_time / {Hour}
+            """,
+            $"""
+            CREATE TRIGGER IF NOT EXISTS consignee_activity_on_insert AFTER INSERT ON declarations
+            WHEN NEW.status <> {Cancelled}
+            BEGIN
+                {CountNew}
+            END
+            """,
+            $"""
+            CREATE TRIGGER IF NOT EXISTS consignee_activity_on_update
+            AFTER UPDATE OF consignee_key, intrinsic_value_cents, status, create_time ON declarations
+            WHEN OLD.consignee_key IS NOT NEW.consignee_key OR OLD.intrinsic_value_cents <> NEW.intrinsic_value_cents
+              OR OLD.create_time <> NEW.create_time OR (OLD.status = {Cancelled}) <> (NEW.status = {Cancelled})
+            BEGIN
+                {UncountOld}
+                {CountNew}
+            END
+            """,
+            $"""
+            CREATE TRIGGER IF NOT EXISTS consignee_activity_on_delete AFTER DELETE ON declarations
+            BEGIN
+                {UncountOld}
+            END
+            """,
+        ],
     ];
+
+    private const int Cancelled = (int)Exchange.Contracts.Declaration.V1.DeclarationStatus.Cancelled;
+    private const long Hour = Exchange.Core.Storage.ConsigneeActivityBuckets.Width;
+
+    // Properties, not fields: the migrations above are built from them when the class initialises.
+
+    /// <summary>Counts the NEW row in its hour unless it is CANCELLED (the SELECT's WHERE is also what lets SQLite parse an upsert there).</summary>
+    private static string CountNew => $"""
+        INSERT INTO consignee_activity (consignee_key, hour, consignments, value_cents)
+                SELECT NEW.consignee_key, NEW.create_time / {Hour}, 1, NEW.intrinsic_value_cents WHERE NEW.status <> {Cancelled}
+                ON CONFLICT (consignee_key, hour) DO UPDATE SET consignments = consignments + 1,
+                    value_cents = CASE WHEN value_cents > 9223372036854775807 - excluded.value_cents
+                        THEN 9223372036854775807 ELSE value_cents + excluded.value_cents END;
+        """;
+
+    /// <summary>Takes the OLD row out of its hour's counter, when it was counted.</summary>
+    private static string UncountOld => $"""
+        UPDATE consignee_activity SET consignments = consignments - 1, value_cents = MAX(value_cents - OLD.intrinsic_value_cents, 0)
+                WHERE OLD.status <> {Cancelled} AND consignee_key = OLD.consignee_key AND hour = OLD.create_time / {Hour};
+        """;
 
     /// <summary>The schema version this build writes.</summary>
     public static int LatestVersion => Migrations.Length;

@@ -269,6 +269,69 @@ public abstract partial class DeclarationStoreConformance
         Assert.All(Enumerable.Range(0, 250), i => Assert.Equal(new ConsigneeActivity(1, i), activity[$"key-{i}"]));
     }
 
+    [SkippableFact]
+    public async Task ConsigneeActivityIsExactFromAnyTimeAcrossHoursAndChanges()
+    {
+        // Declarations every 17 minutes over five hours, three consignees; the answer from any
+        // start, on and off the hour boundaries the store counts by, must equal a plain count.
+        var store = await OpenFreshStoreAsync();
+        var rows = Enumerable.Range(0, 18)
+            .Select(i => (Id: $"t{i}", Key: $"key-{i % 3}", Value: 100L + i, Time: BaseTime.AddMinutes(17 * i)))
+            .ToList();
+        await store.InsertManyAsync(
+            rows.Select(r => Insert(r.Id.EndsWith('7') ? OtherFiler : Filer, r.Id, createTime: r.Time, facts: Facts(r.Key, r.Value))).ToArray(),
+            CancellationToken.None);
+        var counted = rows.ToDictionary(r => r.Id, r => (r.Key, r.Value, r.Time));
+
+        async Task AssertCountsFromEverywhere()
+        {
+            DateTimeOffset[] starts =
+            [
+                BaseTime.AddHours(-80), BaseTime.AddTicks(-1), BaseTime, BaseTime.AddTicks(1), BaseTime.AddMinutes(17),
+                BaseTime.AddMinutes(17).AddTicks(1), BaseTime.AddMinutes(59), BaseTime.AddHours(1).AddTicks(-1),
+                BaseTime.AddHours(1), BaseTime.AddHours(2).AddMinutes(30), BaseTime.AddHours(4).AddMinutes(50), BaseTime.AddHours(6),
+            ];
+            foreach (var since in starts)
+            {
+                var expected = counted.Values.Where(c => c.Time >= since).GroupBy(c => c.Key)
+                    .ToDictionary(g => g.Key, g => new ConsigneeActivity(g.Count(), g.Sum(c => c.Value)));
+                Assert.Equal(expected, await Activity(store, since, "key-0", "key-1", "key-2", "key-new"));
+            }
+        }
+
+        await AssertCountsFromEverywhere();
+
+        // Cancelling takes one out; an amendment moves one to another consignee and value.
+        var cancelled = (await store.GetAsync(new(Filer, "t4"), CancellationToken.None))!;
+        await store.UpdateAsync(Update(cancelled, d => d.Status = DeclarationStatus.Cancelled), CancellationToken.None);
+        counted.Remove("t4");
+        var moved = (await store.GetAsync(new(Filer, "t9"), CancellationToken.None))!;
+        await store.UpdateAsync(Update(moved, d => d.Remarks = "new consignee", facts: Facts("key-new", 5_000)), CancellationToken.None);
+        counted["t9"] = ("key-new", 5_000, counted["t9"].Time);
+        // An update that keeps the facts and a status that stays counted change nothing.
+        var released = (await store.GetAsync(new(Filer, "t10"), CancellationToken.None))!;
+        await store.UpdateAsync(Update(released, d => d.Status = DeclarationStatus.Released), CancellationToken.None);
+
+        await AssertCountsFromEverywhere();
+    }
+
+    [SkippableFact]
+    public async Task ConsigneeActivityValueSaturatesInsteadOfFailingTheWrite()
+    {
+        var store = await OpenFreshStoreAsync();
+        await store.InsertManyAsync(
+            [
+                Insert(Filer, "s1", createTime: BaseTime.AddMinutes(1), facts: Facts("k", long.MaxValue)),
+                Insert(Filer, "s2", createTime: BaseTime.AddMinutes(2), facts: Facts("k", long.MaxValue)),
+                Insert(Filer, "s3", createTime: BaseTime.AddHours(2), facts: Facts("k", long.MaxValue)),
+            ],
+            CancellationToken.None);
+
+        Assert.Equal(new ConsigneeActivity(3, long.MaxValue), (await Activity(store, BaseTime, "k"))["k"]);
+        Assert.Equal(new ConsigneeActivity(3, long.MaxValue), (await Activity(store, BaseTime.AddMinutes(1), "k"))["k"]);
+        Assert.Equal(new ConsigneeActivity(1, long.MaxValue), (await Activity(store, BaseTime.AddHours(1), "k"))["k"]);
+    }
+
     private static Task<IReadOnlyDictionary<string, ConsigneeActivity>> Activity(IDeclarationStore store, params string[] keys) =>
         Activity(store, BaseTime, keys);
 

@@ -75,11 +75,66 @@ public abstract partial class DeclarationStoreConformance
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM schema_version WHERE version = 5"));
     }
 
+    [SkippableFact]
+    public async Task ADatabaseOfSchemaVersion5GainsConsigneeCountersFilledFromItsRows()
+    {
+        await CreateFreshDatabaseAsync();
+        await MigrateToSchemaVersionAsync(5);
+        var writes = new[]
+        {
+            Insert(Filer, "m1", createTime: BaseTime.AddMinutes(5), facts: Facts("k1", 100)),
+            Insert(Filer, "m2", createTime: BaseTime.AddMinutes(70), facts: Facts("k1", 200)),
+            Insert(OtherFiler, "m3", createTime: BaseTime.AddMinutes(130), facts: Facts("k1", 400)),
+            Insert(Filer, "m4", createTime: BaseTime.AddMinutes(75), facts: Facts("k1", 800), configure: d => d.Status = DeclarationStatus.Cancelled),
+            Insert(Filer, "m5", createTime: BaseTime.AddMinutes(75), facts: Facts("k2", 50)),
+        };
+        foreach (var write in writes)
+        {
+            await InsertRowWithFactsAsync(write);
+        }
+
+        var store = await OpenStoreTrackedAsync();
+
+        Assert.Equal(
+            new Dictionary<string, ConsigneeActivity> { ["k1"] = new(3, 700), ["k2"] = new(1, 50) },
+            await store.GetConsigneeActivityAsync(["k1", "k2"], BaseTime, CancellationToken.None));
+        Assert.Equal(new ConsigneeActivity(2, 600), (await store.GetConsigneeActivityAsync(["k1"], BaseTime.AddMinutes(6), CancellationToken.None))["k1"]);
+        await store.InsertAsync(Insert(Filer, "m6", createTime: BaseTime.AddMinutes(71), facts: Facts("k1", 1)), CancellationToken.None);
+        Assert.Equal(new ConsigneeActivity(4, 701), (await store.GetConsigneeActivityAsync(["k1"], BaseTime, CancellationToken.None))["k1"]);
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM schema_version WHERE version = 6"));
+    }
+
     private async Task<long> ScalarAsync(string sql) =>
         Convert.ToInt64(await ExecuteSqlAsync(sql), System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The declaration row of an insert as schema versions 2 to 5 keep it: with its consignee key and value.</summary>
+    private async Task InsertRowWithFactsAsync(DeclarationWrite write)
+    {
+        await InsertDeclarationRowAsync(write);
+        await ExecuteSqlAsync(
+            "UPDATE declarations SET consignee_key = @key, intrinsic_value_cents = @value WHERE filer_id = @filer_id AND declaration_id = @declaration_id",
+            ("key", write.Facts!.ConsigneeKey), ("value", write.Facts.IntrinsicValueCents),
+            ("filer_id", write.Key.FilerId), ("declaration_id", write.Key.DeclarationId));
+    }
+
     /// <summary>Writes an insert the way release 1 did: the columns of schema version 1 only.</summary>
     private async Task InsertAsRelease1Async(DeclarationWrite write)
+    {
+        await InsertDeclarationRowAsync(write);
+        await ExecuteSqlAsync(
+            "INSERT INTO declaration_events (filer_id, seq, declaration_id, event) VALUES (@filer_id, 1, @declaration_id, @event)",
+            ("filer_id", write.Key.FilerId), ("declaration_id", write.Key.DeclarationId), ("event", write.Event.ToByteArray()));
+        await ExecuteSqlAsync("INSERT INTO filer_event_sequences (filer_id, last_seq) VALUES (@filer_id, 1)", ("filer_id", write.Key.FilerId));
+        await ExecuteSqlAsync("""
+            INSERT INTO idempotency_records (filer_id, request_id, request_hash, response)
+            VALUES (@filer_id, @request_id, @request_hash, @response)
+            """,
+            ("filer_id", write.Key.FilerId), ("request_id", write.RequestId!), ("request_hash", write.RequestHash!),
+            ("response", write.Declaration.ToByteArray()));
+    }
+
+    /// <summary>The declaration row with the columns of schema version 1.</summary>
+    private async Task InsertDeclarationRowAsync(DeclarationWrite write)
     {
         var index = DeclarationIndex.Of(write.Declaration);
         await ExecuteSqlAsync("""
@@ -97,15 +152,5 @@ public abstract partial class DeclarationStoreConformance
             ("local_reference_number", index.LocalReferenceNumber), ("unique_consignment_reference", index.UniqueConsignmentReference),
             ("item_identifier", index.ItemIdentifier), ("house_waybill", index.HouseWaybill), ("master_waybill", index.MasterWaybill),
             ("customs_reference", index.CustomsReference), ("declaration", write.Declaration.ToByteArray()));
-        await ExecuteSqlAsync(
-            "INSERT INTO declaration_events (filer_id, seq, declaration_id, event) VALUES (@filer_id, 1, @declaration_id, @event)",
-            ("filer_id", write.Key.FilerId), ("declaration_id", write.Key.DeclarationId), ("event", write.Event.ToByteArray()));
-        await ExecuteSqlAsync("INSERT INTO filer_event_sequences (filer_id, last_seq) VALUES (@filer_id, 1)", ("filer_id", write.Key.FilerId));
-        await ExecuteSqlAsync("""
-            INSERT INTO idempotency_records (filer_id, request_id, request_hash, response)
-            VALUES (@filer_id, @request_id, @request_hash, @response)
-            """,
-            ("filer_id", write.Key.FilerId), ("request_id", write.RequestId!), ("request_hash", write.RequestHash!),
-            ("response", write.Declaration.ToByteArray()));
     }
 }

@@ -69,3 +69,25 @@ public static class RegistryRules
         return null;
     }
 }
+
+/// <summary>
+/// A write's bytes as every store keeps them, serialized before the store takes its write lock
+/// (SQLite's single writer, PostgreSQL's filer lock) so the lock is held for SQL alone. The
+/// declaration's bytes serve both its row and its idempotency answer; stored events carry no
+/// cursor (the cursor is the row's sequence, set on reading).
+/// </summary>
+public sealed record SerializedWrite(byte[] Declaration, IReadOnlyList<byte[]> Events)
+{
+    public static SerializedWrite Of(DeclarationWrite write)
+    {
+        var events = write.Events;
+        var bytes = new byte[events.Count][];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var stored = events[i].Clone();
+            stored.Cursor = "";
+            bytes[i] = stored.ToByteArray();
+        }
+        return new SerializedWrite(write.Declaration.ToByteArray(), bytes);
+    }
+}
