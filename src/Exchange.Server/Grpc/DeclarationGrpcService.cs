@@ -19,8 +19,10 @@ public sealed class DeclarationGrpcService(
     IHostApplicationLifetime lifetime,
     IOptions<ExchangeOptions> options) : DeclarationService.DeclarationServiceBase
 {
-    /// <summary>Bulk requests read ahead of the one being written, per stream.</summary>
-    private const int ReadAheadMessages = 64;
+    /// <summary>A write with <see cref="WriteFlags.BufferHint"/> appends to the response; one without it also flushes.</summary>
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
+
+    private static readonly WriteOptions FlushingWrite = new();
 
     private readonly LimitOptions _limits = options.Value.Limits;
 
@@ -73,10 +75,12 @@ public sealed class DeclarationGrpcService(
         ServerCallContext context)
     {
         var caller = identities.Resolve(context);
-        // Read-ahead is bounded in messages (each at most MaxReceiveMessageBytes), so a fast
-        // sender cannot make the node buffer more than a few batches per stream.
+        // Read-ahead is bounded in messages (each at most MaxReceiveMessageBytes): one batch
+        // waits while the one before it is written, so a fast sender cannot make the node buffer
+        // more than two batches per stream, and each transaction gets a whole batch (a smaller
+        // read-ahead cut batches to its size: 64 gave 3,700 declarations/s, 256 gave 4,400/s).
         var buffer = System.Threading.Channels.Channel.CreateBounded<BulkSubmitDeclarationsRequest>(
-            new BoundedChannelOptions(ReadAheadMessages) { SingleReader = true, SingleWriter = true });
+            new BoundedChannelOptions(_limits.BulkBatchSize) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var ct = stop.Token;
         var reader = ReadAheadAsync(requestStream, buffer.Writer, ct);
@@ -99,6 +103,8 @@ public sealed class DeclarationGrpcService(
                 var results = await workflow.SubmitManyAsync(caller, requests, ct);
                 for (var i = 0; i < results.Count; i++)
                 {
+                    // The batch's answers go out together: only the last one flushes the stream.
+                    responseStream.WriteOptions = i == results.Count - 1 ? FlushingWrite : BufferedWrite;
                     var response = new BulkSubmitDeclarationsResponse { Index = index++, RequestId = batch[i].RequestId };
                     if (results[i].Declaration is { } accepted)
                     {
