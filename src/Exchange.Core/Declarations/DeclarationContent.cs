@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Exchange.Contracts.Declaration.V1;
@@ -61,13 +62,32 @@ internal static class DeclarationContent
 
     public static byte[] RequestHash(string operation, string extra, params IMessage?[] parts)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(operation + "\n" + extra + "\n"));
-        foreach (var part in parts)
+        // SHA-256 of the header line and the parts' bytes, one after the other, hashed in one
+        // call over one pooled buffer: an incremental hash costs OpenSSL a context per request.
+        var header = operation + "\n" + extra + "\n";
+        var headerBytes = Encoding.UTF8.GetByteCount(header);
+        var length = headerBytes;
+        var sizes = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
         {
-            hash.AppendData(part?.ToByteArray() ?? []);
+            sizes[i] = parts[i]?.CalculateSize() ?? 0;
+            length += sizes[i];
         }
-        return hash.GetHashAndReset();
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var offset = Encoding.UTF8.GetBytes(header, buffer);
+            for (var i = 0; i < parts.Length; i++)
+            {
+                parts[i]?.WriteTo(buffer.AsSpan(offset, sizes[i]));
+                offset += sizes[i];
+            }
+            return SHA256.HashData(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>An opaque etag that changes with every revision.</summary>

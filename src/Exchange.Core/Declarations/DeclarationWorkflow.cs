@@ -331,11 +331,11 @@ public sealed class DeclarationWorkflow(
         violations.AddRange(DeclarationValidator.Validate(declaration, pathPrefix + "declaration"));
         RequestChecks.ThrowIfAny(violations);
 
-        var content = DeclarationContent.FilerSupplied(declaration!);
-        var hash = DeclarationContent.RequestHash("submit", content);
+        // The content is hashed before the node's fields are set, then becomes the recorded declaration.
+        var recorded = DeclarationContent.FilerSupplied(declaration!);
+        var hash = DeclarationContent.RequestHash("submit", recorded);
         var now = Timestamps.Now(clock);
         var key = new DeclarationKey(caller.FilerId, Guid.CreateVersion7(now).ToString("N"));
-        var recorded = content.Clone();
         recorded.Name = key.Name;
         recorded.CustomsReference = MovementReferenceNumber.Issue(options.AdministrationCountryCode, now);
         recorded.Status = DeclarationStatus.Accepted;

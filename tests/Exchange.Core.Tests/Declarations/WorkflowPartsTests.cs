@@ -39,6 +39,36 @@ public sealed class MovementReferenceNumberTests
         Assert.Equal(1000, same.Count);
         Assert.All(same, mrn => Assert.True(string.CompareOrdinal(mrn[..11], later[..11]) < 0));
     }
+
+    [Fact]
+    public void The_random_part_of_MRNs_uses_every_base36_character_about_equally()
+    {
+        var now = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+
+        var counts = Enumerable.Range(0, 6_000).SelectMany(_ => MovementReferenceNumber.Issue("DE", now)[11..17])
+            .GroupBy(c => c).ToDictionary(g => g.Key, g => g.Count());
+
+        // 36,000 characters: 1,000 expected each; a biased or truncated draw lands far outside 800-1,200.
+        Assert.Equal("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", string.Concat(counts.Keys.Order()));
+        Assert.All(counts.Values, count => Assert.InRange(count, 800, 1_200));
+    }
+}
+
+public sealed class RequestHashTests
+{
+    [Fact]
+    public void The_request_hash_is_SHA256_of_the_header_line_and_the_parts_bytes_so_stored_hashes_still_match()
+    {
+        var declaration = Exchange.Testing.SampleDeclarations.PostalGift("LRN-HASH");
+        var other = Exchange.Testing.SampleDeclarations.PostalGift("LRN-OTHER");
+
+        var expected = System.Security.Cryptography.SHA256.HashData(
+            [.. System.Text.Encoding.UTF8.GetBytes("amend\nfilers/f/declarations/d\n"), .. Google.Protobuf.MessageExtensions.ToByteArray(declaration),
+             .. Google.Protobuf.MessageExtensions.ToByteArray(other)]);
+
+        Assert.Equal(expected, DeclarationContent.RequestHash("amend", "filers/f/declarations/d", declaration, null, other));
+        Assert.NotEqual(expected, DeclarationContent.RequestHash("amend", "filers/f/declarations/d", other, declaration));
+    }
 }
 
 public sealed class DeclarationStatusesTests
