@@ -7,6 +7,11 @@ if (args is ["assess", .. var assessArgs])
     // The risk engine alone, in process (AssessBenchmark.cs).
     return AssessBenchmark.RunFromCommandLine(assessArgs);
 }
+if (args is ["ingest", .. var ingestArgs])
+{
+    // The node's workflow and store in process, without gRPC (IngestBenchmark.cs).
+    return await IngestBenchmark.RunFromCommandLineAsync(ingestArgs);
+}
 if (args is ["report", .. var reportArgs])
 {
     // A performance report over a store of a million declarations (ReportBenchmark.cs).
