@@ -113,11 +113,12 @@ public sealed partial class SqliteDeclarationStore
         {
             var outcomes = new WriteOutcome[writes.Count];
             var written = false;
+            var batch = new BatchState(this, transaction);
+            await batch.LoadAnswersAsync(writes, ct);
             for (var i = 0; i < writes.Count; i++)
             {
                 var write = writes[i];
-                // Looking up inside the transaction also finds an earlier item of this batch.
-                if (await AnswerFromIdempotencyAsync(transaction, write, ct) is { } answer)
+                if (batch.AnswerTo(write) is { } answer)
                 {
                     outcomes[i] = answer;
                     continue;
@@ -130,10 +131,11 @@ public sealed partial class SqliteDeclarationStore
                 }
                 await AddAgencyFlagsAsync(transaction, write, indexes[i], ct);
                 await WriteMeasuresAsync(transaction, write.Key, measures[i], ct);
-                outcomes[i] = await AppendEventAndRecordAsync(transaction, write, serialized[i], ct);
+                outcomes[i] = await AppendEventAndRecordAsync(transaction, batch, write, serialized[i], ct);
                 await AppendOutboxAsync(transaction, outbox[i], ct);
                 written = true;
             }
+            await batch.SaveSequencesAsync(ct);
             return (outcomes, written);
         }, cancellationToken);
     }
@@ -155,13 +157,16 @@ public sealed partial class SqliteDeclarationStore
         {
             var outcomes = new WriteOutcome[writes.Count];
             var written = false;
+            var batch = new BatchState(this, transaction);
+            await batch.LoadAnswersAsync(writes, ct);
             for (var i = 0; i < writes.Count; i++)
             {
                 // Each item sees the items before it: a second update of one declaration expects
                 // the revision the first wrote, a repeated request id is answered from the first.
-                outcomes[i] = await UpdateDeclarationAsync(transaction, writes[i], indexes[i], facts[i], serialized[i], outbox[i], ct);
+                outcomes[i] = await UpdateDeclarationAsync(transaction, batch, writes[i], indexes[i], facts[i], serialized[i], outbox[i], ct);
                 written |= outcomes[i].Kind == WriteOutcomeKind.Written;
             }
+            await batch.SaveSequencesAsync(ct);
             return (outcomes, written);
         }, cancellationToken);
     }
@@ -574,17 +579,6 @@ public sealed partial class SqliteDeclarationStore
         }
     }
 
-    private async Task<WriteOutcome?> AnswerFromIdempotencyAsync(SqliteTransaction transaction, DeclarationWrite write, CancellationToken ct)
-    {
-        if (write.RequestId is null)
-        {
-            return null;
-        }
-        var lookup = Command(transaction, IdempotencyLookupSql);
-        var record = await ReadIdempotencyRecordAsync(lookup, write.Key.FilerId, write.RequestId, ct);
-        return record?.AnswerTo(write.RequestHash);
-    }
-
     private static async Task<IdempotencyRecord?> FindIdempotencyRecordAsync(
         SqliteConnection connection, SqliteTransaction? transaction, string filerId, string requestId, CancellationToken ct)
     {
@@ -638,12 +632,12 @@ public sealed partial class SqliteDeclarationStore
     /// revision is the expected one, with its event, idempotency record, agency flags and outbox entries.
     /// </summary>
     private async Task<WriteOutcome> UpdateDeclarationAsync(
-        SqliteTransaction transaction, DeclarationWrite write, DeclarationIndex index, StoredFacts? facts,
+        SqliteTransaction transaction, BatchState batch, DeclarationWrite write, DeclarationIndex index, StoredFacts? facts,
         SerializedWrite serialized, IReadOnlyList<OutboxEntry> outbox, CancellationToken ct)
     {
         // The idempotency check comes first: a retry of an update that succeeded must be
         // answered as before, not as a revision conflict.
-        if (await AnswerFromIdempotencyAsync(transaction, write, ct) is { } answer)
+        if (batch.AnswerTo(write) is { } answer)
         {
             return answer;
         }
@@ -670,7 +664,7 @@ public sealed partial class SqliteDeclarationStore
         {
             await WriteMeasuresAsync(transaction, write.Key, DeclarationMeasures.ForWrite(write, previous), ct);
         }
-        var outcome = await AppendEventAndRecordAsync(transaction, write, serialized, ct);
+        var outcome = await AppendEventAndRecordAsync(transaction, batch, write, serialized, ct);
         await AppendOutboxAsync(transaction, outbox, ct);
         return outcome;
     }
@@ -727,17 +721,10 @@ public sealed partial class SqliteDeclarationStore
     /// request carried one, records the idempotency answer (the declaration as written).
     /// </summary>
     private async Task<WriteOutcome> AppendEventAndRecordAsync(
-        SqliteTransaction transaction, DeclarationWrite write, SerializedWrite serialized, CancellationToken ct)
+        SqliteTransaction transaction, BatchState batch, DeclarationWrite write, SerializedWrite serialized, CancellationToken ct)
     {
         var events = serialized.Events;
-        var next = Command(transaction, """
-            INSERT INTO filer_event_sequences (filer_id, last_seq) VALUES (@filer_id, @count)
-            ON CONFLICT (filer_id) DO UPDATE SET last_seq = last_seq + @count
-            RETURNING last_seq
-            """);
-        next.Parameters.AddWithValue("@filer_id", write.Key.FilerId);
-        next.Parameters.AddWithValue("@count", events.Count);
-        var sequence = (long)(await next.ExecuteScalarAsync(ct))! - events.Count;
+        var sequence = await batch.ReserveSequencesAsync(write.Key.FilerId, events.Count, ct);
 
         foreach (var @event in events)
         {
@@ -763,6 +750,7 @@ public sealed partial class SqliteDeclarationStore
             record.Parameters.AddWithValue("@request_hash", write.RequestHash!);
             record.Parameters.AddWithValue("@response", serialized.Declaration);
             await record.ExecuteNonQueryAsync(ct);
+            batch.Remember(write, serialized.Declaration);
         }
 
         var appended = write.Event.Clone();
