@@ -26,11 +26,12 @@ namespace Exchange.Benchmark;
 public static class IngestBenchmark
 {
     public const string Usage = """
-        usage: exchange-benchmark ingest [--count N] [--batch N] [--postgres CONNECTION]
+        usage: exchange-benchmark ingest [--count N] [--batch N] [--postgres CONNECTION] [--json PATH]
 
           --count N          declarations per phase (default 100000, max 5000000)
           --batch N          declarations per SubmitMany batch, as BulkBatchSize (default 256)
           --postgres CONN    write to this PostgreSQL database (default: SQLite in a temporary directory, removed at the end)
+          --json PATH        also write the phases as JSON
         """;
 
     public static async Task<int> RunFromCommandLineAsync(IReadOnlyList<string> args)
@@ -38,6 +39,7 @@ public static class IngestBenchmark
         var count = 100_000;
         var batch = 256;
         string? postgres = null;
+        string? json = null;
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -51,6 +53,9 @@ public static class IngestBenchmark
                 case "--postgres" when i + 1 < args.Count:
                     postgres = args[++i];
                     break;
+                case "--json" when i + 1 < args.Count:
+                    json = args[++i];
+                    break;
                 default:
                     Console.Error.WriteLine($"Unknown argument: {args[i]}");
                     Console.Error.WriteLine(Usage);
@@ -58,39 +63,59 @@ public static class IngestBenchmark
             }
         }
 
+        var phases = await RunAsync(count, batch, postgres, Console.Error);
+        Console.WriteLine();
+        Console.WriteLine($"{"phase",-14} {"count",10} {"decl./s",12} {"CPU µs/decl.",14} {"cores",9} {"events stored",14}");
+        foreach (var p in phases)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{p.Phase,-14} {p.Count,10:N0} {p.PerSecond,12:N0} {p.CpuMicrosecondsPerDeclaration,14:N1} {p.Cores,9:0.00} {p.EventsStored,14:N0}"));
+        }
+        if (json is not null)
+        {
+            var report = new { Time = DateTimeOffset.UtcNow, Machine = MachineInfo.Current(), Store = postgres is null ? "sqlite" : "postgres", Phases = phases };
+            await File.WriteAllTextAsync(json, System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"JSON report written to {Path.GetFullPath(json)}");
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Runs both phases on a fresh store (SQLite in a temporary directory, removed at the end, or
+    /// the PostgreSQL database given), each after a warm-up of a tenth of its count.
+    /// </summary>
+    public static async Task<IReadOnlyList<IngestPhase>> RunAsync(int count, int batch, string? postgres, TextWriter progress)
+    {
         var directory = postgres is null ? Directory.CreateTempSubdirectory("exchange-ingest-").FullName : null;
         try
         {
             IDeclarationStore store = postgres is null
                 ? await SqliteDeclarationStore.OpenAsync(Path.Combine(directory!, "exchange.db"))
                 : await PostgresDeclarationStore.OpenAsync(postgres);
-            Console.Error.WriteLine($"Store: {(postgres is null ? "SQLite in " + directory : "PostgreSQL")}; {count:N0} declarations per phase in batches of {batch}.");
-            var rows = new List<string>();
+            await using var _ = (IAsyncDisposable)store;
+            progress.WriteLine($"Store: {(postgres is null ? "SQLite in " + directory : "PostgreSQL")}; {count:N0} declarations per phase in batches of {batch}.");
+            var phases = new List<IngestPhase>();
             foreach (var (phase, phaseStore) in new[] { ("core only", (IDeclarationStore)new RecordNothingStore(store)), ("core + store", store) })
             {
                 // A warm-up of a tenth, so the JIT's tiers have settled before the timed part.
                 await RunAsync(phaseStore, Math.Max(batch, count / 10), batch, null);
-                var (elapsed, cpu) = await RunAsync(phaseStore, count, batch, Console.Error);
-                var rate = count / elapsed.TotalSeconds;
-                rows.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{phase,-14} {count,10:N0} {rate,12:N0} {cpu.TotalMicroseconds / count,14:N1} {cpu / elapsed,9:0.00}"));
+                var (elapsed, cpu, filerId) = await RunAsync(phaseStore, count, batch, progress);
+                var events = await store.GetLastEventSequenceAsync(filerId, CancellationToken.None);
+                phases.Add(new IngestPhase(phase, count, batch, count / elapsed.TotalSeconds, cpu.TotalMicroseconds / count, cpu / elapsed, events));
             }
-            Console.WriteLine();
-            Console.WriteLine($"{"phase",-14} {"count",10} {"decl./s",12} {"CPU µs/decl.",14} {"cores",9}");
-            rows.ForEach(Console.WriteLine);
-            await ((IAsyncDisposable)store).DisposeAsync();
-            return 0;
+            return phases;
         }
         finally
         {
             if (directory is not null)
             {
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
                 Directory.Delete(directory, recursive: true);
             }
         }
     }
 
-    private static async Task<(TimeSpan Elapsed, TimeSpan Cpu)> RunAsync(IDeclarationStore store, int count, int batch, TextWriter? progress)
+    private static async Task<(TimeSpan Elapsed, TimeSpan Cpu, string FilerId)> RunAsync(IDeclarationStore store, int count, int batch, TextWriter? progress)
     {
         var clock = TimeProvider.System;
         var rates = ExchangeRatesLoader.Default;
@@ -123,8 +148,15 @@ public static class IngestBenchmark
         }
         stopwatch.Stop();
         process.Refresh();
-        return (stopwatch.Elapsed, process.TotalProcessorTime - cpuBefore);
+        return (stopwatch.Elapsed, process.TotalProcessorTime - cpuBefore, factory.FilerId);
     }
+
+    /// <summary>
+    /// One phase: declarations per second over its wall time, the whole process's CPU per
+    /// declaration, and the events the phase's filer has in the store afterwards (two per
+    /// declaration recorded, accepted and decided; none when the phase records nothing).
+    /// </summary>
+    public sealed record IngestPhase(string Phase, int Count, int Batch, double PerSecond, double CpuMicrosecondsPerDeclaration, double Cores, long EventsStored);
 
     private static IDeclarationStore Unwrap(IDeclarationStore store) => store is RecordNothingStore nothing ? nothing.Inner : store;
 }
