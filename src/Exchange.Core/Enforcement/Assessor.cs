@@ -87,9 +87,9 @@ public sealed class Assessor(
         {
             var write = accepted[i];
             var valueCents = write.Facts?.IntrinsicValueCents ?? IntrinsicValue.InBaseCents(write.Declaration, rates);
-            var before = running.GetValueOrDefault(consigneeKeys[i]);
-            var recent = new ConsigneeActivity((before?.Consignments ?? 0) + 1, (before?.ValueCents ?? 0) + valueCents);
-            running[consigneeKeys[i]] = recent;
+            // Saturating, as the stores' counters: an absurd value must not wrap the sum negative.
+            ConsigneeActivityBuckets.Add(running, consigneeKeys[i], 1, valueCents);
+            var recent = running[consigneeKeys[i]];
             try
             {
                 var decided = await DecideAsync(write.Declaration, consigneeKeys[i], recent, now, cancellationToken);

@@ -88,6 +88,33 @@ public sealed class AutomaticDecisionTests : IDisposable
     }
 
     [Fact]
+    public async Task Absurd_values_in_one_bulk_batch_saturate_the_split_shipment_sum_instead_of_wrapping_it()
+    {
+        // Each value is above what a long holds in cents. Summed without saturation, every second
+        // running total wraps negative: the fourth would then be below the threshold and its split
+        // shipment (the third makes one) would go unseen.
+        using var call = _node.ClientFor(Filer).BulkSubmitDeclarations();
+        for (var i = 0; i < 4; i++)
+        {
+            var declaration = SampleDeclarations.PostalGift($"LRN-ABSURD-{i}");
+            declaration.Items[0].Value = SampleDeclarations.Money("EUR", 100_000_000_000_000_000, 0);
+            declaration.Totals.InvoiceTotal = SampleDeclarations.Money("EUR", 100_000_000_000_000_000, 0);
+            await call.RequestStream.WriteAsync(new BulkSubmitDeclarationsRequest
+            {
+                Parent = $"filers/{Filer}", Declaration = declaration, RequestId = Guid.NewGuid().ToString(),
+            });
+        }
+        await call.RequestStream.CompleteAsync();
+        var answers = await call.ResponseStream.ReadAllAsync().ToListAsync();
+
+        Assert.All(answers, answer => Assert.Null(answer.Error));
+        var officer = _node.OfficerClient(Officer);
+        var last = answers.MaxBy(a => a.Index)!.Declaration.Name;
+        var assessment = (await officer.GetRiskAssessmentAsync(new GetRiskAssessmentRequest { Name = last + "/riskAssessment" })).RiskAssessment;
+        Assert.Contains(assessment.Hits, hit => hit.RuleId == "split-shipment");
+    }
+
+    [Fact]
     public async Task The_officer_sees_the_assessment_and_the_audit_trail_with_actors()
     {
         var client = _node.ClientFor(Filer);
