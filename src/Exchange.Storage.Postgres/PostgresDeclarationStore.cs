@@ -88,6 +88,14 @@ public sealed partial class PostgresDeclarationStore
         // Acknowledged means durable: commits wait for the WAL flush whatever the server's default.
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         settings.Options = $"{settings.Options} -c synchronous_commit=on".Trim();
+        if (settings.MaxAutoPrepare == 0)
+        {
+            // The same few statements run for every declaration: prepared once per connection,
+            // PostgreSQL stops parsing and planning each of them again (that was the largest
+            // share of its CPU under bulk load). A connection string can still set its own.
+            settings.MaxAutoPrepare = 64;
+            settings.AutoPrepareMinUsages = 2;
+        }
         var dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
         try
         {
