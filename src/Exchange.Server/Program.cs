@@ -44,8 +44,9 @@ try
             "Exchange:Limits values must be positive.")
         .Validate(o => o.Watch.PollInterval > TimeSpan.Zero && o.Redis.IdempotencyTtl > TimeSpan.Zero,
             "Exchange:Watch:PollInterval and Exchange:Redis:IdempotencyTtl must be positive.")
-        .Validate(o => o.Assessment.Delay >= TimeSpan.Zero && o.Assessment.BatchSize > 0 && o.Assessment.PollInterval > TimeSpan.Zero,
-            "Exchange:Assessment:Delay must not be negative; BatchSize and PollInterval must be positive.")
+        .Validate(o => o.Assessment.Delay >= TimeSpan.Zero && o.Assessment.BatchSize > 0 && o.Assessment.PollInterval > TimeSpan.Zero
+                && o.Assessment.ReferenceDataLifetime > TimeSpan.Zero,
+            "Exchange:Assessment:Delay must not be negative; BatchSize, PollInterval and ReferenceDataLifetime must be positive.")
         .ValidateOnStart();
 
     builder.Services.AddSingleton(TimeProvider.System);

@@ -18,6 +18,7 @@ namespace Exchange.Redis.Tests;
 public sealed class TwoNodeTests : IAsyncLifetime
 {
     private const string Filer = "scale-cn";
+    private const string Agency = "scale-fda";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private readonly TempDirectory _directory = new();
     private readonly List<IDisposable> _owned = [];
@@ -98,8 +99,51 @@ public sealed class TwoNodeTests : IAsyncLifetime
         Assert.Equal(3, list.Declarations.Count);
     }
 
+    [SkippableFact]
+    public async Task An_agency_subscription_made_on_one_node_counts_on_the_other_at_its_next_assessment()
+    {
+        Skip.If(PostgresTestDatabase.SkipReason is not null, PostgresTestDatabase.SkipReason);
+        Skip.If(RedisTestServer.SkipReason is not null, RedisTestServer.SkipReason);
+        // Decided on arrival, reference data kept for ten minutes: within the bound below, only
+        // Redis can tell node 2.
+        var (node1, node2) = await StartNodesAsync(
+            RedisTestServer.Configuration, RedisTestServer.UniqueKeyPrefix(), "00:01:00",
+            ("Exchange__Assessment__ReferenceDataLifetime", "00:10:00"), ("Exchange__Assessment__Delay", "00:00:00"));
+        // Node 2 assesses once, so it holds a copy of the (empty) subscriptions.
+        Assert.Equal(DeclarationStatus.Released, (await node2.Filer.SubmitDeclarationAsync(Express("LRN-BEFORE"))).Declaration.Status);
+
+        await node1.Agency.CreateSubscriptionAsync(new Contracts.Enforcement.V1.CreateSubscriptionRequest
+        {
+            Parent = $"agencies/{Agency}",
+            SubscriptionId = "audio",
+            Subscription = new() { HsPrefixes = { "8518" }, Description = "Radio equipment conformity", HoldForReview = true },
+        });
+
+        // The announcement travels by pub/sub, so it may land a moment after the call returns.
+        var deadline = DateTime.UtcNow + Bound;
+        Declaration after;
+        for (var attempt = 0; ; attempt++)
+        {
+            after = (await node2.Filer.SubmitDeclarationAsync(Express($"LRN-AFTER-{attempt}"))).Declaration;
+            if (after.Status == DeclarationStatus.Held || DateTime.UtcNow >= deadline)
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Equal(DeclarationStatus.Held, after.Status);
+        Assert.Equal($"agencies/{Agency}", Assert.Single(after.AgencyHolds).Agency);
+    }
+
     private async Task<(DeclarationService.DeclarationServiceClient, DeclarationService.DeclarationServiceClient)> StartNodesAsync(
         string redis, string keyPrefix, string pollInterval)
+    {
+        var (node1, node2) = await StartNodesAsync(redis, keyPrefix, pollInterval, []);
+        return (node1.Filer, node2.Filer);
+    }
+
+    private async Task<(NodeClients, NodeClients)> StartNodesAsync(
+        string redis, string keyPrefix, string pollInterval, params (string Key, string Value)[] extra)
     {
         var settings = new Dictionary<string, string>
         {
@@ -109,24 +153,45 @@ public sealed class TwoNodeTests : IAsyncLifetime
             ["Exchange__Redis__KeyPrefix"] = keyPrefix,
             ["Exchange__Watch__PollInterval"] = pollInterval,
         };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
         // One after the other: both would otherwise race to create the schema of the new database.
         var node1 = await ServerProcess.StartAsync(_directory.Path, settings);
         _owned.Add(node1);
         var node2 = await ServerProcess.StartAsync(_directory.Path, settings);
         _owned.Add(node2);
-        return (Client(node1), Client(node2));
+        return (Clients(node1), Clients(node2));
     }
 
-    private DeclarationService.DeclarationServiceClient Client(ServerProcess node)
+    /// <summary>The filer's and the agency's clients of one node.</summary>
+    private sealed record NodeClients(
+        DeclarationService.DeclarationServiceClient Filer, Contracts.Enforcement.V1.AgencyService.AgencyServiceClient Agency);
+
+    private NodeClients Clients(ServerProcess node)
     {
         var channel = node.OpenChannel();
         _owned.Add(channel);
-        return new(channel.Intercept(metadata =>
-        {
-            metadata.Add(DevelopmentHeaderIdentityResolver.HeaderName, Filer);
-            return metadata;
-        }));
+        return new(
+            new(channel.Intercept(metadata =>
+            {
+                metadata.Add(DevelopmentHeaderIdentityResolver.HeaderName, Filer);
+                return metadata;
+            })),
+            new(channel.Intercept(metadata =>
+            {
+                metadata.Add(DevelopmentHeaderIdentityResolver.AgencyHeader, Agency);
+                return metadata;
+            })));
     }
+
+    private static SubmitDeclarationRequest Express(string localReference) => new()
+    {
+        Parent = $"filers/{Filer}",
+        Declaration = SampleDeclarations.ExpressMarketplaceSale(localReference),
+        RequestId = Guid.NewGuid().ToString(),
+    };
 
     private static AsyncServerStreamingCall<WatchDeclarationEventsResponse> Watch(DeclarationService.DeclarationServiceClient node) =>
         node.WatchDeclarationEvents(new WatchDeclarationEventsRequest { Parent = $"filers/{Filer}", IncludeHistory = true });

@@ -1,6 +1,7 @@
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Declarations;
+using Exchange.Core.Events;
 using Exchange.Core.Identity;
 using Exchange.Core.Storage;
 using Exchange.Core.Validation;
@@ -9,17 +10,23 @@ namespace Exchange.Core.Enforcement;
 
 /// <summary>
 /// Partner government agencies' subscriptions by HS code, and the matching of a declaration
-/// against them. Matching runs from an in-memory snapshot refreshed after a local change and at
-/// least every <see cref="SnapshotLifetime"/>.
+/// against them. Matching runs from an in-memory snapshot (<see cref="ReferenceSnapshot{T}"/>),
+/// loaded again after a change here or one another node announces on <paramref name="signal"/>,
+/// and at least every <paramref name="snapshotLifetime"/> (default <see cref="SnapshotLifetime"/>).
 /// </summary>
-public sealed class AgencySubscriptions(IRegistryStore store, TimeProvider clock)
+public sealed class AgencySubscriptions
 {
     public static readonly TimeSpan SnapshotLifetime = TimeSpan.FromSeconds(5);
 
     private const int MaxPrefixes = 100;
-    private readonly ProtoRegistry<Subscription> _subscriptions = new(store, "subscription", Subscription.Parser);
-    private readonly SemaphoreSlim _refreshing = new(1, 1);
-    private volatile Snapshot? _snapshot;
+    private readonly ProtoRegistry<Subscription> _subscriptions;
+    private readonly ReferenceSnapshot<Snapshot> _snapshot;
+
+    public AgencySubscriptions(IRegistryStore store, TimeProvider clock, IEventSignal? signal = null, TimeSpan? snapshotLifetime = null)
+    {
+        _subscriptions = new(store, "subscription", Subscription.Parser);
+        _snapshot = new("reference-data:agency-subscriptions", snapshotLifetime ?? SnapshotLifetime, clock, signal, LoadAsync);
+    }
 
     public async Task<Subscription> CreateAsync(AgencyIdentity agency, CreateSubscriptionRequest request, CancellationToken cancellationToken)
     {
@@ -50,7 +57,7 @@ public sealed class AgencySubscriptions(IRegistryStore store, TimeProvider clock
         var created = request.Subscription!.Clone();
         created.Name = $"{agency.Name}/subscriptions/{request.SubscriptionId}";
         await _subscriptions.CreateAsync(created.Name, created, cancellationToken);
-        _snapshot = null;
+        _snapshot.Changed();
         return created;
     }
 
@@ -71,7 +78,7 @@ public sealed class AgencySubscriptions(IRegistryStore store, TimeProvider clock
             throw new Errors.ResourceNotFoundException(request.Name ?? "");
         }
         await _subscriptions.DeleteAsync(request.Name, cancellationToken);
-        _snapshot = null;
+        _snapshot.Changed();
     }
 
     /// <summary>The agencies (ids) whose subscriptions match any item's HS code, and whether each wants to review before release.</summary>
@@ -112,44 +119,27 @@ public sealed class AgencySubscriptions(IRegistryStore store, TimeProvider clock
         }
     }
 
-    private async ValueTask<Snapshot> CurrentAsync(CancellationToken cancellationToken)
+    private ValueTask<Snapshot> CurrentAsync(CancellationToken cancellationToken) => _snapshot.GetAsync(cancellationToken);
+
+    private async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        if (_snapshot is { } fresh && now - fresh.TakenAt < SnapshotLifetime)
+        var byPrefix = new Dictionary<string, List<(string AgencyId, bool Review)>>(StringComparer.Ordinal);
+        foreach (var subscription in await _subscriptions.AllAsync(AgencyIdentity.Prefix, cancellationToken))
         {
-            return fresh;
-        }
-        await _refreshing.WaitAsync(cancellationToken);
-        try
-        {
-            if (_snapshot is { } other && now - other.TakenAt < SnapshotLifetime)
+            var agencyId = subscription.Name.Split('/')[1];
+            foreach (var prefix in subscription.HsPrefixes)
             {
-                return other;
-            }
-            var byPrefix = new Dictionary<string, List<(string AgencyId, bool Review)>>(StringComparer.Ordinal);
-            foreach (var subscription in await _subscriptions.AllAsync(AgencyIdentity.Prefix, cancellationToken))
-            {
-                var agencyId = subscription.Name.Split('/')[1];
-                foreach (var prefix in subscription.HsPrefixes)
+                if (!byPrefix.TryGetValue(prefix, out var list))
                 {
-                    if (!byPrefix.TryGetValue(prefix, out var list))
-                    {
-                        byPrefix[prefix] = list = [];
-                    }
-                    list.Add((agencyId, subscription.HoldForReview));
+                    byPrefix[prefix] = list = [];
                 }
+                list.Add((agencyId, subscription.HoldForReview));
             }
-            var snapshot = new Snapshot(now, byPrefix);
-            _snapshot = snapshot;
-            return snapshot;
         }
-        finally
-        {
-            _refreshing.Release();
-        }
+        return new Snapshot(byPrefix);
     }
 
-    private sealed record Snapshot(DateTimeOffset TakenAt, Dictionary<string, List<(string AgencyId, bool Review)>> ByPrefix);
+    private sealed record Snapshot(Dictionary<string, List<(string AgencyId, bool Review)>> ByPrefix);
 }
 
 /// <summary>An agency a declaration matched, and whether the agency reviews before release (an automatic hold).</summary>

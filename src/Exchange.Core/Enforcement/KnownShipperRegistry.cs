@@ -2,6 +2,7 @@ using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Declarations;
 using Exchange.Core.Errors;
+using Exchange.Core.Events;
 using Exchange.Core.Identity;
 using Exchange.Core.Storage;
 using Exchange.Core.Validation;
@@ -12,18 +13,32 @@ namespace Exchange.Core.Enforcement;
 /// <summary>
 /// Trusted-trader programmes and enrolments, and the question the risk engine asks: does one of
 /// these traders hold an enrolment that counts at this moment? Lookups are served from an
-/// in-memory snapshot of the (small) registry, refreshed after a local change and at least every
-/// <see cref="SnapshotLifetime"/>, so a change made on another node counts there within that time.
+/// in-memory snapshot of the (small) registry (<see cref="ReferenceSnapshot{T}"/>), loaded again
+/// after a change here or one another node announces (at its next assessment), and at least every
+/// <see cref="SnapshotLifetime"/> (so within that time even while the announcements are down).
 /// </summary>
-public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider clock, string administrationCountryCode)
+public sealed class KnownShipperRegistry
 {
     public static readonly TimeSpan SnapshotLifetime = TimeSpan.FromSeconds(5);
 
     private const string ProgrammePrefix = "programmes/";
-    private readonly ProtoRegistry<Programme> _programmes = new(store, "programme", Programme.Parser);
-    private readonly ProtoRegistry<Enrolment> _enrolments = new(store, "enrolment", Enrolment.Parser);
-    private readonly SemaphoreSlim _refreshing = new(1, 1);
-    private volatile Snapshot? _snapshot;
+    private readonly string _administrationCountryCode;
+    private readonly TimeProvider _clock;
+    private readonly ProtoRegistry<Programme> _programmes;
+    private readonly ProtoRegistry<Enrolment> _enrolments;
+    private readonly ReferenceSnapshot<Snapshot> _snapshot;
+
+    /// <param name="signal">Where nodes announce registry changes to each other (see <see cref="ReferenceSnapshot{T}"/>).</param>
+    /// <param name="snapshotLifetime">The oldest snapshot a lookup uses (default <see cref="SnapshotLifetime"/>).</param>
+    public KnownShipperRegistry(
+        IRegistryStore store, TimeProvider clock, string administrationCountryCode, IEventSignal? signal = null, TimeSpan? snapshotLifetime = null)
+    {
+        _administrationCountryCode = administrationCountryCode;
+        _clock = clock;
+        _programmes = new(store, "programme", Programme.Parser);
+        _enrolments = new(store, "enrolment", Enrolment.Parser);
+        _snapshot = new("reference-data:known-shippers", snapshotLifetime ?? SnapshotLifetime, clock, signal, LoadAsync);
+    }
 
     public async Task<Programme> CreateProgrammeAsync(CreateProgrammeRequest request, CancellationToken cancellationToken)
     {
@@ -53,7 +68,7 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
         created.Name = ProgrammePrefix + request.ProgrammeId;
         created.Own = IsOwn(created.IssuingAdministration);
         await _programmes.CreateAsync(created.Name, created, cancellationToken);
-        _snapshot = null;
+        _snapshot.Changed();
         return created;
     }
 
@@ -103,7 +118,7 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
             }
             return next;
         }, cancellationToken);
-        _snapshot = null;
+        _snapshot.Changed();
         return updated;
     }
 
@@ -139,9 +154,9 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
         created.Name = $"{parent}/enrolments/{request.EnrolmentId}";
         created.State = EnrolmentState.Active;
         created.StateReason = "";
-        created.UpdateTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow());
+        created.UpdateTime = Timestamp.FromDateTimeOffset(_clock.GetUtcNow());
         await _enrolments.CreateAsync(created.Name, created, cancellationToken);
-        _snapshot = null;
+        _snapshot.Changed();
         return created;
     }
 
@@ -174,7 +189,7 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
     {
         var violations = new List<FieldViolation>();
         RequestChecks.CheckText(request.TraderIdentifier, 1, 35, "trader_identifier", violations);
-        var at = RequestChecks.ReadOptionalTime(request.Time, "time", violations) ?? clock.GetUtcNow();
+        var at = RequestChecks.ReadOptionalTime(request.Time, "time", violations) ?? _clock.GetUtcNow();
         RequestChecks.ThrowIfAny(violations);
         var snapshot = await CurrentAsync(cancellationToken);
         var counting = snapshot.Counting(TraderIdentifiers.Normalise(request.TraderIdentifier), at).ToList();
@@ -221,45 +236,28 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
             var next = current.Clone();
             next.State = to;
             next.StateReason = reason ?? "";
-            next.UpdateTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow());
+            next.UpdateTime = Timestamp.FromDateTimeOffset(_clock.GetUtcNow());
             return next;
         }, cancellationToken);
-        _snapshot = null;
+        _snapshot.Changed();
         return moved;
     }
 
     private bool IsOwn(string issuingAdministration) =>
-        issuingAdministration == administrationCountryCode
-        || (issuingAdministration == "EU" && CountryCodes.IsEuMemberState(administrationCountryCode));
+        issuingAdministration == _administrationCountryCode
+        || (issuingAdministration == "EU" && CountryCodes.IsEuMemberState(_administrationCountryCode));
 
-    private async ValueTask<Snapshot> CurrentAsync(CancellationToken cancellationToken)
+    private ValueTask<Snapshot> CurrentAsync(CancellationToken cancellationToken) => _snapshot.GetAsync(cancellationToken);
+
+    private async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
-        if (_snapshot is { } fresh && now - fresh.TakenAt < SnapshotLifetime)
-        {
-            return fresh;
-        }
-        await _refreshing.WaitAsync(cancellationToken);
-        try
-        {
-            if (_snapshot is { } other && now - other.TakenAt < SnapshotLifetime)
-            {
-                return other;
-            }
-            var programmes = await _programmes.AllAsync(ProgrammePrefix, cancellationToken);
-            var enrolments = await _enrolments.AllAsync(ProgrammePrefix, cancellationToken);
-            var counted = programmes.Where(p => IsOwn(p.IssuingAdministration) || p.MutuallyRecognised).Select(p => p.Name).ToHashSet();
-            var snapshot = new Snapshot(now, enrolments
-                .Where(e => counted.Contains(ProgrammeOf(e.Name)))
-                .GroupBy(e => TraderIdentifiers.Normalise(e.TraderIdentifier))
-                .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Name, StringComparer.Ordinal).ToList()));
-            _snapshot = snapshot;
-            return snapshot;
-        }
-        finally
-        {
-            _refreshing.Release();
-        }
+        var programmes = await _programmes.AllAsync(ProgrammePrefix, cancellationToken);
+        var enrolments = await _enrolments.AllAsync(ProgrammePrefix, cancellationToken);
+        var counted = programmes.Where(p => IsOwn(p.IssuingAdministration) || p.MutuallyRecognised).Select(p => p.Name).ToHashSet();
+        return new Snapshot(enrolments
+            .Where(e => counted.Contains(ProgrammeOf(e.Name)))
+            .GroupBy(e => TraderIdentifiers.Normalise(e.TraderIdentifier))
+            .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Name, StringComparer.Ordinal).ToList()));
     }
 
     private static string ProgrammeOf(string enrolmentName) => enrolmentName[..enrolmentName.IndexOf("/enrolments/", StringComparison.Ordinal)];
@@ -292,7 +290,7 @@ public sealed class KnownShipperRegistry(IRegistryStore store, TimeProvider cloc
     }
 
     /// <summary>The enrolments by normalised trader identifier, as of <see cref="TakenAt"/>.</summary>
-    private sealed record Snapshot(DateTimeOffset TakenAt, Dictionary<string, List<Enrolment>> ByIdentifier)
+    private sealed record Snapshot(Dictionary<string, List<Enrolment>> ByIdentifier)
     {
         public bool IsEmpty => ByIdentifier.Count == 0;
 

@@ -27,11 +27,19 @@ public static class EnforcementRegistration
             : TariffProfile.Default);
         services.AddSingleton<RiskEngine>();
         services.AddSingleton<DutyCalculator>();
+        // Both registries are read by every assessment from a copy that a change on any node
+        // drops: announced on the event signal, which spans the nodes when they share Redis.
         services.AddSingleton(provider => new KnownShipperRegistry(
             provider.GetRequiredService<Core.Storage.IRegistryStore>(),
             provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<WorkflowOptions>().AdministrationCountryCode));
-        services.AddSingleton<AgencySubscriptions>();
+            provider.GetRequiredService<WorkflowOptions>().AdministrationCountryCode,
+            provider.GetRequiredService<IEventSignal>(),
+            Settings(provider).ReferenceDataLifetime));
+        services.AddSingleton(provider => new AgencySubscriptions(
+            provider.GetRequiredService<Core.Storage.IRegistryStore>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IEventSignal>(),
+            Settings(provider).ReferenceDataLifetime));
         services.AddSingleton<EnforcementWorkflow>();
         services.AddSingleton<WorkPulse>();
         services.AddSingleton(provider => new AssessmentOptions

@@ -43,6 +43,13 @@ public sealed class AssessmentSettings
     /// <summary>How often the assessor checks the store for due work it was not woken for.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The oldest copy of the known-shipper and agency registries an assessment uses. Changes
+    /// made on this node, or announced by another over Redis, count at the next assessment; this
+    /// bounds how late one counts while the announcements are down (no Redis, Redis unreachable).
+    /// </summary>
+    public TimeSpan ReferenceDataLifetime { get; set; } = Exchange.Core.Enforcement.KnownShipperRegistry.SnapshotLifetime;
+
     /// <summary>Path of the risk rules file (see src/Exchange.Core/Risk/default-risk-rules.json).</summary>
     public string RiskRulesFile { get; set; } = "";
 
