@@ -36,32 +36,13 @@ public static class IngestBenchmark
 
     public static async Task<int> RunFromCommandLineAsync(IReadOnlyList<string> args)
     {
-        var count = 100_000;
-        var batch = 256;
-        string? postgres = null;
-        string? json = null;
-        for (var i = 0; i < args.Count; i++)
+        if (!ModeArguments.TryRead(args, Usage, ["--count", "--batch", "--postgres", "--json"],
+            o => (Count: o.Number("--count", 100_000, 1, 5_000_000), Batch: o.Number("--batch", 256, 1, 10_000),
+                Postgres: o.Text("--postgres"), Json: o.Text("--json")), out var settings))
         {
-            switch (args[i])
-            {
-                case "--count" when i + 1 < args.Count:
-                    count = Math.Clamp(int.Parse(args[++i], CultureInfo.InvariantCulture), 1, 5_000_000);
-                    break;
-                case "--batch" when i + 1 < args.Count:
-                    batch = Math.Clamp(int.Parse(args[++i], CultureInfo.InvariantCulture), 1, 10_000);
-                    break;
-                case "--postgres" when i + 1 < args.Count:
-                    postgres = args[++i];
-                    break;
-                case "--json" when i + 1 < args.Count:
-                    json = args[++i];
-                    break;
-                default:
-                    Console.Error.WriteLine($"Unknown argument: {args[i]}");
-                    Console.Error.WriteLine(Usage);
-                    return 2;
-            }
+            return 2;
         }
+        var (count, batch, postgres, json) = settings;
 
         var phases = await RunAsync(count, batch, postgres, Console.Error);
         Console.WriteLine();

@@ -37,32 +37,13 @@ public static class ReportBenchmark
 
     public static async Task<int> RunFromCommandLineAsync(IReadOnlyList<string> args)
     {
-        var count = 1_000_000;
-        var runs = 5;
-        string? postgres = null;
-        string? json = null;
-        for (var i = 0; i < args.Count; i++)
+        if (!ModeArguments.TryRead(args, Usage, ["--count", "--runs", "--postgres", "--json"],
+            o => (Count: o.Number("--count", 1_000_000, 1, 100_000_000), Runs: o.Number("--runs", 5, 1, 1_000),
+                Postgres: o.Text("--postgres"), Json: o.Text("--json")), out var settings))
         {
-            switch (args[i])
-            {
-                case "--count" when i + 1 < args.Count:
-                    count = int.Parse(args[++i], CultureInfo.InvariantCulture);
-                    break;
-                case "--runs" when i + 1 < args.Count:
-                    runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
-                    break;
-                case "--postgres" when i + 1 < args.Count:
-                    postgres = args[++i];
-                    break;
-                case "--json" when i + 1 < args.Count:
-                    json = args[++i];
-                    break;
-                default:
-                    Console.Error.WriteLine($"Unknown argument '{args[i]}'.");
-                    Console.Error.WriteLine(Usage);
-                    return 2;
-            }
+            return 2;
         }
+        var (count, runs, postgres, json) = settings;
 
         var machine = MachineInfo.Current();
         Console.WriteLine($"Machine: {machine.Cores} cores, {machine.Cpu}, {machine.Os}, {machine.Runtime}");

@@ -1,7 +1,4 @@
-using Exchange.Contracts.Declaration.V1;
-using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Events;
-using Exchange.Core.Identity;
 using Exchange.Core.Storage;
 
 namespace Exchange.Core.Partners;
@@ -13,68 +10,31 @@ namespace Exchange.Core.Partners;
 /// after a written write with entries so the delivery loop starts at once. Reads pass straight through.
 /// </summary>
 public sealed class SharingDeclarationStore(IDeclarationStore inner, PartnerSharing sharing, WorkPulse outboxPulse)
-    : IDeclarationStore, IAsyncDisposable
+    : DelegatingDeclarationStore(inner)
 {
-    public async Task<WriteOutcome> InsertAsync(DeclarationWrite write, CancellationToken cancellationToken)
+    public override async Task<WriteOutcome> InsertAsync(DeclarationWrite write, CancellationToken cancellationToken)
     {
         var shared = WithOutbox(write);
-        return Pulse([shared], [await inner.InsertAsync(shared, cancellationToken)])[0];
+        return Pulse([shared], [await Inner.InsertAsync(shared, cancellationToken)])[0];
     }
 
-    public async Task<IReadOnlyList<WriteOutcome>> InsertManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<WriteOutcome>> InsertManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
     {
         var shared = writes.Select(WithOutbox).ToList();
-        return Pulse(shared, await inner.InsertManyAsync(shared, cancellationToken));
+        return Pulse(shared, await Inner.InsertManyAsync(shared, cancellationToken));
     }
 
-    public async Task<WriteOutcome> UpdateAsync(DeclarationWrite write, CancellationToken cancellationToken)
+    public override async Task<WriteOutcome> UpdateAsync(DeclarationWrite write, CancellationToken cancellationToken)
     {
         var shared = WithOutbox(write);
-        return Pulse([shared], [await inner.UpdateAsync(shared, cancellationToken)])[0];
+        return Pulse([shared], [await Inner.UpdateAsync(shared, cancellationToken)])[0];
     }
 
-    public async Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
     {
         var shared = writes.Select(WithOutbox).ToList();
-        return Pulse(shared, await inner.UpdateManyAsync(shared, cancellationToken));
+        return Pulse(shared, await Inner.UpdateManyAsync(shared, cancellationToken));
     }
-
-    public Task<Declaration?> GetAsync(DeclarationKey key, CancellationToken cancellationToken) => inner.GetAsync(key, cancellationToken);
-
-    public Task<IReadOnlyList<Declaration>> ListAsync(DeclarationQuery query, CancellationToken cancellationToken) =>
-        inner.ListAsync(query, cancellationToken);
-
-    public Task<IdempotencyRecord?> FindIdempotencyRecordAsync(string filerId, string requestId, CancellationToken cancellationToken) =>
-        inner.FindIdempotencyRecordAsync(filerId, requestId, cancellationToken);
-
-    public Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(
-        string filerId, long afterSequence, int limit, string? declarationId, CancellationToken cancellationToken) =>
-        inner.ReadEventsAsync(filerId, afterSequence, limit, declarationId, cancellationToken);
-
-    public Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken) =>
-        inner.GetLastEventSequenceAsync(filerId, cancellationToken);
-
-    public Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken) =>
-        inner.ListDueForAssessmentAsync(updatedAtOrBefore, limit, cancellationToken);
-
-    public Task<RiskAssessment?> GetAssessmentAsync(DeclarationKey key, CancellationToken cancellationToken) =>
-        inner.GetAssessmentAsync(key, cancellationToken);
-
-    public Task<IReadOnlyList<Declaration>> ListByStatusAsync(
-        DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
-        inner.ListByStatusAsync(status, filerId, after, limit, cancellationToken);
-
-    public Task<IReadOnlyList<Declaration>> ListFlaggedAsync(string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
-        inner.ListFlaggedAsync(agencyId, after, limit, cancellationToken);
-
-    public Task<bool> IsFlaggedAsync(string agencyId, DeclarationKey key, CancellationToken cancellationToken) =>
-        inner.IsFlaggedAsync(agencyId, key, cancellationToken);
-
-    public Task<IReadOnlyDictionary<string, ConsigneeActivity>> GetConsigneeActivityAsync(
-        IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken) =>
-        inner.GetConsigneeActivityAsync(consigneeKeys, since, cancellationToken);
-
-    public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
 
     private DeclarationWrite WithOutbox(DeclarationWrite write)
     {
