@@ -88,11 +88,14 @@ public sealed partial class PostgresDeclarationStore
         // Acknowledged means durable: commits wait for the WAL flush whatever the server's default.
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         settings.Options = $"{settings.Options} -c synchronous_commit=on".Trim();
-        if (settings.MaxAutoPrepare == 0)
+        // Npgsql's builder knows every keyword, so ask the plain one what the string itself says.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
             // The same few statements run for every declaration: prepared once per connection,
             // PostgreSQL stops parsing and planning each of them again (that was the largest
-            // share of its CPU under bulk load). A connection string can still set its own.
+            // share of its CPU under bulk load). A connection string can set its own, 0 included
+            // (for a pooler in transaction mode, which cannot keep prepared statements).
             settings.MaxAutoPrepare = 64;
             settings.AutoPrepareMinUsages = 2;
         }

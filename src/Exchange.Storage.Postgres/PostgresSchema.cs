@@ -232,6 +232,9 @@ internal static class PostgresSchema
             // at the largest bigint instead of failing the write. Filled from the rows already
             // there. Two transactions counting the same consignees in opposite orders can
             // deadlock on these rows: the store retries a transaction PostgreSQL aborted for that.
+            // The lock first: a node of the previous release writing between the backfill's
+            // snapshot and the triggers' creation would otherwise never be counted.
+            "LOCK TABLE declarations IN SHARE ROW EXCLUSIVE MODE",
             """
             CREATE TABLE IF NOT EXISTS consignee_activity (
                 consignee_key text COLLATE "C" NOT NULL,
@@ -252,7 +255,8 @@ internal static class PostgresSchema
             BEGIN
                 IF TG_OP <> 'INSERT' AND OLD.status <> {Cancelled} THEN
                     UPDATE consignee_activity SET consignments = consignments - 1,
-                        value_cents = GREATEST(value_cents - OLD.intrinsic_value_cents, 0)
+                        value_cents = CASE WHEN value_cents = 9223372036854775807 THEN value_cents
+                            ELSE GREATEST(value_cents - OLD.intrinsic_value_cents, 0) END
                     WHERE consignee_key = OLD.consignee_key AND hour = OLD.create_time / {Hour};
                 END IF;
                 IF TG_OP <> 'DELETE' AND NEW.status <> {Cancelled} THEN

@@ -277,9 +277,14 @@ internal static class SqliteSchema
                         THEN 9223372036854775807 ELSE value_cents + excluded.value_cents END;
         """;
 
-    /// <summary>Takes the OLD row out of its hour's counter, when it was counted.</summary>
+    /// <summary>
+    /// Takes the OLD row out of its hour's counter, when it was counted. A saturated value stays
+    /// saturated: what it held is unknown, and counting too much is the safe side for risk.
+    /// </summary>
     private static string UncountOld => $"""
-        UPDATE consignee_activity SET consignments = consignments - 1, value_cents = MAX(value_cents - OLD.intrinsic_value_cents, 0)
+        UPDATE consignee_activity SET consignments = consignments - 1,
+                    value_cents = CASE WHEN value_cents = 9223372036854775807 THEN value_cents
+                        ELSE MAX(value_cents - OLD.intrinsic_value_cents, 0) END
                 WHERE OLD.status <> {Cancelled} AND consignee_key = OLD.consignee_key AND hour = OLD.create_time / {Hour};
         """;
 

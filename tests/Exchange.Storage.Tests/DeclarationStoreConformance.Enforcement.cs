@@ -330,6 +330,20 @@ public abstract partial class DeclarationStoreConformance
         Assert.Equal(new ConsigneeActivity(3, long.MaxValue), (await Activity(store, BaseTime, "k"))["k"]);
         Assert.Equal(new ConsigneeActivity(3, long.MaxValue), (await Activity(store, BaseTime.AddMinutes(1), "k"))["k"]);
         Assert.Equal(new ConsigneeActivity(1, long.MaxValue), (await Activity(store, BaseTime.AddHours(1), "k"))["k"]);
+
+        // A saturated hour stays saturated when one of its declarations is cancelled: what it
+        // held is unknown, and counting too much is the safe side for risk.
+        await store.InsertManyAsync(
+            [
+                Insert(Filer, "s4", createTime: BaseTime.AddMinutes(3), facts: Facts("k2", long.MaxValue)),
+                Insert(Filer, "s5", createTime: BaseTime.AddMinutes(4), facts: Facts("k2", 100)),
+            ],
+            CancellationToken.None);
+        var absurd = (await store.GetAsync(new(Filer, "s4"), CancellationToken.None))!;
+        await store.UpdateAsync(Update(absurd, d => d.Status = DeclarationStatus.Cancelled), CancellationToken.None);
+        Assert.Equal(new ConsigneeActivity(1, long.MaxValue), (await Activity(store, BaseTime.AddHours(-1), "k2"))["k2"]);
+        // Counted exactly (since's own hour), the cancelled one is simply left out.
+        Assert.Equal(new ConsigneeActivity(1, 100), (await Activity(store, BaseTime, "k2"))["k2"]);
     }
 
     private static Task<IReadOnlyDictionary<string, ConsigneeActivity>> Activity(IDeclarationStore store, params string[] keys) =>

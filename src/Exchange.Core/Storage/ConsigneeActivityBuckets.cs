@@ -33,6 +33,7 @@ public static class ConsigneeActivityBuckets
     /// <summary>Adds one partial answer into <paramref name="activity"/>, saturating the value at long.MaxValue.</summary>
     public static void Add(Dictionary<string, ConsigneeActivity> activity, string consigneeKey, long consignments, long valueCents)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(valueCents);
         var before = activity.GetValueOrDefault(consigneeKey);
         var count = (before?.Consignments ?? 0) + consignments;
         var value = before?.ValueCents ?? 0;

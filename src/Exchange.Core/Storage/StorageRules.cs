@@ -21,6 +21,11 @@ public sealed record StoredFacts(string ConsigneeKey, long IntrinsicValueCents, 
             return null;
         }
         ArgumentNullException.ThrowIfNull(facts.ConsigneeKey, nameof(write));
+        if (facts.IntrinsicValueCents < 0)
+        {
+            // Values are clamped at 0 where they are computed (IntrinsicValue); the counters rely on it.
+            throw new ArgumentException($"The intrinsic value of {write.Key.Name} is negative.", nameof(write));
+        }
         ArgumentNullException.ThrowIfNull(facts.FlaggedAgencies, nameof(write));
         if (facts.FlaggedAgencies.Any(string.IsNullOrEmpty))
         {
