@@ -382,8 +382,7 @@ public sealed partial class PostgresDeclarationStore
         {
             return null;
         }
-        return new IdempotencyRecord(
-            requestId, reader.GetFieldValue<byte[]>(0), Declaration.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)));
+        return IdempotencyRecord.FromStored(requestId, reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1));
     }
 
     public async Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(
@@ -740,7 +739,7 @@ public sealed partial class PostgresDeclarationStore
 
     /// <summary>Same request hash: the earlier answer; another hash: a conflict.</summary>
     private static WriteOutcome Answer((byte[] Hash, byte[] Response) earlier, DeclarationWrite write) =>
-        new IdempotencyRecord(write.RequestId!, earlier.Hash, Declaration.Parser.ParseFrom(earlier.Response)).AnswerTo(write.RequestHash);
+        IdempotencyRecord.FromStored(write.RequestId!, earlier.Hash, earlier.Response).AnswerTo(write.RequestHash);
 
     /// <summary>
     /// Adds the write's event rows, numbered in order after the filer's last sequence (which moves

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -42,7 +41,7 @@ public sealed partial class SqliteDeclarationStore
         /// <summary>The answer given earlier under the write's request id (stored, or earlier in this batch), or null.</summary>
         public WriteOutcome? AnswerTo(DeclarationWrite write) =>
             write.RequestId is { } requestId && _answers.TryGetValue((write.Key.FilerId, requestId), out var earlier)
-                ? new IdempotencyRecord(requestId, earlier.Hash, Declaration.Parser.ParseFrom(earlier.Response)).AnswerTo(write.RequestHash)
+                ? IdempotencyRecord.FromStored(requestId, earlier.Hash, earlier.Response).AnswerTo(write.RequestHash)
                 : null;
 
         /// <summary>Remembers the answer of a write of this batch, for a later item with its request id.</summary>

@@ -600,8 +600,7 @@ public sealed partial class SqliteDeclarationStore
         {
             return null;
         }
-        return new IdempotencyRecord(
-            requestId, reader.GetFieldValue<byte[]>(0), Declaration.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1)));
+        return IdempotencyRecord.FromStored(requestId, reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1));
     }
 
     /// <summary>Inserts the declaration row with its facts; false when the key is already taken.</summary>

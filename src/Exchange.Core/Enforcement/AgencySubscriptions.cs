@@ -12,12 +12,10 @@ namespace Exchange.Core.Enforcement;
 /// Partner government agencies' subscriptions by HS code, and the matching of a declaration
 /// against them. Matching runs from an in-memory snapshot (<see cref="ReferenceSnapshot{T}"/>),
 /// loaded again after a change here or one another node announces on <paramref name="signal"/>,
-/// and at least every <paramref name="snapshotLifetime"/> (default <see cref="SnapshotLifetime"/>).
+/// and at least every <paramref name="snapshotLifetime"/> (default <see cref="ReferenceData.DefaultLifetime"/>).
 /// </summary>
 public sealed class AgencySubscriptions
 {
-    public static readonly TimeSpan SnapshotLifetime = TimeSpan.FromSeconds(5);
-
     private const int MaxPrefixes = 100;
     private readonly ProtoRegistry<Subscription> _subscriptions;
     private readonly ReferenceSnapshot<Snapshot> _snapshot;
@@ -25,7 +23,7 @@ public sealed class AgencySubscriptions
     public AgencySubscriptions(IRegistryStore store, TimeProvider clock, IEventSignal? signal = null, TimeSpan? snapshotLifetime = null)
     {
         _subscriptions = new(store, "subscription", Subscription.Parser);
-        _snapshot = new("reference-data:agency-subscriptions", snapshotLifetime ?? SnapshotLifetime, clock, signal, LoadAsync);
+        _snapshot = new("reference-data:agency-subscriptions", snapshotLifetime ?? ReferenceData.DefaultLifetime, clock, signal, LoadAsync);
     }
 
     public async Task<Subscription> CreateAsync(AgencyIdentity agency, CreateSubscriptionRequest request, CancellationToken cancellationToken)

@@ -88,8 +88,7 @@ public sealed class Assessor(
             var write = accepted[i];
             var valueCents = write.Facts?.IntrinsicValueCents ?? IntrinsicValue.InBaseCents(write.Declaration, rates);
             // Saturating, as the stores' counters: an absurd value must not wrap the sum negative.
-            ConsigneeActivityBuckets.Add(running, consigneeKeys[i], 1, valueCents);
-            var recent = running[consigneeKeys[i]];
+            var recent = ConsigneeActivityBuckets.Add(running, consigneeKeys[i], 1, valueCents);
             try
             {
                 var decided = await DecideAsync(write.Declaration, consigneeKeys[i], recent, now, cancellationToken);

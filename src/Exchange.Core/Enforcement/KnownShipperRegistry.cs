@@ -15,12 +15,11 @@ namespace Exchange.Core.Enforcement;
 /// these traders hold an enrolment that counts at this moment? Lookups are served from an
 /// in-memory snapshot of the (small) registry (<see cref="ReferenceSnapshot{T}"/>), loaded again
 /// after a change here or one another node announces (at its next assessment), and at least every
-/// <see cref="SnapshotLifetime"/> (so within that time even while the announcements are down).
+/// <see cref="ReferenceData.DefaultLifetime"/> unless configured (so within that time even while
+/// the announcements are down).
 /// </summary>
 public sealed class KnownShipperRegistry
 {
-    public static readonly TimeSpan SnapshotLifetime = TimeSpan.FromSeconds(5);
-
     private const string ProgrammePrefix = "programmes/";
     private readonly string _administrationCountryCode;
     private readonly TimeProvider _clock;
@@ -29,7 +28,7 @@ public sealed class KnownShipperRegistry
     private readonly ReferenceSnapshot<Snapshot> _snapshot;
 
     /// <param name="signal">Where nodes announce registry changes to each other (see <see cref="ReferenceSnapshot{T}"/>).</param>
-    /// <param name="snapshotLifetime">The oldest snapshot a lookup uses (default <see cref="SnapshotLifetime"/>).</param>
+    /// <param name="snapshotLifetime">The oldest snapshot a lookup uses (default <see cref="ReferenceData.DefaultLifetime"/>).</param>
     public KnownShipperRegistry(
         IRegistryStore store, TimeProvider clock, string administrationCountryCode, IEventSignal? signal = null, TimeSpan? snapshotLifetime = null)
     {
@@ -37,7 +36,7 @@ public sealed class KnownShipperRegistry
         _clock = clock;
         _programmes = new(store, "programme", Programme.Parser);
         _enrolments = new(store, "enrolment", Enrolment.Parser);
-        _snapshot = new("reference-data:known-shippers", snapshotLifetime ?? SnapshotLifetime, clock, signal, LoadAsync);
+        _snapshot = new("reference-data:known-shippers", snapshotLifetime ?? ReferenceData.DefaultLifetime, clock, signal, LoadAsync);
     }
 
     public async Task<Programme> CreateProgrammeAsync(CreateProgrammeRequest request, CancellationToken cancellationToken)
@@ -289,7 +288,7 @@ public sealed class KnownShipperRegistry
         return name ?? "";
     }
 
-    /// <summary>The enrolments by normalised trader identifier, as of <see cref="TakenAt"/>.</summary>
+    /// <summary>The enrolments by normalised trader identifier, as loaded.</summary>
     private sealed record Snapshot(Dictionary<string, List<Enrolment>> ByIdentifier)
     {
         public bool IsEmpty => ByIdentifier.Count == 0;

@@ -2,6 +2,13 @@ using Exchange.Core.Events;
 
 namespace Exchange.Core.Enforcement;
 
+/// <summary>What the reference registries (known shippers, agency subscriptions) share.</summary>
+public static class ReferenceData
+{
+    /// <summary>The oldest copy an assessment uses unless configured otherwise (Exchange:Assessment:ReferenceDataLifetime).</summary>
+    public static readonly TimeSpan DefaultLifetime = TimeSpan.FromSeconds(5);
+}
+
 /// <summary>
 /// An in-memory copy of a small reference registry (known-shipper enrolments, agency
 /// subscriptions) that every assessment reads. It is loaded again after a change made on this

@@ -30,15 +30,15 @@ public static class ConsigneeActivityBuckets
         return new Plan(bucket, from, until);
     }
 
-    /// <summary>Adds one partial answer into <paramref name="activity"/>, saturating the value at long.MaxValue.</summary>
-    public static void Add(Dictionary<string, ConsigneeActivity> activity, string consigneeKey, long consignments, long valueCents)
+    /// <summary>Adds one partial answer into <paramref name="activity"/>, saturating the value at long.MaxValue; returns the key's new total.</summary>
+    public static ConsigneeActivity Add(Dictionary<string, ConsigneeActivity> activity, string consigneeKey, long consignments, long valueCents)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(valueCents);
         var before = activity.GetValueOrDefault(consigneeKey);
         var count = (before?.Consignments ?? 0) + consignments;
         var value = before?.ValueCents ?? 0;
         value = value > long.MaxValue - valueCents ? long.MaxValue : value + valueCents;
-        activity[consigneeKey] = new ConsigneeActivity((int)Math.Min(count, int.MaxValue), value);
+        return activity[consigneeKey] = new ConsigneeActivity((int)Math.Min(count, int.MaxValue), value);
     }
 
     /// <summary>Drops keys that have no consignment left (counters of cancelled declarations reach zero).</summary>

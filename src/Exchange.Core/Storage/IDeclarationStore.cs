@@ -182,6 +182,10 @@ public sealed record WriteOutcome(WriteOutcomeKind Kind, Declaration? Declaratio
 /// <summary>The answer first given to a request, kept so a retry gets the same answer.</summary>
 public sealed record IdempotencyRecord(string RequestId, byte[] RequestHash, Declaration Response)
 {
+    /// <summary>A record as the stores keep it: the answer as the declaration's bytes.</summary>
+    public static IdempotencyRecord FromStored(string requestId, byte[] requestHash, byte[] response) =>
+        new(requestId, requestHash, Declaration.Parser.ParseFrom(response));
+
     /// <summary>
     /// The rule of AIP-155, in one place: a request with the same content hash is a retry and gets
     /// the first answer; another hash under the same request id is a conflict.

@@ -48,7 +48,7 @@ public sealed class AssessmentSettings
     /// made on this node, or announced by another over Redis, count at the next assessment; this
     /// bounds how late one counts while the announcements are down (no Redis, Redis unreachable).
     /// </summary>
-    public TimeSpan ReferenceDataLifetime { get; set; } = Exchange.Core.Enforcement.KnownShipperRegistry.SnapshotLifetime;
+    public TimeSpan ReferenceDataLifetime { get; set; } = Exchange.Core.Enforcement.ReferenceData.DefaultLifetime;
 
     /// <summary>Path of the risk rules file (see src/Exchange.Core/Risk/default-risk-rules.json).</summary>
     public string RiskRulesFile { get; set; } = "";
