@@ -26,6 +26,24 @@ internal static class GoogleApiOptions
     private static readonly (int Field, string Verb)[] HttpVerbs = [(2, "GET"), (3, "PUT"), (4, "POST"), (5, "DELETE"), (6, "PATCH")];
     private const int HttpBody = 7;
 
+    // exchange/annotations/v1/launch_stage.proto: the same number on every kind of options.
+    private const int LaunchStageField = 51001;
+
+    // google.api.LaunchStage (google/api/launch_stage.proto).
+    private static readonly Dictionary<ulong, string> LaunchStages = new()
+    {
+        [1] = "EARLY_ACCESS", [2] = "ALPHA", [3] = "BETA", [4] = "GA", [5] = "DEPRECATED", [6] = "UNIMPLEMENTED", [7] = "PRELAUNCH",
+    };
+
+    /// <summary>
+    /// The launch stage an element is marked with (exchange.annotations.v1), e.g. "BETA"; null when
+    /// unmarked, which means GA within its stable package.
+    /// </summary>
+    public static string? LaunchStage(Google.Protobuf.IMessage? options) =>
+        WireFields.Varints(WireFields.Of(options), LaunchStageField) is { Count: > 0 } stages
+            ? LaunchStages.GetValueOrDefault(stages[^1], stages[^1].ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+
     /// <summary>The google.api.FieldBehavior values of a field, in the order written.</summary>
     public static IReadOnlyList<int> FieldBehaviors(FieldOptions? options) =>
         WireFields.Varints(WireFields.Of(options), FieldBehaviorField).Select(v => (int)v).ToList();

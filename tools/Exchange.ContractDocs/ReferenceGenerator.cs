@@ -49,6 +49,10 @@ public static class ReferenceGenerator
              "this against the released image. See " +
              "[The contract and its stability promise](../../README.md#the-contract-and-its-stability-promise).");
         line("");
+        line("**Launch stage.** An element marked `BETA` (option `exchange.annotations.v1.*_launch_stage`, values of " +
+             "`google.api.LaunchStage`) is new and may still change or be withdrawn before it becomes GA: a working group " +
+             "reviews it, and the conformance kit and the three sample clients exercise it first. Unmarked elements are GA.");
+        line("");
         line("**Field behavior** is the `google.api.field_behavior` of each field (AIP-203): `REQUIRED` must be set, " +
              "`OPTIONAL` may be left empty, `OUTPUT_ONLY` is set by the server and ignored in requests, `IDENTIFIER` " +
              "is the resource name.");
@@ -129,6 +133,7 @@ public static class ReferenceGenerator
     {
         line(Heading(4, package.Relative(service.FullName), service.FullName));
         line("");
+        WriteLaunchStage(service.Proto.Options, line);
         WriteComment(service.Comment, line);
         line("| RPC | Request | Response |");
         line("|---|---|---|");
@@ -143,6 +148,7 @@ public static class ReferenceGenerator
             line("");
             line($"{Request(contract, package, method)} → {Response(contract, package, method)} ({Streaming(method.Proto)})");
             line("");
+            WriteLaunchStage(method.Proto.Options, line);
             var http = GoogleApiOptions.Http(method.Proto.Options);
             line(http is null
                 ? "HTTP/JSON: none (gRPC only)."
@@ -170,6 +176,7 @@ public static class ReferenceGenerator
     {
         line(Heading(4, package.Relative(message.FullName), message.FullName));
         line("");
+        WriteLaunchStage(message.Proto.Options, line);
         WriteComment(message.Comment, line);
         if (GoogleApiOptions.Resource(message.Proto.Options) is { } resource)
         {
@@ -187,7 +194,8 @@ public static class ReferenceGenerator
         line("|---|---|---|---|---|---|");
         foreach (var field in message.Fields)
         {
-            var behaviors = GoogleApiOptions.FieldBehaviors(field.Proto.Options).Select(b => Code(contract.FieldBehaviorName(b)));
+            var behaviors = GoogleApiOptions.FieldBehaviors(field.Proto.Options).Select(b => Code(contract.FieldBehaviorName(b)))
+                .Concat(GoogleApiOptions.LaunchStage(field.Proto.Options) is { } stage ? [$"launch stage {Code(stage)}"] : []);
             line($"| <a id=\"{field.FullName}\"></a>{Code(field.Proto.Name)} | {Number(field.Proto.Number)} | {FieldType(contract, package, field.Proto)} " +
                  $"| {Label(contract, message.Proto, field.Proto)} | {string.Join(", ", behaviors)} | {FieldDescription(field)} |");
         }
@@ -247,14 +255,25 @@ public static class ReferenceGenerator
     {
         line(Heading(4, package.Relative(@enum.FullName), @enum.FullName));
         line("");
+        WriteLaunchStage(@enum.Proto.Options, line);
         WriteComment(@enum.Comment, line);
         line("| Value | Number | Description |");
         line("|---|---|---|");
         foreach (var value in @enum.Values)
         {
-            line($"| <a id=\"{value.FullName}\"></a>{Code(value.Proto.Name)} | {Number(value.Proto.Number)} | {value.Comment.ToCell()} |");
+            var stage = GoogleApiOptions.LaunchStage(value.Proto.Options) is { } marked ? $"Launch stage {Code(marked)}. " : "";
+            line($"| <a id=\"{value.FullName}\"></a>{Code(value.Proto.Name)} | {Number(value.Proto.Number)} | {stage}{value.Comment.ToCell()} |");
         }
         line("");
+    }
+
+    private static void WriteLaunchStage(Google.Protobuf.IMessage? options, Action<string> line)
+    {
+        if (GoogleApiOptions.LaunchStage(options) is { } stage)
+        {
+            line($"Launch stage: {Code(stage)}.");
+            line("");
+        }
     }
 
     private static void WriteComment(Comment comment, Action<string> line)
