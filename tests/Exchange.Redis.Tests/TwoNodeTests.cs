@@ -110,7 +110,7 @@ public sealed class TwoNodeTests : IAsyncLifetime
             RedisTestServer.Configuration, RedisTestServer.UniqueKeyPrefix(), "00:01:00",
             ("Exchange__Assessment__ReferenceDataLifetime", "00:10:00"), ("Exchange__Assessment__Delay", "00:00:00"));
         // Node 2 assesses once, so it holds a copy of the (empty) subscriptions.
-        Assert.Equal(DeclarationStatus.Released, (await node2.Filer.SubmitDeclarationAsync(Express("LRN-BEFORE"))).Declaration.Status);
+        Assert.Equal(DeclarationStatus.Assessed, (await node2.Filer.SubmitDeclarationAsync(Express("LRN-BEFORE"))).Declaration.Status);
 
         await node1.Agency.CreateSubscriptionAsync(new Contracts.Enforcement.V1.CreateSubscriptionRequest
         {

@@ -71,19 +71,55 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
 
     /// <summary>
     /// The write that moves <paramref name="current"/> to the change's new state: next revision,
-    /// etag and update time, and the event describing it.
+    /// etag, update time and lifecycle states, and the event describing it. A change with an
+    /// <see cref="Change.Earlier"/> step records that step first, as its own revision and event,
+    /// in the same write.
     /// </summary>
     public DeclarationWrite Prepare(DeclarationKey key, Declaration current, Change change, string actor, string? requestId, byte[]? hash)
     {
+        var now = Timestamps.ToProto(Timestamps.Now(clock));
+        IReadOnlyList<DeclarationEvent>? earlier = null;
+        var basis = current;
+        if (change.Earlier is { } step)
+        {
+            earlier = [Advance(key, basis, step, actor, now)];
+            basis = step.Next;
+        }
+        var @event = Advance(key, basis, change, actor, now);
+        return new DeclarationWrite(key, change.Next, @event, requestId, hash, current.Revision, change.Facts ?? change.Earlier?.Facts,
+            EarlierEvents: earlier);
+    }
+
+    /// <summary>
+    /// A new declaration as first recorded (revision 1, status ACCEPTED, lifecycles registered and
+    /// lodged) from the filer-supplied <paramref name="content"/>, which becomes the record.
+    /// </summary>
+    public static Declaration FirstRecord(Declaration content, DeclarationKey key, string customsReference, DateTimeOffset now)
+    {
+        content.Name = key.Name;
+        content.CustomsReference = customsReference;
+        content.Status = DeclarationStatus.Accepted;
+        content.Revision = 1;
+        content.Etag = DeclarationContent.Etag(key.Name, 1);
+        content.CreateTime = Timestamps.ToProto(now);
+        content.UpdateTime = content.CreateTime;
+        Lifecycles.Stamp(content, content.CreateTime);
+        return content;
+    }
+
+    /// <summary>Moves <paramref name="basis"/> on by the change: the next revision of <see cref="Change.Next"/>, and its event.</summary>
+    private static DeclarationEvent Advance(DeclarationKey key, Declaration basis, Change change, string actor, Google.Protobuf.WellKnownTypes.Timestamp now)
+    {
         var next = change.Next;
-        next.Revision = current.Revision + 1;
+        next.Revision = basis.Revision + 1;
         next.Etag = DeclarationContent.Etag(key.Name, next.Revision);
-        next.UpdateTime = Timestamps.ToProto(Timestamps.Now(clock));
-        var @event = EventFor(next, change.Type, change.Reason, actor);
+        next.UpdateTime = now;
+        Lifecycles.Stamp(next, now);
+        var @event = EventFor(next, change.Type, change.Reason, change.Actor ?? actor);
         @event.Referrals.AddRange(change.EventReferrals.Select(r => r.Clone()));
         @event.AgencyHold = change.EventHold?.Clone();
         @event.PartnerDecision = change.PartnerDecision?.Clone();
-        return new DeclarationWrite(key, next, @event, requestId, hash, current.Revision, change.Facts);
+        return @event;
     }
 
     /// <summary>Turns a store outcome into the answer, or the refusal it stands for; wakes the filer's watchers on a write.</summary>
@@ -124,6 +160,8 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
             CustomsReference = declaration.CustomsReference,
             Reason = reason,
             Actor = actor,
+            SecurityAssessmentState = declaration.SecurityAssessment?.State ?? SecurityAssessmentState.Unspecified,
+            ClearanceState = declaration.Clearance?.State ?? ClearanceState.Unspecified,
         };
         if (type == DeclarationEventType.Decided && declaration.Decision is { } decision)
         {
@@ -146,9 +184,12 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
 }
 
 /// <summary>
-/// A change decided from the current state: the new declaration (revision, etag and update time
-/// are set by <see cref="DeclarationChanges"/>), what the event says, and optionally new facts
-/// and the referrals, agency hold or partner decision the event is about.
+/// A change decided from the current state: the new declaration (revision, etag, update time and
+/// lifecycle states are set by <see cref="DeclarationChanges"/>), what the event says, and
+/// optionally new facts, the referrals, agency hold or partner decision the event is about, and
+/// a step recorded just before it in the same write (e.g. an arrival, then the release it allows),
+/// and who made this step when not the caller who applies it (the risk engine deciding a
+/// filer's amendment).
 /// </summary>
 public sealed record Change(
     Declaration Next,
@@ -157,7 +198,9 @@ public sealed record Change(
     DeclarationFacts? Facts = null,
     IReadOnlyList<Referral>? Referrals = null,
     AgencyHold? Hold = null,
-    PartnerDecision? PartnerDecision = null)
+    PartnerDecision? PartnerDecision = null,
+    Change? Earlier = null,
+    string? Actor = null)
 {
     internal IReadOnlyList<Referral> EventReferrals => Referrals ?? [];
 

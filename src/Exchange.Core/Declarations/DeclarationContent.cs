@@ -28,6 +28,8 @@ internal static class DeclarationContent
         content.DutyEstimate = null;
         content.SharingOrigin = null;
         content.PartnerDecisions.Clear();
+        content.SecurityAssessment = null;
+        content.Clearance = null;
         return content;
     }
 
@@ -35,13 +37,15 @@ internal static class DeclarationContent
     /// The declaration after an amendment: the new filer-supplied <paramref name="content"/> with
     /// what the node owns kept from <paramref name="current"/>: identity, status, times, and the
     /// enforcement and partner output (an amendment replaces what was filed, not what was decided).
+    /// A declaration whose assessment was complete goes back to ACCEPTED: the amended data is
+    /// analysed again (ICS2 risk-analyses an amended ENS anew).
     /// </summary>
     public static Declaration Amended(Declaration current, Declaration content)
     {
         var amended = content.Clone();
         amended.Name = current.Name;
         amended.CustomsReference = current.CustomsReference;
-        amended.Status = current.Status;
+        amended.Status = current.Status == DeclarationStatus.Assessed ? DeclarationStatus.Accepted : current.Status;
         amended.CreateTime = current.CreateTime;
         amended.Decision = current.Decision;
         amended.Referrals.AddRange(current.Referrals);
@@ -49,6 +53,8 @@ internal static class DeclarationContent
         amended.DutyEstimate = current.DutyEstimate;
         amended.SharingOrigin = current.SharingOrigin;
         amended.PartnerDecisions.AddRange(current.PartnerDecisions);
+        amended.SecurityAssessment = current.SecurityAssessment?.Clone();
+        amended.Clearance = current.Clearance?.Clone();
         return amended;
     }
 

@@ -12,16 +12,24 @@ public static class DeclarationStatuses
     {
         [DeclarationStatus.Accepted] =
         [
-            DeclarationStatus.UnderReview, DeclarationStatus.Released, DeclarationStatus.Held,
+            DeclarationStatus.UnderReview, DeclarationStatus.Assessed, DeclarationStatus.Released, DeclarationStatus.Held,
             DeclarationStatus.Rejected, DeclarationStatus.Cancelled,
         ],
         [DeclarationStatus.UnderReview] =
         [
-            DeclarationStatus.Released, DeclarationStatus.Held, DeclarationStatus.Rejected, DeclarationStatus.Cancelled,
+            DeclarationStatus.Assessed, DeclarationStatus.Released, DeclarationStatus.Held, DeclarationStatus.Rejected,
+            DeclarationStatus.Cancelled,
         ],
+        // Back to ACCEPTED when amended (analysed again); RELEASED on arrival.
+        [DeclarationStatus.Assessed] =
+        [
+            DeclarationStatus.Accepted, DeclarationStatus.Released, DeclarationStatus.Rejected, DeclarationStatus.Cancelled,
+        ],
+        // And CANCELLED, but only under a Do Not Load: Lifecycles.CanInvalidate has that rule.
         [DeclarationStatus.Held] =
         [
-            DeclarationStatus.Released, DeclarationStatus.Rejected, DeclarationStatus.Seized, DeclarationStatus.ReturnedToSender,
+            DeclarationStatus.Assessed, DeclarationStatus.Released, DeclarationStatus.Rejected, DeclarationStatus.Seized,
+            DeclarationStatus.ReturnedToSender,
         ],
     };
 
@@ -33,8 +41,8 @@ public static class DeclarationStatuses
         Allowed.TryGetValue(from, out var next) && next.Contains(to);
 
     /// <summary>
-    /// Whether the filer may still amend: until a final decision (while HELD too, e.g. to correct
-    /// what a referral asked about).
+    /// Whether the status still lets the filer amend: until a final decision (while HELD too, e.g.
+    /// to correct what a referral asked about). Arrival ends it too (Lifecycles.HasArrived).
     /// </summary>
     public static bool CanAmend(DeclarationStatus status) =>
         status != DeclarationStatus.Unspecified && !IsFinal(status);
@@ -50,6 +58,7 @@ public static class DeclarationStatuses
         DeclarationStatus.Cancelled => "CANCELLED",
         DeclarationStatus.Seized => "SEIZED",
         DeclarationStatus.ReturnedToSender => "RETURNED_TO_SENDER",
+        DeclarationStatus.Assessed => "ASSESSED",
         _ => "UNSPECIFIED",
     };
 }

@@ -175,21 +175,44 @@ public sealed class DeclarationWorkflow(
 
         var content = DeclarationContent.FilerSupplied(request.Declaration!);
         var hash = DeclarationContent.RequestHash("amend", key!.Name + "\n" + request.Etag, content);
-        return await ChangeAsync(caller, key, request.RequestId, hash, request.Etag, async current =>
+        DecisionOutcome? redecided = null; // set when this call's write decided the amendment, not when it replays a retry's
+        var result = await ChangeAsync(caller, key, request.RequestId, hash, request.Etag, async current =>
         {
+            redecided = null;
             if (!DeclarationStatuses.CanAmend(current.Status))
             {
                 throw new InvalidStateTransitionException(key.Name, current.Status, "amended");
+            }
+            if (Lifecycles.HasArrived(current))
+            {
+                throw new GoodsArrivedException(key.Name, current.Clearance.ArriveTime, "amended");
             }
             var amended = DeclarationContent.Amended(current, content);
             // The split-shipment index follows the amended consignee and value; the assessment
             // stays that of the revision it names until the declaration is assessed again.
             var facts = FactsOf(amended, await store.GetAssessmentAsync(key, cancellationToken));
-            return new Change(amended, DeclarationEventType.Amended, Facts: facts);
+            var amendment = new Change(amended, DeclarationEventType.Amended, Facts: facts);
+            if (amended.Status != DeclarationStatus.Accepted || assessor is not { DecidesOnArrival: true })
+            {
+                return amendment;
+            }
+            amended.Revision = current.Revision + 1; // the revision the assessment names
+            var decided = await assessor.DecideAmendmentAsync(amendment, cancellationToken);
+            redecided = decided?.Next.Decision.Outcome;
+            return decided ?? amendment;
         }, cancellationToken);
+        if (redecided is { } outcome)
+        {
+            metrics?.Decided(outcome, ExchangeMetrics.DecidedBy.RiskEngine);
+        }
+        if (result.Status == DeclarationStatus.Accepted)
+        {
+            accepted?.Raise(); // to be analysed again: wake the queue
+        }
+        return result;
     }
 
-    /// <summary>Cancels (invalidates) a declaration before any final decision.</summary>
+    /// <summary>Cancels (invalidates) a declaration before its goods arrive, while <see cref="Lifecycles.CanInvalidate"/> allows.</summary>
     public async Task<Declaration> CancelAsync(CallerIdentity caller, CancelDeclarationRequest request, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
@@ -212,12 +235,17 @@ public sealed class DeclarationWorkflow(
         var hash = DeclarationContent.RequestHash("cancel", key!.Name + "\n" + request.Etag + "\n" + request.Reason);
         return await ChangeAsync(caller, key, request.RequestId, hash, request.Etag, current =>
         {
-            if (!DeclarationStatuses.CanMove(current.Status, DeclarationStatus.Cancelled))
+            if (!Lifecycles.CanInvalidate(current))
             {
                 throw new InvalidStateTransitionException(key.Name, current.Status, "cancelled");
             }
+            if (Lifecycles.HasArrived(current))
+            {
+                throw new GoodsArrivedException(key.Name, current.Clearance.ArriveTime, "cancelled");
+            }
             var cancelled = current.Clone();
             cancelled.Status = DeclarationStatus.Cancelled;
+            Decisions.CloseReferrals(cancelled); // a Do Not Load ends with the filing it stopped
             return ValueTask.FromResult(new Change(cancelled, DeclarationEventType.Cancelled, request.Reason));
         }, cancellationToken);
     }
@@ -260,6 +288,40 @@ public sealed class DeclarationWorkflow(
             metrics?.ReferralAnswered(type);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Records the arrival of the declaration's goods (ICS2 IE3N06). Goods whose assessment is
+    /// complete are released in the same write (a STATUS_CHANGED event after the ARRIVED one);
+    /// otherwise release waits for what is pending. No amendment or cancellation after this.
+    /// </summary>
+    public async Task<Declaration> NotifyArrivalAsync(CallerIdentity caller, NotifyArrivalRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = RequestChecks.ReadDeclarationName(caller, request.Name, "name", violations);
+        ArrivalNotices.Check(request, clock.GetUtcNow(), violations);
+        RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        RequestChecks.ThrowIfAny(violations);
+
+        var hash = DeclarationContent.RequestHash("arrive", request.Name, request);
+        return await ChangeAsync(caller, key!, request.RequestId, hash, etag: null, current =>
+        {
+            if (Lifecycles.HasArrived(current))
+            {
+                throw new GoodsArrivedException(key!.Name, current.Clearance.ArriveTime, "notified of arrival again");
+            }
+            if (DeclarationStatuses.IsFinal(current.Status))
+            {
+                throw new InvalidStateTransitionException(key!.Name, current.Status, "notified of arrival");
+            }
+            var arrived = current.Clone();
+            var clearance = arrived.Clearance ??= new Clearance();
+            clearance.ArriveTime = request.ArriveTime.Clone();
+            clearance.ArrivalOffice = request.ArrivalOffice;
+            clearance.ArrivalConveyanceReference = request.ConveyanceReference;
+            var arrival = new Change(arrived, DeclarationEventType.Arrived, ArrivalNotices.Reason(request));
+            return ValueTask.FromResult(Decisions.ReleasesNow(arrived) ? Decisions.ReleaseAfter(arrival) : arrival);
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -336,13 +398,7 @@ public sealed class DeclarationWorkflow(
         var hash = DeclarationContent.RequestHash("submit", recorded);
         var now = Timestamps.Now(clock);
         var key = new DeclarationKey(caller.FilerId, Guid.CreateVersion7(now).ToString("N"));
-        recorded.Name = key.Name;
-        recorded.CustomsReference = MovementReferenceNumber.Issue(options.AdministrationCountryCode, now);
-        recorded.Status = DeclarationStatus.Accepted;
-        recorded.Revision = 1;
-        recorded.Etag = DeclarationContent.Etag(key.Name, 1);
-        recorded.CreateTime = Timestamps.ToProto(now);
-        recorded.UpdateTime = recorded.CreateTime;
+        DeclarationChanges.FirstRecord(recorded, key, MovementReferenceNumber.Issue(options.AdministrationCountryCode, now), now);
         var @event = DeclarationChanges.EventFor(recorded, DeclarationEventType.Accepted, "", Actors.Of(caller));
         return new DeclarationWrite(key, recorded, @event, requestId, hash, Facts: FactsOf(recorded, assessment: null));
     }

@@ -51,4 +51,8 @@ public static class Timestamps
         time = timestamp.ToDateTimeOffset();
         return true;
     }
+
+    /// <summary>A stored time as RFC 3339 text in UTC, e.g. for error metadata.</summary>
+    public static string Rfc3339(Timestamp timestamp) =>
+        timestamp.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

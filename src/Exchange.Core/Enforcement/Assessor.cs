@@ -199,7 +199,47 @@ public sealed class Assessor(
         return _changes.Prepare(key!, declaration, change, Actors.RiskEngine, null, null);
     }
 
+    /// <summary>
+    /// A filer's amendment that sent a declaration back to be analysed again, decided at once
+    /// (when the assessor <see cref="DecidesOnArrival"/>): one change, the amendment then the
+    /// decision, so the filer's answer is the decided declaration and no queue round trip can
+    /// change it under the filer's next etag. <paramref name="amendment"/>'s declaration must
+    /// carry its new revision. Null when the assessment failed: the amendment is then recorded
+    /// ACCEPTED and the queue assesses it.
+    /// </summary>
+    public async Task<Change?> DecideAmendmentAsync(Change amendment, CancellationToken cancellationToken)
+    {
+        var amended = amendment.Next;
+        var now = clock.GetUtcNow();
+        try
+        {
+            var consigneeKey = ConsigneeKeys.Of(amended.Consignee);
+            var recorded = await store.GetConsigneeActivityAsync([consigneeKey], now - engine.SplitShipmentWindow, cancellationToken);
+            // Counted as recorded: the declaration itself is in there already, with its value before the amendment.
+            var recent = recorded.GetValueOrDefault(consigneeKey) ?? new ConsigneeActivity(1, IntrinsicValue.InBaseCents(amended, rates));
+            var decision = await DecisionAsync(amended, consigneeKey, recent, now, cancellationToken);
+            return decision with { Earlier = amendment, Actor = Actors.RiskEngine };
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     private async Task<DeclarationWrite> DecideAsync(
+        Declaration declaration,
+        string consigneeKey,
+        ConsigneeActivity recent,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+        var decision = await DecisionAsync(declaration, consigneeKey, recent, now, cancellationToken);
+        return _changes.Prepare(key!, declaration, decision, Actors.RiskEngine, null, null);
+    }
+
+    /// <summary>The risk engine's decision on <paramref name="declaration"/>: assessment, duty estimate, agency holds, then release, hold with referrals, or reject.</summary>
+    private async Task<Change> DecisionAsync(
         Declaration declaration,
         string consigneeKey,
         ConsigneeActivity recent,
@@ -236,7 +276,7 @@ public sealed class Assessor(
             DecisionOutcome.Reject => (DecisionOutcome.Reject, Decisions.AutomaticReasons.Rejected),
             DecisionOutcome.Hold => (DecisionOutcome.Hold, Decisions.AutomaticReasons.HeldForReferrals),
             _ when next.AgencyHolds.Any(h => h.LiftTime is null) => (DecisionOutcome.Hold, Decisions.AutomaticReasons.HeldForAgencies),
-            _ => (DecisionOutcome.Release, Decisions.AutomaticReasons.Released),
+            _ => (DecisionOutcome.Release, Decisions.AutomaticReasons.ReleaseOf(declaration)),
         };
         var opened = new List<Referral>();
         if (outcome == DecisionOutcome.Hold)
@@ -256,11 +296,11 @@ public sealed class Assessor(
                 opened.Add(referral);
             }
         }
-        next.Status = Decisions.StatusFor(outcome);
+        next.Status = Decisions.StatusFor(outcome, declaration);
         next.Decision = Decisions.Make(outcome, reason, Actors.RiskEngine, at);
 
         var facts = new DeclarationFacts(consigneeKey, valueCents, assessment, matches.Select(m => m.AgencyId).ToList());
-        return _changes.Prepare(key, declaration, new Change(next, DeclarationEventType.Decided, reason, facts, opened), Actors.RiskEngine, null, null);
+        return new Change(next, DeclarationEventType.Decided, reason, facts, opened);
     }
 }
 

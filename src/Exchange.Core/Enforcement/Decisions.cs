@@ -1,19 +1,21 @@
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Declarations;
+using Exchange.Core.Identity;
 
 namespace Exchange.Core.Enforcement;
 
 /// <summary>
-/// What each decision outcome means, in one place: the status it moves a declaration to, the
+/// What each decision outcome means, in one place: the status it moves a declaration to (a
+/// release depends on arrival: <see cref="Lifecycles.StatusOnRelease"/>), the
 /// UN/EDIFACT 7365 processing indicator it answers with (the table in decision.proto), and the
 /// words the filer reads.
 /// </summary>
 public static class Decisions
 {
-    /// <summary>The status a declaration takes on with the outcome.</summary>
-    public static DeclarationStatus StatusFor(DecisionOutcome outcome) => outcome switch
+    /// <summary>The status <paramref name="declaration"/> takes on with the outcome.</summary>
+    public static DeclarationStatus StatusFor(DecisionOutcome outcome, Declaration declaration) => outcome switch
     {
-        DecisionOutcome.Release => DeclarationStatus.Released,
+        DecisionOutcome.Release => Lifecycles.StatusOnRelease(declaration),
         DecisionOutcome.Hold => DeclarationStatus.Held,
         DecisionOutcome.Reject => DeclarationStatus.Rejected,
         DecisionOutcome.Seize => DeclarationStatus.Seized,
@@ -59,7 +61,12 @@ public static class Decisions
     /// <summary>Reasons of automatic decisions: they say what happens next, never why the rules fired.</summary>
     public static class AutomaticReasons
     {
-        public const string Released = "Assessment complete: the goods may be released.";
+        public const string Released = "Assessment complete: the goods are released when they arrive.";
+        public const string ReleasedOnArrival = "Released: the goods have arrived and their assessment is complete.";
+
+        /// <summary>The reason of an automatic release decision, before or after the goods arrived.</summary>
+        public static string ReleaseOf(Declaration declaration) =>
+            Lifecycles.HasArrived(declaration) ? ReleasedOnArrival : Released;
         public const string HeldForReferrals = "Held: answer the open referrals; customs decides after reviewing the answers.";
         public const string HeldForAgencies = "Held for review by a partner government agency; released when every agency hold is lifted.";
         public const string HeldForOfficer = "Held: a customs officer reviews this declaration before it can be released.";
@@ -87,6 +94,25 @@ public static class Decisions
         return null;
     }
 
+    /// <summary>
+    /// Whether the goods are released now without a new decision: their assessment is complete,
+    /// they have arrived, and nothing (agency hold, open referral) blocks them.
+    /// </summary>
+    public static bool ReleasesNow(Declaration declaration) =>
+        declaration.Status == DeclarationStatus.Assessed && Lifecycles.HasArrived(declaration) && WhatBlocksRelease(declaration) is null;
+
+    /// <summary>
+    /// <paramref name="step"/> (an arrival, an agency lifting its hold) followed in the same write
+    /// by the release it allows (<see cref="ReleasesNow"/>): a STATUS_CHANGED event, the release
+    /// notice, by the node itself.
+    /// </summary>
+    public static Change ReleaseAfter(Change step)
+    {
+        var released = step.Next.Clone();
+        released.Status = DeclarationStatus.Released;
+        return new Change(released, DeclarationEventType.StatusChanged, AutomaticReasons.ReleasedOnArrival, Earlier: step, Actor: Actors.RiskEngine);
+    }
+
     /// <summary>The referrals closed, as a decision ends them.</summary>
     public static void CloseReferrals(Declaration declaration)
     {
@@ -96,7 +122,7 @@ public static class Decisions
         }
     }
 
-    /// <summary>Whether an officer may move a declaration in <paramref name="status"/> with <paramref name="outcome"/>.</summary>
-    public static bool Allowed(DeclarationStatus status, DecisionOutcome outcome) =>
-        DeclarationStatuses.CanMove(status, StatusFor(outcome));
+    /// <summary>Whether an officer may decide <paramref name="outcome"/> on <paramref name="declaration"/> as it stands.</summary>
+    public static bool Allowed(Declaration declaration, DecisionOutcome outcome) =>
+        DeclarationStatuses.CanMove(declaration.Status, StatusFor(outcome, declaration));
 }

@@ -95,7 +95,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         var decided = false; // set when this call writes the decision, not when it replays a retry's
         var result = await _changes.ApplyAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
         {
-            if (!Decisions.Allowed(current.Status, request.Outcome))
+            if (!Decisions.Allowed(current, request.Outcome))
             {
                 throw new InvalidStateTransitionException(key.Name, current.Status, "decided " + Decisions.Label(request.Outcome));
             }
@@ -104,7 +104,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
                 throw new ReleaseBlockedException(key.Name, blocker);
             }
             var next = current.Clone();
-            next.Status = Decisions.StatusFor(request.Outcome);
+            next.Status = Decisions.StatusFor(request.Outcome, current);
             next.Decision = Decisions.Make(request.Outcome, request.Reason, officer.Name, Timestamps.ToProto(Timestamps.Now(clock)));
             Decisions.CloseReferrals(next);
             decided = true;
@@ -222,13 +222,16 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
             hold.LiftTime = now;
             if (await ReleasesOnLiftAsync(key, next, cancellationToken))
             {
-                next.Status = DeclarationStatus.Released;
-                next.Decision = Decisions.Make(DecisionOutcome.Release, Decisions.AutomaticReasons.Released, Actors.RiskEngine, now);
+                var reason = Decisions.AutomaticReasons.ReleaseOf(next);
+                next.Status = Lifecycles.StatusOnRelease(next);
+                next.Decision = Decisions.Make(DecisionOutcome.Release, reason, Actors.RiskEngine, now);
                 released = true;
-                return new Change(next, DeclarationEventType.Decided, Decisions.AutomaticReasons.Released, Hold: hold);
+                return new Change(next, DeclarationEventType.Decided, reason, Hold: hold);
             }
             released = false; // an earlier attempt, beaten by a concurrent writer, may have said otherwise
-            return new Change(next, DeclarationEventType.AgencyHoldLifted, "", Hold: hold);
+            var lift = new Change(next, DeclarationEventType.AgencyHoldLifted, "", Hold: hold);
+            // The last hold on goods that arrived after their assessment completed: they go now.
+            return Decisions.ReleasesNow(next) ? Decisions.ReleaseAfter(lift) : lift;
         }, cancellationToken);
         if (released)
         {

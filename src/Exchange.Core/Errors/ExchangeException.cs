@@ -178,3 +178,12 @@ public sealed class AgreementNotPermittedException(string partner, string what)
 /// <summary>A partner's message that cannot take effect here; retrying will not help.</summary>
 public sealed class PartnerMessageRejectedException(string why)
     : ExchangeException(ErrorReason.PartnerMessageRejected, why);
+
+/// <summary>The goods have arrived: amendment, cancellation and another arrival notification are possible only before.</summary>
+public sealed class GoodsArrivedException(string name, Google.Protobuf.WellKnownTypes.Timestamp arriveTime, string operation)
+    : ExchangeException(ErrorReason.GoodsArrived,
+        $"The goods of declaration '{name}' arrived at {Timestamps.Rfc3339(arriveTime)}; it cannot be {operation} after arrival.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name, ["arrive_time"] = Timestamps.Rfc3339(arriveTime) };
+}

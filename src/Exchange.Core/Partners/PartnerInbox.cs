@@ -197,14 +197,8 @@ public sealed class PartnerInbox(
     private DeclarationWrite FirstCopy(PartnerIdentity partner, PartnerMessage message, DeclarationKey key, string requestId, byte[] hash)
     {
         var now = Timestamps.Now(clock);
-        var copy = DeclarationContent.FilerSupplied(message.SharedDeclaration.Declaration);
-        copy.Name = key.Name;
-        copy.CustomsReference = MovementReferenceNumber.Issue(agreements.OwnCode, now);
-        copy.Status = DeclarationStatus.Accepted;
-        copy.Revision = 1;
-        copy.Etag = DeclarationContent.Etag(key.Name, 1);
-        copy.CreateTime = Timestamps.ToProto(now);
-        copy.UpdateTime = copy.CreateTime;
+        var copy = DeclarationChanges.FirstRecord(
+            DeclarationContent.FilerSupplied(message.SharedDeclaration.Declaration), key, MovementReferenceNumber.Issue(agreements.OwnCode, now), now);
         copy.SharingOrigin = OriginOf(partner, message);
         var @event = DeclarationChanges.EventFor(copy, DeclarationEventType.Accepted, "Shared by " + partner.Name, partner.Name);
         var facts = new DeclarationFacts(ConsigneeKeys.Of(copy.Consignee), IntrinsicValue.InBaseCents(copy, rates), null, []);
@@ -213,7 +207,7 @@ public sealed class PartnerInbox(
 
     private Change Amendment(Declaration current, PartnerIdentity partner, PartnerMessage message)
     {
-        if (!DeclarationStatuses.CanAmend(current.Status))
+        if (!DeclarationStatuses.CanAmend(current.Status) || Lifecycles.HasArrived(current))
         {
             throw new PartnerMessageRejectedException(
                 $"The amendment of revision {message.SharedDeclaration.Declaration.Revision} arrived after this administration decided ({current.Status}).");
@@ -226,13 +220,14 @@ public sealed class PartnerInbox(
 
     private Change Cancellation(Declaration current, PartnerIdentity partner, PartnerMessage message)
     {
-        if (!DeclarationStatuses.CanMove(current.Status, DeclarationStatus.Cancelled))
+        if (!Lifecycles.CanInvalidate(current) || Lifecycles.HasArrived(current))
         {
             throw new PartnerMessageRejectedException(
                 $"The cancellation arrived after this administration decided ({current.Status}).");
         }
         var cancelled = current.Clone();
         cancelled.Status = DeclarationStatus.Cancelled;
+        Decisions.CloseReferrals(cancelled);
         cancelled.SharingOrigin = OriginOf(partner, message);
         return new Change(cancelled, DeclarationEventType.Cancelled, "Cancelled at " + partner.Name);
     }

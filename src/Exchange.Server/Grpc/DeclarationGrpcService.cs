@@ -51,6 +51,9 @@ public sealed class DeclarationGrpcService(
     public override async Task<RespondToReferralResponse> RespondToReferral(RespondToReferralRequest request, ServerCallContext context) =>
         new() { Declaration = await workflow.RespondToReferralAsync(identities.Resolve(context), request, context.CancellationToken) };
 
+    public override async Task<NotifyArrivalResponse> NotifyArrival(NotifyArrivalRequest request, ServerCallContext context) =>
+        new() { Declaration = await workflow.NotifyArrivalAsync(identities.Resolve(context), request, context.CancellationToken) };
+
     public override async Task WatchDeclarationEvents(
         WatchDeclarationEventsRequest request, IServerStreamWriter<WatchDeclarationEventsResponse> responseStream, ServerCallContext context)
     {

@@ -90,7 +90,12 @@ public sealed class DeclarationStatusesTests
     [InlineData(DeclarationStatus.Accepted, DeclarationStatus.Cancelled, true)]
     [InlineData(DeclarationStatus.Accepted, DeclarationStatus.Held, true)]
     [InlineData(DeclarationStatus.Held, DeclarationStatus.Released, true)]
-    [InlineData(DeclarationStatus.Held, DeclarationStatus.Cancelled, false)]
+    [InlineData(DeclarationStatus.Held, DeclarationStatus.Cancelled, false)] // but under a Do Not Load: Lifecycles.CanInvalidate
+    [InlineData(DeclarationStatus.Held, DeclarationStatus.Assessed, true)]
+    [InlineData(DeclarationStatus.Assessed, DeclarationStatus.Accepted, true)]
+    [InlineData(DeclarationStatus.Assessed, DeclarationStatus.Released, true)]
+    [InlineData(DeclarationStatus.Assessed, DeclarationStatus.Cancelled, true)]
+    [InlineData(DeclarationStatus.Assessed, DeclarationStatus.Held, false)]
     [InlineData(DeclarationStatus.Held, DeclarationStatus.Accepted, false)]
     [InlineData(DeclarationStatus.Accepted, DeclarationStatus.Accepted, false)]
     public void Transitions_follow_the_table(DeclarationStatus from, DeclarationStatus to, bool allowed) =>
@@ -102,6 +107,7 @@ public sealed class DeclarationStatusesTests
         Assert.True(DeclarationStatuses.CanAmend(DeclarationStatus.Accepted));
         Assert.True(DeclarationStatuses.CanAmend(DeclarationStatus.UnderReview));
         Assert.True(DeclarationStatuses.CanAmend(DeclarationStatus.Held));
+        Assert.True(DeclarationStatuses.CanAmend(DeclarationStatus.Assessed));
         Assert.False(DeclarationStatuses.CanAmend(DeclarationStatus.Unspecified));
     }
 }

@@ -7,15 +7,26 @@ namespace Exchange.Core.Tests.Enforcement;
 public sealed class DecisionsTests
 {
     [Theory]
-    [InlineData(DecisionOutcome.Release, DeclarationStatus.Released, "4")]
+    [InlineData(DecisionOutcome.Release, DeclarationStatus.Assessed, "4")]
     [InlineData(DecisionOutcome.Hold, DeclarationStatus.Held, "5")]
     [InlineData(DecisionOutcome.Reject, DeclarationStatus.Rejected, "2")]
     [InlineData(DecisionOutcome.Seize, DeclarationStatus.Seized, "7")]
     [InlineData(DecisionOutcome.ReturnToSender, DeclarationStatus.ReturnedToSender, "2")]
     public void Each_outcome_has_its_status_and_edifact_7365_code(DecisionOutcome outcome, DeclarationStatus status, string code)
     {
-        Assert.Equal(status, Decisions.StatusFor(outcome));
+        Assert.Equal(status, Decisions.StatusFor(outcome, new Declaration { Status = DeclarationStatus.Accepted }));
         Assert.Equal(code, Decisions.ProcessingIndicator(outcome));
+    }
+
+    [Fact]
+    public void A_release_before_arrival_completes_the_assessment_and_on_or_after_arrival_releases()
+    {
+        var declaration = new Declaration { Status = DeclarationStatus.Held };
+        Assert.Equal(DeclarationStatus.Assessed, Decisions.StatusFor(DecisionOutcome.Release, declaration));
+
+        declaration.Clearance = new Clearance { ArriveTime = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 1_800_000_000 } };
+        Assert.Equal(DeclarationStatus.Released, Decisions.StatusFor(DecisionOutcome.Release, declaration));
+        Assert.Equal(Decisions.AutomaticReasons.ReleasedOnArrival, Decisions.AutomaticReasons.ReleaseOf(declaration));
     }
 
     [Fact]
@@ -34,8 +45,11 @@ public sealed class DecisionsTests
     [InlineData(DeclarationStatus.Released, DecisionOutcome.Reject, false)]
     [InlineData(DeclarationStatus.Seized, DecisionOutcome.Release, false)]
     [InlineData(DeclarationStatus.ReturnedToSender, DecisionOutcome.Release, false)]
+    [InlineData(DeclarationStatus.Assessed, DecisionOutcome.Reject, true)]
+    [InlineData(DeclarationStatus.Assessed, DecisionOutcome.Release, false)] // nothing to release before arrival
+    [InlineData(DeclarationStatus.Assessed, DecisionOutcome.Seize, false)]
     public void The_state_machine_decides_which_outcomes_are_legal(DeclarationStatus from, DecisionOutcome outcome, bool allowed) =>
-        Assert.Equal(allowed, Decisions.Allowed(from, outcome));
+        Assert.Equal(allowed, Decisions.Allowed(new Declaration { Status = from }, outcome));
 
     [Fact]
     public void Seized_and_returned_are_final()

@@ -79,6 +79,10 @@ public static class RpcCatalogue
             Parent = AuthorizationNode.AlphaParent, Declaration = Probes.Declaration(), RequestId = Guid.NewGuid().ToString(),
         }),
         Filer("RespondToReferral", r => new RespondToReferralRequest { Name = r.Referral, Response = Probes.Information() }),
+        Filer("NotifyArrival", r => new NotifyArrivalRequest
+        {
+            Name = r.Held.Name, ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)), ArrivalOffice = "NL000396",
+        }),
 
         // exchange.enforcement.v1 EnforcementService: officers.
         Officer(EnforcementService.Descriptor, "ListDeclarations", _ => new Contracts.Enforcement.V1.ListDeclarationsRequest { Parent = AuthorizationNode.AlphaParent }),

@@ -31,12 +31,18 @@ public sealed class SubmitAndGetTests : IDisposable
         Assert.NotEmpty(accepted.Etag);
         Assert.NotNull(accepted.CreateTime);
         Assert.Equal(accepted.CreateTime, accepted.UpdateTime);
+        // Both lifecycles start: registered for the risk analysis, lodged for clearance.
+        Assert.Equal(SecurityAssessmentState.Registered, accepted.SecurityAssessment.State);
+        Assert.Null(accepted.SecurityAssessment.CompleteTime);
+        Assert.Equal(ClearanceState.Lodged, accepted.Clearance.State);
         // Everything the filer sent comes back exactly (money and weights included).
         var content = accepted.Clone();
         content.Name = content.CustomsReference = content.Etag = "";
         content.Status = DeclarationStatus.Unspecified;
         content.Revision = 0;
         content.CreateTime = content.UpdateTime = null;
+        content.SecurityAssessment = null;
+        content.Clearance = null;
         Assert.Equal(sent, content);
 
         var fetched = (await client.GetDeclarationAsync(new GetDeclarationRequest { Name = accepted.Name })).Declaration;

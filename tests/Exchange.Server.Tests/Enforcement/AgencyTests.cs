@@ -49,12 +49,12 @@ public sealed class AgencyTests : IDisposable
         var lifted = (await _node.AgencyClient(Agency).LiftAgencyHoldAsync(
             new LiftAgencyHoldRequest { Declaration = held.Name, Agency = $"agencies/{Agency}" })).Declaration;
 
-        Assert.Equal(DeclarationStatus.Released, lifted.Status);
+        Assert.Equal(DeclarationStatus.Assessed, lifted.Status); // released on arrival
         Assert.Equal(DecisionOutcome.Release, lifted.Decision.Outcome);
         Assert.NotNull(Assert.Single(lifted.AgencyHolds).LiftTime);
         var audit = (await officer.ListDeclarationEventsAsync(new ListDeclarationEventsRequest { Declaration = held.Name })).Events;
         Assert.Equal([$"filers/{Filer}", "risk-engine", $"agencies/{Agency}"], audit.Select(e => e.Actor));
-        Assert.Equal(DeclarationStatus.Released, audit[^1].Status);
+        Assert.Equal(DeclarationStatus.Assessed, audit[^1].Status);
         Assert.Equal(DeclarationEventType.Decided, audit[^1].Type);
     }
 
@@ -63,7 +63,9 @@ public sealed class AgencyTests : IDisposable
     {
         await SubscribeAsync(Agency, "3926", review: false);
         var client = _node.ClientFor(Filer);
-        var released = await client.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
+        var assessed = await client.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
+        Assert.Equal(DeclarationStatus.Assessed, assessed.Status);
+        var released = await client.ArriveAsync(assessed.Name);
         Assert.Equal(DeclarationStatus.Released, released.Status);
 
         // Another agency was not flagged: it cannot even see the declaration.

@@ -27,13 +27,18 @@ public sealed class AutomaticDecisionTests : IDisposable
 
         Assert.Equal([DeclarationEventType.Accepted, DeclarationEventType.Decided], events.Select(e => e.Type));
         var decided = events[^1];
-        Assert.Equal(DeclarationStatus.Released, decided.Status);
+        // Assessment complete (ICS2 IE3N03), not released: release comes on arrival.
+        Assert.Equal(DeclarationStatus.Assessed, decided.Status);
+        Assert.Equal(SecurityAssessmentState.Complete, decided.SecurityAssessmentState);
+        Assert.Equal(ClearanceState.Lodged, decided.ClearanceState);
         Assert.Equal(DecisionOutcome.Release, decided.Decision.Outcome);
         Assert.Equal("4", decided.Decision.ProcessingIndicator);
         Assert.Equal("", decided.Decision.DecidedBy); // the filer does not learn who decided
         Assert.Equal("", decided.Actor);
         var declaration = (await client.GetDeclarationAsync(new Contracts.Declaration.V1.GetDeclarationRequest { Name = accepted.Name })).Declaration;
-        Assert.Equal(DeclarationStatus.Released, declaration.Status);
+        Assert.Equal(DeclarationStatus.Assessed, declaration.Status);
+        Assert.NotNull(declaration.SecurityAssessment.CompleteTime);
+        Assert.Null(declaration.Clearance.ReleaseTime);
         Assert.Equal(2, declaration.Revision);
         Assert.Equal("EU", declaration.DutyEstimate.Jurisdiction);
         Assert.Equal("EUR", declaration.DutyEstimate.Total.CurrencyCode);
@@ -48,7 +53,7 @@ public sealed class AutomaticDecisionTests : IDisposable
 
         var answer = await client.SubmitAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
 
-        Assert.Equal(DeclarationStatus.Released, answer.Status);
+        Assert.Equal(DeclarationStatus.Assessed, answer.Status);
         Assert.Equal(DecisionOutcome.Release, answer.Decision.Outcome);
         Assert.Equal(2, answer.Revision);
         // Recorded in one write, but told as the two steps it is, one right after the other.
@@ -138,7 +143,9 @@ public sealed class AutomaticDecisionTests : IDisposable
     public async Task An_officer_cannot_seize_a_released_declaration()
     {
         var client = _node.ClientFor(Filer);
-        var released = await client.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
+        var assessed = await client.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
+        var released = await client.ArriveAsync(assessed.Name);
+        Assert.Equal(DeclarationStatus.Released, released.Status);
 
         var status = await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION",
             _node.OfficerClient(Officer).DecideDeclarationAsync(new DecideDeclarationRequest
@@ -209,7 +216,7 @@ public sealed class AutomaticDecisionTests : IDisposable
         {
             Name = first.Name, Outcome = DecisionOutcome.Release, Reason = "Checked by hand.", Etag = first.Etag,
         })).Declaration;
-        Assert.Equal(DeclarationStatus.Released, released.Status);
+        Assert.Equal(DeclarationStatus.Assessed, released.Status); // released on arrival
     }
 
     [Fact]

@@ -40,6 +40,16 @@ internal static class EnforcementFlow
         return (await client.GetDeclarationAsync(new Contracts.Declaration.V1.GetDeclarationRequest { Name = accepted.Name })).Declaration;
     }
 
+    /// <summary>Notifies that the declaration's goods arrived a minute ago; returns the declaration after it.</summary>
+    public static async Task<Declaration> ArriveAsync(this DeclarationService.DeclarationServiceClient client, string declaration) =>
+        (await client.NotifyArrivalAsync(new NotifyArrivalRequest
+        {
+            Name = declaration,
+            ArriveTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+            ArrivalOffice = "NL000396",
+            ConveyanceReference = "KL1234",
+        })).Declaration;
+
     public static ExchangeNode AssessingNode(IDictionary<string, string?>? extra = null)
     {
         var settings = ExchangeNode.AssessAtOnce;

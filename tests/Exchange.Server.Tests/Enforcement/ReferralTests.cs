@@ -101,7 +101,7 @@ public sealed class ReferralTests : IDisposable
             Name = held.Name, Outcome = DecisionOutcome.Release, Reason = "Invoice confirms the clearance price.", Etag = answered.Etag,
         })).Declaration;
 
-        Assert.Equal(DeclarationStatus.Released, released.Status);
+        Assert.Equal(DeclarationStatus.Assessed, released.Status); // released on arrival
         Assert.Equal($"officers/{Officer}", released.Decision.DecidedBy);
         Assert.Equal(ReferralState.Closed, released.Referrals[0].State);
         var seenByFiler = (await _filer.GetDeclarationAsync(new Contracts.Declaration.V1.GetDeclarationRequest { Name = held.Name })).Declaration;

@@ -24,7 +24,7 @@ public sealed class MetricsEndpointTests : IDisposable
     {
         var client = _node.ClientFor(Filer);
         var decided = await client.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale());
-        Assert.Equal(DeclarationStatus.Released, decided.Status);
+        Assert.Equal(DeclarationStatus.Assessed, decided.Status);
 
         var metrics = await ScrapeUntilAsync(m => m.Sum("exchange_decisions_total", ("outcome", "release")) >= 1
             && m.Sum("exchange_store_operation_duration_seconds_count", ("operation", "get")) >= 1);

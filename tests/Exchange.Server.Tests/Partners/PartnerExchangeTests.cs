@@ -146,7 +146,7 @@ public sealed class PartnerExchangeTests
             await filer.WatchUntilAsync(Filer, name, DeclarationEventType.PartnerDecisionReceived);
         }
 
-        var copies = await nodes.Be.Store.ListByStatusAsync(DeclarationStatus.Released, new PartnerIdentity("NL").SharingFilerId, null, 100, CancellationToken.None);
+        var copies = await nodes.Be.Store.ListByStatusAsync(DeclarationStatus.Assessed, new PartnerIdentity("NL").SharingFilerId, null, 100, CancellationToken.None);
         var held = await nodes.Be.Store.ListByStatusAsync(DeclarationStatus.Held, new PartnerIdentity("NL").SharingFilerId, null, 100, CancellationToken.None);
         Assert.Equal(12, copies.Count + held.Count);
         var nlEvents = await nodes.Nl.Store.ReadEventsAsync(Filer, 0, 1000, null, CancellationToken.None);

@@ -56,14 +56,14 @@ public sealed class ReportingTests : IDisposable
         GroupBy = groupBy,
     };
 
-    /// <summary>Two clean express sales (released at once) and one undervalued (held, answered, released by an officer).</summary>
+    /// <summary>Two clean express sales (assessed at once, released on arrival) and one undervalued (held, answered, released by an officer).</summary>
     private async Task SubmitAndDecideAsync()
     {
         var filer = _node.ClientFor(Filer);
-        Assert.Equal(DeclarationStatus.Released, (await filer.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale())).Status);
+        Assert.Equal(DeclarationStatus.Assessed, (await filer.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.ExpressMarketplaceSale())).Status);
         var fromGermany = SampleDeclarations.ExpressMarketplaceSale();
         fromGermany.Items[0].OriginCountryCode = "DE";
-        Assert.Equal(DeclarationStatus.Released, (await filer.SubmitAndAwaitDecisionAsync(Filer, fromGermany)).Status);
+        Assert.Equal(DeclarationStatus.Assessed, (await filer.SubmitAndAwaitDecisionAsync(Filer, fromGermany)).Status);
 
         var undervalued = SampleDeclarations.ExpressMarketplaceSale();
         undervalued.Items[0].Quantity = SampleDeclarations.Pieces(20);
