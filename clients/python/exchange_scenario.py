@@ -6,7 +6,9 @@
 3. submit one declaration that breaks seven rules and print every field violation
    from the google.rpc.Status error details;
 4. bulk-submit a file of 20 declarations over the bidirectional stream;
-5. wait until the watch has delivered an ACCEPTED event for every accepted declaration.
+5. notify the arrival of the first valid declaration's goods (NotifyArrival, beta) and print
+   where both lifecycles stand after it;
+6. wait until the watch has delivered an ACCEPTED event for every accepted declaration.
 
 Prints one stable, greppable line per outcome; exits 0 on success, 1 on any unexpected outcome.
 Run with Debian's /usr/bin/python3 after ./generate.sh (see README.md).
@@ -28,11 +30,14 @@ try:
     from google.protobuf import json_format
     from google.rpc import error_details_pb2, status_pb2
 
+    from google.protobuf import timestamp_pb2
+
     from exchange.declaration.v1 import (
         declaration_event_pb2,
         declaration_pb2,
         declaration_service_pb2,
         declaration_service_pb2_grpc,
+        lifecycle_pb2,
     )
 except ImportError as missing:  # pragma: no cover - a setup problem, explained to the user
     print(
@@ -181,7 +186,8 @@ class EventWatch:
 
 
 def submit_valid(stub, parent, metadata, samples):
-    names = set()
+    """Submits the valid samples; returns their names in the order of VALID_SAMPLES."""
+    names = []
     for sample in VALID_SAMPLES:
         request = declaration_service_pb2.SubmitDeclarationRequest(
             parent=parent, declaration=read_declaration(samples, sample), request_id=str(uuid.uuid4())
@@ -191,8 +197,34 @@ def submit_valid(stub, parent, metadata, samples):
         except grpc.RpcError as error:
             raise ScenarioError(f"{sample} was refused: {describe_rpc_error(error)}") from error
         print(f"ACCEPTED {sample} {response.declaration.customs_reference}", flush=True)
-        names.add(response.declaration.name)
+        names.append(response.declaration.name)
     return names
+
+
+def enum_label(enum, value, prefix):
+    """ACCEPTED for DECLARATION_STATUS_ACCEPTED: the value's proto name without its enum prefix."""
+    return enum.Name(value)[len(prefix):]
+
+
+def notify_arrival(stub, metadata, name, sample):
+    """Assessed goods are released at once; otherwise the arrival is recorded and release waits."""
+    arrive_time = timestamp_pb2.Timestamp()
+    arrive_time.FromSeconds(int(time.time()) - 60)
+    request = declaration_service_pb2.NotifyArrivalRequest(
+        name=name, arrive_time=arrive_time, arrival_office="NL000396", request_id=str(uuid.uuid4())
+    )
+    try:
+        declaration = stub.NotifyArrival(request, metadata=metadata, timeout=CALL_TIMEOUT_S).declaration
+    except grpc.RpcError as error:
+        raise ScenarioError(f"the arrival of {sample} was refused: {describe_rpc_error(error)}") from error
+    if not declaration.clearance.HasField("arrive_time"):
+        raise ScenarioError(f"{sample}: the node answered NotifyArrival without the recorded arrival")
+    status = enum_label(declaration_pb2.DeclarationStatus, declaration.status, "DECLARATION_STATUS_")
+    security = enum_label(
+        lifecycle_pb2.SecurityAssessmentState, declaration.security_assessment.state, "SECURITY_ASSESSMENT_STATE_"
+    )
+    clearance = enum_label(lifecycle_pb2.ClearanceState, declaration.clearance.state, "CLEARANCE_STATE_")
+    print(f"ARRIVED {sample} status={status} security={security} clearance={clearance}", flush=True)
 
 
 def submit_invalid(stub, parent, metadata, samples):
@@ -274,9 +306,11 @@ def run(args):
         watch = EventWatch(stub, parent, metadata)
         print("WATCH started include_history=true", flush=True)
         try:
-            accepted = submit_valid(stub, parent, metadata, args.samples)
+            valid = submit_valid(stub, parent, metadata, args.samples)
+            accepted = set(valid)
             submit_invalid(stub, parent, metadata, args.samples)
             accepted |= bulk_submit(stub, parent, metadata, args.samples)
+            notify_arrival(stub, metadata, valid[0], VALID_SAMPLES[0])
             seen = watch.wait_for_accepted(accepted, args.events_timeout)
             print(f"EVENTS {seen}", flush=True)
             if seen != len(accepted):

@@ -30,7 +30,7 @@ public sealed class CommandLineTests
         var code = await App().RunAsync(args, CancellationToken.None);
 
         Assert.Equal(0, code);
-        foreach (var command in new[] { "submit", "bulk-submit", "get", "list", "amend", "cancel", "watch", "help" })
+        foreach (var command in new[] { "submit", "bulk-submit", "get", "list", "amend", "cancel", "arrive", "watch", "help" })
         {
             Assert.Contains($"  {command} ", output.Text);
         }

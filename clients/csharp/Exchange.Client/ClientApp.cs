@@ -45,6 +45,7 @@ public sealed class ClientApp(
         new ListCommand(),
         new AmendCommand(),
         new CancelCommand(),
+        new ArriveCommand(),
         new WatchCommand(),
     ];
 

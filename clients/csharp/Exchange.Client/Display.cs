@@ -55,6 +55,18 @@ public static class Display
         AddRow(grid, "Local reference", declaration.LocalReferenceNumber);
         AddRow(grid, "Customs reference", declaration.CustomsReference);
         AddRow(grid, "Status", Label(declaration.Status));
+        if (declaration.SecurityAssessment is { } security)
+        {
+            AddRow(grid, "Security assessment", Label(security.State));
+        }
+        if (declaration.Clearance is { } clearance)
+        {
+            AddRow(grid, "Clearance", Label(clearance.State));
+            if (clearance.ArriveTime is not null)
+            {
+                AddRow(grid, "Arrived", Time(clearance.ArriveTime));
+            }
+        }
         AddRow(grid, "Revision", declaration.Revision.ToString(CultureInfo.InvariantCulture));
         AddRow(grid, "Etag", declaration.Etag);
         if (requestId is not null)

@@ -3,17 +3,22 @@
 //   2. submit two valid declarations;
 //   3. submit an invalid one and print every field violation of the refusal;
 //   4. bulk-submit a JSON Lines file over one bidirectional stream;
-//   5. wait (bounded) until the watch has delivered an ACCEPTED event for every accepted one.
+//   5. notify the arrival of the first valid declaration's goods (NotifyArrival, beta) and print
+//      where both lifecycles stand after it;
+//   6. wait (bounded) until the watch has delivered an ACCEPTED event for every accepted one.
 // The log is line-oriented and stable, for people and for the test that runs it
 // (tests/Exchange.SampleClients.Tests/TypeScriptClientTests.cs). Exit codes: 0 success,
 // 1 any unexpected failure, 2 wrong arguments.
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AcceptedEventWatch } from "./accepted-event-watch";
 import { fromConnectError, fromStatus, type ExchangeError } from "./error-details";
 import { createExchangeClient, filerParent, type ExchangeClient } from "./exchange-client";
+import { DeclarationStatus } from "./gen/exchange/declaration/v1/declaration_pb";
+import { ClearanceState, SecurityAssessmentState } from "./gen/exchange/declaration/v1/lifecycle_pb";
 import { readDeclaration, readDeclarationLines } from "./sample-files";
 
 const usage = `Usage: npm run scenario -- [--server URL] [--filer ID] [--samples DIR] [--events-timeout SECONDS]
@@ -79,6 +84,11 @@ async function runScenario(options: Options): Promise<void> {
     }
     await submitInvalid(client, parent, join(options.samples, invalidSample));
     accepted.push(...(await bulkSubmit(client, parent, join(options.samples, bulkSample))));
+    const [firstName] = accepted;
+    const [firstSample] = validSamples;
+    if (firstName !== undefined && firstSample !== undefined) {
+      await notifyArrival(client, firstName, firstSample);
+    }
 
     const seen = await watch.waitForAccepted(accepted, options.eventsTimeoutMs);
     if (seen < accepted.length) {
@@ -102,6 +112,23 @@ async function submitValid(client: ExchangeClient, parent: string, path: string)
   }
   log(`ACCEPTED ${source} ${recorded.customsReference}`);
   return recorded.name;
+}
+
+/**
+ * Step 5: the goods of one declaration arrived. Assessed goods are released at once; otherwise the
+ * arrival is recorded and release waits (a node with an assessment delay has not decided yet).
+ */
+async function notifyArrival(client: ExchangeClient, name: string, source: string): Promise<void> {
+  const response = await client.notifyArrival(
+    { name, arriveTime: timestampFromDate(new Date(Date.now() - 60_000)), arrivalOffice: "NL000396", requestId: randomUUID() },
+    { timeoutMs: callTimeoutMs },
+  );
+  const declaration = response.declaration;
+  if (declaration?.clearance?.arriveTime === undefined) {
+    throw new Error(`${source}: the node answered NotifyArrival without the recorded arrival`);
+  }
+  const security = SecurityAssessmentState[declaration.securityAssessment?.state ?? SecurityAssessmentState.UNSPECIFIED];
+  log(`ARRIVED ${source} status=${DeclarationStatus[declaration.status]} security=${security} clearance=${ClearanceState[declaration.clearance.state]}`);
 }
 
 /** Step 3: a declaration breaking several rules; the refusal must name every violation. */

@@ -74,4 +74,29 @@ public sealed class ClientAgainstNodeTests : IDisposable
 
         Assert.Equal(DeclarationStatus.Cancelled, Assert.Single(await StoredAsync()).Status);
     }
+
+    [Fact]
+    public async Task Arrive_releases_an_assessed_declaration_and_shows_both_lifecycles()
+    {
+        using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);
+        var output = new CapturedConsole();
+        Task<int> Run(params string[] args) =>
+            new ClientApp(output.Console, _ => new DeclarationService.DeclarationServiceClient(assessing.CallInvokerFor(null)))
+                .RunAsync([.. args, "--filer", Filer], CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Success, await Run("submit", Samples.PostalGift));
+        Assert.Contains("ASSESSED", output.Text);
+        Assert.Contains("COMPLETE", output.Text); // the security assessment
+        var submitted = Assert.Single((await assessing.ClientFor(Filer).ListDeclarationsAsync(
+            new ListDeclarationsRequest { Parent = $"filers/{Filer}" })).Declarations);
+
+        Assert.Equal(ExitCodes.Success, await Run("arrive", submitted.Name.Split('/')[^1], "--office", "NL000396", "--conveyance", "KL1234"));
+
+        Assert.Contains("Arrived and released", output.Text);
+        var released = (await assessing.ClientFor(Filer).GetDeclarationAsync(new GetDeclarationRequest { Name = submitted.Name })).Declaration;
+        Assert.Equal(DeclarationStatus.Released, released.Status);
+        Assert.Equal("KL1234", released.Clearance.ArrivalConveyanceReference);
+        Assert.Equal(ExitCodes.Rejected, await Run("arrive", submitted.Name.Split('/')[^1]));
+        Assert.Contains("GOODS_ARRIVED", output.Text);
+    }
 }

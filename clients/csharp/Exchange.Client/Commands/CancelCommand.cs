@@ -8,7 +8,7 @@ public sealed class CancelCommand : ICommand
 {
     public CommandSpec Spec { get; } = new(
         "cancel",
-        "Cancel (invalidate) a declaration before customs decides on it.",
+        "Cancel (invalidate) a declaration before its goods arrive.",
         ["<name-or-id>"],
         [new("--reason", "TEXT", "Required: why the declaration is cancelled, 1 to 512 characters.")],
         "Reads the current etag first, so a declaration that changed meanwhile is not cancelled unseen (ETAG_MISMATCH).");

@@ -13,7 +13,7 @@ public sealed class ListCommand : ICommand
         "List your declarations, newest first.",
         [],
         [
-            new("--status", "STATUS", "Only this status: ACCEPTED, UNDER_REVIEW, RELEASED, HELD, REJECTED or CANCELLED."),
+            new("--status", "STATUS", "Only this status: ACCEPTED, UNDER_REVIEW, ASSESSED, RELEASED, HELD, REJECTED, CANCELLED, SEIZED or RETURNED_TO_SENDER."),
             new("--reference", "REF", "Only declarations with this LRN, UCR, S10 identifier, waybill or customs reference."),
             new("--since", "ISO8601", "Only declarations created at or after this time (UTC unless an offset is given)."),
             new("--until", "ISO8601", "Only declarations created before this time."),
@@ -37,7 +37,7 @@ public sealed class ListCommand : ICommand
         {
             request.Status = Display.TryParseLabel<DeclarationStatus>(status, out var parsed) && parsed != DeclarationStatus.Unspecified
                 ? parsed
-                : throw new UsageException($"--status must be one of ACCEPTED, UNDER_REVIEW, RELEASED, HELD, REJECTED, CANCELLED, not '{status}'.");
+                : throw new UsageException($"--status must be one of ACCEPTED, UNDER_REVIEW, ASSESSED, RELEASED, HELD, REJECTED, CANCELLED, SEIZED, RETURNED_TO_SENDER, not '{status}'.");
         }
 
         var table = new Table().AddColumn("Name").AddColumn("LRN").AddColumn("Status").AddColumn("Created");
