@@ -76,10 +76,63 @@ public sealed class ServerProcess : IDisposable
         {
             info.Environment[key] = value;
         }
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server process.");
         // The endpoints as started: the caller's settings may have chosen them (e.g. to restart a node on its ports).
-        var server = new ServerProcess(process,
+        return await LaunchAsync(info,
             new Uri(info.Environment["Kestrel__Endpoints__Grpc__Url"]!), new Uri(info.Environment["Kestrel__Endpoints__Http__Url"]!), tls);
+    }
+
+    /// <summary>
+    /// The node exactly as README.md's quick start runs it (command 1: <c>dotnet run --project
+    /// src/Exchange.Server</c> from the repository root): every setting at its default, no
+    /// assessment delay, SQLite in src/Exchange.Server/data, h2c on 127.0.0.1:5080 and JSON on 5081.
+    /// Only <c>--no-build</c> and the configuration are added (the test run built it already), and
+    /// the environment is cleared of the node's settings, as in a fresh shell.
+    /// </summary>
+    public static Task<ServerProcess> StartAsReadmeQuickStartAsync()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
+        var root = ExternalProgram.RepositoryRoot();
+        var info = new ProcessStartInfo("dotnet", ["run", "--no-build", "--configuration", configuration, "--project", "src/Exchange.Server"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = root,
+        };
+        foreach (var name in info.Environment.Keys.Where(IsNodeSetting).ToList())
+        {
+            info.Environment.Remove(name);
+        }
+        if (PortInUse(5080) || PortInUse(5081))
+        {
+            throw new InvalidOperationException(
+                "Ports 5080 or 5081 are in use (a node started with README command 1 is still running?): stop it to run this test.");
+        }
+        return LaunchAsync(info, new Uri("http://127.0.0.1:5080"), new Uri("http://127.0.0.1:5081"), tls: null);
+    }
+
+    private static bool IsNodeSetting(string name) =>
+        name.StartsWith("Exchange__", StringComparison.OrdinalIgnoreCase) || name.StartsWith("Kestrel__", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase) || name.Equals("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase);
+
+    private static bool PortInUse(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return false;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+
+    private static async Task<ServerProcess> LaunchAsync(ProcessStartInfo info, Uri address, Uri httpAddress, ServerTls? tls)
+    {
+        var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the server process.");
+        var server = new ServerProcess(process, address, httpAddress, tls);
         process.OutputDataReceived += (_, e) => server.Record(e.Data);
         process.ErrorDataReceived += (_, e) => server.Record(e.Data);
         process.BeginOutputReadLine();

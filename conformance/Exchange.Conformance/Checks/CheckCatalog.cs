@@ -10,6 +10,7 @@ public static class CheckCatalog
         .. SubmitChecks.All,
         .. GetAndListChecks.All,
         .. AmendAndCancelChecks.All,
+        .. LifecycleChecks.All,
         .. WatchChecks.All,
         .. BulkChecks.All,
         .. RobustnessChecks.All,

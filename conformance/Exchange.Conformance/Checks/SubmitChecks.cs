@@ -14,7 +14,7 @@ internal static class SubmitChecks
 
     public static IEnumerable<Check> All =>
     [
-        new("submit.accepts-valid", Area, "Submit accepts a valid declaration and assigns name, customs reference, ACCEPTED, revision 1, etag, create_time", AcceptsValidAsync),
+        new("submit.accepts-valid", Area, "Submit accepts a valid declaration and assigns name, customs reference, a status before arrival (ACCEPTED at revision 1, or decided), etag, create_time", AcceptsValidAsync),
         new("submit.keeps-content", Area, "The recorded declaration carries the filer's content unchanged", KeepsContentAsync),
         new("submit.ignores-output-only", Area, "Output-only fields sent by the filer are ignored", IgnoresOutputOnlyAsync),
         new("submit.idempotent-retry", Area, "A retry with the same request_id returns the identical declaration and stores one", IdempotentRetryAsync),
