@@ -485,6 +485,39 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Equal(WithCursor(amend.Event, 5), (await store.UpdateAsync(amend, CancellationToken.None)).Event);
     }
 
+    [SkippableFact]
+    public async Task AnUpdateWithSeveralStepsRecordsEachAsItsOwnRevisionAndIsReplayedWhole()
+    {
+        var store = await OpenFreshStoreAsync();
+        var insert = Insert(Filer, "decl-1");
+        await store.InsertAsync(insert, CancellationToken.None);
+        var write = StoreWrites.ArriveAndRelease(insert.Declaration, requestId: "req-arrive");
+
+        var outcome = await store.UpdateAsync(write, CancellationToken.None);
+
+        Assert.Equal(WriteOutcomeKind.Written, outcome.Kind);
+        Assert.Equal(3, outcome.Declaration!.Revision);
+        Assert.Equal(
+            [WithCursor(insert.Event, 1), WithCursor(write.EarlierEvents![0], 2), WithCursor(write.Event, 3)],
+            await store.ReadEventsAsync(Filer, 0, 100, "decl-1", CancellationToken.None));
+        Assert.Equal([2L, 3L], (await store.ReadEventsAsync(Filer, 1, 100, null, CancellationToken.None)).Select(e => e.Revision));
+        // Both lifecycles come back exactly as written, and the status column follows.
+        var stored = await store.GetAsync(insert.Key, CancellationToken.None);
+        Assert.Equal(write.Declaration, stored);
+        Assert.Equal("KL1234", stored!.Clearance.ArrivalConveyanceReference);
+        Assert.Single(await store.ListAsync(new(Filer, 10, Status: DeclarationStatus.Released), CancellationToken.None));
+
+        // A retry gets the released declaration and appends nothing; the next change expects revision 3.
+        var retry = await store.UpdateAsync(write, CancellationToken.None);
+        Assert.Equal(WriteOutcomeKind.Replayed, retry.Kind);
+        Assert.Equal(write.Declaration, retry.Declaration);
+        Assert.Equal(3, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(WriteOutcomeKind.RevisionConflict,
+            (await store.UpdateAsync(StoreWrites.ArriveAndRelease(insert.Declaration), CancellationToken.None)).Kind);
+        Assert.Equal(WriteOutcomeKind.Written,
+            (await store.UpdateAsync(Update(write.Declaration, d => d.Remarks = "after release"), CancellationToken.None)).Kind);
+    }
+
     // ---- Batches ----
 
     [SkippableFact]

@@ -90,6 +90,38 @@ internal static class StoreWrites
         return ToWrite(next, DeclarationEventType.Amended, requestId, requestHash, expectedRevision: current.Revision) with { Facts = facts };
     }
 
+    /// <summary>
+    /// The arrival of <paramref name="current"/>'s goods and their release on it, as the node
+    /// writes them (DeclarationService.NotifyArrival of an ASSESSED declaration): one write
+    /// expecting the current revision, the ARRIVED event (next revision) before the STATUS_CHANGED
+    /// event that releases (the one after), both lifecycles set.
+    /// </summary>
+    public static DeclarationWrite ArriveAndRelease(Declaration current, string? requestId = null)
+    {
+        var arrived = Update(current, d =>
+        {
+            d.Clearance = new Clearance
+            {
+                State = ClearanceState.Arrived,
+                ArriveTime = Timestamp.FromDateTimeOffset(current.UpdateTime.ToDateTimeOffset().AddMinutes(-5)),
+                ArrivalOffice = "NL000396",
+                ArrivalConveyanceReference = "KL1234",
+            };
+        });
+        var released = Update(arrived.Declaration, d =>
+        {
+            d.Status = DeclarationStatus.Released;
+            d.Clearance.State = ClearanceState.Released;
+            d.Clearance.ReleaseTime = d.UpdateTime;
+            d.SecurityAssessment = new SecurityAssessment { State = SecurityAssessmentState.Complete, CompleteTime = current.UpdateTime };
+        }, requestId, requestId is null ? null : Hash("arrive " + requestId));
+        var arrivedEvent = arrived.Event.Clone();
+        arrivedEvent.Type = DeclarationEventType.Arrived;
+        var releasedEvent = released.Event.Clone();
+        releasedEvent.Type = DeclarationEventType.StatusChanged;
+        return released with { Event = releasedEvent, EarlierEvents = [arrivedEvent], ExpectedRevision = current.Revision };
+    }
+
     /// <summary>Facts with the given consignee key and value, optionally an assessment and agency flags.</summary>
     public static DeclarationFacts Facts(
         string consigneeKey, long intrinsicValueCents = 1_000, RiskAssessment? assessment = null, params string[] agencies) =>

@@ -10,8 +10,8 @@ namespace Exchange.Server.Grpc;
 
 /// <summary>
 /// The one place that turns refusals into the contract's error model: a google.rpc.Status with
-/// one ErrorInfo (stable reason, domain) and, for field problems, one BadRequest listing every
-/// violation by path.
+/// one ErrorInfo (stable reason, domain), for field problems one BadRequest listing every
+/// violation by path, and for FAILED_PRECONDITION one PreconditionFailure naming the resource.
 /// </summary>
 public static class ErrorStatuses
 {
@@ -36,6 +36,22 @@ public static class ErrorStatuses
             badRequest.FieldViolations.AddRange(refusal.Violations.Select(v =>
                 new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
             status.Details.Add(Any.Pack(badRequest));
+        }
+        if (status.Code == (int)Code.FailedPrecondition)
+        {
+            // AIP-193: what precondition failed, on which resource (the name in the metadata).
+            status.Details.Add(Any.Pack(new PreconditionFailure
+            {
+                Violations =
+                {
+                    new PreconditionFailure.Types.Violation
+                    {
+                        Type = info.Reason,
+                        Subject = refusal.Metadata.TryGetValue("name", out var subject) ? subject : "",
+                        Description = refusal.Message,
+                    },
+                },
+            }));
         }
         if (refusal is RateLimitedException limited)
         {

@@ -18,9 +18,10 @@ namespace Exchange.Server.Tests.Authorization;
 /// is PERMISSION_DENIED or NOT_FOUND (UNAUTHENTICATED for no identity), never data. The matrix
 /// tries every RPC of the contract in every role but its own and as nobody, then in its own
 /// role as a caller who owns none of what it names; each answer must be the expected refusal
-/// and carry none of alpha's data. Controls show the same requests succeed for the owner.
+/// and carry none of alpha's data. Controls show the same requests succeed for the owner. The
+/// whole matrix runs on each store (SQLite, PostgreSQL): the stores scope reads by filer too.
 /// </summary>
-public sealed class AuthorizationMatrixTests(AuthorizationNode node) : IClassFixture<AuthorizationNode>
+public abstract class AuthorizationMatrix<TNode>(TNode node) where TNode : AuthorizationNode
 {
     /// <summary>The services the standard defines; the contract assembly must hold no others.</summary>
     private static readonly ServiceDescriptor[] Services =
@@ -46,9 +47,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationNode node) : IClassFix
 
     public static TheoryData<string> ScopeRowLabels => Labels(ScopeRows);
 
-    [Fact]
+    [SkippableFact]
     public void Every_rpc_of_every_service_has_a_row_saying_who_may_call_it()
     {
+        Skip.If(node.SkipReason is not null, node.SkipReason);
         var generated = typeof(DeclarationService).Assembly.GetTypes()
             .Select(type => type.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static))
             .Where(property => property?.PropertyType == typeof(ServiceDescriptor))
@@ -69,17 +71,18 @@ public sealed class AuthorizationMatrixTests(AuthorizationNode node) : IClassFix
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(RoleRowLabels))]
     public Task An_rpc_refuses_every_role_but_its_own_and_callers_without_one_identity(string row) => RunAsync(RoleRows[row]);
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(ScopeRowLabels))]
     public Task An_rpc_refuses_to_reach_beyond_what_the_caller_owns_or_its_agreement_allows(string row) => RunAsync(ScopeRows[row]);
 
-    [Fact]
+    [SkippableFact]
     public async Task Control_the_leak_check_finds_alphas_data_in_the_answer_to_alpha()
     {
+        Skip.If(node.SkipReason is not null, node.SkipReason);
         var get = RpcCatalogue.Of(DeclarationService.Descriptor, "GetDeclaration");
 
         var answer = await RpcProbe.CallAsync(node.InvokerFor(Caller.In(Role.Filer)), get.Method, get.Probe(node.Resources));
@@ -89,9 +92,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationNode node) : IClassFix
         Assert.All(node.Resources.Secrets.Take(3), secret => Assert.Contains(secret, everything, StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Control_a_filer_lists_and_watches_its_own_declarations_and_none_of_another_filers()
     {
+        Skip.If(node.SkipReason is not null, node.SkipReason);
         var beta = node.Node.ClientFor(AuthorizationNode.Beta);
         var own = (await beta.SubmitDeclarationAsync(Support.Requests.Submit(AuthorizationNode.Beta, Probes.Declaration()))).Declaration;
 
@@ -105,9 +109,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationNode node) : IClassFix
         Assert.All(node.Resources.Secrets, secret => Assert.DoesNotContain(secret, everything, StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Control_an_agency_lists_what_was_flagged_to_it_and_another_agency_lists_none_of_it()
     {
+        Skip.If(node.SkipReason is not null, node.SkipReason);
         var flagged = (await node.Node.AgencyClient(AuthorizationNode.FlaggedAgency).ListFlaggedDeclarationsAsync(
             new ListFlaggedDeclarationsRequest { Parent = AuthorizationNode.FlaggedAgencyName })).Declarations;
         var other = (await node.Node.AgencyClient(AuthorizationNode.OtherAgency).ListFlaggedDeclarationsAsync(
@@ -120,9 +125,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationNode node) : IClassFix
         Assert.Contains(subscriptions, s => s.Name == node.Resources.Subscription);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Control_a_partner_within_its_agreement_is_answered_where_others_are_refused()
     {
+        Skip.If(node.SkipReason is not null, node.SkipReason);
         var be = new PartnerExchangeService.PartnerExchangeServiceClient(node.InvokerFor(Caller.Partner("BE")));
 
         var lookup = await be.LookupKnownShipperStatusAsync(new LookupKnownShipperStatusRequest { TraderIdentifier = AuthorizationNode.EnrolledIdentifier });
@@ -142,6 +148,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationNode node) : IClassFix
 
     private async Task RunAsync(Row row)
     {
+        Skip.If(node.SkipReason is not null, node.SkipReason);
         var resources = node.Resources;
         var request = row.Request(resources);
         var sent = RpcProbe.TextOf(request);
@@ -249,3 +256,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationNode node) : IClassFix
     /// <summary>One row of the matrix: who calls which RPC with what, and the refusal it must get.</summary>
     private sealed record Row(string Label, Rpc Rpc, Caller Caller, Func<Resources, IMessage> Request, Refusal Expected);
 }
+
+/// <summary>The matrix on the embedded store, SQLite.</summary>
+public sealed class AuthorizationMatrixTests(AuthorizationNode node) : AuthorizationMatrix<AuthorizationNode>(node), IClassFixture<AuthorizationNode>;
+
+/// <summary>The matrix on PostgreSQL, the scale-out store.</summary>
+public sealed class AuthorizationMatrixOnPostgresTests(PostgresAuthorizationNode node)
+    : AuthorizationMatrix<PostgresAuthorizationNode>(node), IClassFixture<PostgresAuthorizationNode>;

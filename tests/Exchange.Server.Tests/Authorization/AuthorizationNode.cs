@@ -22,7 +22,7 @@ namespace Exchange.Server.Tests.Authorization;
 /// a page token of alpha's list, food-safety's subscription, and a programme with an enrolment.
 /// Nothing listens at the partners' endpoint: deliveries to BE fail and back off, unnoticed.
 /// </summary>
-public sealed class AuthorizationNode : IAsyncLifetime
+public class AuthorizationNode : IAsyncLifetime
 {
     public const string Alpha = "alpha";
     public const string AlphaParent = "filers/" + Alpha;
@@ -37,7 +37,15 @@ public sealed class AuthorizationNode : IAsyncLifetime
     private readonly ConcurrentDictionary<string, CallInvoker> _invokers = new();
     private Resources? _resources;
 
-    public ExchangeNode Node { get; } = new(settings: Settings());
+    private ExchangeNode? _node;
+
+    public ExchangeNode Node => _node ?? throw new InvalidOperationException("The node is not started yet.");
+
+    /// <summary>Why the matrix cannot run on this fixture's store here (e.g. no PostgreSQL), or null.</summary>
+    public virtual string? SkipReason => null;
+
+    /// <summary>The store the node runs on: its own SQLite file unless a subclass says otherwise.</summary>
+    protected virtual Task<IDictionary<string, string?>> StoreSettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
 
     public Resources Resources => _resources ?? throw new InvalidOperationException("The node is not set up yet.");
 
@@ -54,6 +62,16 @@ public sealed class AuthorizationNode : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (SkipReason is not null)
+        {
+            return;
+        }
+        var settings = Settings();
+        foreach (var (key, value) in await StoreSettingsAsync())
+        {
+            settings[key] = value;
+        }
+        _node = new ExchangeNode(settings: settings);
         var registry = Node.KnownShipperClient(Officer);
         await registry.CreateProgrammeAsync(new CreateProgrammeRequest
         {
@@ -104,9 +122,9 @@ public sealed class AuthorizationNode : IAsyncLifetime
             ]);
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
-        Node.Dispose();
+        _node?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -148,6 +166,33 @@ public sealed class AuthorizationNode : IAsyncLifetime
             ["Exchange:RateLimits:Anonymous:PermitsPerSecond"] = "0",
         };
         return settings;
+    }
+}
+
+/// <summary>The same node on PostgreSQL (a database of its own), so the matrix holds on both stores.</summary>
+public sealed class PostgresAuthorizationNode : AuthorizationNode
+{
+    private PostgresTestDatabase? _database;
+
+    public override string? SkipReason => PostgresTestDatabase.SkipReason;
+
+    protected override async Task<IDictionary<string, string?>> StoreSettingsAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync();
+        return new Dictionary<string, string?>
+        {
+            ["Exchange:Store:Provider"] = "Postgres",
+            ["Exchange:Store:ConnectionString"] = _database.ConnectionString,
+        };
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 }
 
