@@ -100,6 +100,12 @@ internal static class LifecycleChecks
         Expect.Equal(amended.Remarks, after.Remarks, "remarks after the amendment");
         Expect.BeforeArrival(after.Status, "status after the amendment");
         ExpectConsistent(after, "the amended declaration");
+        if (original.Status == DeclarationStatus.Assessed && after.Status == DeclarationStatus.Assessed)
+        {
+            // Assessed again at once: a new analysis, so a new completion time.
+            Expect.That(after.SecurityAssessment.CompleteTime.ToDateTimeOffset() > original.SecurityAssessment.CompleteTime.ToDateTimeOffset(),
+                "an ASSESSED declaration amended and ASSESSED again should show the new analysis's security_assessment.complete_time");
+        }
         context.Note = $"amended while {RpcErrorText.ProtoName(original.Status)}, then {RpcErrorText.ProtoName(after.Status)}";
     }
 

@@ -54,6 +54,10 @@ internal static class DeclarationContent
         amended.SharingOrigin = current.SharingOrigin;
         amended.PartnerDecisions.AddRange(current.PartnerDecisions);
         amended.SecurityAssessment = current.SecurityAssessment?.Clone();
+        if (amended.Status == DeclarationStatus.Accepted && amended.SecurityAssessment is { } reopened)
+        {
+            reopened.CompleteTime = null; // analysed again: a new completion time comes with the new analysis
+        }
         amended.Clearance = current.Clearance?.Clone();
         return amended;
     }

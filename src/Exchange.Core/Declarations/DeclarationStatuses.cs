@@ -20,10 +20,11 @@ public static class DeclarationStatuses
             DeclarationStatus.Assessed, DeclarationStatus.Released, DeclarationStatus.Held, DeclarationStatus.Rejected,
             DeclarationStatus.Cancelled,
         ],
-        // Back to ACCEPTED when amended (analysed again); RELEASED on arrival.
+        // Back to ACCEPTED when amended (analysed again); RELEASED on arrival; HELD when an agency holds it.
         [DeclarationStatus.Assessed] =
         [
-            DeclarationStatus.Accepted, DeclarationStatus.Released, DeclarationStatus.Rejected, DeclarationStatus.Cancelled,
+            DeclarationStatus.Accepted, DeclarationStatus.Released, DeclarationStatus.Held, DeclarationStatus.Rejected,
+            DeclarationStatus.Cancelled,
         ],
         // And CANCELLED, but only under a Do Not Load: Lifecycles.CanInvalidate has that rule.
         [DeclarationStatus.Held] =

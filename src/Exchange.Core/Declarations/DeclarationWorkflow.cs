@@ -197,7 +197,7 @@ public sealed class DeclarationWorkflow(
                 return amendment;
             }
             amended.Revision = current.Revision + 1; // the revision the assessment names
-            var decided = await assessor.DecideAmendmentAsync(amendment, cancellationToken);
+            var decided = await assessor.DecideAmendmentAsync(current, amendment, cancellationToken);
             redecided = decided?.Next.Decision.Outcome;
             return decided ?? amendment;
         }, cancellationToken);

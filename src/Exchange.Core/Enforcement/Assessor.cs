@@ -207,7 +207,7 @@ public sealed class Assessor(
     /// carry its new revision. Null when the assessment failed: the amendment is then recorded
     /// ACCEPTED and the queue assesses it.
     /// </summary>
-    public async Task<Change?> DecideAmendmentAsync(Change amendment, CancellationToken cancellationToken)
+    public async Task<Change?> DecideAmendmentAsync(Declaration current, Change amendment, CancellationToken cancellationToken)
     {
         var amended = amendment.Next;
         var now = clock.GetUtcNow();
@@ -215,8 +215,21 @@ public sealed class Assessor(
         {
             var consigneeKey = ConsigneeKeys.Of(amended.Consignee);
             var recorded = await store.GetConsigneeActivityAsync([consigneeKey], now - engine.SplitShipmentWindow, cancellationToken);
-            // Counted as recorded: the declaration itself is in there already, with its value before the amendment.
-            var recent = recorded.GetValueOrDefault(consigneeKey) ?? new ConsigneeActivity(1, IntrinsicValue.InBaseCents(amended, rates));
+            // The split-shipment count as the queue would find it after the amendment is recorded:
+            // the store counts this declaration with its value before the amendment, under its
+            // consignee then (and only while it was created within the window).
+            var running = new Dictionary<string, ConsigneeActivity>(recorded, StringComparer.Ordinal);
+            if (ConsigneeKeys.Of(current.Consignee) == consigneeKey
+                && current.CreateTime.ToDateTimeOffset() >= now - engine.SplitShipmentWindow
+                && running.GetValueOrDefault(consigneeKey) is { } before)
+            {
+                // Take out the revision before the amendment (a saturated counter stays saturated).
+                var without = before.ValueCents == long.MaxValue
+                    ? long.MaxValue
+                    : Math.Max(0, before.ValueCents - IntrinsicValue.InBaseCents(current, rates));
+                running[consigneeKey] = new ConsigneeActivity(Math.Max(before.Consignments - 1, 0), without);
+            }
+            var recent = ConsigneeActivityBuckets.Add(running, consigneeKey, 1, IntrinsicValue.InBaseCents(amended, rates));
             var decision = await DecisionAsync(amended, consigneeKey, recent, now, cancellationToken);
             return decision with { Earlier = amendment, Actor = Actors.RiskEngine };
         }
@@ -261,7 +274,9 @@ public sealed class Assessor(
         var at = Timestamps.ToProto(now);
         var next = declaration.Clone();
         next.DutyEstimate = duties.Estimate(declaration, acceptedAt);
-        foreach (var match in matches.Where(m => m.HoldForReview))
+        // An agency already holding it (held since an earlier assessment) is not held twice.
+        foreach (var match in matches.Where(m => m.HoldForReview
+            && !next.AgencyHolds.Any(h => h.Agency == AgencyIdentity.Prefix + m.AgencyId && h.LiftTime is null)))
         {
             next.AgencyHolds.Add(new AgencyHold
             {

@@ -187,6 +187,10 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
             var next = current.Clone();
             var hold = new AgencyHold { Agency = agency.Name, Reason = request.Reason, CreateTime = Timestamps.ToProto(Timestamps.Now(clock)) };
             next.AgencyHolds.Add(hold);
+            if (next.Status == DeclarationStatus.Assessed)
+            {
+                next.Status = DeclarationStatus.Held; // its goods no longer go on arrival: the agency holds them
+            }
             return ValueTask.FromResult(new Change(next, DeclarationEventType.AgencyHoldPlaced, request.Reason, Hold: hold));
         }, cancellationToken);
         metrics?.AgencyHoldPlaced(ExchangeMetrics.PlacedBy.Agency); // no idempotency key: every success is a write
@@ -229,9 +233,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
                 return new Change(next, DeclarationEventType.Decided, reason, Hold: hold);
             }
             released = false; // an earlier attempt, beaten by a concurrent writer, may have said otherwise
-            var lift = new Change(next, DeclarationEventType.AgencyHoldLifted, "", Hold: hold);
-            // The last hold on goods that arrived after their assessment completed: they go now.
-            return Decisions.ReleasesNow(next) ? Decisions.ReleaseAfter(lift) : lift;
+            return new Change(next, DeclarationEventType.AgencyHoldLifted, "", Hold: hold);
         }, cancellationToken);
         if (released)
         {
@@ -241,12 +243,17 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
     }
 
     /// <summary>
-    /// Held only for agency review: the risk engine held it, no referral was opened, no hold
-    /// remains, the assessment said release, and the filer has not amended it since (the
-    /// assessment would be of other content: then an officer decides).
+    /// Held only for agency review, no hold remaining: either its assessment had completed
+    /// (a release decision) before an agency held it, or the risk engine held it with no referral,
+    /// the assessment said release, and the filer has not amended it since (the assessment would
+    /// be of other content: then an officer decides).
     /// </summary>
     private async Task<bool> ReleasesOnLiftAsync(DeclarationKey key, Declaration next, CancellationToken cancellationToken)
     {
+        if (next is { Status: DeclarationStatus.Held, Decision.Outcome: DecisionOutcome.Release } && Decisions.WhatBlocksRelease(next) is null)
+        {
+            return true; // the assessment had completed (ASSESSED) when an agency held it
+        }
         if (next.Status != DeclarationStatus.Held
             || next.Decision is not { Outcome: DecisionOutcome.Hold, DecidedBy: Actors.RiskEngine }
             || next.Referrals.Count > 0

@@ -24,7 +24,8 @@ public sealed class PartnerSharing(PartnerAgreements agreements)
         // A write may record several steps (accepted and decided at once): each may share.
         if (PartnerIdentity.IsReservedFilerId(write.Key.FilerId))
         {
-            return write.Events.Any(e => e.Type == DeclarationEventType.Decided)
+            // A decision, or the release on arrival that follows an earlier one.
+            return write.Events.Any(e => e.Type is DeclarationEventType.Decided or DeclarationEventType.StatusChanged)
                 && declaration.SharingOrigin is { } origin
                 && agreements.SendingTo(origin.Administration[PartnerIdentity.Prefix.Length..], MessageKind.Decisions) is { } partner
                     ? [Entry(partner, write.Key.Name, MessageKind.Decisions, DecisionOf(declaration, origin, write.Facts), declaration.UpdateTime)]
@@ -48,6 +49,9 @@ public sealed class PartnerSharing(PartnerAgreements agreements)
         copy.AgencyHolds.Clear();
         copy.DutyEstimate = null;
         copy.PartnerDecisions.Clear();
+        // Both lifecycles are this administration's view (a REFERRED assessment tells of a referral).
+        copy.SecurityAssessment = null;
+        copy.Clearance = null;
         foreach (var path in partner.WithheldFields)
         {
             DeclarationPaths.Clear(copy, path);

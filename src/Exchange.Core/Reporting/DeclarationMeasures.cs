@@ -104,7 +104,11 @@ public sealed record DeclarationMeasures(
     public static MeasuresChange ForWrite(DeclarationWrite write, DeclarationMeasures? previous)
     {
         ArgumentNullException.ThrowIfNull(write);
-        return Of(write.Declaration, write.Event, write.Facts?.Assessment, previous);
+        var change = Of(write.Declaration, write.Event, write.Facts?.Assessment, previous);
+        // A write of several steps (an amendment decided at once) counts its earlier ones too.
+        return write.EarlierEvents?.Any(e => e.Type == DeclarationEventType.Amended) == true && !change.Row.Amended
+            ? change with { Row = change.Row with { Amended = true } }
+            : change;
     }
 
     /// <summary>Complete advance data: the assessment found nothing of kind DATA_QUALITY.</summary>

@@ -95,7 +95,7 @@ public sealed class DeclarationStatusesTests
     [InlineData(DeclarationStatus.Assessed, DeclarationStatus.Accepted, true)]
     [InlineData(DeclarationStatus.Assessed, DeclarationStatus.Released, true)]
     [InlineData(DeclarationStatus.Assessed, DeclarationStatus.Cancelled, true)]
-    [InlineData(DeclarationStatus.Assessed, DeclarationStatus.Held, false)]
+    [InlineData(DeclarationStatus.Assessed, DeclarationStatus.Held, true)] // an agency holds it
     [InlineData(DeclarationStatus.Held, DeclarationStatus.Accepted, false)]
     [InlineData(DeclarationStatus.Accepted, DeclarationStatus.Accepted, false)]
     public void Transitions_follow_the_table(DeclarationStatus from, DeclarationStatus to, bool allowed) =>

@@ -62,6 +62,22 @@ public sealed class DeclarationMeasuresTests
     }
 
     [Fact]
+    public void An_amendment_decided_in_the_same_write_still_marks_the_declaration_amended()
+    {
+        var decided = Submitted();
+        decided.Status = DeclarationStatus.Assessed;
+        decided.Decision = new Decision { Outcome = DecisionOutcome.Release, DecideTime = At(5) };
+        var write = new Exchange.Core.Storage.DeclarationWrite(
+            new Exchange.Core.Identity.DeclarationKey("filer-a", "d1"), decided, Event(DeclarationEventType.Decided), null, null, 2,
+            EarlierEvents: [Event(DeclarationEventType.Amended)]);
+
+        var row = DeclarationMeasures.ForWrite(write, Accepted()).Row;
+
+        Assert.True(row.Amended);
+        Assert.Equal(DecisionOutcome.Release, row.LatestOutcome);
+    }
+
+    [Fact]
     public void The_assessors_hold_sets_the_first_decision_completeness_referrals_and_estimate()
     {
         var held = Submitted();

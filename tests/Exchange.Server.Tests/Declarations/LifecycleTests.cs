@@ -145,7 +145,7 @@ public sealed class LifecycleTests : IDisposable
     }
 
     [Fact]
-    public async Task A_hold_placed_on_assessed_goods_keeps_them_at_arrival_until_lifted()
+    public async Task A_hold_placed_on_assessed_goods_holds_them_at_arrival_until_lifted()
     {
         await _node.AgencyClient(Agency).CreateSubscriptionAsync(new CreateSubscriptionRequest
         {
@@ -160,16 +160,18 @@ public sealed class LifecycleTests : IDisposable
             Declaration = assessed.Name, Agency = $"agencies/{Agency}", Reason = "Sample for conformity testing.",
         });
 
+        var held = await GetAsync(assessed.Name);
+        Assert.Equal((DeclarationStatus.Held, SecurityAssessmentState.Complete), (held.Status, held.SecurityAssessment.State));
+
         var arrived = await _filer.ArriveAsync(assessed.Name);
 
-        Assert.Equal((DeclarationStatus.Assessed, ClearanceState.Arrived), (arrived.Status, arrived.Clearance.State));
+        Assert.Equal((DeclarationStatus.Held, ClearanceState.Arrived), (arrived.Status, arrived.Clearance.State));
         var lifted = (await _node.AgencyClient(Agency).LiftAgencyHoldAsync(
             new LiftAgencyHoldRequest { Declaration = assessed.Name, Agency = $"agencies/{Agency}" })).Declaration;
-        Assert.Equal(DeclarationStatus.Released, lifted.Status);
-        var events = await _filer.WatchUntilAsync(Filer, assessed.Name, DeclarationEventType.StatusChanged);
+        Assert.Equal((DeclarationStatus.Released, ClearanceState.Released), (lifted.Status, lifted.Clearance.State));
+        var events = await _filer.WatchUntilAsync(Filer, assessed.Name, DeclarationEventType.Arrived);
         Assert.Equal(
-            [DeclarationEventType.Accepted, DeclarationEventType.Decided, DeclarationEventType.AgencyHoldPlaced, DeclarationEventType.Arrived,
-             DeclarationEventType.AgencyHoldLifted, DeclarationEventType.StatusChanged],
+            [DeclarationEventType.Accepted, DeclarationEventType.Decided, DeclarationEventType.AgencyHoldPlaced, DeclarationEventType.Arrived],
             events.Select(e => e.Type));
     }
 
