@@ -124,6 +124,10 @@ public sealed class CachingDeclarationStore(IDeclarationStore inner, RedisIdempo
         DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
         inner.ListByStatusAsync(status, filerId, after, limit, cancellationToken);
 
+    public Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(
+        string masterDocument, ListPosition? after, int limit, CancellationToken cancellationToken) =>
+        inner.ListByMasterDocumentAsync(masterDocument, after, limit, cancellationToken);
+
     public Task<IReadOnlyList<Declaration>> ListFlaggedAsync(
         string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
         inner.ListFlaggedAsync(agencyId, after, limit, cancellationToken);

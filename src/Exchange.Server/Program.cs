@@ -56,6 +56,7 @@ try
         AdministrationCountryCode = services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Administration.CountryCode,
         WatchPollInterval = services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Watch.PollInterval,
     });
+    builder.Services.AddSingleton<Exchange.Core.Consignments.ConsignmentWorkflow>();
     builder.Services.AddSingleton<DeclarationWorkflow>();
     builder.Services.AddExchangeEnforcement();
     builder.Services.AddExchangeReporting();
@@ -127,6 +128,7 @@ try
     app.UseSerilogRequestLogging();
     app.UseSwagger(openApi => openApi.RouteTemplate = "openapi/{documentName}.json");
     app.MapGrpcService<DeclarationGrpcService>();
+    app.MapGrpcService<ConsignmentGrpcService>();
     app.MapGrpcService<EnforcementGrpcService>();
     app.MapGrpcService<KnownShipperGrpcService>();
     app.MapGrpcService<AgencyGrpcService>();

@@ -466,6 +466,25 @@ public sealed partial class PostgresDeclarationStore
         return await ReadDeclarationsAsync(command, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(
+        string masterDocument, ListPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(masterDocument);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var command = _dataSource.CreateCommand();
+        // "<> ''" repeats the partial index's condition, so the planner may use it.
+        var sql = new StringBuilder("SELECT declaration FROM declarations WHERE master_waybill = @document AND master_waybill <> ''");
+        command.Parameters.Add(Parameter("document", masterDocument));
+        if (after is not null)
+        {
+            sql.Append(AscendingAfter(after, command.Parameters));
+        }
+        sql.Append(" ORDER BY create_time, declaration_id LIMIT @limit");
+        command.Parameters.Add(Parameter("limit", limit));
+        command.CommandText = sql.ToString();
+        return await ReadDeclarationsAsync(command, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<Declaration>> ListFlaggedAsync(
         string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken)
     {

@@ -260,6 +260,12 @@ internal static class SqliteSchema
             $"CREATE INDEX IF NOT EXISTS declarations_accepted_by_update_time ON declarations (update_time) WHERE status = {Accepted}",
             "DROP INDEX IF EXISTS declarations_by_status_update_time",
         ],
+        [
+            // 7: the houses of a carrier's master consignment, across filers, oldest first
+            // (IDeclarationStore.ListByMasterDocumentAsync). Partial: declarations that name no
+            // master (single filing) write no entry; the query repeats the condition so it is used.
+            "CREATE INDEX IF NOT EXISTS declarations_by_master_document ON declarations (master_waybill, create_time, declaration_id) WHERE master_waybill <> ''",
+        ],
     ];
 
     private const int Cancelled = (int)Exchange.Contracts.Declaration.V1.DeclarationStatus.Cancelled;

@@ -518,6 +518,40 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
             (await store.UpdateAsync(Update(write.Declaration, d => d.Remarks = "after release"), CancellationToken.None)).Kind);
     }
 
+    [SkippableFact]
+    public async Task TheHousesOfAMasterDocumentAreListedAcrossFilersOldestFirstInPages()
+    {
+        var store = await OpenFreshStoreAsync();
+        var t0 = BaseTime;
+        void Master(Declaration d, string document) => d.TransportDocument.MasterWaybill = document;
+        var writes = new[]
+        {
+            Insert("post", "d-3", createTime: t0.AddSeconds(2), configure: d => Master(d, "176-12345675")),
+            Insert("marketplace", "d-1", createTime: t0, configure: d => Master(d, "176-12345675")),
+            Insert("broker", "d-2", createTime: t0.AddSeconds(1), configure: d => Master(d, "176-12345675")),
+            Insert("broker", "d-4", createTime: t0.AddSeconds(1), configure: d => Master(d, "176-99999999")),
+            Insert("post", "d-5", createTime: t0.AddSeconds(3)), // single filing: names no master
+        };
+        foreach (var write in writes)
+        {
+            await store.InsertAsync(write, CancellationToken.None);
+        }
+
+        var first = await store.ListByMasterDocumentAsync("176-12345675", null, 2, CancellationToken.None);
+        var second = await store.ListByMasterDocumentAsync("176-12345675", PositionAfter(first[^1]), 2, CancellationToken.None);
+
+        Assert.Equal(["filers/marketplace/declarations/d-1", "filers/broker/declarations/d-2"], first.Select(d => d.Name));
+        Assert.Equal(["filers/post/declarations/d-3"], second.Select(d => d.Name));
+        Assert.Equal(["filers/broker/declarations/d-4"],
+            (await store.ListByMasterDocumentAsync("176-99999999", null, 10, CancellationToken.None)).Select(d => d.Name));
+        Assert.Empty(await store.ListByMasterDocumentAsync("176-00000000", null, 10, CancellationToken.None));
+        // An amendment that changes the master moves the house.
+        var moved = Update(writes[0].Declaration, d => Master(d, "176-99999999"));
+        await store.UpdateAsync(moved, CancellationToken.None);
+        Assert.Equal(2, (await store.ListByMasterDocumentAsync("176-12345675", null, 10, CancellationToken.None)).Count);
+        Assert.Equal(2, (await store.ListByMasterDocumentAsync("176-99999999", null, 10, CancellationToken.None)).Count);
+    }
+
     // ---- Batches ----
 
     [SkippableFact]

@@ -30,6 +30,7 @@ internal static class DeclarationContent
         content.PartnerDecisions.Clear();
         content.SecurityAssessment = null;
         content.Clearance = null;
+        content.MasterConsignment = null;
         return content;
     }
 

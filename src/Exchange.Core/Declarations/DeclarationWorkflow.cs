@@ -18,11 +18,12 @@ namespace Exchange.Core.Declarations;
 /// messages directly; knows nothing of gRPC hosting or of the store's technology.
 /// With an <paramref name="assessor"/> that decides on arrival, a submission is recorded already
 /// decided (one transaction); otherwise it is recorded ACCEPTED and <paramref name="accepted"/>
-/// wakes the assessor's queue.
+/// wakes the assessor's queue. With <paramref name="consignments"/>, every declaration a filer is
+/// answered with says whether its master consignment was filed (multiple filing).
 /// </summary>
 public sealed class DeclarationWorkflow(
     IDeclarationStore store, IEventSignal signal, TimeProvider clock, WorkflowOptions options, ExchangeRates rates, WorkPulse? accepted = null,
-    ExchangeMetrics? metrics = null, Assessor? assessor = null)
+    ExchangeMetrics? metrics = null, Assessor? assessor = null, Consignments.ConsignmentWorkflow? consignments = null)
     : IAsyncDisposable
 {
     private readonly GroupCommitWriter _submissions = new(
@@ -41,7 +42,7 @@ public sealed class DeclarationWorkflow(
     {
         var write = PrepareSubmission(caller, request.Parent, request.Declaration, request.RequestId, "");
         var outcome = await _submissions.InsertAsync(write, cancellationToken);
-        return FilerView.Of(_changes.Conclude(caller.FilerId, outcome, write.Key.Name));
+        return await LinkedAsync(FilerView.Of(_changes.Conclude(caller.FilerId, outcome, write.Key.Name)), cancellationToken);
     }
 
     /// <summary>
@@ -87,6 +88,18 @@ public sealed class DeclarationWorkflow(
                 signal.Notify(caller.FilerId);
             }
         }
+        if (consignments is not null)
+        {
+            var answered = results.Where(r => r.Declaration is not null).Select(r => r.Declaration!).ToList();
+            var linked = await consignments.WithMasterLinksAsync(answered, cancellationToken);
+            for (int i = 0, j = 0; i < results.Length; i++)
+            {
+                if (results[i].Declaration is not null)
+                {
+                    results[i] = results[i] with { Declaration = linked[j++] };
+                }
+            }
+        }
         return results;
     }
 
@@ -95,7 +108,7 @@ public sealed class DeclarationWorkflow(
         var violations = new List<FieldViolation>();
         var key = RequestChecks.ReadDeclarationName(caller, request.Name, "name", violations);
         RequestChecks.ThrowIfAny(violations);
-        return FilerView.Of(await store.GetAsync(key!, cancellationToken) ?? throw new DeclarationNotFoundException(key!.Name));
+        return await LinkedAsync(FilerView.Of(await store.GetAsync(key!, cancellationToken) ?? throw new DeclarationNotFoundException(key!.Name)), cancellationToken);
     }
 
     public async Task<ListDeclarationsResponse> ListAsync(CallerIdentity caller, ListDeclarationsRequest request, CancellationToken cancellationToken)
@@ -149,6 +162,12 @@ public sealed class DeclarationWorkflow(
                 break;
             }
             response.Declarations.Add(FilerView.Of(row));
+        }
+        if (consignments is not null)
+        {
+            var linked = await consignments.WithMasterLinksAsync(response.Declarations, cancellationToken);
+            response.Declarations.Clear();
+            response.Declarations.AddRange(linked);
         }
         if (rows.Count > response.Declarations.Count)
         {
@@ -305,23 +324,8 @@ public sealed class DeclarationWorkflow(
 
         var hash = DeclarationContent.RequestHash("arrive", request.Name, request);
         return await ChangeAsync(caller, key!, request.RequestId, hash, etag: null, current =>
-        {
-            if (Lifecycles.HasArrived(current))
-            {
-                throw new GoodsArrivedException(key!.Name, current.Clearance.ArriveTime, "notified of arrival again");
-            }
-            if (DeclarationStatuses.IsFinal(current.Status))
-            {
-                throw new InvalidStateTransitionException(key!.Name, current.Status, "notified of arrival");
-            }
-            var arrived = current.Clone();
-            var clearance = arrived.Clearance ??= new Clearance();
-            clearance.ArriveTime = request.ArriveTime.Clone();
-            clearance.ArrivalOffice = request.ArrivalOffice;
-            clearance.ArrivalConveyanceReference = request.ConveyanceReference;
-            var arrival = new Change(arrived, DeclarationEventType.Arrived, ArrivalNotices.Reason(request));
-            return ValueTask.FromResult(Decisions.ReleasesNow(arrived) ? Decisions.ReleaseAfter(arrival) : arrival);
-        }, cancellationToken);
+            ValueTask.FromResult(ArrivalNotices.Change(current, request.ArriveTime, request.ArrivalOffice, request.ConveyanceReference)),
+            cancellationToken);
     }
 
     /// <summary>
@@ -441,8 +445,14 @@ public sealed class DeclarationWorkflow(
         string? etag,
         Func<Declaration, ValueTask<Change>> change,
         CancellationToken cancellationToken) =>
-        FilerView.Of(await _changes.ApplyAsync(
-            key, string.IsNullOrEmpty(requestId) ? null : requestId, hash, etag, Actors.Of(caller), change, cancellationToken));
+        await LinkedAsync(FilerView.Of(await _changes.ApplyAsync(
+            key, string.IsNullOrEmpty(requestId) ? null : requestId, hash, etag, Actors.Of(caller), change, cancellationToken)), cancellationToken);
+
+    /// <summary>The declaration with its link to its master consignment, when it names one.</summary>
+    private async Task<Declaration> LinkedAsync(Declaration declaration, CancellationToken cancellationToken) =>
+        consignments is null || declaration.TransportDocument?.MasterWaybill is not { Length: > 0 }
+            ? declaration
+            : (await consignments.WithMasterLinksAsync([declaration], cancellationToken))[0];
 }
 
 /// <summary>The answer to one item of a group submission: a declaration or a refusal.</summary>

@@ -187,3 +187,32 @@ public sealed class GoodsArrivedException(string name, Google.Protobuf.WellKnown
     public override IReadOnlyDictionary<string, string> Metadata { get; } =
         new Dictionary<string, string> { ["name"] = name, ["arrive_time"] = Timestamps.Rfc3339(arriveTime) };
 }
+
+/// <summary>A consignment's state does not allow the operation (e.g. amending an invalidated one).</summary>
+public sealed class ConsignmentStateException(string name, ConsignmentState current, string operation)
+    : ExchangeException(ErrorReason.InvalidStateTransition,
+        $"Consignment '{name}' is {Label(current)}; it cannot be {operation}.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name, ["state"] = Label(current) };
+
+    private static string Label(ConsignmentState state) => state switch
+    {
+        ConsignmentState.Open => "OPEN",
+        ConsignmentState.Arrived => "ARRIVED",
+        ConsignmentState.Invalidated => "INVALIDATED",
+        _ => "UNSPECIFIED",
+    };
+}
+
+/// <summary>Another open consignment has the master transport document.</summary>
+public sealed class MasterDocumentTakenException(string document)
+    : ExchangeException(ErrorReason.AlreadyExists,
+        $"An open consignment was filed with master transport document {Validation.Echo.Quote(document)} already; invalidate it first.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["master_transport_document"] = document };
+
+    public override IReadOnlyList<FieldViolation> Violations { get; } =
+        [new FieldViolation("consignment.master_transport_document", "Filed already by another open consignment.")];
+}

@@ -39,6 +39,22 @@ public static partial class ResourceNames
         return true;
     }
 
+    public static string Consignment(string filerId, string consignmentId) =>
+        $"{FilersCollection}{filerId}/consignments/{consignmentId}";
+
+    /// <summary>Reads <c>filers/{filer}/consignments/{consignment}</c>.</summary>
+    public static bool TryParseConsignment(string? name, [NotNullWhen(true)] out string? filerId, [NotNullWhen(true)] out string? consignmentId)
+    {
+        filerId = consignmentId = null;
+        var parts = name?.Split('/');
+        if (parts is not { Length: 4 } || parts[0] != "filers" || parts[2] != "consignments" || !IsValidId(parts[1]) || !IsValidId(parts[3]))
+        {
+            return false;
+        }
+        (filerId, consignmentId) = (parts[1], parts[3]);
+        return true;
+    }
+
     /// <summary>Reads <c>filers/{filer}/declarations/{declaration}</c>.</summary>
     public static bool TryParseDeclaration(string? name, [NotNullWhen(true)] out DeclarationKey? key)
     {

@@ -50,6 +50,10 @@ public abstract class DelegatingDeclarationStore(IDeclarationStore inner) : IDec
         DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
         inner.ListByStatusAsync(status, filerId, after, limit, cancellationToken);
 
+    public virtual Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(
+        string masterDocument, ListPosition? after, int limit, CancellationToken cancellationToken) =>
+        inner.ListByMasterDocumentAsync(masterDocument, after, limit, cancellationToken);
+
     public virtual Task<IReadOnlyList<Declaration>> ListFlaggedAsync(string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
         inner.ListFlaggedAsync(agencyId, after, limit, cancellationToken);
 

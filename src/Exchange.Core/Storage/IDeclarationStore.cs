@@ -90,6 +90,15 @@ public interface IDeclarationStore
         DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The declarations of every filer whose master transport document
+    /// (<c>transport_document.master_waybill</c>) is <paramref name="masterDocument"/> (not empty):
+    /// the houses of a carrier's consignment. Oldest first (create time, then declaration id),
+    /// strictly after <paramref name="after"/>, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(
+        string masterDocument, ListPosition? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
     /// The declarations flagged to an agency (<see cref="DeclarationFacts.FlaggedAgencies"/>), newest
     /// first (create time descending, then declaration id descending), strictly after
     /// <paramref name="after"/>, at most <paramref name="limit"/>.

@@ -53,6 +53,10 @@ public sealed class InstrumentedDeclarationStore(IDeclarationStore inner, Exchan
         DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
         Timed("list_by_status", () => inner.ListByStatusAsync(status, filerId, after, limit, cancellationToken));
 
+    public Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(
+        string masterDocument, ListPosition? after, int limit, CancellationToken cancellationToken) =>
+        Timed("list_by_master_document", () => inner.ListByMasterDocumentAsync(masterDocument, after, limit, cancellationToken));
+
     public Task<IReadOnlyList<Declaration>> ListFlaggedAsync(string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
         Timed("list_flagged", () => inner.ListFlaggedAsync(agencyId, after, limit, cancellationToken));
 

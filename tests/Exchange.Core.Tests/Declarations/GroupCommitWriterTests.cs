@@ -129,6 +129,8 @@ public sealed class GroupCommitWriterTests
         public Task<Contracts.Enforcement.V1.RiskAssessment?> GetAssessmentAsync(DeclarationKey key, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<Declaration>> ListByStatusAsync(DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<Declaration>> ListFlaggedAsync(string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(string masterDocument, ListPosition? after, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<bool> IsFlaggedAsync(string agencyId, DeclarationKey key, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyDictionary<string, ConsigneeActivity>> GetConsigneeActivityAsync(IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
     }

@@ -77,6 +77,10 @@ public sealed class CountingStore(IDeclarationStore inner) : IDeclarationStore, 
         DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
         inner.ListByStatusAsync(status, filerId, after, limit, cancellationToken);
 
+    public Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(
+        string masterDocument, ListPosition? after, int limit, CancellationToken cancellationToken) =>
+        inner.ListByMasterDocumentAsync(masterDocument, after, limit, cancellationToken);
+
     public Task<IReadOnlyList<Declaration>> ListFlaggedAsync(
         string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
         inner.ListFlaggedAsync(agencyId, after, limit, cancellationToken);

@@ -26,7 +26,7 @@ public abstract class AuthorizationMatrix<TNode>(TNode node) where TNode : Autho
     /// <summary>The services the standard defines; the contract assembly must hold no others.</summary>
     private static readonly ServiceDescriptor[] Services =
     [
-        DeclarationService.Descriptor, EnforcementService.Descriptor, KnownShipperService.Descriptor, AgencyService.Descriptor,
+        DeclarationService.Descriptor, ConsignmentService.Descriptor, EnforcementService.Descriptor, KnownShipperService.Descriptor, AgencyService.Descriptor,
         ReportingService.Descriptor, PartnerExchangeService.Descriptor, PartnerAdministrationService.Descriptor, AuditService.Descriptor,
     ];
 
@@ -190,6 +190,19 @@ public abstract class AuthorizationMatrix<TNode>(TNode node) where TNode : Autho
             r => new CancelDeclarationRequest { Name = Beta(r.Held.Name), Etag = r.Held.Etag, Reason = "Probe." }, Refusal.DeclarationNotFound);
         yield return new($"{respond} as filers/beta: alpha's referral under beta's name", respond, beta,
             r => new RespondToReferralRequest { Name = Beta(r.Referral), Response = Probes.Information() }, Refusal.DeclarationNotFound);
+        var getConsignment = RpcCatalogue.Of(ConsignmentService.Descriptor, "GetConsignment");
+        var houses = RpcCatalogue.Of(ConsignmentService.Descriptor, "ListConsignmentHouses");
+        var arrival = RpcCatalogue.Of(ConsignmentService.Descriptor, "NotifyConsignmentArrival");
+        static string BetaConsignment(string name) => "filers/beta/" + name["filers/alpha/".Length..];
+        yield return new($"{getConsignment} as filers/beta: alpha's consignment id under beta's name", getConsignment, beta,
+            r => new GetConsignmentRequest { Name = BetaConsignment(r.Consignment) }, Refusal.ResourceNotFound);
+        yield return new($"{houses} as filers/beta: alpha's consignment id under beta's name", houses, beta,
+            r => new ListConsignmentHousesRequest { Parent = BetaConsignment(r.Consignment) }, Refusal.ResourceNotFound);
+        yield return new($"{arrival} as filers/beta: alpha's consignment id under beta's name", arrival, beta,
+            r => new NotifyConsignmentArrivalRequest
+            {
+                Name = BetaConsignment(r.Consignment), ArriveTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+            }, Refusal.ResourceNotFound);
         yield return new($"{list} as filers/beta: every filer", list, beta,
             _ => new ListDeclarationsRequest { Parent = "filers/-" }, Refusal.ValidationFailed);
         yield return new($"{watch} as filers/beta: every filer", watch, beta,

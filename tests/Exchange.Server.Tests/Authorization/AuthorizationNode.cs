@@ -105,6 +105,14 @@ public class AuthorizationNode : IAsyncLifetime
         var boundForBelgium = await alpha.SubmitAsync(Alpha, BoundFor("BE", "ALPHA-SECRET-LRN-2", "Quirijn Alphasecret"));
         var boundForLuxembourg = await alpha.SubmitAsync(Alpha, BoundFor("LU", "ALPHA-SECRET-LRN-3", "Roosmarijn Alphasecret"));
         var page = await alpha.ListDeclarationsAsync(new ListDeclarationsRequest { Parent = AlphaParent, PageSize = 1 });
+        // Alpha as carrier of the master its held house names.
+        var consignment = (await new ConsignmentService.ConsignmentServiceClient(Node.CallInvokerFor(Alpha)).CreateConsignmentAsync(
+            new CreateConsignmentRequest
+            {
+                Parent = AlphaParent,
+                ConsignmentId = "alpha-master",
+                Consignment = Probes.Consignment(masterDocument: held.TransportDocument.MasterWaybill),
+            })).Consignment;
 
         _resources = new Resources(
             held,
@@ -114,6 +122,7 @@ public class AuthorizationNode : IAsyncLifetime
             subscription.Name,
             "programmes/nl-aeo",
             enrolment.Name,
+            consignment.Name,
             [
                 held.LocalReferenceNumber, held.Consignee.Name, held.CustomsReference,
                 boundForBelgium.LocalReferenceNumber, boundForBelgium.Consignee.Name, boundForBelgium.CustomsReference,
@@ -204,6 +213,7 @@ public sealed class PostgresAuthorizationNode : AuthorizationNode
 /// <param name="Subscription">Food-safety's subscription.</param>
 /// <param name="Programme">A programme of the node's registry.</param>
 /// <param name="Enrolment">An enrolment in it.</param>
+/// <param name="Consignment">Alpha's master consignment, which alpha's held declaration names.</param>
 /// <param name="Secrets">Alpha's local reference numbers, consignee names and customs references; the enrolled trader's name.</param>
 public sealed record Resources(
     Declaration Held,
@@ -213,6 +223,7 @@ public sealed record Resources(
     string Subscription,
     string Programme,
     string Enrolment,
+    string Consignment,
     IReadOnlyList<string> Secrets)
 {
     /// <summary>The held declaration's first referral.</summary>

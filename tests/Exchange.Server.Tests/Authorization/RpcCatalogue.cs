@@ -84,6 +84,21 @@ public static class RpcCatalogue
             Name = r.Held.Name, ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)), ArrivalOffice = "NL000396",
         }),
 
+        // exchange.declaration.v1 ConsignmentService: filers as carriers, each only for its own consignments.
+        Carrier("CreateConsignment", _ => new CreateConsignmentRequest
+        {
+            Parent = AuthorizationNode.AlphaParent, ConsignmentId = "probe", Consignment = Probes.Consignment(),
+        }),
+        Carrier("GetConsignment", r => new GetConsignmentRequest { Name = r.Consignment }),
+        Carrier("ListConsignments", _ => new ListConsignmentsRequest { Parent = AuthorizationNode.AlphaParent }),
+        Carrier("AmendConsignment", r => new AmendConsignmentRequest { Consignment = Probes.Consignment(r.Consignment), Etag = "probe" }),
+        Carrier("InvalidateConsignment", r => new InvalidateConsignmentRequest { Name = r.Consignment, Etag = "probe", Reason = "Probe." }),
+        Carrier("ListConsignmentHouses", r => new ListConsignmentHousesRequest { Parent = r.Consignment }),
+        Carrier("NotifyConsignmentArrival", r => new NotifyConsignmentArrivalRequest
+        {
+            Name = r.Consignment, ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+        }),
+
         // exchange.enforcement.v1 EnforcementService: officers.
         Officer(EnforcementService.Descriptor, "ListDeclarations", _ => new Contracts.Enforcement.V1.ListDeclarationsRequest { Parent = AuthorizationNode.AlphaParent }),
         Officer(EnforcementService.Descriptor, "GetDeclaration", r => new Contracts.Enforcement.V1.GetDeclarationRequest { Name = r.Held.Name }),
@@ -169,6 +184,9 @@ public static class RpcCatalogue
     private static Rpc Filer(string method, Func<Resources, IMessage> probe) =>
         new(Method(DeclarationService.Descriptor, method), Role.Filer, probe, Refusal.FilerMismatch);
 
+    private static Rpc Carrier(string method, Func<Resources, IMessage> probe) =>
+        new(Method(ConsignmentService.Descriptor, method), Role.Filer, probe, Refusal.FilerMismatch);
+
     private static Rpc Officer(ServiceDescriptor service, string method, Func<Resources, IMessage> probe) =>
         new(Method(service, method), Role.Officer, probe, null);
 
@@ -192,6 +210,17 @@ public static class Probes
         }
         return declaration;
     }
+
+    /// <summary>A valid master consignment of the prober's own (with <paramref name="name"/>, for an amendment).</summary>
+    public static Consignment Consignment(string? name = null, string masterDocument = "176-99999999") => new()
+    {
+        Name = name ?? "",
+        TransportMode = TransportMode.Air,
+        MasterTransportDocument = masterDocument,
+        ConveyanceReference = "KL1234",
+        RoutingCountryCodes = { "CN", "NL" },
+        OfficeOfFirstEntry = "NL000396",
+    };
 
     public static ReferralResponse Information() => new()
     {

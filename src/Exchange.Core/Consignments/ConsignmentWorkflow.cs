@@ -1,0 +1,429 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Declarations;
+using Exchange.Core.Enforcement;
+using Exchange.Core.Errors;
+using Exchange.Core.Events;
+using Exchange.Core.Identity;
+using Exchange.Core.Storage;
+using Exchange.Core.Validation;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Exchange.Core.Consignments;
+
+/// <summary>
+/// A carrier's master consignments and the house declarations linked to them (ICS2 multiple
+/// filing). A house names its master by the master transport document
+/// (<c>transport_document.master_waybill</c>); the link is looked up when either side is read, so
+/// it holds whoever files first and follows an invalidation at once, with nothing to keep in step.
+/// Consignments live in the registry store under their names; a claim per master transport
+/// document (kind <see cref="DocumentKind"/>) makes it one open consignment per document. Its
+/// arrival is the arrival of every house: each is written as the house's own change, with the
+/// carrier as actor, so the house filer's watch stream tells it.
+/// </summary>
+public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationStore store, IEventSignal signal, TimeProvider clock)
+{
+    public const string Kind = "consignment";
+    public const string DocumentKind = "consignment-document";
+    public const int DefaultHousePageSize = 100;
+    public const int MaxHousePageSize = 1000;
+
+    /// <summary>The houses the arrival answer lists for control; ListConsignmentHouses has the rest.</summary>
+    public const int MaxControlItems = 1000;
+
+    /// <summary>Houses read per page while an arrival reaches them.</summary>
+    private const int ArrivalPageSize = 500;
+
+    private readonly ProtoRegistry<Consignment> _consignments = new(registry, Kind, Consignment.Parser);
+    private readonly DeclarationChanges _changes = new(store, signal, clock);
+
+    public async Task<Consignment> CreateAsync(CallerIdentity caller, CreateConsignmentRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        RequestChecks.CheckParent(caller, request.Parent, "parent", violations);
+        RequestChecks.CheckId(request.ConsignmentId, "consignment_id", violations);
+        violations.AddRange(ConsignmentValidator.Validate(request.Consignment));
+        RequestChecks.ThrowIfAny(violations);
+
+        var name = ResourceNames.Consignment(caller.FilerId, request.ConsignmentId);
+        var content = CarrierSupplied(request.Consignment);
+        // A retry of the same creation gets the consignment; other content under the id is refused.
+        if (await _consignments.FindAsync(name, cancellationToken) is { } existing)
+        {
+            return SameContent(existing, content) ? existing : throw new AlreadyExistsException(name);
+        }
+        await ClaimDocumentAsync(content.MasterTransportDocument, name, cancellationToken);
+        var now = Timestamps.ToProto(Timestamps.Now(clock));
+        var created = content.Clone();
+        created.Name = name;
+        created.State = ConsignmentState.Open;
+        created.Revision = 1;
+        created.Etag = Etag(name, 1);
+        created.CreateTime = now;
+        created.UpdateTime = now;
+        try
+        {
+            await _consignments.CreateAsync(name, created, cancellationToken);
+        }
+        catch (AlreadyExistsException)
+        {
+            // The same creation running twice at once: the other one's answer, if it is the same.
+            var winner = await _consignments.GetAsync(name, cancellationToken);
+            if (!SameContent(winner, content))
+            {
+                throw;
+            }
+            return winner;
+        }
+        return created;
+    }
+
+    public async Task<Consignment> GetAsync(CallerIdentity caller, GetConsignmentRequest request, CancellationToken cancellationToken) =>
+        await _consignments.GetAsync(ReadName(caller, request.Name, "name"), cancellationToken);
+
+    public async Task<ListConsignmentsResponse> ListAsync(CallerIdentity caller, ListConsignmentsRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        RequestChecks.CheckParent(caller, request.Parent, "parent", violations);
+        RequestChecks.ThrowIfAny(violations);
+        var (items, next) = await _consignments.PageAsync(
+            request.Parent + "/consignments/", request.PageSize, request.PageToken, cancellationToken);
+        return new ListConsignmentsResponse { Consignments = { items }, NextPageToken = next };
+    }
+
+    /// <summary>Replaces the carrier-supplied content of an OPEN consignment but its master transport document.</summary>
+    public async Task<Consignment> AmendAsync(CallerIdentity caller, AmendConsignmentRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var name = ReadName(caller, request.Consignment?.Name, "consignment.name", violations);
+        if (string.IsNullOrEmpty(request.Etag))
+        {
+            violations.Add(new FieldViolation("etag", "Required: the etag of the consignment this amendment is based on."));
+        }
+        violations.AddRange(ConsignmentValidator.Validate(request.Consignment));
+        RequestChecks.ThrowIfAny(violations);
+
+        var content = CarrierSupplied(request.Consignment!);
+        var current = await _consignments.GetAsync(name!, cancellationToken);
+        if (SameContent(current, content) && current.State == ConsignmentState.Open)
+        {
+            return current; // a retry of an amendment already made, or one that changes nothing
+        }
+        return await ChangeAsync(name!, request.Etag, "amended", latest =>
+        {
+            if (content.MasterTransportDocument != latest.MasterTransportDocument)
+            {
+                throw new ValidationFailedException([new FieldViolation("consignment.master_transport_document",
+                    "Cannot be amended (IMMUTABLE): invalidate the consignment and file a new one.")]);
+            }
+            var amended = content.Clone();
+            amended.Name = latest.Name;
+            amended.State = latest.State;
+            amended.CreateTime = latest.CreateTime;
+            return amended;
+        }, cancellationToken);
+    }
+
+    /// <summary>Invalidates an OPEN consignment: its houses are no longer linked, its document may be filed again.</summary>
+    public async Task<Consignment> InvalidateAsync(CallerIdentity caller, InvalidateConsignmentRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var name = ReadName(caller, request.Name, "name", violations);
+        if (string.IsNullOrEmpty(request.Etag))
+        {
+            violations.Add(new FieldViolation("etag", "Required: the etag of the consignment this invalidation is based on."));
+        }
+        RequestChecks.CheckText(request.Reason, 1, 512, "reason", violations);
+        RequestChecks.ThrowIfAny(violations);
+
+        // The document's claim stays: a claim on an invalidated consignment is taken over by the next filing.
+        return await ChangeAsync(name!, request.Etag, "invalidated", latest =>
+        {
+            var invalidated = latest.Clone();
+            invalidated.State = ConsignmentState.Invalidated;
+            return invalidated;
+        }, cancellationToken);
+    }
+
+    /// <summary>The houses linked to the consignment, whoever filed them, as the carrier may see them; oldest first.</summary>
+    public async Task<ListConsignmentHousesResponse> ListHousesAsync(
+        CallerIdentity caller, ListConsignmentHousesRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var name = ReadName(caller, request.Parent, "parent", violations);
+        if (request.PageSize < 0)
+        {
+            violations.Add(new FieldViolation("page_size", "Must not be negative."));
+        }
+        RequestChecks.ThrowIfAny(violations);
+        var consignment = await _consignments.GetAsync(name!, cancellationToken);
+        var pageSize = request.PageSize == 0 ? DefaultHousePageSize : Math.Min(request.PageSize, MaxHousePageSize);
+        var fingerprint = PageTokens.Fingerprint(new DeclarationQuery(name!, 0));
+        var after = string.IsNullOrEmpty(request.PageToken) ? null : PageTokens.Read(request.PageToken, fingerprint);
+
+        var response = new ListConsignmentHousesResponse();
+        if (consignment.State == ConsignmentState.Invalidated)
+        {
+            return response; // no longer linked to anything
+        }
+        var rows = await store.ListByMasterDocumentAsync(consignment.MasterTransportDocument, after, pageSize + 1, cancellationToken);
+        response.Houses.AddRange(rows.Take(pageSize).Select(house => HouseView(caller, house)));
+        if (rows.Count > pageSize)
+        {
+            response.NextPageToken = PageTokens.Issue(PositionOf(rows[pageSize - 1]), fingerprint);
+        }
+        return response;
+    }
+
+    /// <summary>
+    /// The consignment's arrival (ICS2 IE3N06), and so every linked house's: each house not yet
+    /// arrived gets its arrival (and its release, when its assessment is complete and nothing holds
+    /// it) as its own write. The same notification again completes what an interrupted attempt
+    /// left, and answers alike.
+    /// </summary>
+    public async Task<NotifyConsignmentArrivalResponse> NotifyArrivalAsync(
+        CallerIdentity caller, NotifyConsignmentArrivalRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var name = ReadName(caller, request.Name, "name", violations);
+        ArrivalNotices.Check(request.ArriveTime, request.ArrivalOffice, "", clock.GetUtcNow(), violations);
+        RequestChecks.ThrowIfAny(violations);
+
+        var current = await _consignments.GetAsync(name!, cancellationToken);
+        var arrived = current.State switch
+        {
+            ConsignmentState.Open => await ChangeAsync(name!, etag: null, "notified of arrival", latest =>
+            {
+                var next = latest.Clone();
+                next.State = ConsignmentState.Arrived;
+                next.ArriveTime = request.ArriveTime.Clone();
+                next.ArrivalOffice = request.ArrivalOffice;
+                return next;
+            }, cancellationToken),
+            ConsignmentState.Arrived when current.ArriveTime.Equals(request.ArriveTime) && current.ArrivalOffice == request.ArrivalOffice => current,
+            ConsignmentState.Arrived => throw new GoodsArrivedException(name!, current.ArriveTime, "notified of arrival again"),
+            _ => throw new ConsignmentStateException(name!, current.State, "notified of arrival"),
+        };
+
+        var response = new NotifyConsignmentArrivalResponse { Consignment = arrived };
+        ListPosition? after = null;
+        while (true)
+        {
+            var houses = await store.ListByMasterDocumentAsync(arrived.MasterTransportDocument, after, ArrivalPageSize, cancellationToken);
+            foreach (var house in houses)
+            {
+                var now = await ArriveAsync(caller, house, arrived, cancellationToken);
+                if (now.Status == DeclarationStatus.Cancelled)
+                {
+                    continue; // invalidated before arrival: nothing arrived under it
+                }
+                response.HousesArrived++;
+                if (now.Status == DeclarationStatus.Released)
+                {
+                    response.HousesReleased++;
+                }
+                else if (response.ItemsToPresent.Count < MaxControlItems)
+                {
+                    response.ItemsToPresent.Add(new ControlItem { House = HouseView(caller, now), Reason = ControlReasonOf(now) });
+                }
+                else
+                {
+                    response.ItemsNotListed++;
+                }
+            }
+            if (houses.Count < ArrivalPageSize)
+            {
+                return response;
+            }
+            after = PositionOf(houses[^1]);
+        }
+    }
+
+    /// <summary>
+    /// Sets how <paramref name="declarations"/> (as their filers see them) are linked to their
+    /// masters: one look-up per distinct master document. Declarations that name no master are
+    /// left as they are; the others are replaced by copies carrying the link.
+    /// </summary>
+    public async Task<IReadOnlyList<Declaration>> WithMasterLinksAsync(IReadOnlyList<Declaration> declarations, CancellationToken cancellationToken)
+    {
+        var links = new Dictionary<string, MasterConsignmentLink>(StringComparer.Ordinal);
+        var result = new Declaration[declarations.Count];
+        for (var i = 0; i < declarations.Count; i++)
+        {
+            var declaration = declarations[i];
+            if (declaration.TransportDocument?.MasterWaybill is not { Length: > 0 } document)
+            {
+                result[i] = declaration;
+                continue;
+            }
+            if (!links.TryGetValue(document, out var link))
+            {
+                var master = await FindByDocumentAsync(document, cancellationToken);
+                link = master is null
+                    ? new MasterConsignmentLink { State = MasterConsignmentLinkState.MasterNotFiled }
+                    : new MasterConsignmentLink { State = MasterConsignmentLinkState.Linked, Consignment = master.Name };
+                links[document] = link;
+            }
+            var linked = declaration.Clone();
+            linked.MasterConsignment = link.Clone();
+            result[i] = linked;
+        }
+        return result;
+    }
+
+    /// <summary>The open or arrived consignment of a master transport document, or null when none is filed.</summary>
+    public async Task<Consignment?> FindByDocumentAsync(string document, CancellationToken cancellationToken)
+    {
+        if (await registry.GetAsync(DocumentKind, document, cancellationToken) is not { } claim)
+        {
+            return null;
+        }
+        var consignment = await _consignments.FindAsync(ClaimedName(claim), cancellationToken);
+        return consignment is { State: ConsignmentState.Open or ConsignmentState.Arrived } ? consignment : null;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="name"/> the one open consignment of <paramref name="document"/>: a new
+    /// claim, or the take-over (compare-and-set on its revision) of a claim whose consignment was
+    /// invalidated or never written (a creation interrupted between claim and write).
+    /// </summary>
+    private async Task ClaimDocumentAsync(string document, string name, CancellationToken cancellationToken)
+    {
+        var payload = System.Text.Encoding.UTF8.GetBytes(name);
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            if (await registry.TryInsertAsync(new RegistryRecord(DocumentKind, document, 1, payload), cancellationToken))
+            {
+                return;
+            }
+            if (await registry.GetAsync(DocumentKind, document, cancellationToken) is not { } claim)
+            {
+                continue; // removed meanwhile: insert again
+            }
+            var holder = ClaimedName(claim);
+            if (holder == name)
+            {
+                return;
+            }
+            if (await _consignments.FindAsync(holder, cancellationToken) is { State: ConsignmentState.Open or ConsignmentState.Arrived })
+            {
+                throw new MasterDocumentTakenException(document);
+            }
+            if (await registry.TryReplaceAsync(claim with { Revision = claim.Revision + 1, Payload = payload }, claim.Revision, cancellationToken))
+            {
+                return;
+            }
+        }
+        throw new NodeUnavailableException($"The master transport document {Echo.Quote(document)} is being filed by others at this moment; retry.");
+    }
+
+    private static string ClaimedName(RegistryRecord claim) => System.Text.Encoding.UTF8.GetString(claim.Payload);
+
+    /// <summary>One house's arrival as part of the consignment's; a house that arrived, or ended, already is left as it is.</summary>
+    private async Task<Declaration> ArriveAsync(CallerIdentity carrier, Declaration house, Consignment consignment, CancellationToken cancellationToken)
+    {
+        if (Lifecycles.HasArrived(house) || DeclarationStatuses.IsFinal(house.Status))
+        {
+            return house;
+        }
+        ResourceNames.TryParseDeclaration(house.Name, out var key);
+        try
+        {
+            return await _changes.ApplyAsync(key!, null, [], null, Actors.Of(carrier), current =>
+                ValueTask.FromResult(ArrivalNotices.Change(current, consignment.ArriveTime, consignment.ArrivalOffice, consignment.ConveyanceReference)),
+                cancellationToken);
+        }
+        catch (ExchangeException error) when (error.Reason is ErrorReason.GoodsArrived or ErrorReason.InvalidStateTransition)
+        {
+            // Arrived or ended by another writer meanwhile (its own filer, an officer): as it stands now.
+            return await store.GetAsync(key!, cancellationToken) ?? house;
+        }
+    }
+
+    /// <summary>A change to the consignment under optimistic concurrency: only while OPEN, the etag (when given) the current one.</summary>
+    private async Task<Consignment> ChangeAsync(
+        string name, string? etag, string operation, Func<Consignment, Consignment> change, CancellationToken cancellationToken) =>
+        await _consignments.UpdateAsync(name, latest =>
+        {
+            if (etag is not null && latest.Etag != etag)
+            {
+                throw new EtagMismatchException(name);
+            }
+            if (latest.State == ConsignmentState.Arrived)
+            {
+                throw new GoodsArrivedException(name, latest.ArriveTime, operation);
+            }
+            if (latest.State != ConsignmentState.Open)
+            {
+                throw new ConsignmentStateException(name, latest.State, operation);
+            }
+            var next = change(latest);
+            next.Revision = latest.Revision + 1;
+            next.Etag = Etag(name, next.Revision);
+            next.UpdateTime = Timestamps.ToProto(Timestamps.Now(clock));
+            return next;
+        }, cancellationToken);
+
+    /// <summary>What the carrier may see of a house: where it stands, and its name only when the carrier filed it.</summary>
+    private static ConsignmentHouse HouseView(CallerIdentity carrier, Declaration house) => new()
+    {
+        HouseTransportDocument = house.TransportDocument?.HouseWaybill ?? "",
+        ItemIdentifier = house.TransportDocument?.ItemIdentifier ?? "",
+        Declaration = ResourceNames.TryParseDeclaration(house.Name, out var key) && key.FilerId == carrier.FilerId ? house.Name : "",
+        Status = house.Status,
+        SecurityAssessmentState = Lifecycles.SecurityStateOf(house),
+        ClearanceState = Lifecycles.ClearanceStateOf(house),
+        ReferralOpen = house.Referrals.Any(r => r.State == ReferralState.Open),
+    };
+
+    private static ControlReason ControlReasonOf(Declaration house) => house.Status switch
+    {
+        DeclarationStatus.Accepted or DeclarationStatus.UnderReview => ControlReason.AssessmentPending,
+        DeclarationStatus.Held when house.AgencyHolds.Any(h => h.LiftTime is null) && house.Referrals.All(r => r.State == ReferralState.Closed) =>
+            ControlReason.AgencyHold,
+        _ => ControlReason.CustomsHold,
+    };
+
+    private static ListPosition PositionOf(Declaration declaration)
+    {
+        ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+        return new ListPosition(declaration.CreateTime.ToDateTimeOffset(), key!.DeclarationId);
+    }
+
+    private static string ReadName(CallerIdentity caller, string? name, string field)
+    {
+        var violations = new List<FieldViolation>();
+        var read = ReadName(caller, name, field, violations);
+        RequestChecks.ThrowIfAny(violations);
+        return read!;
+    }
+
+    /// <summary>Reads a consignment name of the calling carrier, or records why it cannot.</summary>
+    private static string? ReadName(CallerIdentity caller, string? name, string field, List<FieldViolation> violations)
+    {
+        if (!ResourceNames.TryParseConsignment(name, out var filerId, out _))
+        {
+            violations.Add(new FieldViolation(field, $"Must have the form 'filers/{{filer}}/consignments/{{consignment}}'; got {Echo.Quote(name)}."));
+            return null;
+        }
+        return filerId == caller.FilerId ? name : throw new FilerMismatchException(field);
+    }
+
+    /// <summary>What the carrier supplies: the consignment without the fields the node owns.</summary>
+    private static Consignment CarrierSupplied(Consignment consignment)
+    {
+        var content = consignment.Clone();
+        content.Name = "";
+        content.State = ConsignmentState.Unspecified;
+        content.Revision = 0;
+        content.Etag = "";
+        content.CreateTime = null;
+        content.UpdateTime = null;
+        content.ArriveTime = null;
+        content.ArrivalOffice = "";
+        return content;
+    }
+
+    private static bool SameContent(Consignment stored, Consignment content) => CarrierSupplied(stored).Equals(content);
+
+    private static string Etag(string name, long revision) => DeclarationContent.Etag(name, revision);
+}

@@ -1,0 +1,260 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
+using Exchange.Server.Tests.Enforcement;
+using Exchange.Server.Tests.Support;
+using Exchange.Testing;
+using Exchange.Testing.Hosting;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using GetDeclarationRequest = Exchange.Contracts.Declaration.V1.GetDeclarationRequest;
+
+namespace Exchange.Server.Tests.Consignments;
+
+/// <summary>
+/// Multiple filing end to end, two parties as different callers: an express carrier files the
+/// master, a marketplace files the houses (one before the master exists), a referral is answered,
+/// the consignment arrives, assessed houses are released, the held one is to be presented for
+/// control and released by the officer. Run on each store.
+/// </summary>
+public abstract class ConsignmentJourney : IAsyncLifetime
+{
+    private const string Carrier = "swift-express";
+    private const string Marketplace = "global-bazaar";
+    private const string Officer = "officer-mulder";
+    private const string MasterDocument = "176-12345675";
+    private ExchangeNode? _node;
+
+    protected abstract string? SkipReason { get; }
+
+    protected abstract Task<IDictionary<string, string?>> StoreSettingsAsync();
+
+    protected virtual Task DropStoreAsync() => Task.CompletedTask;
+
+    private ExchangeNode Node => _node!;
+
+    private ConsignmentService.ConsignmentServiceClient CarrierClient => new(Node.CallInvokerFor(Carrier));
+
+    public async Task InitializeAsync()
+    {
+        if (SkipReason is null)
+        {
+            _node = EnforcementFlow.AssessingNode(await StoreSettingsAsync());
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _node?.Dispose();
+        await DropStoreAsync();
+    }
+
+    private static Declaration House(string lrn, string houseWaybill, int earbuds = 2)
+    {
+        var house = SampleDeclarations.ExpressMarketplaceSale(lrn);
+        house.TransportDocument.HouseWaybill = houseWaybill;
+        house.TransportDocument.MasterWaybill = MasterDocument;
+        house.Consignee.Name = $"Consignee of {lrn}";
+        house.Items[0].Quantity = SampleDeclarations.Pieces(earbuds); // 20 is undervalued: held with a request for information
+        return house;
+    }
+
+    private static Consignment Master() => new()
+    {
+        TransportMode = TransportMode.Air,
+        MasterTransportDocument = MasterDocument,
+        ActiveMeansOfTransport = new ActiveMeansOfTransport { Identity = "PH-BXA", NationalityCountryCode = "NL" },
+        ConveyanceReference = "KL0888",
+        RoutingCountryCodes = { "CN", "NL" },
+        PlaceOfLoading = "CNPVG",
+        PlaceOfUnloading = "NLAMS",
+        OfficeOfFirstEntry = "NL000396",
+        ExpectedArrivalTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(12)),
+    };
+
+    [SkippableFact]
+    public async Task A_carrier_and_a_marketplace_file_apart_and_the_consignments_arrival_releases_and_lists_what_to_present()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var marketplace = Node.ClientFor(Marketplace);
+
+        // The marketplace files first: the master is not filed yet ("ENS not complete").
+        var early = await marketplace.SubmitAsync(Marketplace, House("MKT-0001", "HAWB0001"));
+        Assert.Equal(MasterConsignmentLinkState.MasterNotFiled, early.MasterConsignment.State);
+        Assert.Equal(DeclarationStatus.Assessed, early.Status);
+
+        var consignment = (await CarrierClient.CreateConsignmentAsync(new CreateConsignmentRequest
+        {
+            Parent = $"filers/{Carrier}", ConsignmentId = "mawb-176-12345675", Consignment = Master(),
+        })).Consignment;
+        Assert.Equal((ConsignmentState.Open, 1L), (consignment.State, consignment.Revision));
+
+        // Linked whoever filed first: the early house now, a later one at once.
+        var linkedEarly = (await marketplace.GetDeclarationAsync(new GetDeclarationRequest { Name = early.Name })).Declaration;
+        Assert.Equal((MasterConsignmentLinkState.Linked, consignment.Name), (linkedEarly.MasterConsignment.State, linkedEarly.MasterConsignment.Consignment));
+        var held = await marketplace.SubmitAsync(Marketplace, House("MKT-0002", "HAWB0002", earbuds: 20));
+        var third = await marketplace.SubmitAsync(Marketplace, House("MKT-0003", "HAWB0003"));
+        Assert.Equal(DeclarationStatus.Held, held.Status);
+        Assert.Equal(MasterConsignmentLinkState.Linked, held.MasterConsignment.State);
+
+        // The carrier sees where its houses stand, never their parties, goods or names.
+        var houses = (await CarrierClient.ListConsignmentHousesAsync(new ListConsignmentHousesRequest { Parent = consignment.Name })).Houses;
+        Assert.Equal(["HAWB0001", "HAWB0002", "HAWB0003"], houses.Select(h => h.HouseTransportDocument));
+        Assert.All(houses, h => Assert.Equal("", h.Declaration));
+        Assert.Equal((DeclarationStatus.Held, true, SecurityAssessmentState.Referred), (houses[1].Status, houses[1].ReferralOpen, houses[1].SecurityAssessmentState));
+        Assert.DoesNotContain("Consignee of", houses.ToString(), StringComparison.Ordinal);
+
+        // The marketplace answers its referral; then the consignment arrives.
+        await marketplace.RespondToReferralAsync(new RespondToReferralRequest
+        {
+            Name = held.Referrals[0].Name,
+            Response = new ReferralResponse { AdditionalInformation = new AdditionalInformation { Text = "Clearance sale; invoice attached." } },
+        });
+        var arrival = new NotifyConsignmentArrivalRequest
+        {
+            Name = consignment.Name, ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-2)), ArrivalOffice = "NL000396",
+        };
+        var arrived = await CarrierClient.NotifyConsignmentArrivalAsync(arrival);
+
+        Assert.Equal(ConsignmentState.Arrived, arrived.Consignment.State);
+        Assert.Equal((3, 2), (arrived.HousesArrived, arrived.HousesReleased));
+        var control = Assert.Single(arrived.ItemsToPresent);
+        Assert.Equal(("HAWB0002", ControlReason.CustomsHold), (control.House.HouseTransportDocument, control.Reason));
+        var released = (await marketplace.GetDeclarationAsync(new GetDeclarationRequest { Name = third.Name })).Declaration;
+        Assert.Equal((DeclarationStatus.Released, "KL0888"), (released.Status, released.Clearance.ArrivalConveyanceReference));
+        // The house filer hears of the arrival and the release on its own stream.
+        var events = await marketplace.WatchUntilAsync(Marketplace, early.Name, DeclarationEventType.StatusChanged);
+        Assert.Equal([DeclarationEventType.Accepted, DeclarationEventType.Decided, DeclarationEventType.Arrived, DeclarationEventType.StatusChanged],
+            events.Select(e => e.Type));
+
+        // The same notification again answers alike; another arrival time is refused.
+        var again = await CarrierClient.NotifyConsignmentArrivalAsync(arrival);
+        Assert.Equal((arrived.Consignment, 3, 2), (again.Consignment, again.HousesArrived, again.HousesReleased));
+        arrival.ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1));
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "GOODS_ARRIVED", CarrierClient.NotifyConsignmentArrivalAsync(arrival));
+        var lateAmendment = Master();
+        lateAmendment.Name = consignment.Name;
+        lateAmendment.ConveyanceReference = "KL0999";
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "GOODS_ARRIVED",
+            CarrierClient.AmendConsignmentAsync(new AmendConsignmentRequest { Consignment = lateAmendment, Etag = arrived.Consignment.Etag }));
+
+        // The officer releases the held house, arrived: released at once.
+        var officer = Node.OfficerClient(Officer);
+        var current = (await officer.GetDeclarationAsync(new Contracts.Enforcement.V1.GetDeclarationRequest { Name = held.Name })).Declaration;
+        var decided = (await officer.DecideDeclarationAsync(new DecideDeclarationRequest
+        {
+            Name = held.Name, Outcome = DecisionOutcome.Release, Reason = "Invoice checked.", Etag = current.Etag,
+        })).Declaration;
+        Assert.Equal(DeclarationStatus.Released, decided.Status);
+    }
+
+    [SkippableFact]
+    public async Task A_master_document_is_one_open_consignments_and_invalidation_unlinks_its_houses()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var carrier = CarrierClient;
+        var create = new CreateConsignmentRequest { Parent = $"filers/{Carrier}", ConsignmentId = "first", Consignment = Master() };
+        var first = (await carrier.CreateConsignmentAsync(create)).Consignment;
+        // A retry answers alike; the same id with other content, or the document again, is ALREADY_EXISTS.
+        Assert.Equal(first, (await carrier.CreateConsignmentAsync(create)).Consignment);
+        create.Consignment.ConveyanceReference = "KL0999";
+        await EnforcementFlow.ExpectAsync(StatusCode.AlreadyExists, "ALREADY_EXISTS", carrier.CreateConsignmentAsync(create));
+        var other = new ConsignmentService.ConsignmentServiceClient(Node.CallInvokerFor("other-carrier"));
+        await EnforcementFlow.ExpectAsync(StatusCode.AlreadyExists, "ALREADY_EXISTS", other.CreateConsignmentAsync(
+            new CreateConsignmentRequest { Parent = "filers/other-carrier", ConsignmentId = "copy", Consignment = Master() }));
+        var house = await Node.ClientFor(Marketplace).SubmitAsync(Marketplace, House("MKT-0009", "HAWB0009"));
+        Assert.Equal(MasterConsignmentLinkState.Linked, house.MasterConsignment.State);
+
+        var invalidated = (await carrier.InvalidateConsignmentAsync(new InvalidateConsignmentRequest
+        {
+            Name = first.Name, Etag = first.Etag, Reason = "Flight cancelled; goods rebooked.",
+        })).Consignment;
+
+        Assert.Equal(ConsignmentState.Invalidated, invalidated.State);
+        var unlinked = (await Node.ClientFor(Marketplace).GetDeclarationAsync(new GetDeclarationRequest { Name = house.Name })).Declaration;
+        Assert.Equal(MasterConsignmentLinkState.MasterNotFiled, unlinked.MasterConsignment.State);
+        Assert.Empty((await carrier.ListConsignmentHousesAsync(new ListConsignmentHousesRequest { Parent = first.Name })).Houses);
+        // The document is free again: the other carrier files it, and the house links to that one.
+        var rebooked = (await other.CreateConsignmentAsync(
+            new CreateConsignmentRequest { Parent = "filers/other-carrier", ConsignmentId = "rebooked", Consignment = Master() })).Consignment;
+        var relinked = (await Node.ClientFor(Marketplace).GetDeclarationAsync(new GetDeclarationRequest { Name = house.Name })).Declaration;
+        Assert.Equal(rebooked.Name, relinked.MasterConsignment.Consignment);
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION",
+            carrier.InvalidateConsignmentAsync(new InvalidateConsignmentRequest { Name = first.Name, Etag = invalidated.Etag, Reason = "Again." }));
+    }
+
+    [SkippableFact]
+    public async Task A_consignment_names_every_wrong_field_and_its_document_cannot_be_amended()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var wrong = Master();
+        wrong.TransportMode = TransportMode.Unspecified;
+        wrong.RoutingCountryCodes.Clear();
+        wrong.RoutingCountryCodes.Add("CN");
+        wrong.PlaceOfLoading = "shanghai";
+        wrong.OfficeOfFirstEntry = "";
+        wrong.ReceptacleIdentifiers.Add(new string('R', 36));
+
+        var status = await EnforcementFlow.ExpectAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED", CarrierClient.CreateConsignmentAsync(
+            new CreateConsignmentRequest { Parent = $"filers/{Carrier}", ConsignmentId = "Not An Id", Consignment = wrong }));
+
+        Assert.Equal(
+            ["consignment.office_of_first_entry", "consignment.place_of_loading", "consignment.receptacle_identifiers[0]",
+             "consignment.routing_country_codes", "consignment.transport_mode", "consignment_id"],
+            RpcErrors.ViolatedFields(status).Order(StringComparer.Ordinal));
+
+        var created = (await CarrierClient.CreateConsignmentAsync(
+            new CreateConsignmentRequest { Parent = $"filers/{Carrier}", ConsignmentId = "kept", Consignment = Master() })).Consignment;
+        var moved = Master();
+        moved.Name = created.Name;
+        moved.MasterTransportDocument = "176-00000000";
+        var refusal = await EnforcementFlow.ExpectAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED",
+            CarrierClient.AmendConsignmentAsync(new AmendConsignmentRequest { Consignment = moved, Etag = created.Etag }));
+        Assert.Equal(["consignment.master_transport_document"], RpcErrors.ViolatedFields(refusal));
+        var amendment = Master();
+        amendment.Name = created.Name;
+        amendment.ConveyanceReference = "KL0999";
+        var amended = (await CarrierClient.AmendConsignmentAsync(new AmendConsignmentRequest { Consignment = amendment, Etag = created.Etag })).Consignment;
+        Assert.Equal(("KL0999", 2L), (amended.ConveyanceReference, amended.Revision));
+        // Its retry (a stale etag by now) answers alike; another change with that etag is ABORTED.
+        Assert.Equal(amended, (await CarrierClient.AmendConsignmentAsync(new AmendConsignmentRequest { Consignment = amendment, Etag = created.Etag })).Consignment);
+        amendment.ConveyanceReference = "KL1000";
+        await EnforcementFlow.ExpectAsync(StatusCode.Aborted, "ETAG_MISMATCH",
+            CarrierClient.AmendConsignmentAsync(new AmendConsignmentRequest { Consignment = amendment, Etag = created.Etag }));
+        var listed = (await CarrierClient.ListConsignmentsAsync(new ListConsignmentsRequest { Parent = $"filers/{Carrier}" })).Consignments;
+        Assert.Equal([amended], listed);
+    }
+}
+
+/// <summary>The journey on the embedded store.</summary>
+public sealed class ConsignmentJourneyTests : ConsignmentJourney
+{
+    protected override string? SkipReason => null;
+
+    protected override Task<IDictionary<string, string?>> StoreSettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
+}
+
+/// <summary>The journey on PostgreSQL.</summary>
+public sealed class ConsignmentJourneyOnPostgresTests : ConsignmentJourney
+{
+    private PostgresTestDatabase? _database;
+
+    protected override string? SkipReason => PostgresTestDatabase.SkipReason;
+
+    protected override async Task<IDictionary<string, string?>> StoreSettingsAsync()
+    {
+        _database = await PostgresTestDatabase.CreateAsync();
+        return new Dictionary<string, string?>
+        {
+            ["Exchange:Store:Provider"] = "Postgres",
+            ["Exchange:Store:ConnectionString"] = _database.ConnectionString,
+        };
+    }
+
+    protected override async Task DropStoreAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
