@@ -16,7 +16,7 @@ public sealed class CommandLineTests
         address =>
         {
             addresses.Add(address);
-            return new DeclarationService.DeclarationServiceClient(GrpcChannel.ForAddress(address));
+            return GrpcChannel.ForAddress(address).CreateCallInvoker();
         },
         name => environment?.GetValueOrDefault(name));
 
@@ -30,7 +30,7 @@ public sealed class CommandLineTests
         var code = await App().RunAsync(args, CancellationToken.None);
 
         Assert.Equal(0, code);
-        foreach (var command in new[] { "submit", "bulk-submit", "get", "list", "amend", "cancel", "arrive", "watch", "help" })
+        foreach (var command in new[] { "submit", "bulk-submit", "get", "list", "amend", "cancel", "arrive", "consignment-create", "consignment-houses", "consignment-arrive", "watch", "help" })
         {
             Assert.Contains($"  {command} ", output.Text);
         }

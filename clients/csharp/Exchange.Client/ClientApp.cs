@@ -11,17 +11,17 @@ namespace Exchange.Client;
 /// the command and turns every failure into a message and an exit code. Everything it touches
 /// is injected, so a test runs it against an in-memory server and reads what it printed:
 /// <code>
-/// var app = new ClientApp(console, _ => new DeclarationService.DeclarationServiceClient(channel));
+/// var app = new ClientApp(console, _ => channel.CreateCallInvoker());
 /// var exitCode = await app.RunAsync(["submit", "samples/postal-cn22-gift.json"], CancellationToken.None);
 /// </code>
 /// </summary>
 /// <param name="console">Where results go (standard output).</param>
-/// <param name="connect">Makes the client for a server address (<see cref="ExchangeChannel"/> in the real program).</param>
+/// <param name="connect">Makes the call invoker for a server address (a channel of <see cref="ExchangeChannel"/> in the real program).</param>
 /// <param name="environment">Reads an environment variable; null means none are set.</param>
 /// <param name="errors">Where errors go (standard error); defaults to <paramref name="console"/>.</param>
 public sealed class ClientApp(
     IAnsiConsole console,
-    Func<string, DeclarationService.DeclarationServiceClient> connect,
+    Func<string, Grpc.Core.CallInvoker> connect,
     Func<string, string?>? environment = null,
     IAnsiConsole? errors = null)
 {
@@ -46,6 +46,9 @@ public sealed class ClientApp(
         new AmendCommand(),
         new CancelCommand(),
         new ArriveCommand(),
+        new ConsignmentCreateCommand(),
+        new ConsignmentHousesCommand(),
+        new ConsignmentArriveCommand(),
         new WatchCommand(),
     ];
 

@@ -11,7 +11,7 @@ namespace Exchange.Client;
 /// around an in-memory client and a console that writes to a StringWriter.
 /// </summary>
 public sealed partial class CommandContext(
-    DeclarationService.DeclarationServiceClient client,
+    CallInvoker invoker,
     string filer,
     IAnsiConsole console,
     IAnsiConsole? errors = null)
@@ -19,7 +19,10 @@ public sealed partial class CommandContext(
     /// <summary>Development authentication: the node trusts this header to name the calling filer.</summary>
     public const string FilerHeader = "x-exchange-filer";
 
-    public DeclarationService.DeclarationServiceClient Client { get; } = client;
+    public DeclarationService.DeclarationServiceClient Client { get; } = new(invoker);
+
+    /// <summary>The consignment service (beta), for the filer acting as carrier.</summary>
+    public ConsignmentService.ConsignmentServiceClient Consignments { get; } = new(invoker);
 
     public string Filer { get; } = filer;
 
@@ -52,6 +55,21 @@ public sealed partial class CommandContext(
                 $"'{nameOrId}' is neither a declaration id nor a name like filers/{{filer}}/declarations/{{id}}.");
         }
         return $"{Parent}/declarations/{nameOrId}";
+    }
+
+    /// <summary>A consignment's full name from what the user typed: the full name as is, or a bare id under this filer.</summary>
+    public string ConsignmentName(string nameOrId)
+    {
+        if (nameOrId.StartsWith("filers/", StringComparison.Ordinal))
+        {
+            return nameOrId;
+        }
+        if (!IdPattern().IsMatch(nameOrId))
+        {
+            throw new UsageException(
+                $"'{nameOrId}' is neither a consignment id nor a name like filers/{{filer}}/consignments/{{id}}.");
+        }
+        return $"{Parent}/consignments/{nameOrId}";
     }
 
     /// <summary>Resource ids of the contract (AIP-122): lower-case letters, digits and hyphens.</summary>

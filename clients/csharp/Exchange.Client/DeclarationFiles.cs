@@ -34,25 +34,30 @@ public static class DeclarationFiles
     private static readonly byte[] RequestIdNamespace = Guid.Parse("5b0c3c8e-2f3d-4e0a-9a51-7e2f4b8d6c19").ToByteArray(bigEndian: true);
 
     /// <summary>Reads one declaration from a JSON file.</summary>
-    public static Declaration ReadFile(string path)
+    public static Declaration ReadFile(string path) => ReadFile<Declaration>(path, "declaration");
+
+    /// <summary>Reads one message of the contract (e.g. a consignment) from a JSON file; <paramref name="what"/> names it in errors.</summary>
+    public static T ReadFile<T>(string path, string what) where T : IMessage, new()
     {
         if (!File.Exists(path))
         {
             throw new InputFileException($"{path}: file not found.");
         }
-        return Parse(ReadText(path), path);
+        return Parse<T>(ReadText(path), path, what);
     }
 
     /// <summary>Parses one declaration; <paramref name="source"/> names it in the error.</summary>
-    public static Declaration Parse(string json, string source)
+    public static Declaration Parse(string json, string source) => Parse<Declaration>(json, source, "declaration");
+
+    private static T Parse<T>(string json, string source, string what) where T : IMessage, new()
     {
         try
         {
-            return Parser.Parse<Declaration>(json);
+            return Parser.Parse<T>(json);
         }
         catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or FormatException)
         {
-            throw new InputFileException($"{source}: not a valid declaration: {ex.Message}");
+            throw new InputFileException($"{source}: not a valid {what}: {ex.Message}");
         }
     }
 

@@ -39,7 +39,7 @@ internal static class ClientProgram
         {
             var app = new ClientApp(
                 output,
-                address => new DeclarationService.DeclarationServiceClient(channel = ExchangeChannel.Create(address)),
+                address => (channel = ExchangeChannel.Create(address)).CreateCallInvoker(),
                 Environment.GetEnvironmentVariable,
                 errors);
             return await app.RunAsync(args, cancellation.Token);

@@ -11,6 +11,7 @@ public static class CheckCatalog
         .. GetAndListChecks.All,
         .. AmendAndCancelChecks.All,
         .. LifecycleChecks.All,
+        .. ConsignmentChecks.All,
         .. WatchChecks.All,
         .. BulkChecks.All,
         .. RobustnessChecks.All,

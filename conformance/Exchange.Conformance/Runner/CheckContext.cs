@@ -29,6 +29,9 @@ public sealed class CheckContext
             channel.Intercept(new CallDefaults(options.IdentityHeader, OtherFiler, CallTimeout, cancellation)));
         AnonymousClient = new DeclarationService.DeclarationServiceClient(
             channel.Intercept(new CallDefaults(null, null, CallTimeout, cancellation)));
+        Consignments = new ConsignmentService.ConsignmentServiceClient(Invoker);
+        OtherConsignments = new ConsignmentService.ConsignmentServiceClient(
+            channel.Intercept(new CallDefaults(options.IdentityHeader, OtherFiler, CallTimeout, cancellation)));
     }
 
     /// <summary>The filer the kit calls as.</summary>
@@ -49,6 +52,12 @@ public sealed class CheckContext
     /// <summary>Calls without any identity.</summary>
     public DeclarationService.DeclarationServiceClient AnonymousClient { get; }
 
+    /// <summary>ConsignmentService as <see cref="Filer"/>, the carrier of the consignment checks.</summary>
+    public ConsignmentService.ConsignmentServiceClient Consignments { get; }
+
+    /// <summary>ConsignmentService as <see cref="OtherFiler"/>.</summary>
+    public ConsignmentService.ConsignmentServiceClient OtherConsignments { get; }
+
     /// <summary>Raw calls (any method, any marshaller) as <see cref="Filer"/>.</summary>
     public CallInvoker Invoker { get; }
 
@@ -63,6 +72,9 @@ public sealed class CheckContext
 
     /// <summary>A Local Reference Number no other check and no earlier run has used.</summary>
     public string NewLrn() => _run.NewLrn();
+
+    /// <summary>A consignment id (AIP-122) no other check and no earlier run has used, e.g. ck-ab3def7g-004.</summary>
+    public string NewConsignmentId() => NewLrn().ToLowerInvariant();
 
     /// <summary>A fresh AIP-155 request id.</summary>
     public static string NewRequestId() => Guid.NewGuid().ToString();

@@ -15,7 +15,7 @@ public sealed class ClientAgainstNodeTests : IDisposable
     public void Dispose() => _node.Dispose();
 
     private Task<int> RunAsync(params string[] args) =>
-        new ClientApp(_output.Console, _ => new DeclarationService.DeclarationServiceClient(_node.CallInvokerFor(null)))
+        new ClientApp(_output.Console, _ => _node.CallInvokerFor(null))
             .RunAsync([.. args, "--filer", Filer], CancellationToken.None);
 
     private async Task<List<Declaration>> StoredAsync() =>
@@ -81,7 +81,7 @@ public sealed class ClientAgainstNodeTests : IDisposable
         using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);
         var output = new CapturedConsole();
         Task<int> Run(params string[] args) =>
-            new ClientApp(output.Console, _ => new DeclarationService.DeclarationServiceClient(assessing.CallInvokerFor(null)))
+            new ClientApp(output.Console, _ => assessing.CallInvokerFor(null))
                 .RunAsync([.. args, "--filer", Filer], CancellationToken.None);
 
         Assert.Equal(ExitCodes.Success, await Run("submit", Samples.PostalGift));
@@ -98,5 +98,30 @@ public sealed class ClientAgainstNodeTests : IDisposable
         Assert.Equal("KL1234", released.Clearance.ArrivalConveyanceReference);
         Assert.Equal(ExitCodes.Rejected, await Run("arrive", submitted.Name.Split('/')[^1]));
         Assert.Contains("GOODS_ARRIVED", output.Text);
+    }
+
+    [Fact]
+    public async Task A_carrier_files_the_master_a_marketplace_the_house_and_the_arrival_releases_it()
+    {
+        using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);
+        var output = new CapturedConsole();
+        Task<int> Run(string filer, params string[] args) =>
+            new ClientApp(output.Console, _ => assessing.CallInvokerFor(null)).RunAsync([.. args, "--filer", filer], CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Success, await Run("swift-express", "consignment-create", Samples.ConsignmentAirMaster, "--id", "mawb-176-12345675"));
+        Assert.Contains("OPEN", output.Text);
+        Assert.Equal(ExitCodes.Success, await Run("global-bazaar", "submit", Samples.ExpressSale));
+        Assert.Equal(ExitCodes.Success, await Run("swift-express", "consignment-houses", "mawb-176-12345675"));
+        Assert.Contains("1234567890", output.Text); // the house waybill
+        Assert.DoesNotContain("Jan de Vries", output.Text); // nor its consignee
+
+        Assert.Equal(ExitCodes.Success, await Run("swift-express", "consignment-arrive", "mawb-176-12345675", "--office", "NL000396"));
+
+        Assert.Contains("Houses arrived: 1   released: 1", output.Text);
+        var house = Assert.Single((await assessing.ClientFor("global-bazaar").ListDeclarationsAsync(
+            new ListDeclarationsRequest { Parent = "filers/global-bazaar" })).Declarations);
+        Assert.Equal(DeclarationStatus.Released, house.Status);
+        Assert.Equal("filers/swift-express/consignments/mawb-176-12345675", house.MasterConsignment.Consignment);
+        Assert.Equal(ExitCodes.Rejected, await Run("swift-express", "consignment-create", Samples.ExpressSale, "--id", "wrong-file"));
     }
 }

@@ -50,10 +50,10 @@ public sealed class FakeExchange : IAsyncDisposable
     public Task<int> RunAsync(params string[] args) => RunAsync(args, CancellationToken.None);
 
     public Task<int> RunAsync(string[] args, CancellationToken cancellationToken) =>
-        new ClientApp(Output.Console, _ => Client).RunAsync(args, cancellationToken);
+        new ClientApp(Output.Console, _ => channel.CreateCallInvoker()).RunAsync(args, cancellationToken);
 
     /// <summary>A context for running one command object directly (e.g. watch with a short backoff).</summary>
-    public CommandContext Context(string filer = ClientApp.DefaultFiler) => new(Client, filer, Output.Console);
+    public CommandContext Context(string filer = ClientApp.DefaultFiler) => new(channel.CreateCallInvoker(), filer, Output.Console);
 
     public async ValueTask DisposeAsync()
     {

@@ -9,6 +9,8 @@ public static class Samples
 
     public static string ExpressSale => Path.Combine(Directory, "express-ioss-marketplace-sale.json");
 
+    public static string ConsignmentAirMaster => Path.Combine(Directory, "consignment-air-master.json");
+
     public static string Invalid => Path.Combine(Directory, "invalid-several-errors.json");
 
     public static string BulkMixed => Path.Combine(Directory, "bulk-mixed.jsonl");

@@ -1,0 +1,234 @@
+using Exchange.Conformance.Assertions;
+using Exchange.Conformance.Runner;
+using Exchange.Conformance.Samples;
+using Exchange.Contracts.Declaration.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Exchange.Conformance.Checks;
+
+/// <summary>
+/// Master consignments and multiple filing (consignment_service.proto, beta), with two parties:
+/// the kit's filer is the carrier, the other filer a marketplace filing houses. Each check uses
+/// a master transport document of its own, so runs and checks never meet.
+/// </summary>
+internal static class ConsignmentChecks
+{
+    private const string Area = "Consignments";
+
+    public static IEnumerable<Check> All =>
+    [
+        new("consignment.create-get-list", Area, "Create answers OPEN at revision 1 with name and etag; Get and List return it; the same creation again answers alike", CreateGetListAsync),
+        new("consignment.validates", Area, "A consignment breaking several rules is INVALID_ARGUMENT naming each field", ValidatesAsync),
+        new("consignment.document-taken", Area, "A second open consignment of the same master transport document is ALREADY_EXISTS", DocumentTakenAsync),
+        new("consignment.other-filer-denied", Area, "Another filer cannot Get a carrier's consignment: PERMISSION_DENIED FILER_MISMATCH", OtherFilerDeniedAsync),
+        new("consignment.links-houses", Area, "A house filed by another party before the master says MASTER_NOT_FILED, then LINKED once the carrier files it", LinksHousesAsync),
+        new("consignment.houses-without-personal-data", Area, "The carrier lists another party's house by its waybill and status, without its name or parties", HousesViewAsync),
+        new("consignment.arrival-reaches-houses", Area, "The consignment's arrival is its houses' arrival: assessed ones released, others to present for control", ArrivalAsync),
+        new("consignment.arrival-again", Area, "The same arrival again answers alike; another arrival time is FAILED_PRECONDITION GOODS_ARRIVED", ArrivalAgainAsync),
+        new("consignment.invalidate-unlinks", Area, "An invalidated consignment unlinks its houses (MASTER_NOT_FILED) and frees its document", InvalidateUnlinksAsync),
+    ];
+
+    private static Consignment Master(string document) => new()
+    {
+        TransportMode = TransportMode.Air,
+        MasterTransportDocument = document,
+        ConveyanceReference = "CK0001",
+        RoutingCountryCodes = { "CN", "DE" },
+        OfficeOfFirstEntry = "DE004851",
+    };
+
+    private static string NewDocument(CheckContext context) => "MAWB-" + context.NewLrn();
+
+    private static Task<Consignment> CreateAsync(CheckContext context, string document, string? id = null) =>
+        CheckContext.SetupAsync("CreateConsignment", async () => (await context.Consignments.CreateConsignmentAsync(new CreateConsignmentRequest
+        {
+            Parent = context.Parent, ConsignmentId = id ?? context.NewConsignmentId(), Consignment = Master(document),
+        })).Consignment);
+
+    /// <summary>Setup: the other filer (a marketplace) files a house naming <paramref name="document"/> as its master.</summary>
+    private static Task<Declaration> FileHouseAsync(CheckContext context, string document) =>
+        CheckContext.SetupAsync("SubmitDeclaration of a house as the other filer", async () =>
+        {
+            var house = ConformanceSamples.ExpressMarketplaceSale(context.NewLrn());
+            house.TransportDocument.MasterWaybill = document;
+            return (await context.OtherClient.SubmitDeclarationAsync(new SubmitDeclarationRequest
+            {
+                Parent = $"filers/{context.OtherFiler}", Declaration = house, RequestId = CheckContext.NewRequestId(),
+            })).Declaration;
+        });
+
+    private static Task<Declaration> GetHouseAsync(CheckContext context, Declaration house) =>
+        CheckContext.SetupAsync("GetDeclaration of the house as the other filer", async () =>
+            (await context.OtherClient.GetDeclarationAsync(new GetDeclarationRequest { Name = house.Name })).Declaration);
+
+    private static NotifyConsignmentArrivalRequest Arrival(Consignment consignment) => new()
+    {
+        Name = consignment.Name,
+        ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-2)),
+        ArrivalOffice = "DE004851",
+    };
+
+    private static async Task CreateGetListAsync(CheckContext context)
+    {
+        var request = new CreateConsignmentRequest
+        {
+            Parent = context.Parent, ConsignmentId = context.NewConsignmentId(), Consignment = Master(NewDocument(context)),
+        };
+
+        var created = (await Expect.SucceedsAsync("CreateConsignment", () => context.Consignments.CreateConsignmentAsync(request).ResponseAsync)).Consignment;
+
+        Expect.Equal($"{context.Parent}/consignments/{request.ConsignmentId}", created.Name, "name");
+        Expect.Equal(ConsignmentState.Open, created.State, "state");
+        Expect.Equal(1L, created.Revision, "revision");
+        Expect.NotEmpty(created.Etag, "etag");
+        Expect.That(created.CreateTime is not null, "create_time is not set");
+        var retry = await Expect.SucceedsAsync("the same CreateConsignment again", () => context.Consignments.CreateConsignmentAsync(request).ResponseAsync);
+        Expect.Equal(created, retry.Consignment, "the answer to the same creation again");
+        var got = await Expect.SucceedsAsync("GetConsignment", () => context.Consignments.GetConsignmentAsync(new GetConsignmentRequest { Name = created.Name }).ResponseAsync);
+        Expect.Equal(created, got.Consignment, "the consignment Get returns");
+        var all = new List<Consignment>();
+        var list = new ListConsignmentsRequest { Parent = context.Parent, PageSize = 1000 };
+        for (var page = 0; page < 100; page++)
+        {
+            var response = await Expect.SucceedsAsync("ListConsignments", () => context.Consignments.ListConsignmentsAsync(list).ResponseAsync);
+            all.AddRange(response.Consignments);
+            if (response.NextPageToken.Length == 0)
+            {
+                break;
+            }
+            list.PageToken = response.NextPageToken;
+        }
+        Expect.That(all.Any(c => c.Equals(created)), "ListConsignments does not list the created consignment");
+    }
+
+    private static async Task ValidatesAsync(CheckContext context)
+    {
+        var wrong = Master(NewDocument(context));
+        wrong.TransportMode = TransportMode.Unspecified;
+        wrong.RoutingCountryCodes.Clear();
+        wrong.RoutingCountryCodes.Add("CN");
+        wrong.OfficeOfFirstEntry = "";
+
+        var status = await Expect.FailsAsync("CreateConsignment with three broken fields", StatusCode.InvalidArgument, "VALIDATION_FAILED",
+            () => context.Consignments.CreateConsignmentAsync(new CreateConsignmentRequest
+            {
+                Parent = context.Parent, ConsignmentId = context.NewConsignmentId(), Consignment = wrong,
+            }).ResponseAsync);
+
+        Expect.NamesFields(status, "the refusal",
+            "consignment.transport_mode", "consignment.routing_country_codes", "consignment.office_of_first_entry");
+    }
+
+    private static async Task DocumentTakenAsync(CheckContext context)
+    {
+        var document = NewDocument(context);
+        await CreateAsync(context, document);
+
+        await Expect.FailsAsync("a second CreateConsignment of the same master transport document", StatusCode.AlreadyExists, "ALREADY_EXISTS",
+            () => context.Consignments.CreateConsignmentAsync(new CreateConsignmentRequest
+            {
+                Parent = context.Parent, ConsignmentId = context.NewConsignmentId(), Consignment = Master(document),
+            }).ResponseAsync);
+    }
+
+    private static async Task OtherFilerDeniedAsync(CheckContext context)
+    {
+        var consignment = await CreateAsync(context, NewDocument(context));
+
+        await Expect.FailsAsync($"GetConsignment by {context.OtherFiler} of {consignment.Name}", StatusCode.PermissionDenied, "FILER_MISMATCH",
+            () => context.OtherConsignments.GetConsignmentAsync(new GetConsignmentRequest { Name = consignment.Name }).ResponseAsync);
+    }
+
+    private static async Task LinksHousesAsync(CheckContext context)
+    {
+        var document = NewDocument(context);
+        var house = await FileHouseAsync(context, document);
+        Expect.Equal(MasterConsignmentLinkState.MasterNotFiled, house.MasterConsignment?.State ?? MasterConsignmentLinkState.Unspecified,
+            "master_consignment.state of a house whose master is not filed");
+
+        var consignment = await CreateAsync(context, document);
+
+        var linked = await GetHouseAsync(context, house);
+        Expect.Equal(MasterConsignmentLinkState.Linked, linked.MasterConsignment?.State ?? MasterConsignmentLinkState.Unspecified,
+            "master_consignment.state once the carrier filed the master");
+        Expect.Equal(consignment.Name, linked.MasterConsignment!.Consignment, "master_consignment.consignment");
+    }
+
+    private static async Task HousesViewAsync(CheckContext context)
+    {
+        var document = NewDocument(context);
+        var consignment = await CreateAsync(context, document);
+        var house = await FileHouseAsync(context, document);
+
+        var response = await Expect.SucceedsAsync("ListConsignmentHouses", () => context.Consignments.ListConsignmentHousesAsync(
+            new ListConsignmentHousesRequest { Parent = consignment.Name }).ResponseAsync);
+
+        var listed = response.Houses.SingleOrDefault(h => h.HouseTransportDocument == house.TransportDocument.HouseWaybill);
+        Expect.That(listed is not null, "the other filer's house is not listed");
+        Expect.Equal("", listed!.Declaration, "the declaration name of another party's house");
+        Expect.Equal(house.Status, listed.Status, "the house's status");
+        var text = response.ToString();
+        Expect.That(!text.Contains(house.Consignee.Name, StringComparison.Ordinal) && !text.Contains(house.LocalReferenceNumber, StringComparison.Ordinal),
+            "the carrier's list shows the house's consignee or local reference number");
+    }
+
+    private static async Task ArrivalAsync(CheckContext context)
+    {
+        var document = NewDocument(context);
+        var consignment = await CreateAsync(context, document);
+        var house = await FileHouseAsync(context, document);
+        var before = await GetHouseAsync(context, house);
+
+        var response = await Expect.SucceedsAsync("NotifyConsignmentArrival", () => context.Consignments.NotifyConsignmentArrivalAsync(Arrival(consignment)).ResponseAsync);
+
+        Expect.Equal(ConsignmentState.Arrived, response.Consignment.State, "the consignment's state after its arrival");
+        Expect.Equal(1, response.HousesArrived, "houses_arrived");
+        var after = await GetHouseAsync(context, house);
+        Expect.That(after.Clearance?.ArriveTime is not null, "the house has no clearance.arrive_time after the consignment's arrival");
+        if (before.Status == DeclarationStatus.Assessed)
+        {
+            Expect.Equal(DeclarationStatus.Released, after.Status, "status of an ASSESSED house after arrival");
+            Expect.Equal(1, response.HousesReleased, "houses_released");
+        }
+        else
+        {
+            var item = response.ItemsToPresent.SingleOrDefault(i => i.House.HouseTransportDocument == house.TransportDocument.HouseWaybill);
+            Expect.That(item is not null, $"a {RpcErrorText.ProtoName(before.Status)} house is not among items_to_present");
+        }
+        context.Note = $"house {RpcErrorText.ProtoName(before.Status)} before arrival, {RpcErrorText.ProtoName(after.Status)} after";
+    }
+
+    private static async Task ArrivalAgainAsync(CheckContext context)
+    {
+        var consignment = await CreateAsync(context, NewDocument(context));
+        var arrival = Arrival(consignment);
+        var first = await Expect.SucceedsAsync("NotifyConsignmentArrival", () => context.Consignments.NotifyConsignmentArrivalAsync(arrival).ResponseAsync);
+
+        var again = await Expect.SucceedsAsync("the same NotifyConsignmentArrival again", () => context.Consignments.NotifyConsignmentArrivalAsync(arrival).ResponseAsync);
+        Expect.Equal(first, again, "the answer to the same arrival again");
+
+        arrival.ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1));
+        await Expect.FailsAsync("NotifyConsignmentArrival with another arrival time", StatusCode.FailedPrecondition, "GOODS_ARRIVED",
+            () => context.Consignments.NotifyConsignmentArrivalAsync(arrival).ResponseAsync);
+    }
+
+    private static async Task InvalidateUnlinksAsync(CheckContext context)
+    {
+        var document = NewDocument(context);
+        var consignment = await CreateAsync(context, document);
+        var house = await FileHouseAsync(context, document);
+
+        var invalidated = await Expect.SucceedsAsync("InvalidateConsignment", () => context.Consignments.InvalidateConsignmentAsync(new InvalidateConsignmentRequest
+        {
+            Name = consignment.Name, Etag = consignment.Etag, Reason = "Flight cancelled",
+        }).ResponseAsync);
+
+        Expect.Equal(ConsignmentState.Invalidated, invalidated.Consignment.State, "state after the invalidation");
+        var unlinked = await GetHouseAsync(context, house);
+        Expect.Equal(MasterConsignmentLinkState.MasterNotFiled, unlinked.MasterConsignment?.State ?? MasterConsignmentLinkState.Unspecified,
+            "master_consignment.state after the invalidation");
+        await Expect.SucceedsAsync("CreateConsignment of the freed master transport document", () => context.Consignments.CreateConsignmentAsync(
+            new CreateConsignmentRequest { Parent = context.Parent, ConsignmentId = context.NewConsignmentId(), Consignment = Master(document) }).ResponseAsync);
+    }
+}
