@@ -35,6 +35,8 @@ public sealed class SubmitAndGetTests : IDisposable
         Assert.Equal(SecurityAssessmentState.Registered, accepted.SecurityAssessment.State);
         Assert.Null(accepted.SecurityAssessment.CompleteTime);
         Assert.Equal(ClearanceState.Lodged, accepted.Clearance.State);
+        // It names a master waybill no carrier has filed here: the filing is not complete yet.
+        Assert.Equal(MasterConsignmentLinkState.MasterNotFiled, accepted.MasterConsignment.State);
         // Everything the filer sent comes back exactly (money and weights included).
         var content = accepted.Clone();
         content.Name = content.CustomsReference = content.Etag = "";
@@ -43,6 +45,7 @@ public sealed class SubmitAndGetTests : IDisposable
         content.CreateTime = content.UpdateTime = null;
         content.SecurityAssessment = null;
         content.Clearance = null;
+        content.MasterConsignment = null;
         Assert.Equal(sent, content);
 
         var fetched = (await client.GetDeclarationAsync(new GetDeclarationRequest { Name = accepted.Name })).Declaration;
