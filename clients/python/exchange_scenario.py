@@ -8,7 +8,11 @@
 4. bulk-submit a file of 20 declarations over the bidirectional stream;
 5. notify the arrival of the first valid declaration's goods (NotifyArrival, beta) and print
    where both lifecycles stand after it;
-6. wait until the watch has delivered an ACCEPTED event for every accepted declaration.
+6. multiple filing, two parties: two houses (one undervalued) naming a master air waybill of this
+   run, the master consignment filed by a carrier (--carrier), any referral answered, the houses
+   listed by the carrier and the consignment's arrival notified, which releases the assessed
+   houses and lists the others to present for control;
+7. wait until the watch has delivered an ACCEPTED event for every accepted declaration.
 
 Prints one stable, greppable line per outcome; exits 0 on success, 1 on any unexpected outcome.
 Run with Debian's /usr/bin/python3 after ./generate.sh (see README.md).
@@ -17,6 +21,7 @@ Run with Debian's /usr/bin/python3 after ./generate.sh (see README.md).
 import argparse
 import ipaddress
 import os
+import random
 import sys
 import threading
 import time
@@ -33,6 +38,10 @@ try:
     from google.protobuf import timestamp_pb2
 
     from exchange.declaration.v1 import (
+        consignment_pb2,
+        consignment_service_pb2,
+        consignment_service_pb2_grpc,
+        decision_pb2,
         declaration_event_pb2,
         declaration_pb2,
         declaration_service_pb2,
@@ -54,6 +63,8 @@ ACCEPTED = declaration_event_pb2.DECLARATION_EVENT_TYPE_ACCEPTED
 VALID_SAMPLES = ("postal-cn22-gift.json", "express-ioss-marketplace-sale.json")
 INVALID_SAMPLE = "invalid-several-errors.json"
 BULK_SAMPLE = "bulk-mixed.jsonl"
+HOUSE_SAMPLE = "express-ioss-marketplace-sale.json"
+MASTER_SAMPLE = "consignment-air-master.json"
 
 CALL_TIMEOUT_S = 30
 BULK_TIMEOUT_S = 120
@@ -279,6 +290,88 @@ def bulk_submit(stub, parent, metadata, samples):
     return accepted
 
 
+def multiple_filing(channel, stub, parent, metadata, carrier, samples):
+    """Multiple filing with two parties: the filer's houses name a master air waybill of this run
+    (so the scenario can run again against the same node); the carrier files the master after
+    them, and the houses link to it whoever filed first. Returns the houses' names."""
+    carrier_stub = consignment_service_pb2_grpc.ConsignmentServiceStub(channel)
+    carrier_metadata = ((FILER_HEADER, carrier),)
+    master_document = f"176-{random.randrange(10**8):08d}"
+    houses = []
+    for earbuds in (2, 20):  # 20 for EUR 39.98 is undervalued: a request for information
+        house = read_declaration(samples, HOUSE_SAMPLE)
+        house.transport_document.master_waybill = master_document
+        house.items[0].quantity.value.value = str(earbuds)
+        request = declaration_service_pb2.SubmitDeclarationRequest(parent=parent, declaration=house, request_id=str(uuid.uuid4()))
+        recorded = stub.SubmitDeclaration(request, metadata=metadata, timeout=CALL_TIMEOUT_S).declaration
+        status = enum_label(declaration_pb2.DeclarationStatus, recorded.status, "DECLARATION_STATUS_")
+        link = enum_label(lifecycle_pb2.MasterConsignmentLinkState, recorded.master_consignment.state, "MASTER_CONSIGNMENT_LINK_STATE_")
+        print(f"HOUSE {HOUSE_SAMPLE} earbuds={earbuds} status={status} master={link}", flush=True)
+        houses.append(recorded.name)
+
+    with open(os.path.join(samples, MASTER_SAMPLE), encoding="utf-8") as file:
+        master = json_format.Parse(file.read(), consignment_pb2.Consignment())
+    master.master_transport_document = master_document
+    filed = carrier_stub.CreateConsignment(
+        consignment_service_pb2.CreateConsignmentRequest(
+            parent=f"filers/{carrier}", consignment_id=f"mawb-{master_document}", consignment=master
+        ),
+        metadata=carrier_metadata,
+        timeout=CALL_TIMEOUT_S,
+    ).consignment
+    state = enum_label(consignment_pb2.ConsignmentState, filed.state, "CONSIGNMENT_STATE_")
+    print(f"MASTER {MASTER_SAMPLE} state={state} carrier={carrier}", flush=True)
+
+    for name in houses:
+        house = stub.GetDeclaration(
+            declaration_service_pb2.GetDeclarationRequest(name=name), metadata=metadata, timeout=CALL_TIMEOUT_S
+        ).declaration
+        for referral in house.referrals:
+            if (
+                referral.state == decision_pb2.REFERRAL_STATE_OPEN
+                and referral.type == decision_pb2.REFERRAL_TYPE_REQUEST_FOR_INFORMATION
+            ):
+                answer = decision_pb2.ReferralResponse(
+                    additional_information=decision_pb2.AdditionalInformation(
+                        text="Clearance sale of a discontinued model; invoice attached."
+                    )
+                )
+                stub.RespondToReferral(
+                    declaration_service_pb2.RespondToReferralRequest(
+                        name=referral.name, response=answer, request_id=str(uuid.uuid4())
+                    ),
+                    metadata=metadata,
+                    timeout=CALL_TIMEOUT_S,
+                )
+                print("REFERRAL answered REQUEST_FOR_INFORMATION", flush=True)
+        link = enum_label(lifecycle_pb2.MasterConsignmentLinkState, house.master_consignment.state, "MASTER_CONSIGNMENT_LINK_STATE_")
+        print(f"LINKED {link} {house.master_consignment.consignment}", flush=True)
+
+    listed = carrier_stub.ListConsignmentHouses(
+        consignment_service_pb2.ListConsignmentHousesRequest(parent=filed.name), metadata=carrier_metadata, timeout=CALL_TIMEOUT_S
+    ).houses
+    statuses = ",".join(
+        enum_label(declaration_pb2.DeclarationStatus, house.status, "DECLARATION_STATUS_") + ("+referral" if house.referral_open else "")
+        for house in listed
+    )
+    print(f"HOUSES {len(listed)} {statuses}", flush=True)
+    arrive_time = timestamp_pb2.Timestamp()
+    arrive_time.FromSeconds(int(time.time()) - 60)
+    arrival = carrier_stub.NotifyConsignmentArrival(
+        consignment_service_pb2.NotifyConsignmentArrivalRequest(name=filed.name, arrive_time=arrive_time, arrival_office="NL000396"),
+        metadata=carrier_metadata,
+        timeout=CALL_TIMEOUT_S,
+    )
+    state = enum_label(consignment_pb2.ConsignmentState, arrival.consignment.state, "CONSIGNMENT_STATE_")
+    reasons = ",".join(enum_label(consignment_pb2.ControlReason, item.reason, "CONTROL_REASON_") for item in arrival.items_to_present)
+    print(
+        f"CONSIGNMENT {state} arrived={arrival.houses_arrived} released={arrival.houses_released} "
+        f"present={len(arrival.items_to_present)} {reasons}",
+        flush=True,
+    )
+    return houses
+
+
 def open_channel(server):
     options = []
     host = server.rsplit(":", 1)[0].strip("[]")
@@ -311,6 +404,7 @@ def run(args):
             submit_invalid(stub, parent, metadata, args.samples)
             accepted |= bulk_submit(stub, parent, metadata, args.samples)
             notify_arrival(stub, metadata, valid[0], VALID_SAMPLES[0])
+            accepted |= set(multiple_filing(channel, stub, parent, metadata, args.carrier, args.samples))
             seen = watch.wait_for_accepted(accepted, args.events_timeout)
             print(f"EVENTS {seen}", flush=True)
             if seen != len(accepted):
@@ -327,6 +421,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--server", default="127.0.0.1:5080", help="host:port of the node's gRPC (h2c) endpoint")
     parser.add_argument("--filer", default="py-demo", help="filer id, sent as x-exchange-filer")
+    parser.add_argument("--carrier", help="the carrier filing the master consignment (default: the filer's id with -carrier)")
     parser.add_argument(
         "--samples",
         default=os.path.join(HERE, "..", "csharp", "Exchange.Client", "samples"),
@@ -334,6 +429,7 @@ def main(argv=None):
     )
     parser.add_argument("--events-timeout", type=float, default=30, help="seconds to wait for the watch's events")
     args = parser.parse_args(argv)
+    args.carrier = args.carrier or f"{args.filer}-carrier"
     try:
         run(args)
     except ScenarioError as error:

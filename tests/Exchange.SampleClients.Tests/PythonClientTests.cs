@@ -57,7 +57,15 @@ public sealed class PythonClientTests
         AssertLine(lines, $"^BULK accepted={SampleFiles.BulkMixedAccepted} rejected={SampleFiles.BulkMixedRejected}$", report);
         // The node of these tests has an assessment delay: the declaration is not decided yet, so its arrival is only recorded.
         AssertLine(lines, "^ARRIVED postal-cn22-gift\\.json status=ACCEPTED security=REGISTERED clearance=ARRIVED$", report);
-        AssertLine(lines, $"^EVENTS {SampleFiles.BulkMixedAccepted + 2}$", report); // the two valid samples and the bulk file
+        // Multiple filing: the houses filed first wait for their master, then link to it; the
+        // consignment's arrival reaches both, and with the delay both wait for their assessment.
+        AssertLine(lines, "^HOUSE express-ioss-marketplace-sale\\.json earbuds=2 status=ACCEPTED master=MASTER_NOT_FILED$", report);
+        AssertLine(lines, "^HOUSE express-ioss-marketplace-sale\\.json earbuds=20 status=ACCEPTED master=MASTER_NOT_FILED$", report);
+        AssertLine(lines, "^MASTER consignment-air-master\\.json state=OPEN carrier=py-test-carrier$", report);
+        AssertLine(lines, "^LINKED LINKED filers/py-test-carrier/consignments/mawb-176-\\d{8}$", report);
+        AssertLine(lines, "^HOUSES 2 ACCEPTED,ACCEPTED$", report);
+        AssertLine(lines, "^CONSIGNMENT ARRIVED arrived=2 released=0 present=2 ASSESSMENT_PENDING,ASSESSMENT_PENDING$", report);
+        AssertLine(lines, $"^EVENTS {SampleFiles.BulkMixedAccepted + 4}$", report); // the two valid samples, the bulk file and the two houses
     }
 
     /// <summary>The generated modules exist and Debian's python can import grpc and protobuf.</summary>

@@ -55,7 +55,15 @@ public sealed class TypeScriptClientTests
         AssertLine(result, @"BULK REJECTED index=19 source=bulk-mixed\.jsonl:20 code=INVALID_ARGUMENT reason=VALIDATION_FAILED fields=declaration\.totals\.invoice_total");
         // The node of these tests has an assessment delay: the declaration is not decided yet, so its arrival is only recorded.
         AssertLine(result, @"ARRIVED postal-cn22-gift\.json status=ACCEPTED security=REGISTERED clearance=ARRIVED");
-        AssertLine(result, $"EVENTS {SampleFiles.BulkMixedAccepted + 2}"); // the two valid samples and the bulk file
+        // Multiple filing: the houses filed first wait for their master, then link to it; the
+        // consignment's arrival reaches both, and with the delay both wait for their assessment.
+        AssertLine(result, @"HOUSE express-ioss-marketplace-sale\.json earbuds=2 status=ACCEPTED master=MASTER_NOT_FILED");
+        AssertLine(result, @"HOUSE express-ioss-marketplace-sale\.json earbuds=20 status=ACCEPTED master=MASTER_NOT_FILED");
+        AssertLine(result, @"MASTER consignment-air-master\.json state=OPEN carrier=ts-test-carrier");
+        AssertLine(result, @"LINKED LINKED filers/ts-test-carrier/consignments/mawb-176-\d{8}");
+        AssertLine(result, @"HOUSES 2 ACCEPTED,ACCEPTED");
+        AssertLine(result, @"CONSIGNMENT ARRIVED arrived=2 released=0 present=2 ASSESSMENT_PENDING,ASSESSMENT_PENDING");
+        AssertLine(result, $"EVENTS {SampleFiles.BulkMixedAccepted + 4}"); // the two valid samples, the bulk file and the two houses
     }
 
     /// <summary>Asserts that one whole line of the client's output matches <paramref name="pattern"/>.</summary>

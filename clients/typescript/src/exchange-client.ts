@@ -2,9 +2,13 @@
 // filer's identity on every call.
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ConsignmentService } from "./gen/exchange/declaration/v1/consignment_service_pb";
 import { DeclarationService } from "./gen/exchange/declaration/v1/declaration_service_pb";
 
 export type ExchangeClient = Client<typeof DeclarationService>;
+
+/** The carrier's side: master consignments (beta). */
+export type ConsignmentClient = Client<typeof ConsignmentService>;
 
 /** The development authentication header the node reads the calling filer from. */
 export const filerHeader = "x-exchange-filer";
@@ -19,10 +23,18 @@ export function filerParent(filer: string): string {
  * transport serves unary calls and the server-, client- and bidirectional streams.
  */
 export function createExchangeClient(server: string, filer: string): ExchangeClient {
+  return createClient(DeclarationService, transportAs(server, filer));
+}
+
+/** A ConsignmentService client of the node at `server` calling as `carrier` (a filer). */
+export function createConsignmentClient(server: string, carrier: string): ConsignmentClient {
+  return createClient(ConsignmentService, transportAs(server, carrier));
+}
+
+function transportAs(server: string, filer: string) {
   const identify: Interceptor = (next) => (request) => {
     request.header.set(filerHeader, filer);
     return next(request);
   };
-  const transport = createGrpcTransport({ baseUrl: server, interceptors: [identify] });
-  return createClient(DeclarationService, transport);
+  return createGrpcTransport({ baseUrl: server, interceptors: [identify] });
 }

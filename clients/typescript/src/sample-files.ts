@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { fromJsonString } from "@bufbuild/protobuf";
+import { ConsignmentSchema, type Consignment } from "./gen/exchange/declaration/v1/consignment_pb";
 import { DeclarationSchema, type Declaration } from "./gen/exchange/declaration/v1/declaration_pb";
 
 /** One declaration of a file, with where it came from for messages. */
@@ -34,5 +35,14 @@ function parse(json: string, source: string): Declaration {
     return fromJsonString(DeclarationSchema, json);
   } catch (error) {
     throw new Error(`${source}: not a valid declaration in proto3 JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Reads a file holding one master consignment (the carrier's filing). */
+export async function readConsignment(path: string): Promise<Consignment> {
+  try {
+    return fromJsonString(ConsignmentSchema, await readFile(path, "utf8"));
+  } catch (error) {
+    throw new Error(`${basename(path)}: not a valid consignment in proto3 JSON: ${(error as Error).message}`);
   }
 }

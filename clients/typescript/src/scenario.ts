@@ -5,7 +5,11 @@
 //   4. bulk-submit a JSON Lines file over one bidirectional stream;
 //   5. notify the arrival of the first valid declaration's goods (NotifyArrival, beta) and print
 //      where both lifecycles stand after it;
-//   6. wait (bounded) until the watch has delivered an ACCEPTED event for every accepted one.
+//   6. multiple filing, two parties: the filer files two houses (one undervalued) naming a master
+//      air waybill of this run, a carrier (--carrier) files the master consignment, the filer
+//      answers any referral, the carrier lists its houses and notifies the consignment's arrival,
+//      which releases the assessed houses and lists the others to present for control;
+//   7. wait (bounded) until the watch has delivered an ACCEPTED event for every accepted one.
 // The log is line-oriented and stable, for people and for the test that runs it
 // (tests/Exchange.SampleClients.Tests/TypeScriptClientTests.cs). Exit codes: 0 success,
 // 1 any unexpected failure, 2 wrong arguments.
@@ -16,26 +20,32 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AcceptedEventWatch } from "./accepted-event-watch";
 import { fromConnectError, fromStatus, type ExchangeError } from "./error-details";
-import { createExchangeClient, filerParent, type ExchangeClient } from "./exchange-client";
+import { createConsignmentClient, createExchangeClient, filerParent, type ConsignmentClient, type ExchangeClient } from "./exchange-client";
+import { ConsignmentState, ControlReason } from "./gen/exchange/declaration/v1/consignment_pb";
+import { ReferralState, ReferralType } from "./gen/exchange/declaration/v1/decision_pb";
 import { DeclarationStatus } from "./gen/exchange/declaration/v1/declaration_pb";
-import { ClearanceState, SecurityAssessmentState } from "./gen/exchange/declaration/v1/lifecycle_pb";
-import { readDeclaration, readDeclarationLines } from "./sample-files";
+import { ClearanceState, MasterConsignmentLinkState, SecurityAssessmentState } from "./gen/exchange/declaration/v1/lifecycle_pb";
+import { readConsignment, readDeclaration, readDeclarationLines } from "./sample-files";
 
-const usage = `Usage: npm run scenario -- [--server URL] [--filer ID] [--samples DIR] [--events-timeout SECONDS]
+const usage = `Usage: npm run scenario -- [--server URL] [--filer ID] [--carrier ID] [--samples DIR] [--events-timeout SECONDS]
   --server          the node, default $EXCHANGE_SERVER or http://127.0.0.1:5080 (http:// is HTTP/2 without TLS)
   --filer           the calling filer, sent as x-exchange-filer, default $EXCHANGE_FILER or ts-demo
+  --carrier         the carrier filing the master consignment, default the filer's id with -carrier
   --samples         folder of the sample declarations, default ../csharp/Exchange.Client/samples
   --events-timeout  how long to wait for the watch to deliver every ACCEPTED event, default 30`;
 
 const validSamples = ["postal-cn22-gift.json", "express-ioss-marketplace-sale.json"];
 const invalidSample = "invalid-several-errors.json";
 const bulkSample = "bulk-mixed.jsonl";
+const houseSample = "express-ioss-marketplace-sale.json";
+const masterSample = "consignment-air-master.json";
 const callTimeoutMs = 30_000;
 const bulkTimeoutMs = 120_000;
 
 interface Options {
   server: string;
   filer: string;
+  carrier: string;
   samples: string;
   eventsTimeoutMs: number;
 }
@@ -52,6 +62,7 @@ function parseOptions(args: string[]): Options {
       options: {
         server: { type: "string", default: process.env.EXCHANGE_SERVER ?? "http://127.0.0.1:5080" },
         filer: { type: "string", default: process.env.EXCHANGE_FILER ?? "ts-demo" },
+        carrier: { type: "string" },
         samples: { type: "string", default: "../csharp/Exchange.Client/samples" },
         "events-timeout": { type: "string", default: "30" },
       },
@@ -63,7 +74,13 @@ function parseOptions(args: string[]): Options {
   if (!Number.isFinite(seconds) || seconds <= 0) {
     throw new UsageError(`--events-timeout must be a positive number of seconds, not "${values["events-timeout"]}"`);
   }
-  return { server: values.server, filer: values.filer, samples: resolve(values.samples), eventsTimeoutMs: seconds * 1000 };
+  return {
+    server: values.server,
+    filer: values.filer,
+    carrier: values.carrier ?? `${values.filer}-carrier`,
+    samples: resolve(values.samples),
+    eventsTimeoutMs: seconds * 1000,
+  };
 }
 
 function log(line: string): void {
@@ -89,6 +106,7 @@ async function runScenario(options: Options): Promise<void> {
     if (firstName !== undefined && firstSample !== undefined) {
       await notifyArrival(client, firstName, firstSample);
     }
+    accepted.push(...(await multipleFiling(client, createConsignmentClient(options.server, options.carrier), parent, options)));
 
     const seen = await watch.waitForAccepted(accepted, options.eventsTimeoutMs);
     if (seen < accepted.length) {
@@ -129,6 +147,68 @@ async function notifyArrival(client: ExchangeClient, name: string, source: strin
   }
   const security = SecurityAssessmentState[declaration.securityAssessment?.state ?? SecurityAssessmentState.UNSPECIFIED];
   log(`ARRIVED ${source} status=${DeclarationStatus[declaration.status]} security=${security} clearance=${ClearanceState[declaration.clearance.state]}`);
+}
+
+/**
+ * Step 6: multiple filing with two parties. The filer's houses name a master air waybill of this
+ * run (so the scenario can run again against the same node); the carrier files the master after
+ * them, and the houses link to it whoever filed first. Returns the houses' names.
+ */
+async function multipleFiling(client: ExchangeClient, carrier: ConsignmentClient, parent: string, options: Options): Promise<string[]> {
+  const masterDocument = `176-${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+  const houses: string[] = [];
+  for (const earbuds of [2, 20]) {
+    const { declaration } = await readDeclaration(join(options.samples, houseSample));
+    const [item] = declaration.items;
+    if (declaration.transportDocument === undefined || item?.quantity?.value === undefined) {
+      throw new Error(`${houseSample}: no transport document or item quantity to vary`);
+    }
+    declaration.transportDocument.masterWaybill = masterDocument;
+    item.quantity.value.value = String(earbuds); // 20 for EUR 39.98 is undervalued: a request for information
+    const house = (await client.submitDeclaration({ parent, declaration, requestId: randomUUID() }, { timeoutMs: callTimeoutMs })).declaration;
+    if (house === undefined) {
+      throw new Error(`${houseSample}: the node answered without the recorded house`);
+    }
+    log(`HOUSE ${houseSample} earbuds=${earbuds} status=${DeclarationStatus[house.status]} master=${MasterConsignmentLinkState[house.masterConsignment?.state ?? 0]}`);
+    houses.push(house.name);
+  }
+
+  const master = await readConsignment(join(options.samples, masterSample));
+  master.masterTransportDocument = masterDocument;
+  const filed = (await carrier.createConsignment(
+    { parent: filerParent(options.carrier), consignmentId: `mawb-${masterDocument}`, consignment: master },
+    { timeoutMs: callTimeoutMs },
+  )).consignment;
+  if (filed === undefined) {
+    throw new Error(`${masterSample}: the node answered without the recorded consignment`);
+  }
+  log(`MASTER ${masterSample} state=${ConsignmentState[filed.state]} carrier=${options.carrier}`);
+
+  for (const name of houses) {
+    const house = (await client.getDeclaration({ name }, { timeoutMs: callTimeoutMs })).declaration;
+    for (const referral of house?.referrals ?? []) {
+      if (referral.state === ReferralState.OPEN && referral.type === ReferralType.REQUEST_FOR_INFORMATION) {
+        await client.respondToReferral({
+          name: referral.name,
+          response: { answer: { case: "additionalInformation", value: { text: "Clearance sale of a discontinued model; invoice attached.", documents: [] } } },
+          requestId: randomUUID(),
+        }, { timeoutMs: callTimeoutMs });
+        log("REFERRAL answered REQUEST_FOR_INFORMATION");
+      }
+    }
+    log(`LINKED ${MasterConsignmentLinkState[house?.masterConsignment?.state ?? 0]} ${house?.masterConsignment?.consignment ?? ""}`);
+  }
+
+  const listed = (await carrier.listConsignmentHouses({ parent: filed.name }, { timeoutMs: callTimeoutMs })).houses;
+  log(`HOUSES ${listed.length} ${listed.map((house) => DeclarationStatus[house.status] + (house.referralOpen ? "+referral" : "")).join(",")}`);
+  const arrival = await carrier.notifyConsignmentArrival(
+    { name: filed.name, arriveTime: timestampFromDate(new Date(Date.now() - 60_000)), arrivalOffice: "NL000396" },
+    { timeoutMs: callTimeoutMs },
+  );
+  const reasons = arrival.itemsToPresent.map((item) => ControlReason[item.reason]).join(",");
+  const state = arrival.consignment === undefined ? "UNSPECIFIED" : ConsignmentState[arrival.consignment.state];
+  log(`CONSIGNMENT ${state} arrived=${arrival.housesArrived} released=${arrival.housesReleased} present=${arrival.itemsToPresent.length} ${reasons}`);
+  return houses;
 }
 
 /** Step 3: a declaration breaking several rules; the refusal must name every violation. */
