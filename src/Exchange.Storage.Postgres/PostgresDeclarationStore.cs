@@ -444,37 +444,34 @@ public sealed partial class PostgresDeclarationStore
         return await command.ExecuteScalarAsync(cancellationToken) is byte[] bytes ? RiskAssessment.Parser.ParseFrom(bytes) : null;
     }
 
-    public async Task<IReadOnlyList<Declaration>> ListByStatusAsync(
-        DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var command = _dataSource.CreateCommand();
-        var sql = new StringBuilder("SELECT declaration FROM declarations WHERE status = @status");
-        command.Parameters.Add(Parameter("status", (int)status));
-        if (filerId is not null)
+    public Task<IReadOnlyList<Declaration>> ListByStatusAsync(
+        DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
+        ListOldestFirstAsync(filerId is null ? "status = @status" : "status = @status AND filer_id = @filer_id", parameters =>
         {
-            sql.Append(" AND filer_id = @filer_id");
-            command.Parameters.Add(Parameter("filer_id", filerId));
-        }
-        if (after is not null)
-        {
-            sql.Append(AscendingAfter(after, command.Parameters));
-        }
-        sql.Append(" ORDER BY create_time, declaration_id LIMIT @limit");
-        command.Parameters.Add(Parameter("limit", limit));
-        command.CommandText = sql.ToString();
-        return await ReadDeclarationsAsync(command, cancellationToken);
-    }
+            parameters.Add(Parameter("status", (int)status));
+            if (filerId is not null)
+            {
+                parameters.Add(Parameter("filer_id", filerId));
+            }
+        }, after, limit, cancellationToken);
 
-    public async Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(
+    public Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(
         string masterDocument, ListPosition? after, int limit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(masterDocument);
+        // "<> ''" repeats the partial index's condition, so the planner may use it.
+        return ListOldestFirstAsync("master_waybill = @document AND master_waybill <> ''",
+            parameters => parameters.Add(Parameter("document", masterDocument)), after, limit, cancellationToken);
+    }
+
+    /// <summary>Declarations matching <paramref name="where"/>, oldest first (create time, then id), strictly after <paramref name="after"/>.</summary>
+    private async Task<IReadOnlyList<Declaration>> ListOldestFirstAsync(
+        string where, Action<NpgsqlParameterCollection> bind, ListPosition? after, int limit, CancellationToken cancellationToken)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await using var command = _dataSource.CreateCommand();
-        // "<> ''" repeats the partial index's condition, so the planner may use it.
-        var sql = new StringBuilder("SELECT declaration FROM declarations WHERE master_waybill = @document AND master_waybill <> ''");
-        command.Parameters.Add(Parameter("document", masterDocument));
+        var sql = new StringBuilder("SELECT declaration FROM declarations WHERE ").Append(where);
+        bind(command.Parameters);
         if (after is not null)
         {
             sql.Append(AscendingAfter(after, command.Parameters));

@@ -314,39 +314,35 @@ public sealed partial class SqliteDeclarationStore
         return await command.ExecuteScalarAsync(cancellationToken) is byte[] bytes ? RiskAssessment.Parser.ParseFrom(bytes) : null;
     }
 
-    public async Task<IReadOnlyList<Declaration>> ListByStatusAsync(
-        DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        var sql = new StringBuilder("SELECT declaration FROM declarations WHERE status = @status");
-        command.Parameters.AddWithValue("@status", (int)status);
-        if (filerId is not null)
+    public Task<IReadOnlyList<Declaration>> ListByStatusAsync(
+        DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken) =>
+        ListOldestFirstAsync(filerId is null ? "status = @status" : "status = @status AND filer_id = @filer_id", parameters =>
         {
-            sql.Append(" AND filer_id = @filer_id");
-            command.Parameters.AddWithValue("@filer_id", filerId);
-        }
-        if (after is not null)
-        {
-            sql.Append(AscendingAfter(after, command.Parameters));
-        }
-        sql.Append(" ORDER BY create_time, declaration_id LIMIT @limit");
-        command.Parameters.AddWithValue("@limit", limit);
-        command.CommandText = sql.ToString();
-        return await ReadDeclarationsAsync(command, cancellationToken);
-    }
+            parameters.AddWithValue("@status", (int)status);
+            if (filerId is not null)
+            {
+                parameters.AddWithValue("@filer_id", filerId);
+            }
+        }, after, limit, cancellationToken);
 
-    public async Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(
+    public Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(
         string masterDocument, ListPosition? after, int limit, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(masterDocument);
+        // "<> ''" repeats the partial index's condition, so the planner may use it.
+        return ListOldestFirstAsync("master_waybill = @document AND master_waybill <> ''",
+            parameters => parameters.AddWithValue("@document", masterDocument), after, limit, cancellationToken);
+    }
+
+    /// <summary>Declarations matching <paramref name="where"/>, oldest first (create time, then id), strictly after <paramref name="after"/>.</summary>
+    private async Task<IReadOnlyList<Declaration>> ListOldestFirstAsync(
+        string where, Action<SqliteParameterCollection> bind, ListPosition? after, int limit, CancellationToken cancellationToken)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         await using var connection = await OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        // "<> ''" repeats the partial index's condition, so the planner may use it.
-        var sql = new StringBuilder("SELECT declaration FROM declarations WHERE master_waybill = @document AND master_waybill <> ''");
-        command.Parameters.AddWithValue("@document", masterDocument);
+        var sql = new StringBuilder("SELECT declaration FROM declarations WHERE ").Append(where);
+        bind(command.Parameters);
         if (after is not null)
         {
             sql.Append(AscendingAfter(after, command.Parameters));
