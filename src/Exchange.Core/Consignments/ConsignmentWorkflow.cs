@@ -74,6 +74,13 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
             }
             return winner;
         }
+        // Between the claim and the write another creation may have taken the claim over (it saw
+        // no consignment behind it yet): then this one must not stay open beside it.
+        if (await ClaimHolderAsync(content.MasterTransportDocument, cancellationToken) != name)
+        {
+            await _consignments.UpdateAsync(name, c => { c.State = ConsignmentState.Invalidated; return c; }, cancellationToken);
+            throw new MasterDocumentTakenException(content.MasterTransportDocument);
+        }
         return created;
     }
 
@@ -161,9 +168,9 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
         var after = string.IsNullOrEmpty(request.PageToken) ? null : PageTokens.Read(request.PageToken, fingerprint);
 
         var response = new ListConsignmentHousesResponse();
-        if (consignment.State == ConsignmentState.Invalidated)
+        if ((await FindByDocumentAsync(consignment.MasterTransportDocument, cancellationToken))?.Name != consignment.Name)
         {
-            return response; // no longer linked to anything
+            return response; // invalidated: no longer linked to anything
         }
         var rows = await store.ListByMasterDocumentAsync(consignment.MasterTransportDocument, after, pageSize + 1, cancellationToken);
         response.Houses.AddRange(rows.Take(pageSize).Select(house => HouseView(caller, house)));
@@ -188,21 +195,7 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
         ArrivalNotices.Check(request.ArriveTime, request.ArrivalOffice, "", clock.GetUtcNow(), violations);
         RequestChecks.ThrowIfAny(violations);
 
-        var current = await _consignments.GetAsync(name!, cancellationToken);
-        var arrived = current.State switch
-        {
-            ConsignmentState.Open => await ChangeAsync(name!, etag: null, "notified of arrival", latest =>
-            {
-                var next = latest.Clone();
-                next.State = ConsignmentState.Arrived;
-                next.ArriveTime = request.ArriveTime.Clone();
-                next.ArrivalOffice = request.ArrivalOffice;
-                return next;
-            }, cancellationToken),
-            ConsignmentState.Arrived when current.ArriveTime.Equals(request.ArriveTime) && current.ArrivalOffice == request.ArrivalOffice => current,
-            ConsignmentState.Arrived => throw new GoodsArrivedException(name!, current.ArriveTime, "notified of arrival again"),
-            _ => throw new ConsignmentStateException(name!, current.State, "notified of arrival"),
-        };
+        var arrived = await RecordArrivalAsync(name!, request, cancellationToken);
 
         var response = new NotifyConsignmentArrivalResponse { Consignment = arrived };
         ListPosition? after = null;
@@ -212,9 +205,9 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
             foreach (var house in houses)
             {
                 var now = await ArriveAsync(caller, house, arrived, cancellationToken);
-                if (now.Status == DeclarationStatus.Cancelled)
+                if (!Lifecycles.HasArrived(now))
                 {
-                    continue; // invalidated before arrival: nothing arrived under it
+                    continue; // ended before arrival (invalidated, refused) or moved to another master meanwhile
                 }
                 response.HousesArrived++;
                 if (now.Status == DeclarationStatus.Released)
@@ -239,6 +232,40 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
     }
 
     /// <summary>
+    /// Records the consignment's arrival; the same arrival recorded already (a retry, or the same
+    /// notification racing itself) is answered with it, another is GOODS_ARRIVED.
+    /// </summary>
+    private async Task<Consignment> RecordArrivalAsync(string name, NotifyConsignmentArrivalRequest request, CancellationToken cancellationToken)
+    {
+        bool Same(Consignment c) => c.State == ConsignmentState.Arrived && c.ArriveTime.Equals(request.ArriveTime) && c.ArrivalOffice == request.ArrivalOffice;
+        var current = await _consignments.GetAsync(name, cancellationToken);
+        if (Same(current))
+        {
+            return current;
+        }
+        try
+        {
+            return await ChangeAsync(name, etag: null, "notified of arrival", latest =>
+            {
+                var next = latest.Clone();
+                next.State = ConsignmentState.Arrived;
+                next.ArriveTime = request.ArriveTime.Clone();
+                next.ArrivalOffice = request.ArrivalOffice;
+                return next;
+            }, cancellationToken);
+        }
+        catch (GoodsArrivedException)
+        {
+            var recorded = await _consignments.GetAsync(name, cancellationToken);
+            if (!Same(recorded))
+            {
+                throw;
+            }
+            return recorded;
+        }
+    }
+
+    /// <summary>
     /// Sets how <paramref name="declarations"/> (as their filers see them) are linked to their
     /// masters: one look-up per distinct master document. Declarations that name no master are
     /// left as they are; the others are replaced by copies carrying the link.
@@ -257,7 +284,18 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
             }
             if (!links.TryGetValue(document, out var link))
             {
-                var master = await FindByDocumentAsync(document, cancellationToken);
+                Consignment? master;
+                try
+                {
+                    master = await FindByDocumentAsync(document, cancellationToken);
+                }
+                catch (Exception error) when (error is not OperationCanceledException)
+                {
+                    // The answer to a change already committed must not turn into an error over
+                    // information looked up beside it: the link is left unset (unknown) this time.
+                    result[i] = declaration;
+                    continue;
+                }
                 link = master is null
                     ? new MasterConsignmentLink { State = MasterConsignmentLinkState.MasterNotFiled }
                     : new MasterConsignmentLink { State = MasterConsignmentLinkState.Linked, Consignment = master.Name };
@@ -278,8 +316,20 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
             return null;
         }
         var consignment = await _consignments.FindAsync(ClaimedName(claim), cancellationToken);
-        return consignment is { State: ConsignmentState.Open or ConsignmentState.Arrived } ? consignment : null;
+        return HoldsClaim(consignment, document) ? consignment : null;
     }
+
+    /// <summary>The name the document's claim holds, or null.</summary>
+    private async Task<string?> ClaimHolderAsync(string document, CancellationToken cancellationToken) =>
+        await registry.GetAsync(DocumentKind, document, cancellationToken) is { } claim ? ClaimedName(claim) : null;
+
+    /// <summary>
+    /// Whether the consignment a claim names really holds it: open or arrived, and of that document
+    /// (a creation that lost its id to another, or was retried with other content, leaves a claim
+    /// that names a consignment of another document).
+    /// </summary>
+    private static bool HoldsClaim(Consignment? consignment, string document) =>
+        consignment is { State: ConsignmentState.Open or ConsignmentState.Arrived } && consignment.MasterTransportDocument == document;
 
     /// <summary>
     /// Makes <paramref name="name"/> the one open consignment of <paramref name="document"/>: a new
@@ -304,7 +354,7 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
             {
                 return;
             }
-            if (await _consignments.FindAsync(holder, cancellationToken) is { State: ConsignmentState.Open or ConsignmentState.Arrived })
+            if (HoldsClaim(await _consignments.FindAsync(holder, cancellationToken), document))
             {
                 throw new MasterDocumentTakenException(document);
             }
@@ -329,12 +379,16 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
         try
         {
             return await _changes.ApplyAsync(key!, null, [], null, Actors.Of(carrier), current =>
-                ValueTask.FromResult(ArrivalNotices.Change(current, consignment.ArriveTime, consignment.ArrivalOffice, consignment.ConveyanceReference)),
+                current.TransportDocument?.MasterWaybill == consignment.MasterTransportDocument
+                    ? ValueTask.FromResult(ArrivalNotices.Change(current, consignment.ArriveTime, consignment.ArrivalOffice, consignment.ConveyanceReference))
+                    : throw new InvalidStateTransitionException(current.Name, current.Status, "arrived with a master it no longer names"),
                 cancellationToken);
         }
-        catch (ExchangeException error) when (error.Reason is ErrorReason.GoodsArrived or ErrorReason.InvalidStateTransition)
+        catch (ExchangeException error) when (error.Reason is ErrorReason.GoodsArrived or ErrorReason.InvalidStateTransition or ErrorReason.EtagMismatch)
         {
-            // Arrived or ended by another writer meanwhile (its own filer, an officer): as it stands now.
+            // Arrived, ended, moved to another master or changed too often meanwhile by other writers
+            // (its own filer, an officer): as it stands now; an interrupted arrival is completed by
+            // the same notification again.
             return await store.GetAsync(key!, cancellationToken) ?? house;
         }
     }

@@ -66,7 +66,7 @@ public sealed class DeclarationNotFoundException(string name)
 /// <summary>The declaration changed since the etag the caller sent.</summary>
 public sealed class EtagMismatchException(string name)
     : ExchangeException(ErrorReason.EtagMismatch,
-        $"Declaration '{name}' changed since that etag was issued; get it again and retry.")
+        $"'{name}' changed since that etag was issued; get it again and retry.")
 {
     public override IReadOnlyDictionary<string, string> Metadata { get; } =
         new Dictionary<string, string> { ["name"] = name };

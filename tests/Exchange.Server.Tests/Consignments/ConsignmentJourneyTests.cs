@@ -183,6 +183,37 @@ public abstract class ConsignmentJourney : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task An_arrival_reaches_only_the_houses_that_still_name_the_master_and_have_not_ended()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var marketplace = Node.ClientFor(Marketplace);
+        var consignment = (await CarrierClient.CreateConsignmentAsync(new CreateConsignmentRequest
+        {
+            Parent = $"filers/{Carrier}", ConsignmentId = "mawb-1", Consignment = Master(),
+        })).Consignment;
+        var stays = await marketplace.SubmitAsync(Marketplace, House("MKT-0021", "HAWB0021"));
+        var moves = await marketplace.SubmitAsync(Marketplace, House("MKT-0022", "HAWB0022"));
+        var weapons = House("MKT-0023", "HAWB0023");
+        weapons.Items[0].HsCode = "930190"; // military weapons: refused at once
+        var refused = await marketplace.SubmitAsync(Marketplace, weapons);
+        Assert.Equal(DeclarationStatus.Rejected, refused.Status);
+        var moved = moves.Clone();
+        moved.TransportDocument.MasterWaybill = "176-99999999"; // rebooked on another flight
+        await marketplace.AmendDeclarationAsync(new AmendDeclarationRequest { Declaration = moved, Etag = moves.Etag });
+
+        var arrived = await CarrierClient.NotifyConsignmentArrivalAsync(new NotifyConsignmentArrivalRequest
+        {
+            Name = consignment.Name, ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+        });
+
+        Assert.Equal((1, 1, 0), (arrived.HousesArrived, arrived.HousesReleased, arrived.ItemsToPresent.Count));
+        Assert.Equal(DeclarationStatus.Released, (await marketplace.GetDeclarationAsync(new GetDeclarationRequest { Name = stays.Name })).Declaration.Status);
+        var notMoved = (await marketplace.GetDeclarationAsync(new GetDeclarationRequest { Name = moves.Name })).Declaration;
+        Assert.Equal((ClearanceState.Lodged, MasterConsignmentLinkState.MasterNotFiled), (notMoved.Clearance.State, notMoved.MasterConsignment.State));
+        Assert.Null((await marketplace.GetDeclarationAsync(new GetDeclarationRequest { Name = refused.Name })).Declaration.Clearance.ArriveTime);
+    }
+
+    [SkippableFact]
     public async Task A_consignment_names_every_wrong_field_and_its_document_cannot_be_amended()
     {
         Skip.If(SkipReason is not null, SkipReason);
