@@ -38,14 +38,6 @@ public sealed class LifecycleTests : IDisposable
         return declaration;
     }
 
-    /// <summary>20 earbuds for EUR 39.98: held with a request for information under the default rules.</summary>
-    private static Declaration Undervalued()
-    {
-        var declaration = SampleDeclarations.ExpressMarketplaceSale();
-        declaration.Items[0].Quantity = SampleDeclarations.Pieces(20);
-        return declaration;
-    }
-
     private Task<Declaration> GetAsync(string name) =>
         _filer.GetDeclarationAsync(new Contracts.Declaration.V1.GetDeclarationRequest { Name = name }).ResponseAsync.ContinueWith(t => t.Result.Declaration);
 
@@ -72,7 +64,7 @@ public sealed class LifecycleTests : IDisposable
     [Fact]
     public async Task A_hold_for_a_referral_cannot_be_cancelled_but_can_be_amended_until_arrival()
     {
-        var held = await _filer.SubmitAndAwaitDecisionAsync(Filer, Undervalued());
+        var held = await _filer.SubmitAndAwaitDecisionAsync(Filer, EnforcementFlow.Undervalued());
         Assert.Equal(SecurityAssessmentState.Referred, held.SecurityAssessment.State);
 
         var refusal = await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION",
@@ -98,8 +90,8 @@ public sealed class LifecycleTests : IDisposable
     [Fact]
     public async Task An_officers_release_after_arrival_releases_and_before_arrival_completes_the_assessment()
     {
-        var first = await _filer.SubmitAndAwaitDecisionAsync(Filer, Undervalued());
-        var second = await _filer.SubmitAndAwaitDecisionAsync(Filer, Undervalued());
+        var first = await _filer.SubmitAndAwaitDecisionAsync(Filer, EnforcementFlow.Undervalued());
+        var second = await _filer.SubmitAndAwaitDecisionAsync(Filer, EnforcementFlow.Undervalued());
         foreach (var held in new[] { first, second })
         {
             var referral = Assert.Single(held.Referrals);

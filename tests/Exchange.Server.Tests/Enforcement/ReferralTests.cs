@@ -25,14 +25,6 @@ public sealed class ReferralTests : IDisposable
 
     public void Dispose() => _node.Dispose();
 
-    /// <summary>20 earbuds for EUR 39.98: EUR 2.00 each, under 0.3 x the EUR 15 reference of subheading 851830.</summary>
-    private static Declaration Undervalued()
-    {
-        var declaration = SampleDeclarations.ExpressMarketplaceSale();
-        declaration.Items[0].Quantity = SampleDeclarations.Pieces(20);
-        return declaration;
-    }
-
     private static Declaration WithHsCode(string hsCode)
     {
         var declaration = SampleDeclarations.ExpressMarketplaceSale();
@@ -52,7 +44,7 @@ public sealed class ReferralTests : IDisposable
     [Fact]
     public async Task A_request_for_information_round_trip_ends_with_the_officers_release()
     {
-        var held = await _filer.SubmitAndAwaitDecisionAsync(Filer, Undervalued());
+        var held = await _filer.SubmitAndAwaitDecisionAsync(Filer, EnforcementFlow.Undervalued());
         Assert.Equal(DeclarationStatus.Held, held.Status);
         Assert.Equal("5", held.Decision.ProcessingIndicator);
         var referral = Assert.Single(held.Referrals);
