@@ -176,7 +176,7 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
         response.Houses.AddRange(rows.Take(pageSize).Select(house => HouseView(caller, house)));
         if (rows.Count > pageSize)
         {
-            response.NextPageToken = PageTokens.Issue(PositionOf(rows[pageSize - 1]), fingerprint);
+            response.NextPageToken = PageTokens.Issue(ListPosition.Of(rows[pageSize - 1]), fingerprint);
         }
         return response;
     }
@@ -227,7 +227,7 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
             {
                 return response;
             }
-            after = PositionOf(houses[^1]);
+            after = ListPosition.Of(houses[^1]);
         }
     }
 
@@ -437,12 +437,6 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
         _ => ControlReason.CustomsHold,
     };
 
-    private static ListPosition PositionOf(Declaration declaration)
-    {
-        ResourceNames.TryParseDeclaration(declaration.Name, out var key);
-        return new ListPosition(declaration.CreateTime.ToDateTimeOffset(), key!.DeclarationId);
-    }
-
     private static string ReadName(CallerIdentity caller, string? name, string field)
     {
         var violations = new List<FieldViolation>();
@@ -462,18 +456,19 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
         return filerId == caller.FilerId ? name : throw new FilerMismatchException(field);
     }
 
+    /// <summary>The fields the node owns: those consignment.proto marks OUTPUT_ONLY (AIP-203), read from the contract itself.</summary>
+    private static readonly Google.Protobuf.Reflection.FieldDescriptor[] OutputOnly = Consignment.Descriptor.Fields.InFieldNumberOrder()
+        .Where(f => f.GetOptions()?.GetExtension(Google.Api.FieldBehaviorExtensions.FieldBehavior)?.Contains(Google.Api.FieldBehavior.OutputOnly) == true)
+        .ToArray();
+
     /// <summary>What the carrier supplies: the consignment without the fields the node owns.</summary>
     private static Consignment CarrierSupplied(Consignment consignment)
     {
         var content = consignment.Clone();
-        content.Name = "";
-        content.State = ConsignmentState.Unspecified;
-        content.Revision = 0;
-        content.Etag = "";
-        content.CreateTime = null;
-        content.UpdateTime = null;
-        content.ArriveTime = null;
-        content.ArrivalOffice = "";
+        foreach (var field in OutputOnly)
+        {
+            field.Accessor.Clear(content);
+        }
         return content;
     }
 

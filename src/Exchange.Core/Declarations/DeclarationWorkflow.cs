@@ -171,9 +171,7 @@ public sealed class DeclarationWorkflow(
         }
         if (rows.Count > response.Declarations.Count)
         {
-            var last = response.Declarations[^1];
-            ResourceNames.TryParseDeclaration(last.Name, out var lastKey);
-            response.NextPageToken = PageTokens.Issue(new ListPosition(last.CreateTime.ToDateTimeOffset(), lastKey!.DeclarationId), fingerprint);
+            response.NextPageToken = PageTokens.Issue(ListPosition.Of(response.Declarations[^1]), fingerprint);
         }
         return response;
     }

@@ -50,7 +50,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         response.Declarations.AddRange(rows.Take(pageSize));
         if (rows.Count > pageSize)
         {
-            response.NextPageToken = PageTokens.Issue(PositionOf(rows[pageSize - 1]), fingerprint);
+            response.NextPageToken = PageTokens.Issue(ListPosition.Of(rows[pageSize - 1]), fingerprint);
         }
         return response;
     }
@@ -158,7 +158,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         response.Declarations.AddRange(rows.Take(pageSize).Select(FilerView.Of));
         if (rows.Count > pageSize)
         {
-            response.NextPageToken = PageTokens.Issue(PositionOf(rows[pageSize - 1]), fingerprint);
+            response.NextPageToken = PageTokens.Issue(ListPosition.Of(rows[pageSize - 1]), fingerprint);
         }
         return response;
     }
@@ -293,12 +293,6 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
 
     private static string? IdempotencyKey(string actor, string requestId) =>
         string.IsNullOrEmpty(requestId) ? null : actor + "/" + requestId;
-
-    private static ListPosition PositionOf(Declaration declaration)
-    {
-        ResourceNames.TryParseDeclaration(declaration.Name, out var key);
-        return new ListPosition(declaration.CreateTime.ToDateTimeOffset(), key!.DeclarationId);
-    }
 
     private static int PageSize(int requested, int defaultSize, List<FieldViolation> violations)
     {

@@ -216,4 +216,12 @@ public sealed record DeclarationQuery(
     ListPosition? After = null);
 
 /// <summary>A position in the list order: the last declaration of the previous page.</summary>
-public sealed record ListPosition(DateTimeOffset CreateTime, string DeclarationId);
+public sealed record ListPosition(DateTimeOffset CreateTime, string DeclarationId)
+{
+    /// <summary>The position of a stored declaration (its name is well formed).</summary>
+    public static ListPosition Of(Declaration declaration)
+    {
+        Identity.ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+        return new ListPosition(declaration.CreateTime.ToDateTimeOffset(), key!.DeclarationId);
+    }
+}
