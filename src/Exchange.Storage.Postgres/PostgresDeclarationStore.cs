@@ -28,17 +28,21 @@ namespace Exchange.Storage.Postgres;
 ///   RequestIdConflict), never a unique-key violation;
 /// - no deadlocks between writers: the counter rows are the first locks taken, always in the
 ///   same order, and every later row a transaction touches belongs to a filer it already holds.
-/// Writers of different filers never wait for each other.
+/// Writers of different filers never wait for each other, except on a notice recipient they
+/// share: the notices to other parties (<see cref="INoticeStore"/>) are numbered per recipient
+/// under a counter row of the same kind, locked right after the filers' ones, again in byte-wise
+/// order and before anything else is written (PostgresDeclarationStore.Notices.cs).
 ///
 /// The registries (<see cref="IRegistryStore"/>) live in the same database; each of their writes
-/// is one statement, its own transaction. The report's measures (<see cref="IReportStore"/>) and the
-/// outbox entries to partner administrations (<see cref="IOutboxStore"/>) are written with each
-/// declaration write, in its transaction (PostgresDeclarationStore.Reporting.cs,
-/// PostgresDeclarationStore.Outbox.cs). The audit log (<see cref="IAuditStore"/>) is append-only
+/// is one statement, its own transaction. The report's measures (<see cref="IReportStore"/>), the
+/// outbox entries to partner administrations (<see cref="IOutboxStore"/>) and the notices to other
+/// parties (<see cref="INoticeStore"/>) are written with each declaration write, in its transaction
+/// (PostgresDeclarationStore.Reporting.cs, PostgresDeclarationStore.Outbox.cs,
+/// PostgresDeclarationStore.Notices.cs). The audit log (<see cref="IAuditStore"/>) is append-only
 /// (PostgresDeclarationStore.Audit.cs).
 /// </summary>
 public sealed partial class PostgresDeclarationStore
-    : IDeclarationStore, IRegistryStore, IReportStore, IOutboxStore, IAuditStore, IAsyncDisposable
+    : IDeclarationStore, IRegistryStore, IReportStore, IOutboxStore, INoticeStore, IAuditStore, IAsyncDisposable
 {
     private const string InsertDeclarationSql = """
         INSERT INTO declarations (
@@ -125,6 +129,7 @@ public sealed partial class PostgresDeclarationStore
         var facts = writes.Select(StoredFacts.ForInsert).ToArray();
         var measures = writes.Select(write => DeclarationMeasures.ForWrite(write, previous: null)).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
+        var notices = writes.Select(NoticesOf).ToArray();
         var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (connection, transaction, ct) =>
         {
@@ -137,6 +142,7 @@ public sealed partial class PostgresDeclarationStore
             await using var batch = new NpgsqlBatch(connection, transaction);
             var declarationInserts = new List<(NpgsqlBatchCommand Command, DeclarationKey Key)>();
             var outboxInserts = new List<NpgsqlBatchCommand>();
+            var writtenNotices = new List<IReadOnlyList<PartyNotice>>();
             var outcomes = new WriteOutcome[writes.Count];
             for (var i = 0; i < writes.Count; i++)
             {
@@ -158,6 +164,7 @@ public sealed partial class PostgresDeclarationStore
 
                 outcomes[i] = AddAppend(batch, write, lastSequences, serialized[i]);
                 AddOutbox(batch, outbox[i], outboxInserts);
+                writtenNotices.Add(notices[i]);
                 if (write.RequestId is not null)
                 {
                     // A later item of this batch with the same request id is answered from here.
@@ -169,6 +176,14 @@ public sealed partial class PostgresDeclarationStore
                 return (outcomes, false);
             }
 
+            // The recipients' locks before the batch runs: its declaration rows lock consignee
+            // counters (triggers), which come after the recipients (LockNoticeSequencesAsync).
+            var noticeSequences = await LockNoticeSequencesAsync(connection, transaction, writtenNotices.SelectMany(item => item), ct);
+            foreach (var item in writtenNotices)
+            {
+                noticeSequences.AddNotices(batch, item);
+            }
+            noticeSequences.AddSequenceUpdates(batch);
             AddSequenceUpdates(batch, lastSequences);
             await batch.ExecuteNonQueryAsync(ct);
             foreach (var (command, key) in declarationInserts)
@@ -197,6 +212,7 @@ public sealed partial class PostgresDeclarationStore
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForUpdate).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
+        var notices = writes.Select(NoticesOf).ToArray();
         var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (connection, transaction, ct) =>
         {
@@ -206,6 +222,16 @@ public sealed partial class PostgresDeclarationStore
             // The idempotency check comes first: a retry of an update that succeeded must be
             // answered as before, not as a revision conflict.
             var answers = await FindAnswersAsync(connection, transaction, writes, ct);
+
+            // The recipients' locks next, before the compare-and-sets (whose triggers lock
+            // consignee counters): see LockNoticeSequencesAsync. Whether an item is written is
+            // known only after them, so every item that may be is covered; a retry of a request
+            // answered before never writes, so it locks nothing.
+            var noticeSequences = await LockNoticeSequencesAsync(connection, transaction,
+                Enumerable.Range(0, writes.Count)
+                    .Where(item => writes[item].RequestId is not { } requestId || !answers.ContainsKey((writes[item].Key.FilerId, requestId)))
+                    .SelectMany(item => notices[item]),
+                ct);
             var outcomes = new WriteOutcome[writes.Count];
             var updated = new List<int>(writes.Count);
             var missed = new List<int>();
@@ -287,8 +313,8 @@ public sealed partial class PostgresDeclarationStore
             // written before the store kept measures has none, and gets none (docs/reporting.md).
             var measures = await ReadMeasuresAsync(connection, transaction, updated.Select(item => writes[item].Key), ct);
 
-            // Events in the order of the writes (the rounds kept it), with flags, records, measures
-            // and outbox entries, in one round trip.
+            // Events in the order of the writes (the rounds kept it), with flags, records, measures,
+            // outbox entries and notices, in one round trip.
             await using var batch = new NpgsqlBatch(connection, transaction);
             var outboxInserts = new List<NpgsqlBatchCommand>();
             foreach (var item in updated)
@@ -303,7 +329,9 @@ public sealed partial class PostgresDeclarationStore
                 }
                 outcomes[item] = AddAppend(batch, write, lastSequences, serialized[item]);
                 AddOutbox(batch, outbox[item], outboxInserts);
+                noticeSequences.AddNotices(batch, notices[item]);
             }
+            noticeSequences.AddSequenceUpdates(batch);
             AddSequenceUpdates(batch, lastSequences);
             await batch.ExecuteNonQueryAsync(ct);
             ThrowIfOutboxConflicted(outboxInserts);

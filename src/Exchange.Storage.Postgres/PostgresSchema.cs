@@ -298,6 +298,28 @@ internal static class PostgresSchema
             // master (single filing) write no entry; the query repeats the condition so it is used.
             "CREATE INDEX IF NOT EXISTS declarations_by_master_document ON declarations (master_waybill, create_time, declaration_id) WHERE master_waybill <> ''",
         ],
+        [
+            // 8: notices to parties other than a declaration's filer (INoticeStore), written with
+            // the change that causes them: a log per recipient (a filer id), numbered like a
+            // filer's events.
+            """
+            CREATE TABLE IF NOT EXISTS party_notices (
+                recipient text COLLATE "C" NOT NULL,
+                seq bigint NOT NULL,
+                notice bytea NOT NULL,
+                PRIMARY KEY (recipient, seq)
+            )
+            """,
+            // The last notice sequence per recipient. Its row lock is what orders a recipient's
+            // writers, as filer_event_sequences' does a filer's: see
+            // PostgresDeclarationStore.LockNoticeSequencesAsync.
+            """
+            CREATE TABLE IF NOT EXISTS notice_sequences (
+                recipient text COLLATE "C" NOT NULL PRIMARY KEY,
+                last_seq bigint NOT NULL
+            )
+            """,
+        ],
     ];
 
     private const int Cancelled = (int)Exchange.Contracts.Declaration.V1.DeclarationStatus.Cancelled;

@@ -8,16 +8,18 @@ public sealed partial class SqliteDeclarationStore
 {
     /// <summary>
     /// What one write transaction of several declarations looks up once instead of per item: the
-    /// idempotency answers of all its request ids (one query per filer), and each filer's last
-    /// event sequence (read when first needed, saved once at the end). Items see the ones before
-    /// them: a request id repeated within the batch is answered from the earlier item, and
-    /// sequences continue from the earlier items' events. Valid only inside the transaction it was
-    /// made for, which holds SQLite's write lock, so nobody else moves either meanwhile.
+    /// idempotency answers of all its request ids (one query per filer), each filer's last event
+    /// sequence and each notice recipient's last notice sequence (read when first needed, saved
+    /// once at the end). Items see the ones before them: a request id repeated within the batch is
+    /// answered from the earlier item, and sequences continue from the earlier items' events and
+    /// notices. Valid only inside the transaction it was made for, which holds SQLite's write
+    /// lock, so nobody else moves any of them meanwhile.
     /// </summary>
     private sealed class BatchState(SqliteDeclarationStore store, SqliteTransaction transaction)
     {
         private readonly Dictionary<(string FilerId, string RequestId), (byte[] Hash, byte[] Response)> _answers = [];
-        private readonly Dictionary<string, long> _lastSequences = new(StringComparer.Ordinal);
+        private readonly SequenceCounters _events = new(SequenceCounters.EventSql);
+        private readonly SequenceCounters _notices = new(SequenceCounters.NoticeSql);
 
         /// <summary>Reads the stored idempotency records of every request id of <paramref name="writes"/>.</summary>
         public async Task LoadAnswersAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken ct)
@@ -54,31 +56,61 @@ public sealed partial class SqliteDeclarationStore
         }
 
         /// <summary>Reserves <paramref name="count"/> sequence numbers of the filer's event log; returns the last one before them.</summary>
-        public async Task<long> ReserveSequencesAsync(string filerId, int count, CancellationToken ct)
+        public Task<long> ReserveSequencesAsync(string filerId, int count, CancellationToken ct) =>
+            _events.ReserveAsync(store, transaction, filerId, count, ct);
+
+        /// <summary>Reserves <paramref name="count"/> sequence numbers of the recipient's notice log; returns the last one before them.</summary>
+        public Task<long> ReserveNoticeSequencesAsync(string recipient, int count, CancellationToken ct) =>
+            _notices.ReserveAsync(store, transaction, recipient, count, ct);
+
+        /// <summary>Stores each filer's last event sequence and each recipient's last notice sequence handed out in this batch.</summary>
+        public async Task SaveSequencesAsync(CancellationToken ct)
         {
-            if (!_lastSequences.TryGetValue(filerId, out var last))
+            await _events.SaveAsync(store, transaction, ct);
+            await _notices.SaveAsync(store, transaction, ct);
+        }
+    }
+
+    /// <summary>
+    /// The last sequence handed out per key of one counter table (filer_event_sequences per filer,
+    /// notice_sequences per recipient), as a batch moves them on.
+    /// </summary>
+    private sealed class SequenceCounters((string Read, string Save) sql)
+    {
+        public static readonly (string Read, string Save) EventSql = SqlFor("filer_event_sequences", "filer_id");
+        public static readonly (string Read, string Save) NoticeSql = SqlFor("notice_sequences", "recipient");
+
+        private readonly Dictionary<string, long> _last = new(StringComparer.Ordinal);
+
+        public async Task<long> ReserveAsync(
+            SqliteDeclarationStore store, SqliteTransaction transaction, string key, int count, CancellationToken ct)
+        {
+            if (!_last.TryGetValue(key, out var last))
             {
-                var read = store.Command(transaction, "SELECT last_seq FROM filer_event_sequences WHERE filer_id = @filer_id");
-                read.Parameters.AddWithValue("@filer_id", filerId);
+                var read = store.Command(transaction, sql.Read);
+                read.Parameters.AddWithValue("@key", key);
                 last = await read.ExecuteScalarAsync(ct) is long stored ? stored : 0;
             }
-            _lastSequences[filerId] = last + count;
+            _last[key] = last + count;
             return last;
         }
 
-        /// <summary>Stores each filer's last sequence handed out in this batch.</summary>
-        public async Task SaveSequencesAsync(CancellationToken ct)
+        public async Task SaveAsync(SqliteDeclarationStore store, SqliteTransaction transaction, CancellationToken ct)
         {
-            foreach (var (filerId, last) in _lastSequences)
+            foreach (var (key, last) in _last)
             {
-                var save = store.Command(transaction, """
-                    INSERT INTO filer_event_sequences (filer_id, last_seq) VALUES (@filer_id, @last_seq)
-                    ON CONFLICT (filer_id) DO UPDATE SET last_seq = excluded.last_seq
-                    """);
-                save.Parameters.AddWithValue("@filer_id", filerId);
+                var save = store.Command(transaction, sql.Save);
+                save.Parameters.AddWithValue("@key", key);
                 save.Parameters.AddWithValue("@last_seq", last);
                 await save.ExecuteNonQueryAsync(ct);
             }
         }
+
+        private static (string Read, string Save) SqlFor(string table, string keyColumn) => (
+            $"SELECT last_seq FROM {table} WHERE {keyColumn} = @key",
+            $"""
+            INSERT INTO {table} ({keyColumn}, last_seq) VALUES (@key, @last_seq)
+            ON CONFLICT ({keyColumn}) DO UPDATE SET last_seq = excluded.last_seq
+            """);
     }
 }

@@ -23,13 +23,14 @@ namespace Exchange.Storage.Sqlite;
 /// write survives a power loss, not only a process crash.
 ///
 /// The registries (<see cref="IRegistryStore"/>) live in the same file and share the writer. The
-/// report's measures (<see cref="IReportStore"/>) and the outbox entries to partner administrations
-/// (<see cref="IOutboxStore"/>) are written with each declaration write, in its transaction
-/// (SqliteDeclarationStore.Reporting.cs, SqliteDeclarationStore.Outbox.cs); the audit log
+/// report's measures (<see cref="IReportStore"/>), the outbox entries to partner administrations
+/// (<see cref="IOutboxStore"/>) and the notices to other parties (<see cref="INoticeStore"/>) are
+/// written with each declaration write, in its transaction (SqliteDeclarationStore.Reporting.cs,
+/// SqliteDeclarationStore.Outbox.cs, SqliteDeclarationStore.Notices.cs); the audit log
 /// (<see cref="IAuditStore"/>, SqliteDeclarationStore.Audit.cs) shares the writer too.
 /// </summary>
 public sealed partial class SqliteDeclarationStore
-    : IDeclarationStore, IRegistryStore, IReportStore, IOutboxStore, IAuditStore, IAsyncDisposable
+    : IDeclarationStore, IRegistryStore, IReportStore, IOutboxStore, INoticeStore, IAuditStore, IAsyncDisposable
 {
     /// <summary>Keys per IN list of the consignee look-up: far below SQLite's limit of 32,766 parameters.</summary>
     private const int ConsigneeKeysPerQuery = 100;
@@ -108,6 +109,7 @@ public sealed partial class SqliteDeclarationStore
         var facts = writes.Select(StoredFacts.ForInsert).ToArray();
         var measures = writes.Select(write => DeclarationMeasures.ForWrite(write, previous: null)).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
+        var notices = writes.Select(NoticesOf).ToArray();
         var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {
@@ -133,6 +135,7 @@ public sealed partial class SqliteDeclarationStore
                 await WriteMeasuresAsync(transaction, write.Key, measures[i], ct);
                 outcomes[i] = await AppendEventAndRecordAsync(transaction, batch, write, serialized[i], ct);
                 await AppendOutboxAsync(transaction, outbox[i], ct);
+                await AppendNoticesAsync(transaction, batch, notices[i], ct);
                 written = true;
             }
             await batch.SaveSequencesAsync(ct);
@@ -152,6 +155,7 @@ public sealed partial class SqliteDeclarationStore
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForUpdate).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
+        var notices = writes.Select(NoticesOf).ToArray();
         var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {
@@ -163,7 +167,8 @@ public sealed partial class SqliteDeclarationStore
             {
                 // Each item sees the items before it: a second update of one declaration expects
                 // the revision the first wrote, a repeated request id is answered from the first.
-                outcomes[i] = await UpdateDeclarationAsync(transaction, batch, writes[i], indexes[i], facts[i], serialized[i], outbox[i], ct);
+                outcomes[i] = await UpdateDeclarationAsync(
+                    transaction, batch, writes[i], indexes[i], facts[i], serialized[i], outbox[i], notices[i], ct);
                 written |= outcomes[i].Kind == WriteOutcomeKind.Written;
             }
             await batch.SaveSequencesAsync(ct);
@@ -644,11 +649,12 @@ public sealed partial class SqliteDeclarationStore
     /// <summary>
     /// One compare-and-set update inside the batch's transaction: the idempotency answer when the
     /// request was seen before, otherwise the new state (and facts, when given) if the stored
-    /// revision is the expected one, with its event, idempotency record, agency flags and outbox entries.
+    /// revision is the expected one, with its event, idempotency record, agency flags, outbox
+    /// entries and notices.
     /// </summary>
     private async Task<WriteOutcome> UpdateDeclarationAsync(
         SqliteTransaction transaction, BatchState batch, DeclarationWrite write, DeclarationIndex index, StoredFacts? facts,
-        SerializedWrite serialized, IReadOnlyList<OutboxEntry> outbox, CancellationToken ct)
+        SerializedWrite serialized, IReadOnlyList<OutboxEntry> outbox, IReadOnlyList<PartyNotice> notices, CancellationToken ct)
     {
         // The idempotency check comes first: a retry of an update that succeeded must be
         // answered as before, not as a revision conflict.
@@ -681,6 +687,7 @@ public sealed partial class SqliteDeclarationStore
         }
         var outcome = await AppendEventAndRecordAsync(transaction, batch, write, serialized, ct);
         await AppendOutboxAsync(transaction, outbox, ct);
+        await AppendNoticesAsync(transaction, batch, notices, ct);
         return outcome;
     }
 

@@ -266,6 +266,28 @@ internal static class SqliteSchema
             // master (single filing) write no entry; the query repeats the condition so it is used.
             "CREATE INDEX IF NOT EXISTS declarations_by_master_document ON declarations (master_waybill, create_time, declaration_id) WHERE master_waybill <> ''",
         ],
+        [
+            // 8: notices to parties other than a declaration's filer (INoticeStore), written with
+            // the change that causes them: a log per recipient (a filer id), numbered like a
+            // filer's events. The counter keeps the last sequence handed out per recipient, as
+            // filer_event_sequences does for events (one writer at a time here, so a plain
+            // counter; PostgreSQL also orders the recipient's writers by its row lock).
+            // WITHOUT ROWID: a recipient's log is read in key order, so the table is kept in it.
+            """
+            CREATE TABLE IF NOT EXISTS party_notices (
+                recipient TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                notice BLOB NOT NULL,
+                PRIMARY KEY (recipient, seq)
+            ) STRICT, WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS notice_sequences (
+                recipient TEXT NOT NULL PRIMARY KEY,
+                last_seq INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID
+            """,
+        ],
     ];
 
     private const int Cancelled = (int)Exchange.Contracts.Declaration.V1.DeclarationStatus.Cancelled;

@@ -104,6 +104,27 @@ public abstract partial class DeclarationStoreConformance
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM schema_version WHERE version = 6"));
     }
 
+    [SkippableFact]
+    public async Task ADatabaseOfSchemaVersion7GainsTheNoticeLog()
+    {
+        await CreateFreshDatabaseAsync();
+        await MigrateToSchemaVersionAsync(7);
+        var old = Insert(Filer, "decl-old", requestId: "req-old");
+        await InsertAsRelease1Async(old);
+
+        var store = await OpenStoreTrackedAsync();
+
+        // A declaration of the earlier release is updated with a notice; the new log starts at 1.
+        var notices = Assert.IsAssignableFrom<INoticeStore>(store);
+        Assert.Equal(0, await notices.GetLastNoticeSequenceAsync("carrier-x", CancellationToken.None));
+        var amend = Update(old.Declaration, d => d.Remarks = "amended") with { Notices = [new("carrier-x", [7, 8])] };
+        Assert.Equal(WriteOutcomeKind.Written, (await store.UpdateAsync(amend, CancellationToken.None)).Kind);
+        var notice = Assert.Single(await notices.ReadNoticesAsync("carrier-x", 0, 10, CancellationToken.None));
+        Assert.Equal(1, notice.Sequence);
+        Assert.Equal([7, 8], notice.Payload);
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM schema_version WHERE version = 8"));
+    }
+
     private async Task<long> ScalarAsync(string sql) =>
         Convert.ToInt64(await ExecuteSqlAsync(sql), System.Globalization.CultureInfo.InvariantCulture);
 

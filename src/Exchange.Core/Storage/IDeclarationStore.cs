@@ -144,6 +144,8 @@ public sealed record ConsigneeActivity(int Consignments, long ValueCents);
 /// <see cref="EarlierEvents"/> are events appended before <see cref="Event"/>, oldest first, for a
 /// write that records several steps at once (a submission accepted and decided in one
 /// transaction): each gets its own sequence number, in order, and <see cref="Event"/> is the last.
+/// <see cref="Notices"/> are notices to other parties the change causes (<see cref="INoticeStore"/>):
+/// written like <see cref="Outbox"/>, in the same transaction and only when the write itself is.
 /// </summary>
 public sealed record DeclarationWrite(
     DeclarationKey Key,
@@ -154,7 +156,8 @@ public sealed record DeclarationWrite(
     long ExpectedRevision = 0,
     DeclarationFacts? Facts = null,
     IReadOnlyList<OutboxEntry>? Outbox = null,
-    IReadOnlyList<DeclarationEvent>? EarlierEvents = null)
+    IReadOnlyList<DeclarationEvent>? EarlierEvents = null,
+    IReadOnlyList<PartyNotice>? Notices = null)
 {
     /// <summary>Every event the write appends, oldest first: <see cref="EarlierEvents"/>, then <see cref="Event"/>.</summary>
     public IReadOnlyList<DeclarationEvent> Events => EarlierEvents is { Count: > 0 } earlier ? [.. earlier, Event] : [Event];
