@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Declarations;
 using Exchange.Core.Enforcement;
@@ -20,10 +21,11 @@ namespace Exchange.Core.Consignments;
 /// arrival is the arrival of every house: each is written as the house's own change, with the
 /// carrier as actor, so the house filer's watch stream tells it.
 /// </summary>
-public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationStore store, IEventSignal signal, TimeProvider clock)
+public sealed class ConsignmentWorkflow(
+    IRegistryStore registry, IDeclarationStore store, INoticeStore notices, IEventSignal signal, TimeProvider clock, WorkflowOptions options)
 {
-    public const string Kind = "consignment";
-    public const string DocumentKind = "consignment-document";
+    public const string Kind = ConsignmentDirectory.Kind;
+    public const string DocumentKind = ConsignmentDirectory.DocumentKind;
     public const int DefaultHousePageSize = 100;
     public const int MaxHousePageSize = 1000;
 
@@ -33,7 +35,8 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
     /// <summary>Houses read per page while an arrival reaches them.</summary>
     private const int ArrivalPageSize = 500;
 
-    private readonly ProtoRegistry<Consignment> _consignments = new(registry, Kind, Consignment.Parser);
+    private readonly ConsignmentDirectory _directory = new(registry);
+    private readonly ProtoRegistry<Consignment> _consignments = new(registry, ConsignmentDirectory.Kind, Consignment.Parser);
     private readonly DeclarationChanges _changes = new(store, signal, clock);
 
     public async Task<Consignment> CreateAsync(CallerIdentity caller, CreateConsignmentRequest request, CancellationToken cancellationToken)
@@ -173,7 +176,7 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
             return response; // invalidated: no longer linked to anything
         }
         var rows = await store.ListByMasterDocumentAsync(consignment.MasterTransportDocument, after, pageSize + 1, cancellationToken);
-        response.Houses.AddRange(rows.Take(pageSize).Select(house => HouseView(caller, house)));
+        response.Houses.AddRange(rows.Take(pageSize).Select(house => CarrierNotices.HouseView(caller.FilerId, house)));
         if (rows.Count > pageSize)
         {
             response.NextPageToken = PageTokens.Issue(ListPosition.Of(rows[pageSize - 1]), fingerprint);
@@ -216,7 +219,7 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
                 }
                 else if (response.ItemsToPresent.Count < MaxControlItems)
                 {
-                    response.ItemsToPresent.Add(new ControlItem { House = HouseView(caller, now), Reason = ControlReasonOf(now) });
+                    response.ItemsToPresent.Add(new ControlItem { House = CarrierNotices.HouseView(caller.FilerId, now), Reason = ControlReasonOf(now) });
                 }
                 else
                 {
@@ -228,6 +231,164 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
                 return response;
             }
             after = ListPosition.Of(houses[^1]);
+        }
+    }
+
+    /// <summary>
+    /// The presentation for control of houses of the arrived consignment, named by house transport
+    /// document or item identifier. Every reference is checked before any house changes; houses
+    /// presented already are left as they are.
+    /// </summary>
+    public async Task<NotifyConsignmentPresentationResponse> NotifyPresentationAsync(
+        CallerIdentity caller, NotifyConsignmentPresentationRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var name = ReadName(caller, request.Name, "name", violations);
+        CheckHouseReferences(request.HouseReferences, violations);
+        if (name is null || violations.Any(v => v.Field == "house_references"))
+        {
+            RequestChecks.ThrowIfAny(violations);
+        }
+
+        // Each house reference's problem is named with the others': those found so far wait for the look-up's.
+        var consignment = await _consignments.GetAsync(name!, cancellationToken);
+        switch (consignment.State)
+        {
+            case ConsignmentState.Open:
+                throw new GoodsNotArrivedException(name!, "presented for control");
+            case not ConsignmentState.Arrived:
+                throw new ConsignmentStateException(name!, consignment.State, "presented for control");
+        }
+        var houses = await FindHousesAsync(consignment, request.HouseReferences, cancellationToken);
+        for (var i = 0; i < houses.Length; i++)
+        {
+            var problem = houses[i] switch
+            {
+                _ when violations.Any(v => v.Field == $"house_references[{i}]") => null, // named already
+                null => "No house of this consignment has this house transport document or item identifier.",
+                { } house when !Lifecycles.HasArrived(house) => "The house did not arrive with the consignment (it was filed after the arrival).",
+                { } house when !Lifecycles.CanPresent(house) && !Lifecycles.WasPresented(house) =>
+                    $"Has nothing to present: the house is {DeclarationStatuses.Label(house.Status)}.",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                violations.Add(new FieldViolation($"house_references[{i}]", problem));
+            }
+        }
+        RequestChecks.ThrowIfAny(violations);
+
+        var response = new NotifyConsignmentPresentationResponse();
+        foreach (var house in houses)
+        {
+            response.Houses.Add(CarrierNotices.HouseView(caller.FilerId, await PresentAsync(caller, house!, cancellationToken)));
+        }
+        return response;
+    }
+
+    /// <summary>
+    /// The notices for the carrier's consignments from the requested position on, then live, until
+    /// cancelled; resumable by cursor like a filer's declaration events.
+    /// </summary>
+    public async IAsyncEnumerable<ConsignmentEvent> WatchAsync(
+        CallerIdentity caller, WatchConsignmentEventsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        RequestChecks.CheckParent(caller, request.Parent, "parent", violations);
+        var only = string.IsNullOrEmpty(request.Consignment) ? null : ReadName(caller, request.Consignment, "consignment", violations);
+        long? cursor = string.IsNullOrEmpty(request.StartAfterCursor) ? null : EventCursors.Read(request.StartAfterCursor);
+        RequestChecks.ThrowIfAny(violations);
+
+        var last = await notices.GetLastNoticeSequenceAsync(caller.FilerId, cancellationToken);
+        if (cursor > last)
+        {
+            throw new InvalidCursorException(); // not a position the carrier's notices have reached
+        }
+        var stored = LogFollower.FollowAsync(
+            cursor ?? (request.IncludeHistory ? 0 : last),
+            (after, limit, ct) => notices.ReadNoticesAsync(caller.FilerId, after, limit, ct),
+            n => n.Sequence,
+            signal, CarrierNotices.SignalKey(caller.FilerId), options.WatchBatchSize, options.WatchPollInterval, clock, cancellationToken);
+        await foreach (var notice in stored)
+        {
+            var @event = ConsignmentEvent.Parser.ParseFrom(notice.Payload);
+            if (only is null || @event.Consignment == only)
+            {
+                @event.Cursor = notice.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                yield return @event;
+            }
+        }
+    }
+
+    /// <summary>House references: 1 to <see cref="MaxControlItems"/>, each 1 to 70 printable characters, no repeats.</summary>
+    private static void CheckHouseReferences(IReadOnlyList<string> references, List<FieldViolation> violations)
+    {
+        if (references.Count is 0 or > MaxControlItems)
+        {
+            violations.Add(new FieldViolation("house_references", $"Give 1 to {MaxControlItems} house transport documents or item identifiers; got {references.Count}."));
+            return;
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < references.Count; i++)
+        {
+            if (TextValues.Check(references[i], 1, 70) is { } problem)
+            {
+                violations.Add(new FieldViolation($"house_references[{i}]", problem));
+            }
+            else if (!seen.Add(references[i]))
+            {
+                violations.Add(new FieldViolation($"house_references[{i}]", "Repeats an earlier reference."));
+            }
+        }
+    }
+
+    /// <summary>The houses of the consignment each reference names (by house transport document or item identifier), null where none does.</summary>
+    private async Task<Declaration?[]> FindHousesAsync(Consignment consignment, IReadOnlyList<string> references, CancellationToken cancellationToken)
+    {
+        var found = new Declaration?[references.Count];
+        var wanted = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < references.Count; i++)
+        {
+            wanted.TryAdd(references[i], i); // a repeat is refused already
+        }
+        ListPosition? after = null;
+        while (true)
+        {
+            var houses = await store.ListByMasterDocumentAsync(consignment.MasterTransportDocument, after, ArrivalPageSize, cancellationToken);
+            foreach (var house in houses)
+            {
+                foreach (var reference in new[] { house.TransportDocument?.HouseWaybill, house.TransportDocument?.ItemIdentifier })
+                {
+                    if (reference is { Length: > 0 } && wanted.TryGetValue(reference, out var index))
+                    {
+                        found[index] ??= house;
+                    }
+                }
+            }
+            if (houses.Count < ArrivalPageSize)
+            {
+                return found;
+            }
+            after = ListPosition.Of(houses[^1]);
+        }
+    }
+
+    /// <summary>One house's presentation; one presented already, or changed meanwhile so it has nothing to present, as it stands.</summary>
+    private async Task<Declaration> PresentAsync(CallerIdentity carrier, Declaration house, CancellationToken cancellationToken)
+    {
+        if (Lifecycles.WasPresented(house))
+        {
+            return house;
+        }
+        ResourceNames.TryParseDeclaration(house.Name, out var key);
+        try
+        {
+            return await _changes.ApplyAsync(key!, null, [], null, Actors.Of(carrier), current =>
+                ValueTask.FromResult(Presentations.Change(current, Timestamps.ToProto(Timestamps.Now(clock)))), cancellationToken);
+        }
+        catch (ExchangeException error) when (error.Reason is ErrorReason.InvalidStateTransition or ErrorReason.EtagMismatch)
+        {
+            return await store.GetAsync(key!, cancellationToken) ?? house;
         }
     }
 
@@ -309,27 +470,16 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
     }
 
     /// <summary>The open or arrived consignment of a master transport document, or null when none is filed.</summary>
-    public async Task<Consignment?> FindByDocumentAsync(string document, CancellationToken cancellationToken)
-    {
-        if (await registry.GetAsync(DocumentKind, document, cancellationToken) is not { } claim)
-        {
-            return null;
-        }
-        var consignment = await _consignments.FindAsync(ClaimedName(claim), cancellationToken);
-        return HoldsClaim(consignment, document) ? consignment : null;
-    }
+    public Task<Consignment?> FindByDocumentAsync(string document, CancellationToken cancellationToken) =>
+        _directory.FindByDocumentAsync(document, cancellationToken);
 
     /// <summary>The name the document's claim holds, or null.</summary>
     private async Task<string?> ClaimHolderAsync(string document, CancellationToken cancellationToken) =>
         await registry.GetAsync(DocumentKind, document, cancellationToken) is { } claim ? ClaimedName(claim) : null;
 
-    /// <summary>
-    /// Whether the consignment a claim names really holds it: open or arrived, and of that document
-    /// (a creation that lost its id to another, or was retried with other content, leaves a claim
-    /// that names a consignment of another document).
-    /// </summary>
-    private static bool HoldsClaim(Consignment? consignment, string document) =>
-        consignment is { State: ConsignmentState.Open or ConsignmentState.Arrived } && consignment.MasterTransportDocument == document;
+    private static string ClaimedName(RegistryRecord claim) => ConsignmentDirectory.ClaimedName(claim);
+
+    private static bool HoldsClaim(Consignment? consignment, string document) => ConsignmentDirectory.HoldsClaim(consignment, document);
 
     /// <summary>
     /// Makes <paramref name="name"/> the one open consignment of <paramref name="document"/>: a new
@@ -365,8 +515,6 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
         }
         throw new NodeUnavailableException($"The master transport document {Echo.Quote(document)} is being filed by others at this moment; retry.");
     }
-
-    private static string ClaimedName(RegistryRecord claim) => System.Text.Encoding.UTF8.GetString(claim.Payload);
 
     /// <summary>One house's arrival as part of the consignment's; a house that arrived, or ended, already is left as it is.</summary>
     private async Task<Declaration> ArriveAsync(CallerIdentity carrier, Declaration house, Consignment consignment, CancellationToken cancellationToken)
@@ -416,18 +564,6 @@ public sealed class ConsignmentWorkflow(IRegistryStore registry, IDeclarationSto
             next.UpdateTime = Timestamps.ToProto(Timestamps.Now(clock));
             return next;
         }, cancellationToken);
-
-    /// <summary>What the carrier may see of a house: where it stands, and its name only when the carrier filed it.</summary>
-    private static ConsignmentHouse HouseView(CallerIdentity carrier, Declaration house) => new()
-    {
-        HouseTransportDocument = house.TransportDocument?.HouseWaybill ?? "",
-        ItemIdentifier = house.TransportDocument?.ItemIdentifier ?? "",
-        Declaration = ResourceNames.TryParseDeclaration(house.Name, out var key) && key.FilerId == carrier.FilerId ? house.Name : "",
-        Status = house.Status,
-        SecurityAssessmentState = Lifecycles.SecurityStateOf(house),
-        ClearanceState = Lifecycles.ClearanceStateOf(house),
-        ReferralOpen = house.Referrals.Any(r => r.State == ReferralState.Open),
-    };
 
     private static ControlReason ControlReasonOf(Declaration house) => house.Status switch
     {

@@ -327,6 +327,30 @@ public sealed class DeclarationWorkflow(
     }
 
     /// <summary>
+    /// The presentation of the declaration's arrived goods for control (single filing). Presenting
+    /// goods presented already answers with the declaration as it is.
+    /// </summary>
+    public async Task<Declaration> NotifyPresentationAsync(CallerIdentity caller, NotifyPresentationRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = RequestChecks.ReadDeclarationName(caller, request.Name, "name", violations);
+        RequestChecks.ThrowIfAny(violations);
+        try
+        {
+            return await ChangeAsync(caller, key!, "", [], etag: null, current =>
+                ValueTask.FromResult(Presentations.Change(current, Timestamps.ToProto(Timestamps.Now(clock)))), cancellationToken);
+        }
+        catch (InvalidStateTransitionException)
+        {
+            if (await store.GetAsync(key!, cancellationToken) is { } stored && Presentations.IsRepeat(stored))
+            {
+                return await LinkedAsync(FilerView.Of(stored), cancellationToken);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>
     /// The filer's events from the requested position on, then live, until cancelled. Each event
     /// is delivered once and in order: the position only moves forward, past events it has yielded.
     /// </summary>
@@ -354,32 +378,14 @@ public sealed class DeclarationWorkflow(
             // data. Waiting for it would silently skip every event until then.
             throw new InvalidCursorException();
         }
-        var position = cursor ?? (request.IncludeHistory ? 0 : last);
-        Task? wake = null;
-        while (!cancellationToken.IsCancellationRequested)
+        var events = LogFollower.FollowAsync(
+            cursor ?? (request.IncludeHistory ? 0 : last),
+            (after, limit, ct) => store.ReadEventsAsync(caller.FilerId, after, limit, only?.DeclarationId, ct),
+            e => EventCursors.Read(e.Cursor),
+            signal, caller.FilerId, options.WatchBatchSize, options.WatchPollInterval, clock, cancellationToken);
+        await foreach (var @event in events)
         {
-            // Take the wake-up before reading, so an event committed between the read and the
-            // wait still wakes us; the poll interval bounds the wait when a signal never comes.
-            // A wake-up still pending from an earlier round is as good (it predates that read).
-            wake ??= signal.NextAsync(caller.FilerId, cancellationToken);
-            var batch = await store.ReadEventsAsync(
-                caller.FilerId, position, options.WatchBatchSize, only?.DeclarationId, cancellationToken);
-            foreach (var @event in batch)
-            {
-                yield return FilerView.Of(@event);
-                position = EventCursors.Read(@event.Cursor);
-            }
-            if (batch.Count < options.WatchBatchSize)
-            {
-                using var pollTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var poll = Task.Delay(options.WatchPollInterval, clock, pollTimer.Token);
-                await Task.WhenAny(wake, poll);
-                await pollTimer.CancelAsync(); // a wake-up ends the poll timer too, so none pile up
-            }
-            if (wake.IsCompleted)
-            {
-                wake = null;
-            }
+            yield return FilerView.Of(@event);
         }
     }
 

@@ -15,6 +15,25 @@ public static class Lifecycles
     /// <summary>Whether the goods' arrival was notified.</summary>
     public static bool HasArrived(Declaration declaration) => declaration.Clearance?.ArriveTime is not null;
 
+    /// <summary>Whether the goods were presented to customs for control after arrival.</summary>
+    public static bool WasPresented(Declaration declaration) => declaration.Clearance?.PresentationTime is not null;
+
+    /// <summary>
+    /// Whether releasing the declaration now needs its goods presented first: they arrived, are
+    /// held (by customs, an agency, or an officer's review) and have not been presented. Goods whose
+    /// risk analysis simply completes after arrival need no control, and are released without.
+    /// </summary>
+    public static bool MustPresentBeforeRelease(Declaration declaration) =>
+        HasArrived(declaration) && !WasPresented(declaration)
+        && declaration.Status is DeclarationStatus.Held or DeclarationStatus.UnderReview;
+
+    /// <summary>
+    /// Whether the goods, arrived, can be presented for control: not released and not in a final
+    /// status (held, or still in their risk analysis).
+    /// </summary>
+    public static bool CanPresent(Declaration declaration) =>
+        HasArrived(declaration) && !DeclarationStatuses.IsFinal(declaration.Status) && declaration.Status != DeclarationStatus.Assessed;
+
     /// <summary>
     /// The status a decision to release gives: before arrival it completes the assessment and the
     /// goods wait to be released on arrival (ASSESSED); on or after arrival it releases them.
@@ -56,6 +75,7 @@ public static class Lifecycles
         DeclarationStatus.Released => ClearanceState.Released,
         DeclarationStatus.Rejected or DeclarationStatus.Seized or DeclarationStatus.ReturnedToSender => ClearanceState.NotReleased,
         DeclarationStatus.Cancelled => ClearanceState.Withdrawn,
+        _ when WasPresented(declaration) => ClearanceState.Presented,
         _ => HasArrived(declaration) ? ClearanceState.Arrived : ClearanceState.Lodged,
     };
 

@@ -113,6 +113,28 @@ public static class Decisions
         return new Change(released, DeclarationEventType.StatusChanged, AutomaticReasons.ReleasedOnArrival, Earlier: step, Actor: Actors.RiskEngine);
     }
 
+    /// <summary>
+    /// Whether a control result releases the goods: satisfactory, no agency hold active (an
+    /// agency's own control is its to end), and a release is a legal move from where they stand.
+    /// </summary>
+    public static bool ReleasesAfterControl(Declaration controlled) =>
+        controlled.Clearance?.ControlResult?.Outcome == ControlOutcome.Satisfactory
+        && controlled.AgencyHolds.All(h => h.LiftTime is not null)
+        && DeclarationStatuses.CanMove(controlled.Status, DeclarationStatus.Released);
+
+    /// <summary>
+    /// <paramref name="control"/> (a satisfactory control result) followed in the same write by the
+    /// officer's release it amounts to: a DECIDED event that closes the referrals.
+    /// </summary>
+    public static Change ReleaseAfterControl(Change control, string officer, string reason, Google.Protobuf.WellKnownTypes.Timestamp at)
+    {
+        var released = control.Next.Clone();
+        released.Status = DeclarationStatus.Released;
+        released.Decision = Make(DecisionOutcome.Release, reason, officer, at);
+        CloseReferrals(released);
+        return new Change(released, DeclarationEventType.Decided, reason, Earlier: control);
+    }
+
     /// <summary>The referrals closed, as a decision ends them.</summary>
     public static void CloseReferrals(Declaration declaration)
     {

@@ -103,6 +103,10 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
             {
                 throw new ReleaseBlockedException(key.Name, blocker);
             }
+            if (request.Outcome == DecisionOutcome.Release && Lifecycles.MustPresentBeforeRelease(current))
+            {
+                throw new GoodsNotPresentedException(key.Name, "released");
+            }
             var next = current.Clone();
             next.Status = Decisions.StatusFor(request.Outcome, current);
             next.Decision = Decisions.Make(request.Outcome, request.Reason, officer.Name, Timestamps.ToProto(Timestamps.Now(clock)));
@@ -113,6 +117,44 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         if (decided)
         {
             metrics?.Decided(request.Outcome, ExchangeMetrics.DecidedBy.Officer);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// An officer's control result on goods presented after arrival. A satisfactory one releases
+    /// them in the same write (CONTROLLED, then DECIDED) unless an agency still holds them; one
+    /// that is not keeps them held for the officer's decision.
+    /// </summary>
+    public async Task<Declaration> RecordControlResultAsync(
+        OfficerIdentity officer, RecordControlResultRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = RequestChecks.ReadAnyDeclarationName(request.Name, "name", violations);
+        if (request.Outcome is not (ControlOutcome.Satisfactory or ControlOutcome.NotSatisfactory))
+        {
+            violations.Add(new FieldViolation("outcome", "Must be SATISFACTORY or NOT_SATISFACTORY."));
+        }
+        RequestChecks.CheckText(request.Remarks, 1, 512, "remarks", violations);
+        if (string.IsNullOrEmpty(request.Etag))
+        {
+            violations.Add(new FieldViolation("etag", "Required: the etag of the declaration the control result is based on."));
+        }
+        RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        RequestChecks.ThrowIfAny(violations);
+
+        var hash = DeclarationContent.RequestHash("control", string.Join('\n', key!.Name, request.Etag, request.Outcome, request.Remarks));
+        var released = false; // set when this call writes a release, not when it replays a retry's
+        var result = await _changes.ApplyAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
+        {
+            var now = Timestamps.ToProto(Timestamps.Now(clock));
+            var controlled = ControlResults.Record(current, request.Outcome, request.Remarks, now);
+            released = Decisions.ReleasesAfterControl(controlled.Next);
+            return ValueTask.FromResult(released ? Decisions.ReleaseAfterControl(controlled, officer.Name, request.Remarks, now) : controlled);
+        }, cancellationToken);
+        if (released)
+        {
+            metrics?.Decided(DecisionOutcome.Release, ExchangeMetrics.DecidedBy.Officer);
         }
         return result;
     }
@@ -226,6 +268,10 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
             hold.LiftTime = now;
             if (await ReleasesOnLiftAsync(key, next, cancellationToken))
             {
+                if (Lifecycles.MustPresentBeforeRelease(next))
+                {
+                    throw new GoodsNotPresentedException(key.Name, "released by lifting the last hold");
+                }
                 var reason = Decisions.AutomaticReasons.ReleaseOf(next);
                 next.Status = Lifecycles.StatusOnRelease(next);
                 next.Decision = Decisions.Make(DecisionOutcome.Release, reason, Actors.RiskEngine, now);

@@ -188,6 +188,22 @@ public sealed class GoodsArrivedException(string name, Google.Protobuf.WellKnown
         new Dictionary<string, string> { ["name"] = name, ["arrive_time"] = Timestamps.Rfc3339(arriveTime) };
 }
 
+/// <summary>The goods have not arrived: presentation for control and control results come after arrival.</summary>
+public sealed class GoodsNotArrivedException(string name, string operation)
+    : ExchangeException(ErrorReason.GoodsNotArrived,
+        $"The arrival of the goods of '{name}' has not been notified; they cannot be {operation} before arrival.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } = new Dictionary<string, string> { ["name"] = name };
+}
+
+/// <summary>Goods held after arrival must be presented for control before they are released or controlled.</summary>
+public sealed class GoodsNotPresentedException(string name, string operation)
+    : ExchangeException(ErrorReason.GoodsNotPresented,
+        $"The goods of declaration '{name}' were held after arrival and have not been presented for control; they cannot be {operation} before.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } = new Dictionary<string, string> { ["name"] = name };
+}
+
 /// <summary>A consignment's state does not allow the operation (e.g. amending an invalidated one).</summary>
 public sealed class ConsignmentStateException(string name, ConsignmentState current, string operation)
     : ExchangeException(ErrorReason.InvalidStateTransition,

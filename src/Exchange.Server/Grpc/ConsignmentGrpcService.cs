@@ -9,7 +9,7 @@ namespace Exchange.Server.Grpc;
 /// ConsignmentService over gRPC (beta): identifies the calling carrier (a filer) and hands the
 /// request to the workflow. Refusals become statuses in ErrorInterceptor.
 /// </summary>
-public sealed class ConsignmentGrpcService(ConsignmentWorkflow workflow, ICallerIdentityResolver identities)
+public sealed class ConsignmentGrpcService(ConsignmentWorkflow workflow, ICallerIdentityResolver identities, IHostApplicationLifetime lifetime)
     : ConsignmentService.ConsignmentServiceBase
 {
     public override async Task<CreateConsignmentResponse> CreateConsignment(CreateConsignmentRequest request, ServerCallContext context) =>
@@ -33,4 +33,16 @@ public sealed class ConsignmentGrpcService(ConsignmentWorkflow workflow, ICaller
     public override Task<NotifyConsignmentArrivalResponse> NotifyConsignmentArrival(
         NotifyConsignmentArrivalRequest request, ServerCallContext context) =>
         workflow.NotifyArrivalAsync(identities.Resolve(context), request, context.CancellationToken);
+
+    public override Task<NotifyConsignmentPresentationResponse> NotifyConsignmentPresentation(
+        NotifyConsignmentPresentationRequest request, ServerCallContext context) =>
+        workflow.NotifyPresentationAsync(identities.Resolve(context), request, context.CancellationToken);
+
+    public override Task WatchConsignmentEvents(
+        WatchConsignmentEventsRequest request, IServerStreamWriter<WatchConsignmentEventsResponse> responseStream, ServerCallContext context)
+    {
+        var caller = identities.Resolve(context);
+        return WatchStreams.ServeAsync(
+            stop => workflow.WatchAsync(caller, request, stop), e => new WatchConsignmentEventsResponse { Event = e }, responseStream, context, lifetime);
+    }
 }

@@ -54,26 +54,16 @@ public sealed class DeclarationGrpcService(
     public override async Task<NotifyArrivalResponse> NotifyArrival(NotifyArrivalRequest request, ServerCallContext context) =>
         new() { Declaration = await workflow.NotifyArrivalAsync(identities.Resolve(context), request, context.CancellationToken) };
 
-    public override async Task WatchDeclarationEvents(
+    public override Task WatchDeclarationEvents(
         WatchDeclarationEventsRequest request, IServerStreamWriter<WatchDeclarationEventsResponse> responseStream, ServerCallContext context)
     {
         var caller = identities.Resolve(context);
-        // A watch never ends by itself: end it when the node shuts down so shutdown stays prompt.
-        // The client resumes from its last cursor on another connection.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        try
-        {
-            await foreach (var @event in workflow.WatchAsync(caller, request, stop.Token))
-            {
-                await responseStream.WriteAsync(new WatchDeclarationEventsResponse { Event = @event }, stop.Token);
-            }
-        }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
-        {
-            // Not OK: a watch has no natural end, so the client must know to resume elsewhere.
-            throw new NodeUnavailableException("The node is shutting down; resume the watch after your last cursor.");
-        }
+        return WatchStreams.ServeAsync(
+            stop => workflow.WatchAsync(caller, request, stop), e => new WatchDeclarationEventsResponse { Event = e }, responseStream, context, lifetime);
     }
+
+    public override async Task<NotifyPresentationResponse> NotifyPresentation(NotifyPresentationRequest request, ServerCallContext context) =>
+        new() { Declaration = await workflow.NotifyPresentationAsync(identities.Resolve(context), request, context.CancellationToken) };
 
     /// <summary>
     /// Reads the stream ahead into a bounded buffer, and writes whatever has arrived (up to the

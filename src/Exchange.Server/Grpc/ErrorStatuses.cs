@@ -101,7 +101,8 @@ public static class ErrorStatuses
         ErrorReason.RoleNotPermitted => Code.PermissionDenied,
         ErrorReason.ReleaseBlocked or ErrorReason.ReferralNotOpen => Code.FailedPrecondition,
         ErrorReason.EtagMismatch => Code.Aborted,
-        ErrorReason.InvalidStateTransition or ErrorReason.GoodsArrived => Code.FailedPrecondition,
+        ErrorReason.InvalidStateTransition or ErrorReason.GoodsArrived
+            or ErrorReason.GoodsNotArrived or ErrorReason.GoodsNotPresented => Code.FailedPrecondition,
         ErrorReason.CallerUnauthenticated => Code.Unauthenticated,
         ErrorReason.FilerMismatch or ErrorReason.AgreementNotPermitted => Code.PermissionDenied,
         ErrorReason.RateLimited => Code.ResourceExhausted,

@@ -1,3 +1,4 @@
+using Exchange.Core.Consignments;
 using Exchange.Core.Events;
 using Exchange.Core.Partners;
 using Exchange.Core.Storage;
@@ -12,7 +13,8 @@ namespace Exchange.Server.Hosting;
 /// Wires the store and the event signal: on their own (one node), or with Redis in front as the
 /// shared fast path of several nodes (Exchange:Redis:Configuration set). The declaration store
 /// the node uses is instrumented (<see cref="InstrumentedDeclarationStore"/>), outermost, and
-/// shares with partner administrations (<see cref="SharingDeclarationStore"/>), innermost.
+/// shares with partner administrations (<see cref="SharingDeclarationStore"/>) and tells carriers
+/// of their houses (<see cref="NoticingDeclarationStore"/>), innermost.
 /// </summary>
 public static class StoreRegistration
 {
@@ -33,15 +35,18 @@ public static class StoreRegistration
         services.AddSingleton(provider => new OpenedStore(StoreFactory.OpenAsync(Options(provider).Store).GetAwaiter().GetResult()));
         services.AddSingleton(provider => (IRegistryStore)provider.GetRequiredService<OpenedStore>().Store);
         services.AddSingleton(provider => (IOutboxStore)provider.GetRequiredService<OpenedStore>().Store);
+        services.AddSingleton(provider => (INoticeStore)provider.GetRequiredService<OpenedStore>().Store);
         services.AddSingleton(provider => (IAuditStore)provider.GetRequiredService<OpenedStore>().Store);
         services.TryAddSingleton<ExchangeMetrics>();
         services.AddSingleton<IDeclarationStore>(provider =>
         {
             var opened = provider.GetRequiredService<OpenedStore>().Store;
-            // Innermost, so what a change shares is written in the change's own transaction.
-            var store = provider.GetService<PartnerSharing>() is { } sharing
-                ? new SharingDeclarationStore(opened, sharing, provider.GetRequiredKeyedService<WorkPulse>(PartnerRegistration.OutboxPulse))
-                : opened;
+            // Innermost, so what a change shares and tells other parties is written in the change's own transaction.
+            IDeclarationStore store = new NoticingDeclarationStore(
+                opened, provider.GetRequiredService<IRegistryStore>(), provider.GetRequiredService<IEventSignal>());
+            store = provider.GetService<PartnerSharing>() is { } sharing
+                ? new SharingDeclarationStore(store, sharing, provider.GetRequiredKeyedService<WorkPulse>(PartnerRegistration.OutboxPulse))
+                : store;
             var cached = UsesRedis(provider)
                 ? new CachingDeclarationStore(store, new RedisIdempotencyCache(
                     provider.GetRequiredService<RedisConnection>(), Options(provider).Redis.IdempotencyTtl))

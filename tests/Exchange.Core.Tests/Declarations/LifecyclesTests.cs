@@ -46,6 +46,34 @@ public sealed class LifecyclesTests
         Assert.False(Lifecycles.CanInvalidate(agencyOnly));
     }
 
+    [Theory]
+    [InlineData(DeclarationStatus.Held, false, true)]
+    [InlineData(DeclarationStatus.UnderReview, false, true)]
+    [InlineData(DeclarationStatus.Held, true, false)] // presented: may be released
+    [InlineData(DeclarationStatus.Accepted, false, false)] // its analysis may still release it without control
+    public void Goods_held_after_arrival_must_be_presented_before_release(DeclarationStatus status, bool presented, bool mustPresent)
+    {
+        var declaration = new Declaration { Status = status, Clearance = new Clearance { ArriveTime = Earlier, PresentationTime = presented ? Later : null } };
+        Assert.Equal(mustPresent, Lifecycles.MustPresentBeforeRelease(declaration));
+        Assert.True(Lifecycles.CanPresent(declaration));
+        Assert.Equal(presented ? ClearanceState.Presented : ClearanceState.Arrived, Lifecycles.ClearanceStateOf(declaration));
+        // Before arrival nothing is presented, and nothing waits for it.
+        declaration.Clearance = new Clearance();
+        Assert.False(Lifecycles.MustPresentBeforeRelease(declaration));
+        Assert.False(Lifecycles.CanPresent(declaration));
+    }
+
+    [Theory]
+    [InlineData(DeclarationStatus.Released)]
+    [InlineData(DeclarationStatus.Seized)]
+    [InlineData(DeclarationStatus.Assessed)]
+    public void Released_or_final_goods_have_nothing_to_present(DeclarationStatus status)
+    {
+        var declaration = new Declaration { Status = status, Clearance = new Clearance { ArriveTime = Earlier, PresentationTime = Later } };
+        Assert.False(Lifecycles.CanPresent(declaration));
+        Assert.False(Lifecycles.MustPresentBeforeRelease(declaration));
+    }
+
     [Fact]
     public void Arrival_moves_clearance_on_and_release_depends_on_it()
     {

@@ -83,6 +83,7 @@ public static class RpcCatalogue
         {
             Name = r.Held.Name, ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)), ArrivalOffice = "NL000396",
         }),
+        Filer("NotifyPresentation", r => new NotifyPresentationRequest { Name = r.Held.Name }),
 
         // exchange.declaration.v1 ConsignmentService: filers as carriers, each only for its own consignments.
         Carrier("CreateConsignment", _ => new CreateConsignmentRequest
@@ -98,6 +99,11 @@ public static class RpcCatalogue
         {
             Name = r.Consignment, ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
         }),
+        Carrier("NotifyConsignmentPresentation", r => new NotifyConsignmentPresentationRequest
+        {
+            Name = r.Consignment, HouseReferences = { "PROBE-HOUSE-1" },
+        }),
+        Carrier("WatchConsignmentEvents", _ => new WatchConsignmentEventsRequest { Parent = AuthorizationNode.AlphaParent, IncludeHistory = true }),
 
         // exchange.enforcement.v1 EnforcementService: officers.
         Officer(EnforcementService.Descriptor, "ListDeclarations", _ => new Contracts.Enforcement.V1.ListDeclarationsRequest { Parent = AuthorizationNode.AlphaParent }),
@@ -106,6 +112,10 @@ public static class RpcCatalogue
         Officer(EnforcementService.Descriptor, "DecideDeclaration", r => new DecideDeclarationRequest
         {
             Name = r.Held.Name, Outcome = DecisionOutcome.Release, Reason = "Probe.", Etag = r.Held.Etag,
+        }),
+        Officer(EnforcementService.Descriptor, "RecordControlResult", r => new RecordControlResultRequest
+        {
+            Name = r.Held.Name, Outcome = ControlOutcome.Satisfactory, Remarks = "Probe.", Etag = r.Held.Etag,
         }),
         Officer(EnforcementService.Descriptor, "ListDeclarationEvents", r => new ListDeclarationEventsRequest { Declaration = r.Held.Name }),
 

@@ -137,14 +137,142 @@ public abstract class ConsignmentJourney : IAsyncLifetime
         await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "GOODS_ARRIVED",
             CarrierClient.AmendConsignmentAsync(new AmendConsignmentRequest { Consignment = lateAmendment, Etag = arrived.Consignment.Etag }));
 
-        // The officer releases the held house, arrived: released at once.
+        // Held at arrival: the officer cannot release it before the carrier presents it.
         var officer = Node.OfficerClient(Officer);
         var current = (await officer.GetDeclarationAsync(new Contracts.Enforcement.V1.GetDeclarationRequest { Name = held.Name })).Declaration;
-        var decided = (await officer.DecideDeclarationAsync(new DecideDeclarationRequest
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "GOODS_NOT_PRESENTED", officer.DecideDeclarationAsync(new DecideDeclarationRequest
         {
             Name = held.Name, Outcome = DecisionOutcome.Release, Reason = "Invoice checked.", Etag = current.Etag,
+        }));
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "GOODS_NOT_PRESENTED", officer.RecordControlResultAsync(new RecordControlResultRequest
+        {
+            Name = held.Name, Outcome = ControlOutcome.Satisfactory, Remarks = "Goods match the invoice.", Etag = current.Etag,
+        }));
+
+        // The carrier presents what the control notification listed; every wrong reference is named, nothing changes.
+        var wrongPresentation = await EnforcementFlow.ExpectAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED",
+            CarrierClient.NotifyConsignmentPresentationAsync(new NotifyConsignmentPresentationRequest
+            {
+                Name = consignment.Name, HouseReferences = { "HAWB0002", "HAWB9999", "HAWB0003", "HAWB0002" },
+            }));
+        Assert.Equal(["house_references[1]", "house_references[2]", "house_references[3]"], RpcErrors.ViolatedFields(wrongPresentation).Order(StringComparer.Ordinal));
+        var presentation = new NotifyConsignmentPresentationRequest { Name = consignment.Name, HouseReferences = { "HAWB0002" } };
+        var presented = Assert.Single((await CarrierClient.NotifyConsignmentPresentationAsync(presentation)).Houses);
+        Assert.Equal((ClearanceState.Presented, DeclarationStatus.Held), (presented.ClearanceState, presented.Status));
+        Assert.Equal(presented, Assert.Single((await CarrierClient.NotifyConsignmentPresentationAsync(presentation)).Houses)); // a retry changes nothing
+
+        // The officer's satisfactory control releases it; a second result is refused.
+        current = (await officer.GetDeclarationAsync(new Contracts.Enforcement.V1.GetDeclarationRequest { Name = held.Name })).Declaration;
+        var controlled = (await officer.RecordControlResultAsync(new RecordControlResultRequest
+        {
+            Name = held.Name, Outcome = ControlOutcome.Satisfactory, Remarks = "Goods match the invoice.", Etag = current.Etag,
         })).Declaration;
-        Assert.Equal(DeclarationStatus.Released, decided.Status);
+        Assert.Equal((DeclarationStatus.Released, ClearanceState.Released, ControlOutcome.Satisfactory),
+            (controlled.Status, controlled.Clearance.State, controlled.Clearance.ControlResult.Outcome));
+        Assert.All(controlled.Referrals, r => Assert.Equal(ReferralState.Closed, r.State));
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION", officer.RecordControlResultAsync(new RecordControlResultRequest
+        {
+            Name = held.Name, Outcome = ControlOutcome.NotSatisfactory, Remarks = "Again.", Etag = controlled.Etag,
+        }));
+        var filerEvents = await marketplace.WatchUntilAsync(Marketplace, held.Name, DeclarationEventType.Decided, count: 2);
+        Assert.Equal([DeclarationEventType.Arrived, DeclarationEventType.Presented, DeclarationEventType.Controlled, DeclarationEventType.Decided],
+            filerEvents.Select(e => e.Type).SkipWhile(t => t != DeclarationEventType.Arrived));
+
+        // The carrier was told on its own stream: the referral (not its content), what to present, each release.
+        var notices = await CarrierEventsAsync(5);
+        Assert.Equal(
+            [(ConsignmentEventType.HouseReferralOpened, "HAWB0002"), (ConsignmentEventType.HouseReleased, "HAWB0001"),
+             (ConsignmentEventType.HouseControlRequired, "HAWB0002"), (ConsignmentEventType.HouseReleased, "HAWB0003"),
+             (ConsignmentEventType.HouseReleased, "HAWB0002")],
+            notices.Select(n => (n.Type, n.House.HouseTransportDocument)));
+        Assert.Equal(ReferralType.RequestForInformation, notices[0].ReferralType);
+        Assert.All(notices, n => Assert.Equal((consignment.Name, ""), (n.Consignment, n.House.Declaration)));
+        Assert.DoesNotContain("Clearance sale", notices.ToString(), StringComparison.Ordinal);
+        // Resumable: after the third cursor come the last two.
+        Assert.Equal(notices.Skip(3), await CarrierEventsAsync(2, after: notices[2].Cursor));
+    }
+
+    [SkippableFact]
+    public async Task Presentation_and_control_come_in_order_and_the_carrier_hears_of_amendments_and_refusals()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var marketplace = Node.ClientFor(Marketplace);
+        var officer = Node.OfficerClient(Officer);
+        var consignment = (await CarrierClient.CreateConsignmentAsync(new CreateConsignmentRequest
+        {
+            Parent = $"filers/{Carrier}", ConsignmentId = "mawb-2", Consignment = Master(),
+        })).Consignment;
+        var plain = await marketplace.SubmitAsync(Marketplace, House("MKT-0031", "HAWB0031"));
+        var held = await marketplace.SubmitAsync(Marketplace, House("MKT-0032", "HAWB0032", earbuds: 20));
+
+        // Nothing is presented before arrival.
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "GOODS_NOT_ARRIVED", CarrierClient.NotifyConsignmentPresentationAsync(
+            new NotifyConsignmentPresentationRequest { Name = consignment.Name, HouseReferences = { "HAWB0031" } }));
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "GOODS_NOT_ARRIVED",
+            marketplace.NotifyPresentationAsync(new NotifyPresentationRequest { Name = held.Name }));
+
+        // The house filer amends a house: its carrier is told (ICS2 IE3N10).
+        var amendment = plain.Clone();
+        amendment.Consignee.Name = "Consignee of MKT-0031, corrected";
+        await marketplace.AmendDeclarationAsync(new AmendDeclarationRequest { Declaration = amendment, Etag = plain.Etag });
+        await CarrierClient.NotifyConsignmentArrivalAsync(new NotifyConsignmentArrivalRequest
+        {
+            Name = consignment.Name, ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+        });
+
+        // A released house has no control; the held one is presented by its own filer (who holds the goods), once.
+        var released = (await officer.GetDeclarationAsync(new Contracts.Enforcement.V1.GetDeclarationRequest { Name = plain.Name })).Declaration;
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION", officer.RecordControlResultAsync(
+            new RecordControlResultRequest { Name = plain.Name, Outcome = ControlOutcome.Satisfactory, Remarks = "Seen.", Etag = released.Etag }));
+        var presented = (await marketplace.NotifyPresentationAsync(new NotifyPresentationRequest { Name = held.Name })).Declaration;
+        Assert.Equal((ClearanceState.Presented, DeclarationStatus.Held), (presented.Clearance.State, presented.Status));
+        Assert.Equal(presented, (await marketplace.NotifyPresentationAsync(new NotifyPresentationRequest { Name = held.Name })).Declaration);
+
+        // Discrepancies: the goods stay held for the officer, who seizes them.
+        var controlled = (await officer.RecordControlResultAsync(new RecordControlResultRequest
+        {
+            Name = held.Name, Outcome = ControlOutcome.NotSatisfactory, Remarks = "Forty units found, twenty declared.", Etag = presented.Etag,
+        })).Declaration;
+        Assert.Equal((DeclarationStatus.Held, ControlOutcome.NotSatisfactory), (controlled.Status, controlled.Clearance.ControlResult.Outcome));
+        var seized = (await officer.DecideDeclarationAsync(new DecideDeclarationRequest
+        {
+            Name = held.Name, Outcome = DecisionOutcome.Seize, Reason = "Undeclared goods.", Etag = controlled.Etag,
+        })).Declaration;
+        Assert.Equal((DeclarationStatus.Seized, ClearanceState.NotReleased), (seized.Status, seized.Clearance.State));
+
+        var notices = await CarrierEventsAsync(5);
+        Assert.Equal(
+            [(ConsignmentEventType.HouseReferralOpened, "HAWB0032"), (ConsignmentEventType.HouseAmended, "HAWB0031"),
+             (ConsignmentEventType.HouseReleased, "HAWB0031"), (ConsignmentEventType.HouseControlRequired, "HAWB0032"),
+             (ConsignmentEventType.HouseNotReleased, "HAWB0032")],
+            notices.Select(n => (n.Type, n.House.HouseTransportDocument)));
+        Assert.Equal(DeclarationStatus.Seized, notices[^1].House.Status);
+        // Another filer cannot watch the carrier's notices; a cursor beyond them is refused.
+        await RpcErrors.ExpectAsync(StatusCode.PermissionDenied, "FILER_MISMATCH", WatchAsMarketplaceAsync);
+        await RpcErrors.ExpectAsync(StatusCode.InvalidArgument, "INVALID_CURSOR", () => CarrierEventsAsync(1, after: "999999"));
+    }
+
+    /// <summary>Another filer trying to watch the carrier's notices.</summary>
+    private async Task WatchAsMarketplaceAsync()
+    {
+        var client = new ConsignmentService.ConsignmentServiceClient(Node.CallInvokerFor(Marketplace));
+        using var call = client.WatchConsignmentEvents(new WatchConsignmentEventsRequest { Parent = $"filers/{Carrier}", IncludeHistory = true });
+        await call.ResponseStream.MoveNext();
+    }
+
+    /// <summary>The carrier's notices: the first <paramref name="count"/> of its history, or after a cursor.</summary>
+    private async Task<List<ConsignmentEvent>> CarrierEventsAsync(int count, string? after = null)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a guard against a hang, not a measurement
+        using var call = CarrierClient.WatchConsignmentEvents(
+            new WatchConsignmentEventsRequest { Parent = $"filers/{Carrier}", IncludeHistory = after is null, StartAfterCursor = after ?? "" },
+            cancellationToken: timeout.Token);
+        var events = new List<ConsignmentEvent>();
+        while (events.Count < count && await call.ResponseStream.MoveNext(timeout.Token))
+        {
+            events.Add(call.ResponseStream.Current.Event);
+        }
+        return events;
     }
 
     [SkippableFact]

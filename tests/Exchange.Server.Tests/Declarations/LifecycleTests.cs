@@ -102,6 +102,9 @@ public sealed class LifecycleTests : IDisposable
             });
         }
         var arrivedFirst = await _filer.ArriveAsync(first.Name);
+        // Held when they arrived: not released before they are presented for control.
+        await RpcErrors.ExpectAsync(StatusCode.FailedPrecondition, "GOODS_NOT_PRESENTED", () => DecideReleaseAsync(arrivedFirst.Name));
+        await _filer.NotifyPresentationAsync(new NotifyPresentationRequest { Name = first.Name });
 
         var releasedAtOnce = await DecideReleaseAsync(arrivedFirst.Name);
         var releasedOnArrival = await DecideReleaseAsync(second.Name);
@@ -130,8 +133,12 @@ public sealed class LifecycleTests : IDisposable
 
         var arrived = await _filer.ArriveAsync(held.Name);
         Assert.Equal((DeclarationStatus.Held, ClearanceState.Arrived), (arrived.Status, arrived.Clearance.State));
-        var lifted = (await _node.AgencyClient(Agency).LiftAgencyHoldAsync(
-            new LiftAgencyHoldRequest { Declaration = held.Name, Agency = $"agencies/{Agency}" })).Declaration;
+        var lift = new LiftAgencyHoldRequest { Declaration = held.Name, Agency = $"agencies/{Agency}" };
+        // The agency's control needs the goods: its release waits for their presentation.
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "GOODS_NOT_PRESENTED", _node.AgencyClient(Agency).LiftAgencyHoldAsync(lift));
+        var presented = (await _filer.NotifyPresentationAsync(new NotifyPresentationRequest { Name = held.Name })).Declaration;
+        Assert.Equal((DeclarationStatus.Held, ClearanceState.Presented), (presented.Status, presented.Clearance.State));
+        var lifted = (await _node.AgencyClient(Agency).LiftAgencyHoldAsync(lift)).Declaration;
 
         Assert.Equal((DeclarationStatus.Released, ClearanceState.Released), (lifted.Status, lifted.Clearance.State));
     }
@@ -158,6 +165,7 @@ public sealed class LifecycleTests : IDisposable
         var arrived = await _filer.ArriveAsync(assessed.Name);
 
         Assert.Equal((DeclarationStatus.Held, ClearanceState.Arrived), (arrived.Status, arrived.Clearance.State));
+        await _filer.NotifyPresentationAsync(new NotifyPresentationRequest { Name = assessed.Name });
         var lifted = (await _node.AgencyClient(Agency).LiftAgencyHoldAsync(
             new LiftAgencyHoldRequest { Declaration = assessed.Name, Agency = $"agencies/{Agency}" })).Declaration;
         Assert.Equal((DeclarationStatus.Released, ClearanceState.Released), (lifted.Status, lifted.Clearance.State));

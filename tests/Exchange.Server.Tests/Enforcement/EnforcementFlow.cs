@@ -8,9 +8,9 @@ namespace Exchange.Server.Tests.Enforcement;
 /// <summary>Helpers for tests of a node that assesses at once: wait for the decision on the watch stream.</summary>
 internal static class EnforcementFlow
 {
-    /// <summary>The declaration's events from its acceptance on, until one of type <paramref name="until"/> arrives.</summary>
+    /// <summary>The declaration's events from its acceptance on, until the <paramref name="count"/>th of type <paramref name="until"/> arrives.</summary>
     public static async Task<List<DeclarationEvent>> WatchUntilAsync(
-        this DeclarationService.DeclarationServiceClient client, string filerId, string declaration, DeclarationEventType until)
+        this DeclarationService.DeclarationServiceClient client, string filerId, string declaration, DeclarationEventType until, int count = 1)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         using var call = client.WatchDeclarationEvents(new WatchDeclarationEventsRequest
@@ -23,7 +23,7 @@ internal static class EnforcementFlow
         while (await call.ResponseStream.MoveNext(timeout.Token))
         {
             events.Add(call.ResponseStream.Current.Event);
-            if (call.ResponseStream.Current.Event.Type == until)
+            if (call.ResponseStream.Current.Event.Type == until && --count == 0)
             {
                 return events;
             }

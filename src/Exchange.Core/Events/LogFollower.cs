@@ -1,0 +1,53 @@
+using System.Runtime.CompilerServices;
+
+namespace Exchange.Core.Events;
+
+/// <summary>
+/// Follows an append-only log with sequence numbers in commit order (a filer's declaration events,
+/// a party's notices): what is there after a position, then what is appended, until cancelled.
+/// Each entry is yielded once and in order: the position only moves forward, past entries yielded.
+/// </summary>
+public static class LogFollower
+{
+    /// <param name="read">Reads at most a batch of entries after a sequence, oldest first.</param>
+    /// <param name="sequenceOf">An entry's sequence number.</param>
+    /// <param name="signalKey">The <see cref="IEventSignal"/> key the log's writers notify.</param>
+    public static async IAsyncEnumerable<T> FollowAsync<T>(
+        long afterSequence,
+        Func<long, int, CancellationToken, Task<IReadOnlyList<T>>> read,
+        Func<T, long> sequenceOf,
+        IEventSignal signal,
+        string signalKey,
+        int batchSize,
+        TimeSpan pollInterval,
+        TimeProvider clock,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var position = afterSequence;
+        Task? wake = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // Take the wake-up before reading, so an entry committed between the read and the
+            // wait still wakes us; the poll interval bounds the wait when a signal never comes.
+            // A wake-up still pending from an earlier round is as good (it predates that read).
+            wake ??= signal.NextAsync(signalKey, cancellationToken);
+            var batch = await read(position, batchSize, cancellationToken);
+            foreach (var entry in batch)
+            {
+                yield return entry;
+                position = sequenceOf(entry);
+            }
+            if (batch.Count < batchSize)
+            {
+                using var pollTimer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var poll = Task.Delay(pollInterval, clock, pollTimer.Token);
+                await Task.WhenAny(wake, poll);
+                await pollTimer.CancelAsync(); // a wake-up ends the poll timer too, so none pile up
+            }
+            if (wake.IsCompleted)
+            {
+                wake = null;
+            }
+        }
+    }
+}
