@@ -51,22 +51,6 @@ public sealed partial class PostgresDeclarationStore
         return await command.ExecuteScalarAsync(cancellationToken) is long last ? last : 0;
     }
 
-    /// <summary>The notices of a write, checked before any lock is taken; empty when it has none.</summary>
-    private static IReadOnlyList<PartyNotice> NoticesOf(DeclarationWrite write)
-    {
-        if (write.Notices is not { } notices)
-        {
-            return [];
-        }
-        foreach (var notice in notices)
-        {
-            ArgumentNullException.ThrowIfNull(notice, nameof(write));
-            ArgumentException.ThrowIfNullOrEmpty(notice.Recipient, nameof(write));
-            ArgumentNullException.ThrowIfNull(notice.Payload, nameof(write));
-        }
-        return notices;
-    }
-
     /// <summary>
     /// Locks the counter row of each recipient of <paramref name="notices"/> (creating it on first
     /// use) and reads its last sequence, in one statement, as <see cref="LockFilerSequencesAsync"/>

@@ -129,7 +129,7 @@ public sealed partial class PostgresDeclarationStore
         var facts = writes.Select(StoredFacts.ForInsert).ToArray();
         var measures = writes.Select(write => DeclarationMeasures.ForWrite(write, previous: null)).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
-        var notices = writes.Select(NoticesOf).ToArray();
+        var notices = writes.Select(PartyNotice.Of).ToArray();
         var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (connection, transaction, ct) =>
         {
@@ -212,7 +212,7 @@ public sealed partial class PostgresDeclarationStore
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForUpdate).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
-        var notices = writes.Select(NoticesOf).ToArray();
+        var notices = writes.Select(PartyNotice.Of).ToArray();
         var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (connection, transaction, ct) =>
         {

@@ -40,22 +40,6 @@ public sealed partial class SqliteDeclarationStore
         return await command.ExecuteScalarAsync(cancellationToken) is long last ? last : 0;
     }
 
-    /// <summary>The notices of a write, checked before the write lock is taken; empty when it has none.</summary>
-    private static IReadOnlyList<PartyNotice> NoticesOf(DeclarationWrite write)
-    {
-        if (write.Notices is not { } notices)
-        {
-            return [];
-        }
-        foreach (var notice in notices)
-        {
-            ArgumentNullException.ThrowIfNull(notice, nameof(write));
-            ArgumentException.ThrowIfNullOrEmpty(notice.Recipient, nameof(write));
-            ArgumentNullException.ThrowIfNull(notice.Payload, nameof(write));
-        }
-        return notices;
-    }
-
     /// <summary>
     /// Inserts a written change's notices inside its transaction, each under its recipient's next
     /// sequence, in their order (the batch saves the counters once at the end).

@@ -109,7 +109,7 @@ public sealed partial class SqliteDeclarationStore
         var facts = writes.Select(StoredFacts.ForInsert).ToArray();
         var measures = writes.Select(write => DeclarationMeasures.ForWrite(write, previous: null)).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
-        var notices = writes.Select(NoticesOf).ToArray();
+        var notices = writes.Select(PartyNotice.Of).ToArray();
         var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {
@@ -155,7 +155,7 @@ public sealed partial class SqliteDeclarationStore
         var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
         var facts = writes.Select(StoredFacts.ForUpdate).ToArray();
         var outbox = writes.Select(OutboxOf).ToArray();
-        var notices = writes.Select(NoticesOf).ToArray();
+        var notices = writes.Select(PartyNotice.Of).ToArray();
         var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {

@@ -163,8 +163,7 @@ public sealed class NoticingDeclarationStore(IDeclarationStore inner, IRegistryS
     }
 
     /// <summary>A first submission tells the carrier nothing (ListConsignmentHouses shows it): no look-up for it.</summary>
-    private static bool MayNotify(DeclarationWrite write) =>
-        write.Events.Any(e => e.Type != DeclarationEventType.Accepted) || write.Event.Status != DeclarationStatus.Accepted;
+    private static bool MayNotify(DeclarationWrite write) => write.Events.Any(e => e.Type != DeclarationEventType.Accepted);
 
     private IReadOnlyList<WriteOutcome> Signal(IReadOnlyList<DeclarationWrite> writes, IReadOnlyList<WriteOutcome> outcomes)
     {

@@ -19,7 +19,24 @@ public interface INoticeStore
 }
 
 /// <summary>One notice to write with a change: who it is for (a filer id) and its serialized content.</summary>
-public sealed record PartyNotice(string Recipient, byte[] Payload);
+public sealed record PartyNotice(string Recipient, byte[] Payload)
+{
+    /// <summary>The notices of a write, checked (each with a recipient and a payload) before a store takes any lock; empty when it has none.</summary>
+    public static IReadOnlyList<PartyNotice> Of(DeclarationWrite write)
+    {
+        if (write.Notices is not { } notices)
+        {
+            return [];
+        }
+        foreach (var notice in notices)
+        {
+            ArgumentNullException.ThrowIfNull(notice, nameof(write));
+            ArgumentException.ThrowIfNullOrEmpty(notice.Recipient, nameof(write));
+            ArgumentNullException.ThrowIfNull(notice.Payload, nameof(write));
+        }
+        return notices;
+    }
+}
 
 /// <summary>A stored notice: its sequence in the recipient's log and its content as written.</summary>
 public sealed record StoredNotice(long Sequence, byte[] Payload);
