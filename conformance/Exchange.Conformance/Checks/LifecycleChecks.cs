@@ -9,8 +9,8 @@ namespace Exchange.Conformance.Checks;
 
 /// <summary>
 /// The two lifecycles (lifecycle.proto, beta): the security assessment and the clearance reported
-/// beside the status, amendment and cancellation until arrival, NotifyArrival, and what arrival
-/// ends. A conforming node may decide at once or later, so each check accepts both: a declaration
+/// beside the status, amendment and cancellation until arrival, NotifyArrival, what arrival
+/// ends, and NotifyPresentation of arrived goods for control. A conforming node may decide at once or later, so each check accepts both: a declaration
 /// still ACCEPTED (a node with an assessment delay) or one already decided.
 /// </summary>
 internal static class LifecycleChecks
@@ -31,6 +31,9 @@ internal static class LifecycleChecks
         new("lifecycle.arrival-of-cancelled-refused", Area, "NotifyArrival of a CANCELLED declaration is FAILED_PRECONDITION INVALID_STATE_TRANSITION", ArrivalOfCancelledRefusedAsync),
         new("lifecycle.arrival-other-filer-denied", Area, "Another filer cannot notify arrival: PERMISSION_DENIED FILER_MISMATCH", ArrivalOtherFilerDeniedAsync),
         new("lifecycle.arrival-unknown-not-found", Area, "NotifyArrival of an unknown declaration is NOT_FOUND DECLARATION_NOT_FOUND", ArrivalUnknownAsync),
+        new("lifecycle.presentation-before-arrival-refused", Area, "NotifyPresentation before arrival is FAILED_PRECONDITION GOODS_NOT_ARRIVED and changes nothing", PresentationBeforeArrivalRefusedAsync),
+        new("lifecycle.presentation-after-arrival", Area, "Arrived goods not released are presented (clearance PRESENTED, a PRESENTED event) and a repeat changes nothing; released ones are INVALID_STATE_TRANSITION", PresentationAfterArrivalAsync),
+        new("lifecycle.presentation-other-filer-denied", Area, "Another filer cannot notify presentation: PERMISSION_DENIED FILER_MISMATCH", PresentationOtherFilerDeniedAsync),
     ];
 
     private static NotifyArrivalRequest Arrival(Declaration declaration, string? requestId = null) => new()
@@ -48,6 +51,8 @@ internal static class LifecycleChecks
 
     private static Task<Declaration> ArriveAsync(CheckContext context, Declaration declaration) =>
         CheckContext.SetupAsync("NotifyArrival", async () => (await context.Client.NotifyArrivalAsync(Arrival(declaration))).Declaration);
+
+    private static NotifyPresentationRequest Presentation(Declaration declaration) => new() { Name = declaration.Name };
 
     private static SecurityAssessmentState SecurityOf(Declaration declaration) =>
         declaration.SecurityAssessment?.State ?? SecurityAssessmentState.Unspecified;
@@ -240,5 +245,62 @@ internal static class LifecycleChecks
 
         await Expect.FailsAsync($"NotifyArrival of {unknown.Name}", StatusCode.NotFound, "DECLARATION_NOT_FOUND",
             () => context.Client.NotifyArrivalAsync(Arrival(unknown)).ResponseAsync);
+    }
+
+    private static async Task PresentationBeforeArrivalRefusedAsync(CheckContext context)
+    {
+        var before = await GetAsync(context, await context.SubmitAsync());
+
+        await Expect.FailsAsync($"NotifyPresentation before arrival ({RpcErrorText.ProtoName(before.Status)})", StatusCode.FailedPrecondition, "GOODS_NOT_ARRIVED",
+            () => context.Client.NotifyPresentationAsync(Presentation(before)).ResponseAsync);
+        Expect.SameDeclaration(before, await GetAsync(context, before), "the declaration after the refused presentation");
+    }
+
+    private static async Task PresentationAfterArrivalAsync(CheckContext context)
+    {
+        var arrived = await ArriveAsync(context, await context.SubmitAsync());
+        if (arrived.Status == DeclarationStatus.Released)
+        {
+            // Released on arrival: nothing to present (declaration_service.proto, NotifyPresentation).
+            await Expect.FailsAsync("NotifyPresentation of goods released on arrival", StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION",
+                () => context.Client.NotifyPresentationAsync(Presentation(arrived)).ResponseAsync);
+            Expect.SameDeclaration(arrived, await GetAsync(context, arrived), "the declaration after the refused presentation");
+            context.Note = "released on arrival, so nothing to present";
+            return;
+        }
+
+        var response = await Expect.SucceedsAsync($"NotifyPresentation of arrived goods ({RpcErrorText.ProtoName(arrived.Status)}, not released)",
+            () => context.Client.NotifyPresentationAsync(Presentation(arrived)).ResponseAsync);
+
+        var presented = response.Declaration;
+        Expect.That(presented?.Clearance is not null, "the declaration after NotifyPresentation has no clearance");
+        Expect.Equal(ClearanceState.Presented, presented!.Clearance.State, "clearance.state after the presentation");
+        Expect.That(presented.Clearance.PresentationTime is not null, "clearance.presentation_time is not set after the presentation");
+        Expect.Equal(arrived.Clearance.ArriveTime, presented.Clearance.ArriveTime, "clearance.arrive_time after the presentation");
+        Expect.That(presented.Revision > arrived.Revision, $"revision after the presentation should exceed {arrived.Revision}; got {presented.Revision}");
+        Expect.SameDeclaration(presented, await GetAsync(context, arrived), "the declaration Get returns after the presentation");
+        var repeat = await Expect.SucceedsAsync("the same NotifyPresentation again",
+            () => context.Client.NotifyPresentationAsync(Presentation(arrived)).ResponseAsync);
+        Expect.SameDeclaration(presented, repeat.Declaration, "the declaration the repeated presentation returns");
+
+        using var call = context.Client.WatchDeclarationEvents(new WatchDeclarationEventsRequest
+        {
+            Parent = context.Parent, IncludeHistory = true, Declaration = arrived.Name,
+        });
+        var events = await EventStreams.ReadUntilAsync(context, call, read => read.Any(e => e.Type == DeclarationEventType.Presented),
+            $"the history of {arrived.Name}");
+        var @event = events.First(e => e.Type == DeclarationEventType.Presented);
+        Expect.Equal(presented.Revision, @event.Revision, "the revision of the PRESENTED event");
+        Expect.Equal(ClearanceState.Presented, @event.ClearanceState, "the clearance_state of the PRESENTED event");
+        context.Note = $"{RpcErrorText.ProtoName(arrived.Status)} after arrival, then presented";
+    }
+
+    private static async Task PresentationOtherFilerDeniedAsync(CheckContext context)
+    {
+        var arrived = await ArriveAsync(context, await context.SubmitAsync());
+
+        await Expect.FailsAsync($"NotifyPresentation by {context.OtherFiler} of {arrived.Name}", StatusCode.PermissionDenied, "FILER_MISMATCH",
+            () => context.OtherClient.NotifyPresentationAsync(Presentation(arrived)).ResponseAsync);
+        Expect.SameDeclaration(arrived, await GetAsync(context, arrived), "the declaration after the refused presentation");
     }
 }

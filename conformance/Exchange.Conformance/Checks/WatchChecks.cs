@@ -2,6 +2,7 @@ using Exchange.Conformance.Assertions;
 using Exchange.Conformance.Runner;
 using Exchange.Contracts.Declaration.V1;
 using Grpc.Core;
+using static Exchange.Conformance.Checks.EventStreams;
 
 namespace Exchange.Conformance.Checks;
 
@@ -140,57 +141,9 @@ internal static class WatchChecks
     private static int AcceptedOf(List<Declaration> declarations, List<DeclarationEvent> events) =>
         events.Count(e => e.Type == DeclarationEventType.Accepted && declarations.Any(d => d.Name == e.Declaration));
 
-    /// <summary>
-    /// Reads events until <paramref name="enough"/> says so. Fails, with what did arrive, when the
-    /// stream ends, fails, or stays silent for a call deadline.
-    /// </summary>
-    private static async Task<List<DeclarationEvent>> ReadUntilAsync(CheckContext context,
-        AsyncServerStreamingCall<WatchDeclarationEventsResponse> call, Func<List<DeclarationEvent>, bool> enough, string what)
-    {
-        var events = new List<DeclarationEvent>();
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation);
-        patience.CancelAfter(context.CallTimeout);
-        bool Impatient() => patience.IsCancellationRequested && !context.Cancellation.IsCancellationRequested;
-        try
-        {
-            while (!enough(events))
-            {
-                if (!await call.ResponseStream.MoveNext(patience.Token))
-                {
-                    throw Expect.Fail($"{what}: the stream ended after {Describe(events)}");
-                }
-                var next = call.ResponseStream.Current.Event;
-                Expect.That(next is not null, $"{what}: a WatchDeclarationEventsResponse without an event");
-                events.Add(next!);
-            }
-            return events;
-        }
-        catch (Exception error) when (error is OperationCanceledException or RpcException && (Impatient() || error is RpcException { StatusCode: StatusCode.DeadlineExceeded }))
-        {
-            throw Expect.Fail($"{what}: the expected events did not arrive within {context.CallTimeout.TotalSeconds:0} s; got {Describe(events)}");
-        }
-        catch (RpcException error) when (error.StatusCode != StatusCode.Cancelled)
-        {
-            throw Expect.Fail($"{what}: the stream failed after {Describe(events)}: {RpcErrorText.Describe(error)}");
-        }
-    }
-
     private static void ExpectOnlyOwn(CheckContext context, List<DeclarationEvent> events)
     {
         var foreign = events.Where(e => !e.Declaration.StartsWith(context.Parent + "/", StringComparison.Ordinal)).ToList();
         Expect.That(foreign.Count == 0, $"{context.Filer} was sent events of other filers: {Describe(foreign)}");
     }
-
-    private static void ExpectDistinctCursors(List<DeclarationEvent> events)
-    {
-        Expect.That(events.All(e => e.Cursor != ""), $"events without a cursor: {Describe(events.Where(e => e.Cursor == "").ToList())}");
-        var repeated = events.GroupBy(e => e.Cursor).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        Expect.That(repeated.Count == 0, $"delivered more than once (same cursor): {string.Join(", ", repeated.Select(c => RpcErrorText.Show(c)))}");
-    }
-
-    private static string Describe(DeclarationEvent e) =>
-        $"{RpcErrorText.ProtoName(e.Type).Replace("DECLARATION_EVENT_TYPE_", "", StringComparison.Ordinal)} {e.LocalReferenceNumber} r{e.Revision}";
-
-    private static string Describe(List<DeclarationEvent> events) =>
-        events.Count == 0 ? "no events" : $"{events.Count} event(s) [{string.Join(", ", events.TakeLast(8).Select(Describe))}]";
 }
