@@ -12,7 +12,12 @@
    run, the master consignment filed by a carrier (--carrier), any referral answered, the houses
    listed by the carrier and the consignment's arrival notified, which releases the assessed
    houses and lists the others to present for control;
-7. wait until the watch has delivered an ACCEPTED event for every accepted declaration.
+7. control (beta): for each house to present, the carrier presents it
+   (NotifyConsignmentPresentation), then a customs officer (--officer) records a satisfactory
+   control result on the declaration's current etag, which releases it;
+8. the carrier reads its notices (WatchConsignmentEvents with history) until it has the
+   HOUSE_RELEASED notice of every house (bounded by --events-timeout);
+9. wait until the watch has delivered an ACCEPTED event for every accepted declaration.
 
 Prints one stable, greppable line per outcome; exits 0 on success, 1 on any unexpected outcome.
 Run with Debian's /usr/bin/python3 after ./generate.sh (see README.md).
@@ -48,6 +53,7 @@ try:
         declaration_service_pb2_grpc,
         lifecycle_pb2,
     )
+    from exchange.enforcement.v1 import enforcement_service_pb2, enforcement_service_pb2_grpc
 except ImportError as missing:  # pragma: no cover - a setup problem, explained to the user
     print(
         f"FAILED cannot import the generated client ({missing}): run ./generate.sh with Debian's "
@@ -57,8 +63,10 @@ except ImportError as missing:  # pragma: no cover - a setup problem, explained 
     sys.exit(1)
 
 FILER_HEADER = "x-exchange-filer"
+OFFICER_HEADER = "x-exchange-officer"
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 ACCEPTED = declaration_event_pb2.DECLARATION_EVENT_TYPE_ACCEPTED
+HOUSE_RELEASED = consignment_pb2.CONSIGNMENT_EVENT_TYPE_HOUSE_RELEASED
 
 VALID_SAMPLES = ("postal-cn22-gift.json", "express-ioss-marketplace-sale.json")
 INVALID_SAMPLE = "invalid-several-errors.json"
@@ -290,24 +298,36 @@ def bulk_submit(stub, parent, metadata, samples):
     return accepted
 
 
-def multiple_filing(channel, stub, parent, metadata, carrier, samples):
+class Filing:
+    """What multiple filing leaves for the next steps: the consignment, its houses by house
+    transport document (what the carrier knows them by), and what its arrival asks to present."""
+
+    def __init__(self, consignment, houses, items_to_present):
+        self.consignment = consignment
+        self.houses = houses  # house transport document -> declaration name
+        self.items_to_present = items_to_present
+
+
+def multiple_filing(carrier_stub, stub, parent, metadata, carrier, samples):
     """Multiple filing with two parties: the filer's houses name a master air waybill of this run
-    (so the scenario can run again against the same node); the carrier files the master after
-    them, and the houses link to it whoever filed first. Returns the houses' names."""
-    carrier_stub = consignment_service_pb2_grpc.ConsignmentServiceStub(channel)
+    (so the scenario can run again against the same node), each with its own house waybill; the
+    carrier files the master after them, and the houses link to it whoever filed first."""
     carrier_metadata = ((FILER_HEADER, carrier),)
     master_document = f"176-{random.randrange(10**8):08d}"
-    houses = []
+    houses = {}
     for earbuds in (2, 20):  # 20 for EUR 39.98 is undervalued: a request for information
+        # Ten digits like the sample's: the master's serial and the quantity, unique in this run.
+        house_document = f"{master_document[4:]}{earbuds:02d}"
         house = read_declaration(samples, HOUSE_SAMPLE)
         house.transport_document.master_waybill = master_document
+        house.transport_document.house_waybill = house_document
         house.items[0].quantity.value.value = str(earbuds)
         request = declaration_service_pb2.SubmitDeclarationRequest(parent=parent, declaration=house, request_id=str(uuid.uuid4()))
         recorded = stub.SubmitDeclaration(request, metadata=metadata, timeout=CALL_TIMEOUT_S).declaration
         status = enum_label(declaration_pb2.DeclarationStatus, recorded.status, "DECLARATION_STATUS_")
         link = enum_label(lifecycle_pb2.MasterConsignmentLinkState, recorded.master_consignment.state, "MASTER_CONSIGNMENT_LINK_STATE_")
-        print(f"HOUSE {HOUSE_SAMPLE} earbuds={earbuds} status={status} master={link}", flush=True)
-        houses.append(recorded.name)
+        print(f"HOUSE {HOUSE_SAMPLE} earbuds={earbuds} status={status} master={link} hawb={house_document}", flush=True)
+        houses[house_document] = recorded.name
 
     with open(os.path.join(samples, MASTER_SAMPLE), encoding="utf-8") as file:
         master = json_format.Parse(file.read(), consignment_pb2.Consignment())
@@ -322,7 +342,7 @@ def multiple_filing(channel, stub, parent, metadata, carrier, samples):
     state = enum_label(consignment_pb2.ConsignmentState, filed.state, "CONSIGNMENT_STATE_")
     print(f"MASTER {MASTER_SAMPLE} state={state} carrier={carrier}", flush=True)
 
-    for name in houses:
+    for name in houses.values():
         house = stub.GetDeclaration(
             declaration_service_pb2.GetDeclarationRequest(name=name), metadata=metadata, timeout=CALL_TIMEOUT_S
         ).declaration
@@ -369,7 +389,91 @@ def multiple_filing(channel, stub, parent, metadata, carrier, samples):
         f"present={len(arrival.items_to_present)} {reasons}",
         flush=True,
     )
-    return houses
+    return Filing(filed.name, houses, list(arrival.items_to_present))
+
+
+def house_reference(house):
+    """How the carrier names a house: its house transport document, or its S10 item identifier for a postal item."""
+    return house.house_transport_document or house.item_identifier
+
+
+def present_and_control(carrier_stub, carrier, officer_stub, officer, filing):
+    """Each house the arrival listed is presented by the carrier, then controlled by a customs
+    officer, who reads the declaration first for its current etag (the control is refused if it
+    changed since). A satisfactory result releases the goods at once (no agency holds them here)."""
+    if not filing.items_to_present:
+        raise ScenarioError("the arrival listed no house to present, so presentation and control cannot be shown")
+    carrier_metadata = ((FILER_HEADER, carrier),)
+    officer_metadata = ((OFFICER_HEADER, officer),)
+    for item in filing.items_to_present:
+        reference = house_reference(item.house)
+        name = filing.houses.get(reference)
+        if name is None:
+            raise ScenarioError(f"the arrival listed the house {reference!r}, which this scenario did not file")
+        presented = carrier_stub.NotifyConsignmentPresentation(
+            consignment_service_pb2.NotifyConsignmentPresentationRequest(name=filing.consignment, house_references=[reference]),
+            metadata=carrier_metadata,
+            timeout=CALL_TIMEOUT_S,
+        ).houses
+        if len(presented) != 1:
+            raise ScenarioError(f"{reference}: NotifyConsignmentPresentation answered {len(presented)} houses for one")
+        status = enum_label(declaration_pb2.DeclarationStatus, presented[0].status, "DECLARATION_STATUS_")
+        clearance = enum_label(lifecycle_pb2.ClearanceState, presented[0].clearance_state, "CLEARANCE_STATE_")
+        print(f"PRESENTED {reference} status={status} clearance={clearance}", flush=True)
+
+        current = officer_stub.GetDeclaration(
+            enforcement_service_pb2.GetDeclarationRequest(name=name), metadata=officer_metadata, timeout=CALL_TIMEOUT_S
+        ).declaration
+        controlled = officer_stub.RecordControlResult(
+            enforcement_service_pb2.RecordControlResultRequest(
+                name=name,
+                outcome=lifecycle_pb2.CONTROL_OUTCOME_SATISFACTORY,
+                remarks="Goods match the declaration.",
+                etag=current.etag,
+                request_id=str(uuid.uuid4()),
+            ),
+            metadata=officer_metadata,
+            timeout=CALL_TIMEOUT_S,
+        ).declaration
+        status = enum_label(declaration_pb2.DeclarationStatus, controlled.status, "DECLARATION_STATUS_")
+        clearance = enum_label(lifecycle_pb2.ClearanceState, controlled.clearance.state, "CLEARANCE_STATE_")
+        print(f"CONTROLLED {reference} outcome=SATISFACTORY status={status} clearance={clearance}", flush=True)
+        if controlled.status != declaration_pb2.DECLARATION_STATUS_RELEASED:
+            raise ScenarioError(f"{reference}: a satisfactory control result left the house {status}, not RELEASED")
+
+
+def read_notices(carrier_stub, carrier, filing, timeout_s):
+    """The carrier's notices of this consignment, from the start of its history, one line each,
+    until every house has its HOUSE_RELEASED notice (the release notice to the holder of the
+    goods), or the deadline passes (the call's own deadline ends the stream)."""
+    released, notices = set(), 0
+    call = carrier_stub.WatchConsignmentEvents(
+        consignment_service_pb2.WatchConsignmentEventsRequest(
+            parent=f"filers/{carrier}", include_history=True, consignment=filing.consignment
+        ),
+        metadata=((FILER_HEADER, carrier),),
+        timeout=timeout_s,
+    )
+    try:
+        for response in call:
+            event = response.event
+            reference = house_reference(event.house)
+            notices += 1
+            print(f"NOTICE {enum_label(consignment_pb2.ConsignmentEventType, event.type, 'CONSIGNMENT_EVENT_TYPE_')} {reference}", flush=True)
+            if event.type == HOUSE_RELEASED:
+                released.add(reference)
+            if released.issuperset(filing.houses):
+                break
+    except grpc.RpcError as error:
+        if error.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
+            raise ScenarioError(f"the carrier's notice watch failed: {describe_rpc_error(error)}") from error
+    finally:
+        call.cancel()
+    print(f"NOTICES {notices} released={len(released)}/{len(filing.houses)}", flush=True)
+    if len(released) < len(filing.houses):
+        raise ScenarioError(
+            f"the carrier's notices told the release of {len(released)} of {len(filing.houses)} houses within {timeout_s} s"
+        )
 
 
 def open_channel(server):
@@ -404,7 +508,12 @@ def run(args):
             submit_invalid(stub, parent, metadata, args.samples)
             accepted |= bulk_submit(stub, parent, metadata, args.samples)
             notify_arrival(stub, metadata, valid[0], VALID_SAMPLES[0])
-            accepted |= set(multiple_filing(channel, stub, parent, metadata, args.carrier, args.samples))
+            carrier_stub = consignment_service_pb2_grpc.ConsignmentServiceStub(channel)
+            filing = multiple_filing(carrier_stub, stub, parent, metadata, args.carrier, args.samples)
+            accepted |= set(filing.houses.values())
+            officer_stub = enforcement_service_pb2_grpc.EnforcementServiceStub(channel)
+            present_and_control(carrier_stub, args.carrier, officer_stub, args.officer, filing)
+            read_notices(carrier_stub, args.carrier, filing, args.events_timeout)
             seen = watch.wait_for_accepted(accepted, args.events_timeout)
             print(f"EVENTS {seen}", flush=True)
             if seen != len(accepted):
@@ -423,13 +532,19 @@ def main(argv=None):
     parser.add_argument("--filer", default="py-demo", help="filer id, sent as x-exchange-filer")
     parser.add_argument("--carrier", help="the carrier filing the master consignment (default: the filer's id with -carrier)")
     parser.add_argument(
+        "--officer", help="the customs officer recording control results, sent as x-exchange-officer (default: the filer's id with -officer)"
+    )
+    parser.add_argument(
         "--samples",
         default=os.path.join(HERE, "..", "csharp", "Exchange.Client", "samples"),
         help="folder of the sample declarations",
     )
-    parser.add_argument("--events-timeout", type=float, default=30, help="seconds to wait for the watch's events")
+    parser.add_argument(
+        "--events-timeout", type=float, default=30, help="seconds to wait for the watches' ACCEPTED events and HOUSE_RELEASED notices"
+    )
     args = parser.parse_args(argv)
     args.carrier = args.carrier or f"{args.filer}-carrier"
+    args.officer = args.officer or f"{args.filer}-officer"
     try:
         run(args)
     except ScenarioError as error:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Generates the Python modules of the Exchange contract into clients/python/generated/:
-#   exchange/declaration/v1/*.proto  -> *_pb2.py and *_pb2_grpc.py (messages and the service stub)
+#   exchange/declaration/v1/*.proto  -> *_pb2.py and *_pb2_grpc.py (messages and the service stubs)
+#   exchange/enforcement/v1/*.proto  -> the same, for the officer's side (EnforcementService)
 #   google/api, google/rpc, google/type protos they import (vendored in protos/google/) -> *_pb2.py
 # The google/protobuf well-known types come with python3-protobuf and are not generated.
 #
@@ -34,13 +35,13 @@ target="$work/generated"
 mkdir -p "$staged/google/rpc" "$target"
 
 cd "$protos"
-exchange_protos=(exchange/annotations/v1/*.proto exchange/declaration/v1/*.proto)
+exchange_protos=(exchange/annotations/v1/*.proto exchange/declaration/v1/*.proto exchange/enforcement/v1/*.proto)
 google_protos=()
 for file in google/api/*.proto google/rpc/*.proto google/type/*.proto; do
   [ "$file" = google/rpc/error_details.proto ] || google_protos+=("$file")
 done
 
-# 1. The contract, with its service stub.
+# 1. The contract, with its service stubs.
 "$python" -m grpc_tools.protoc -I "$protos" \
   --python_out="$target" --grpc_python_out="$target" "${exchange_protos[@]}"
 
@@ -59,9 +60,11 @@ find "$target" -mindepth 1 -type d ! -path "$target/google" -exec touch {}/__ini
 # Prove the generated code loads under the installed python3-protobuf and grpcio.
 (cd "$target" && "$python" - <<'EOF'
 from exchange.declaration.v1 import declaration_service_pb2, declaration_service_pb2_grpc  # noqa: F401
+from exchange.enforcement.v1 import enforcement_service_pb2, enforcement_service_pb2_grpc  # noqa: F401
 from google.rpc import error_details_pb2, status_pb2  # noqa: F401
 from google.type import decimal_pb2, money_pb2  # noqa: F401
 assert declaration_service_pb2.DESCRIPTOR.services_by_name["DeclarationService"]
+assert enforcement_service_pb2.DESCRIPTOR.services_by_name["EnforcementService"]
 EOF
 )
 

@@ -1,3 +1,5 @@
+using Exchange.Client.Cli;
+using Exchange.Client.Commands;
 using Exchange.Client.Tests.Support;
 using Exchange.Contracts.Declaration.V1;
 using Grpc.Net.Client;
@@ -30,7 +32,8 @@ public sealed class CommandLineTests
         var code = await App().RunAsync(args, CancellationToken.None);
 
         Assert.Equal(0, code);
-        foreach (var command in new[] { "submit", "bulk-submit", "get", "list", "amend", "cancel", "arrive", "consignment-create", "consignment-houses", "consignment-arrive", "watch", "help" })
+        foreach (var command in new[] { "submit", "bulk-submit", "get", "list", "amend", "cancel", "arrive", "present", "consignment-create", "consignment-houses", "consignment-arrive",
+                     "consignment-present", "consignment-watch", "watch", "help" })
         {
             Assert.Contains($"  {command} ", output.Text);
         }
@@ -41,12 +44,34 @@ public sealed class CommandLineTests
     [InlineData("help", "submit")]
     [InlineData("submit", "--help")]
     [InlineData("--filer", "acme", "submit", "-h")]
+    [InlineData("--server", "http://127.0.0.1:5190", "help", "submit")]
     public async Task Command_help_shows_its_usage_without_needing_its_arguments(params string[] args)
     {
         var code = await App().RunAsync(args, CancellationToken.None);
 
         Assert.Equal(0, code);
         Assert.Contains("Usage: exchange-client submit <file.json> [--request-id UUID]", output.Text);
+    }
+
+    [Fact]
+    public async Task Consignment_present_shows_its_repeated_argument_in_its_usage()
+    {
+        var code = await App().RunAsync(["help", "consignment-present"], CancellationToken.None);
+
+        Assert.Equal(0, code);
+        Assert.Contains("Usage: exchange-client consignment-present <name-or-id> <house-ref>...", output.Text);
+    }
+
+    [Fact]
+    public void Only_a_last_argument_ending_in_dots_takes_several_values()
+    {
+        var present = new ConsignmentPresentCommand().Spec;
+        var arrive = new ConsignmentArriveCommand().Spec;
+
+        var parsed = CommandLine.Parse(["mawb-1", "1234567890", "RR123456785NL", "9876543210"], present, ClientApp.GlobalOptions);
+
+        Assert.Equal(["mawb-1", "1234567890", "RR123456785NL", "9876543210"], parsed.Positionals);
+        Assert.Equal("Unexpected argument 'extra'.", Assert.Throws<UsageException>(() => CommandLine.Parse(["mawb-1", "extra"], arrive, ClientApp.GlobalOptions)).Message);
     }
 
     [Fact]
@@ -76,6 +101,11 @@ public sealed class CommandLineTests
     [InlineData("--filer must be lower-case letters, digits and hyphens, not 'Acme_Co'.", "list", "--filer", "Acme_Co")]
     [InlineData("--server must be an http:// or https:// address", "list", "--server", "127.0.0.1:5080")]
     [InlineData("Missing command.", "--filer", "acme")]
+    [InlineData("Missing argument <name-or-id>.", "present")]
+    [InlineData("Missing argument <house-ref>....", "consignment-present", "mawb-176-12345675")]
+    [InlineData("is neither a consignment id nor a name", "consignment-present", "MAWB 176", "1234567890")]
+    [InlineData("Give --from-start or --after, not both", "consignment-watch", "--from-start", "--after", "12")]
+    [InlineData("--after needs a value (CURSOR).", "consignment-watch", "--after")]
     public async Task A_usage_mistake_explains_itself_and_fails_before_sending(string expected, params string[] args)
     {
         var code = await App().RunAsync(args, CancellationToken.None);

@@ -46,9 +46,12 @@ public sealed class ClientApp(
         new AmendCommand(),
         new CancelCommand(),
         new ArriveCommand(),
+        new PresentCommand(),
         new ConsignmentCreateCommand(),
         new ConsignmentHousesCommand(),
         new ConsignmentArriveCommand(),
+        new ConsignmentPresentCommand(),
+        new ConsignmentWatchCommand(),
         new WatchCommand(),
     ];
 
@@ -157,7 +160,8 @@ public sealed class ClientApp(
 
     private int Help(IReadOnlyList<string> rest)
     {
-        var topic = rest.FirstOrDefault(a => !a.StartsWith('-'));
+        // The topic is found as the command is: `--server URL help watch` names watch, not the URL.
+        var topic = FindCommand(rest) is var index and >= 0 ? rest[index] : null;
         if (topic is null)
         {
             PrintHelp(console);

@@ -66,6 +66,14 @@ public static class Display
             {
                 AddRow(grid, "Arrived", Time(clearance.ArriveTime));
             }
+            if (clearance.PresentationTime is not null)
+            {
+                AddRow(grid, "Presented", Time(clearance.PresentationTime));
+            }
+            if (clearance.ControlResult is { } control)
+            {
+                AddRow(grid, "Control result", $"{Label(control.Outcome)}: {control.Remarks}");
+            }
         }
         AddRow(grid, "Revision", declaration.Revision.ToString(CultureInfo.InvariantCulture));
         AddRow(grid, "Etag", declaration.Etag);

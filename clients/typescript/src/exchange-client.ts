@@ -1,17 +1,24 @@
-// Opening a DeclarationService client: gRPC over HTTP/2 (h2c for http:// addresses) with the
-// filer's identity on every call.
+// Opening clients of the node: gRPC over HTTP/2 (h2c for http:// addresses) with the caller's
+// development identity on every call (a filer, or a customs officer).
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ConsignmentService } from "./gen/exchange/declaration/v1/consignment_service_pb";
 import { DeclarationService } from "./gen/exchange/declaration/v1/declaration_service_pb";
+import { EnforcementService } from "./gen/exchange/enforcement/v1/enforcement_service_pb";
 
 export type ExchangeClient = Client<typeof DeclarationService>;
 
 /** The carrier's side: master consignments (beta). */
 export type ConsignmentClient = Client<typeof ConsignmentService>;
 
+/** The customs officer's side: review, decisions and control results. */
+export type EnforcementClient = Client<typeof EnforcementService>;
+
 /** The development authentication header the node reads the calling filer from. */
 export const filerHeader = "x-exchange-filer";
+
+/** The development authentication header the node reads the calling officer from. */
+export const officerHeader = "x-exchange-officer";
 
 /** `filers/{filer}`: the parent every request of the filer names. */
 export function filerParent(filer: string): string {
@@ -23,17 +30,22 @@ export function filerParent(filer: string): string {
  * transport serves unary calls and the server-, client- and bidirectional streams.
  */
 export function createExchangeClient(server: string, filer: string): ExchangeClient {
-  return createClient(DeclarationService, transportAs(server, filer));
+  return createClient(DeclarationService, transportAs(server, filerHeader, filer));
 }
 
 /** A ConsignmentService client of the node at `server` calling as `carrier` (a filer). */
 export function createConsignmentClient(server: string, carrier: string): ConsignmentClient {
-  return createClient(ConsignmentService, transportAs(server, carrier));
+  return createClient(ConsignmentService, transportAs(server, filerHeader, carrier));
 }
 
-function transportAs(server: string, filer: string) {
+/** An EnforcementService client of the node at `server` calling as the customs officer `officer`. */
+export function createEnforcementClient(server: string, officer: string): EnforcementClient {
+  return createClient(EnforcementService, transportAs(server, officerHeader, officer));
+}
+
+function transportAs(server: string, header: string, id: string) {
   const identify: Interceptor = (next) => (request) => {
-    request.header.set(filerHeader, filer);
+    request.header.set(header, id);
     return next(request);
   };
   return createGrpcTransport({ baseUrl: server, interceptors: [identify] });

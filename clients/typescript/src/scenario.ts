@@ -9,7 +9,12 @@
 //      air waybill of this run, a carrier (--carrier) files the master consignment, the filer
 //      answers any referral, the carrier lists its houses and notifies the consignment's arrival,
 //      which releases the assessed houses and lists the others to present for control;
-//   7. wait (bounded) until the watch has delivered an ACCEPTED event for every accepted one.
+//   7. control (beta): for each house to present, the carrier presents it
+//      (NotifyConsignmentPresentation), then a customs officer (--officer) records a satisfactory
+//      control result on the declaration's current etag, which releases it;
+//   8. the carrier reads its notices (WatchConsignmentEvents with history) until it has the
+//      HOUSE_RELEASED notice of every house (bounded by --events-timeout);
+//   9. wait (bounded) until the watch has delivered an ACCEPTED event for every accepted one.
 // The log is line-oriented and stable, for people and for the test that runs it
 // (tests/Exchange.SampleClients.Tests/TypeScriptClientTests.cs). Exit codes: 0 success,
 // 1 any unexpected failure, 2 wrong arguments.
@@ -20,19 +25,28 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { AcceptedEventWatch } from "./accepted-event-watch";
 import { fromConnectError, fromStatus, type ExchangeError } from "./error-details";
-import { createConsignmentClient, createExchangeClient, filerParent, type ConsignmentClient, type ExchangeClient } from "./exchange-client";
-import { ConsignmentState, ControlReason } from "./gen/exchange/declaration/v1/consignment_pb";
+import {
+  createConsignmentClient,
+  createEnforcementClient,
+  createExchangeClient,
+  filerParent,
+  type ConsignmentClient,
+  type EnforcementClient,
+  type ExchangeClient,
+} from "./exchange-client";
+import { ConsignmentEventType, ConsignmentState, ControlReason, type ConsignmentHouse, type ControlItem } from "./gen/exchange/declaration/v1/consignment_pb";
 import { ReferralState, ReferralType } from "./gen/exchange/declaration/v1/decision_pb";
 import { DeclarationStatus } from "./gen/exchange/declaration/v1/declaration_pb";
-import { ClearanceState, MasterConsignmentLinkState, SecurityAssessmentState } from "./gen/exchange/declaration/v1/lifecycle_pb";
+import { ClearanceState, ControlOutcome, MasterConsignmentLinkState, SecurityAssessmentState } from "./gen/exchange/declaration/v1/lifecycle_pb";
 import { readConsignment, readDeclaration, readDeclarationLines } from "./sample-files";
 
-const usage = `Usage: npm run scenario -- [--server URL] [--filer ID] [--carrier ID] [--samples DIR] [--events-timeout SECONDS]
+const usage = `Usage: npm run scenario -- [--server URL] [--filer ID] [--carrier ID] [--officer ID] [--samples DIR] [--events-timeout SECONDS]
   --server          the node, default $EXCHANGE_SERVER or http://127.0.0.1:5080 (http:// is HTTP/2 without TLS)
   --filer           the calling filer, sent as x-exchange-filer, default $EXCHANGE_FILER or ts-demo
   --carrier         the carrier filing the master consignment, default the filer's id with -carrier
+  --officer         the customs officer recording control results, sent as x-exchange-officer, default the filer's id with -officer
   --samples         folder of the sample declarations, default ../csharp/Exchange.Client/samples
-  --events-timeout  how long to wait for the watch to deliver every ACCEPTED event, default 30`;
+  --events-timeout  how long to wait for the watches to deliver every ACCEPTED event and HOUSE_RELEASED notice, default 30`;
 
 const validSamples = ["postal-cn22-gift.json", "express-ioss-marketplace-sale.json"];
 const invalidSample = "invalid-several-errors.json";
@@ -46,6 +60,7 @@ interface Options {
   server: string;
   filer: string;
   carrier: string;
+  officer: string;
   samples: string;
   eventsTimeoutMs: number;
 }
@@ -63,6 +78,7 @@ function parseOptions(args: string[]): Options {
         server: { type: "string", default: process.env.EXCHANGE_SERVER ?? "http://127.0.0.1:5080" },
         filer: { type: "string", default: process.env.EXCHANGE_FILER ?? "ts-demo" },
         carrier: { type: "string" },
+        officer: { type: "string" },
         samples: { type: "string", default: "../csharp/Exchange.Client/samples" },
         "events-timeout": { type: "string", default: "30" },
       },
@@ -78,6 +94,7 @@ function parseOptions(args: string[]): Options {
     server: values.server,
     filer: values.filer,
     carrier: values.carrier ?? `${values.filer}-carrier`,
+    officer: values.officer ?? `${values.filer}-officer`,
     samples: resolve(values.samples),
     eventsTimeoutMs: seconds * 1000,
   };
@@ -106,7 +123,11 @@ async function runScenario(options: Options): Promise<void> {
     if (firstName !== undefined && firstSample !== undefined) {
       await notifyArrival(client, firstName, firstSample);
     }
-    accepted.push(...(await multipleFiling(client, createConsignmentClient(options.server, options.carrier), parent, options)));
+    const carrier = createConsignmentClient(options.server, options.carrier);
+    const filing = await multipleFiling(client, carrier, parent, options);
+    accepted.push(...filing.houses.values());
+    await presentAndControl(carrier, createEnforcementClient(options.server, options.officer), filing);
+    await readNotices(carrier, filing, options);
 
     const seen = await watch.waitForAccepted(accepted, options.eventsTimeoutMs);
     if (seen < accepted.length) {
@@ -149,28 +170,41 @@ async function notifyArrival(client: ExchangeClient, name: string, source: strin
   log(`ARRIVED ${source} status=${DeclarationStatus[declaration.status]} security=${security} clearance=${ClearanceState[declaration.clearance.state]}`);
 }
 
+/** What step 6 leaves for the next steps: the consignment, its houses, and what its arrival asks to present. */
+interface Filing {
+  /** The consignment's name, `filers/{carrier}/consignments/{id}`. */
+  consignment: string;
+  /** The houses' declaration names by house transport document (what the carrier knows them by). */
+  houses: Map<string, string>;
+  /** The houses to present for control, as the arrival listed them. */
+  itemsToPresent: ControlItem[];
+}
+
 /**
  * Step 6: multiple filing with two parties. The filer's houses name a master air waybill of this
- * run (so the scenario can run again against the same node); the carrier files the master after
- * them, and the houses link to it whoever filed first. Returns the houses' names.
+ * run (so the scenario can run again against the same node), each with its own house waybill;
+ * the carrier files the master after them, and the houses link to it whoever filed first.
  */
-async function multipleFiling(client: ExchangeClient, carrier: ConsignmentClient, parent: string, options: Options): Promise<string[]> {
+async function multipleFiling(client: ExchangeClient, carrier: ConsignmentClient, parent: string, options: Options): Promise<Filing> {
   const masterDocument = `176-${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
-  const houses: string[] = [];
+  const houses = new Map<string, string>();
   for (const earbuds of [2, 20]) {
     const { declaration } = await readDeclaration(join(options.samples, houseSample));
     const [item] = declaration.items;
     if (declaration.transportDocument === undefined || item?.quantity?.value === undefined) {
       throw new Error(`${houseSample}: no transport document or item quantity to vary`);
     }
+    // Ten digits like the sample's: the master's serial and the quantity, unique in this run.
+    const houseDocument = `${masterDocument.slice(4)}${String(earbuds).padStart(2, "0")}`;
     declaration.transportDocument.masterWaybill = masterDocument;
+    declaration.transportDocument.houseWaybill = houseDocument;
     item.quantity.value.value = String(earbuds); // 20 for EUR 39.98 is undervalued: a request for information
     const house = (await client.submitDeclaration({ parent, declaration, requestId: randomUUID() }, { timeoutMs: callTimeoutMs })).declaration;
     if (house === undefined) {
       throw new Error(`${houseSample}: the node answered without the recorded house`);
     }
-    log(`HOUSE ${houseSample} earbuds=${earbuds} status=${DeclarationStatus[house.status]} master=${MasterConsignmentLinkState[house.masterConsignment?.state ?? 0]}`);
-    houses.push(house.name);
+    log(`HOUSE ${houseSample} earbuds=${earbuds} status=${DeclarationStatus[house.status]} master=${MasterConsignmentLinkState[house.masterConsignment?.state ?? 0]} hawb=${houseDocument}`);
+    houses.set(houseDocument, house.name);
   }
 
   const master = await readConsignment(join(options.samples, masterSample));
@@ -184,7 +218,7 @@ async function multipleFiling(client: ExchangeClient, carrier: ConsignmentClient
   }
   log(`MASTER ${masterSample} state=${ConsignmentState[filed.state]} carrier=${options.carrier}`);
 
-  for (const name of houses) {
+  for (const name of houses.values()) {
     const house = (await client.getDeclaration({ name }, { timeoutMs: callTimeoutMs })).declaration;
     for (const referral of house?.referrals ?? []) {
       if (referral.state === ReferralState.OPEN && referral.type === ReferralType.REQUEST_FOR_INFORMATION) {
@@ -208,7 +242,98 @@ async function multipleFiling(client: ExchangeClient, carrier: ConsignmentClient
   const reasons = arrival.itemsToPresent.map((item) => ControlReason[item.reason]).join(",");
   const state = arrival.consignment === undefined ? "UNSPECIFIED" : ConsignmentState[arrival.consignment.state];
   log(`CONSIGNMENT ${state} arrived=${arrival.housesArrived} released=${arrival.housesReleased} present=${arrival.itemsToPresent.length} ${reasons}`);
-  return houses;
+  return { consignment: filed.name, houses, itemsToPresent: arrival.itemsToPresent };
+}
+
+/** How the carrier names a house: its house transport document, or its S10 item identifier for a postal item. */
+function houseReference(house: ConsignmentHouse | undefined): string {
+  return house?.houseTransportDocument || house?.itemIdentifier || "";
+}
+
+/**
+ * Step 7: each house the arrival listed is presented by the carrier, then controlled by a customs
+ * officer, who reads the declaration first for its current etag (the control is refused if it
+ * changed since). A satisfactory result releases the goods at once (no agency holds them here).
+ */
+async function presentAndControl(carrier: ConsignmentClient, officer: EnforcementClient, filing: Filing): Promise<void> {
+  if (filing.itemsToPresent.length === 0) {
+    throw new Error("the arrival listed no house to present, so presentation and control cannot be shown");
+  }
+  for (const item of filing.itemsToPresent) {
+    const reference = houseReference(item.house);
+    const name = filing.houses.get(reference);
+    if (name === undefined) {
+      throw new Error(`the arrival listed the house "${reference}", which this scenario did not file`);
+    }
+    const [presented] = (await carrier.notifyConsignmentPresentation(
+      { name: filing.consignment, houseReferences: [reference] },
+      { timeoutMs: callTimeoutMs },
+    )).houses;
+    if (presented === undefined) {
+      throw new Error(`${reference}: the node answered NotifyConsignmentPresentation without the house`);
+    }
+    log(`PRESENTED ${reference} status=${DeclarationStatus[presented.status]} clearance=${ClearanceState[presented.clearanceState]}`);
+
+    const current = (await officer.getDeclaration({ name }, { timeoutMs: callTimeoutMs })).declaration;
+    if (current === undefined) {
+      throw new Error(`${reference}: the node answered the officer's GetDeclaration without the declaration`);
+    }
+    const controlled = (await officer.recordControlResult({
+      name,
+      outcome: ControlOutcome.SATISFACTORY,
+      remarks: "Goods match the declaration.",
+      etag: current.etag,
+      requestId: randomUUID(),
+    }, { timeoutMs: callTimeoutMs })).declaration;
+    const status = controlled === undefined ? "UNSPECIFIED" : DeclarationStatus[controlled.status];
+    const clearance = ClearanceState[controlled?.clearance?.state ?? ClearanceState.UNSPECIFIED];
+    log(`CONTROLLED ${reference} outcome=SATISFACTORY status=${status} clearance=${clearance}`);
+    if (controlled?.status !== DeclarationStatus.RELEASED) {
+      throw new Error(`${reference}: a satisfactory control result left the house ${status}, not RELEASED`);
+    }
+  }
+}
+
+/**
+ * Step 8: the carrier's notices of this consignment, from the start of its history, one line each,
+ * until every house has its HOUSE_RELEASED notice (the release notice to the holder of the goods),
+ * or the deadline passes.
+ */
+async function readNotices(carrier: ConsignmentClient, filing: Filing, options: Options): Promise<void> {
+  const released = new Set<string>();
+  let notices = 0;
+  const stop = new AbortController();
+  const deadline = setTimeout(() => stop.abort(), options.eventsTimeoutMs);
+  try {
+    const events = carrier.watchConsignmentEvents(
+      { parent: filerParent(options.carrier), includeHistory: true, consignment: filing.consignment },
+      { signal: stop.signal },
+    );
+    for await (const { event } of events) {
+      if (event === undefined) {
+        continue;
+      }
+      const reference = houseReference(event.house);
+      notices++;
+      log(`NOTICE ${ConsignmentEventType[event.type]} ${reference}`);
+      if (event.type === ConsignmentEventType.HOUSE_RELEASED) {
+        released.add(reference);
+      }
+      if ([...filing.houses.keys()].every((house) => released.has(house))) {
+        break; // ends the call: leaving the loop cancels the stream
+      }
+    }
+  } catch (error) {
+    if (!stop.signal.aborted) {
+      throw error;
+    }
+  } finally {
+    clearTimeout(deadline);
+  }
+  log(`NOTICES ${notices} released=${released.size}/${filing.houses.size}`);
+  if (released.size < filing.houses.size) {
+    throw new Error(`the carrier's notices told the release of ${released.size} of ${filing.houses.size} houses within ${options.eventsTimeoutMs / 1000} s`);
+  }
 }
 
 /** Step 3: a declaration breaking several rules; the refusal must name every violation. */

@@ -1,7 +1,9 @@
+using Exchange.Client.Commands;
 using Exchange.Client.Tests.Support;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Testing;
 using Exchange.Testing.Hosting;
+using Enforcement = Exchange.Contracts.Enforcement.V1;
 
 namespace Exchange.Client.Tests.EndToEnd;
 
@@ -123,5 +125,98 @@ public sealed class ClientAgainstNodeTests : IDisposable
         Assert.Equal(DeclarationStatus.Released, house.Status);
         Assert.Equal("filers/swift-express/consignments/mawb-176-12345675", house.MasterConsignment.Consignment);
         Assert.Equal(ExitCodes.Rejected, await Run("swift-express", "consignment-create", Samples.ExpressSale, "--id", "wrong-file"));
+    }
+
+    [Fact]
+    public async Task Present_records_the_presentation_of_arrived_goods_and_a_repeat_shows_them_as_they_are()
+    {
+        Assert.Equal(ExitCodes.Success, await RunAsync("submit", Samples.PostalGift));
+        var id = Assert.Single(await StoredAsync()).Name.Split('/')[^1];
+
+        Assert.Equal(ExitCodes.Rejected, await RunAsync("present", id));
+        Assert.Contains("GOODS_NOT_ARRIVED", _output.Text);
+
+        // The node of these tests has an assessment delay: the goods arrive still being analysed, not released.
+        Assert.Equal(ExitCodes.Success, await RunAsync("arrive", id));
+        Assert.Equal(ExitCodes.Success, await RunAsync("present", id));
+
+        Assert.Contains("Presented for control", _output.Text);
+        Assert.Contains("PRESENTED", _output.Text);
+        var presented = Assert.Single(await StoredAsync());
+        Assert.Equal(ClearanceState.Presented, presented.Clearance.State);
+        Assert.NotNull(presented.Clearance.PresentationTime);
+        Assert.Equal(ExitCodes.Success, await RunAsync("present", id));
+        Assert.Equal(presented.Revision, Assert.Single(await StoredAsync()).Revision);
+    }
+
+    [Fact]
+    public async Task A_carrier_presents_its_held_house_an_officer_releases_it_and_the_carrier_watches_the_notices()
+    {
+        using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);
+        var output = new CapturedConsole();
+        Task<int> Run(string filer, string[] args, CancellationToken cancellationToken = default) =>
+            new ClientApp(output.Console, _ => assessing.CallInvokerFor(null)).RunAsync([.. args, "--filer", filer], cancellationToken);
+        const string consignment = "mawb-176-12345675";
+
+        Assert.Equal(ExitCodes.Success, await Run("swift-express", ["consignment-create", Samples.ConsignmentAirMaster, "--id", consignment]));
+        // Twenty earbuds for the sample's EUR 39.98 are undervalued: held with a request for information.
+        var undervalued = SampleDeclarations.ExpressMarketplaceSale();
+        undervalued.Items[0].Quantity = SampleDeclarations.Pieces(20);
+        var house = (await assessing.ClientFor("global-bazaar").SubmitDeclarationAsync(
+            new SubmitDeclarationRequest { Parent = "filers/global-bazaar", Declaration = undervalued, RequestId = Guid.NewGuid().ToString() })).Declaration;
+        Assert.Equal(DeclarationStatus.Held, house.Status);
+        Assert.Equal(ExitCodes.Success, await Run("swift-express", ["consignment-arrive", consignment]));
+        Assert.Contains("to present for control: 1", output.Text);
+        Assert.Contains("CUSTOMS_HOLD", output.Text);
+
+        Assert.Equal(ExitCodes.Rejected, await Run("swift-express", ["consignment-present", consignment, "1234567890", "9999999999"]));
+        Assert.Contains("house_references[1]", output.Text);
+        Assert.Null((await assessing.ClientFor("global-bazaar").GetDeclarationAsync(new GetDeclarationRequest { Name = house.Name })).Declaration.Clearance.PresentationTime);
+        Assert.Equal(ExitCodes.Success, await Run("swift-express", ["consignment-present", consignment, "1234567890"]));
+        Assert.Contains($"Presented for control 1 house(s) of filers/swift-express/consignments/{consignment}", output.Text);
+        Assert.Contains("PRESENTED", output.Text);
+
+        var officer = assessing.OfficerClient("officer-jansen");
+        var current = (await officer.GetDeclarationAsync(new Enforcement.GetDeclarationRequest { Name = house.Name })).Declaration;
+        var controlled = (await officer.RecordControlResultAsync(new Enforcement.RecordControlResultRequest
+        {
+            Name = house.Name, Outcome = ControlOutcome.Satisfactory, Remarks = "Goods match the declaration.", Etag = current.Etag,
+        })).Declaration;
+        Assert.Equal(DeclarationStatus.Released, controlled.Status);
+
+        var notices = await WatchUntilAsync(output, "HOUSE_RELEASED", stop => Run("swift-express", ["consignment-watch", "--from-start"], stop));
+        Assert.Equal(ConsignmentWatchCommand.Header, notices[0]);
+        Assert.Equal(
+            [("HOUSE_REFERRAL_OPENED", "REQUEST_FOR_INFORMATION"), ("HOUSE_CONTROL_REQUIRED", "-"), ("HOUSE_RELEASED", "-")],
+            notices.Skip(1).Select(line => line.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(columns => (columns[2], columns[^1])));
+        Assert.All(notices.Skip(1), line => Assert.Contains($"1234567890", line));
+        Assert.All(notices.Skip(1), line => Assert.Contains(consignment, line));
+
+        // Resuming after the first notice's cursor shows the later ones only.
+        var first = notices[1].Split(' ')[0];
+        var resumed = await WatchUntilAsync(output, "HOUSE_RELEASED", stop => Run("swift-express", ["consignment-watch", "--after", first, "--consignment", consignment], stop));
+        Assert.Equal(["HOUSE_CONTROL_REQUIRED", "HOUSE_RELEASED"], resumed.Skip(1).Select(line => line.Split("  ", StringSplitOptions.RemoveEmptyEntries)[2].Trim()));
+    }
+
+    /// <summary>
+    /// Runs a watch command until a line containing <paramref name="last"/> appears, then stops it as
+    /// Ctrl+C would; returns the lines it printed from its column headings on.
+    /// </summary>
+    private static async Task<string[]> WatchUntilAsync(CapturedConsole output, string last, Func<CancellationToken, Task<int>> watch)
+    {
+        var before = output.Text.Length;
+        using var stop = new CancellationTokenSource();
+        var watching = watch(stop.Token);
+        while (!output.Text[before..].Contains(last, StringComparison.Ordinal))
+        {
+            Assert.False(watching.IsCompleted, $"The watch ended before printing {last}:{Environment.NewLine}{output.Text[before..]}");
+            await Task.Delay(20);
+        }
+        await stop.CancelAsync();
+        Assert.Equal(ExitCodes.Success, await watching);
+        return output.Text[before..].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .SkipWhile(line => !line.StartsWith("CURSOR", StringComparison.Ordinal))
+            .ToArray();
     }
 }

@@ -12,8 +12,9 @@ public sealed record OptionSpec(string Name, string? ValueName, string Descripti
 
 /// <summary>
 /// What a command looks like on the command line: its positional arguments (all required) and
-/// its options. The parser, the usage text and the help text are all derived from it, so they
-/// cannot disagree.
+/// its options. The last argument may end in "..." (e.g. <c>&lt;house-ref&gt;...</c>): it takes
+/// one or more values. The parser, the usage text and the help text are all derived from it, so
+/// they cannot disagree.
 /// </summary>
 public sealed record CommandSpec(
     string Name,
@@ -22,6 +23,9 @@ public sealed record CommandSpec(
     IReadOnlyList<OptionSpec> Options,
     string? Details = null)
 {
+    /// <summary>Whether the last argument takes one or more values.</summary>
+    public bool LastArgumentRepeats => Arguments.Count > 0 && Arguments[^1].EndsWith("...", StringComparison.Ordinal);
+
     public string UsageLine =>
         string.Join(' ', new[] { "exchange-client", Name }
             .Concat(Arguments)
@@ -134,7 +138,7 @@ public static class CommandLine
             {
                 throw new UsageException($"Missing argument {spec.Arguments[positionals.Count]}.");
             }
-            if (positionals.Count > spec.Arguments.Count)
+            if (positionals.Count > spec.Arguments.Count && !spec.LastArgumentRepeats)
             {
                 throw new UsageException($"Unexpected argument '{positionals[spec.Arguments.Count]}'.");
             }

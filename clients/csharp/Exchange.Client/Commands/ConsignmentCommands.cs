@@ -104,6 +104,112 @@ public sealed class ConsignmentArriveCommand : ICommand
     }
 }
 
+/// <summary>
+/// <c>consignment-present &lt;id&gt; &lt;house-ref&gt;...</c>: presents houses of the arrived
+/// consignment to customs for control (NotifyConsignmentPresentation, beta; ICS2 IE3N08).
+/// </summary>
+public sealed class ConsignmentPresentCommand : ICommand
+{
+    public CommandSpec Spec { get; } = new(
+        "consignment-present",
+        "Present houses of your arrived consignment to customs for control.",
+        ["<name-or-id>", "<house-ref>..."],
+        [],
+        "Name each house by its house waybill or S10 item identifier, as consignment-arrive listed it to present. "
+        + "Held houses are released only once presented, by the officer's control result or decision. Houses "
+        + "presented already are left as they are. A reference to no house of the consignment, or to a house with "
+        + "nothing to present (released, or in a final status), refuses the whole call and is named in the error.");
+
+    public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
+    {
+        var name = context.ConsignmentName(arguments.Positionals[0]);
+        var response = await context.Consignments.NotifyConsignmentPresentationAsync(
+            new NotifyConsignmentPresentationRequest { Name = name, HouseReferences = { arguments.Positionals.Skip(1) } },
+            context.CallOptions(cancellationToken));
+        context.Console.MarkupLine($"[green]Presented for control[/] {response.Houses.Count} house(s) of {Markup.Escape(name)}");
+        var table = ConsignmentDisplay.HouseTable();
+        foreach (var house in response.Houses)
+        {
+            ConsignmentDisplay.AddHouse(table, house);
+        }
+        context.Console.Write(table);
+        return ExitCodes.Success;
+    }
+}
+
+/// <summary>
+/// <c>consignment-watch</c>: prints the notices for your consignments' houses live until Ctrl+C
+/// (WatchConsignmentEvents, beta): referral opened, amended, invalidated, control required,
+/// released, not released. Reconnects and resumes like <c>watch</c> (<see cref="ResumableWatch"/>).
+/// </summary>
+public sealed class ConsignmentWatchCommand(TimeSpan? initialBackoff = null, TimeSpan? maxBackoff = null) : ICommand
+{
+    /// <summary>The column headings, aligned with <see cref="Format"/>.</summary>
+    public static readonly string Header = Columns("CURSOR", "TIME", "TYPE", "HOUSE", "STATUS", "CLEARANCE", "CONSIGNMENT", "REFERRAL");
+
+    private readonly ResumableWatch watch = new(initialBackoff ?? TimeSpan.FromMilliseconds(500), maxBackoff ?? TimeSpan.FromSeconds(30));
+
+    public CommandSpec Spec { get; } = new(
+        "consignment-watch",
+        "Print the notices for your consignments' houses as they happen, until Ctrl+C.",
+        [],
+        [
+            new("--from-start", null, "First replay every retained notice, oldest first."),
+            new("--after", "CURSOR", "Resume after this notice's cursor (the first column of an earlier watch)."),
+            new("--consignment", "NAME-OR-ID", "Only notices of this consignment."),
+        ],
+        "One line per notice under column headings: cursor, time, type (HOUSE_REFERRAL_OPENED, HOUSE_AMENDED, "
+        + "HOUSE_INVALIDATED, HOUSE_CONTROL_REQUIRED, HOUSE_RELEASED, HOUSE_NOT_RELEASED), the house's waybill or S10 "
+        + "identifier, its status and clearance, the consignment id and the kind of referral. Without --from-start or "
+        + "--after, only new notices. If the connection drops, the client reconnects (backing off up to 30 s) and "
+        + "resumes after the last cursor printed.");
+
+    public Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
+    {
+        var after = arguments.Value("--after");
+        if (after is not null && arguments.Flag("--from-start"))
+        {
+            throw new UsageException("Give --from-start or --after, not both: --after resumes after a notice already seen.");
+        }
+        var request = new WatchConsignmentEventsRequest
+        {
+            Parent = context.Parent,
+            IncludeHistory = arguments.Flag("--from-start"),
+            Consignment = arguments.Value("--consignment") is { } consignment ? context.ConsignmentName(consignment) : "",
+        };
+        return watch.RunAsync(
+            context,
+            "the notices for your consignments",
+            Header,
+            after ?? "",
+            request.IncludeHistory,
+            cursor =>
+            {
+                request.StartAfterCursor = cursor;
+                return context.Consignments.WatchConsignmentEvents(request, context.CallOptions(cancellationToken));
+            },
+            response => new ResumableWatch.Line(Format(response.Event), response.Event.Cursor),
+            cancellationToken);
+    }
+
+    /// <summary>One notice as one line, in the columns of <see cref="Header"/>.</summary>
+    public static string Format(ConsignmentEvent e) => Columns(
+        e.Cursor,
+        Display.Time(e.EventTime),
+        Display.Label(e.Type),
+        ConsignmentDisplay.Reference(e.House ?? new ConsignmentHouse()),
+        Display.Label(e.House?.Status ?? DeclarationStatus.Unspecified),
+        Display.Label(e.House?.ClearanceState ?? ClearanceState.Unspecified),
+        e.Consignment[(e.Consignment.LastIndexOf('/') + 1)..],
+        e.ReferralType == ReferralType.Unspecified ? "-" : Display.Label(e.ReferralType));
+
+    // Fixed widths first, free text last; a longer value pushes the rest along rather than being cut.
+    private static string Columns(string cursor, string time, string type, string house, string status, string clearance, string consignment, string referral) =>
+        string.Join("  ",
+            cursor.PadRight(6), time.PadRight(20), type.PadRight(22), house.PadRight(14), status.PadRight(12),
+            clearance.PadRight(12), consignment.PadRight(24), referral).TrimEnd();
+}
+
 /// <summary>How consignments and their houses look on screen.</summary>
 internal static class ConsignmentDisplay
 {
@@ -131,6 +237,10 @@ internal static class ConsignmentDisplay
             Display.Label(house.SecurityAssessmentState), Display.Label(house.ClearanceState), house.ReferralOpen ? "open" : "-",
             .. more,
         ]));
+
+    /// <summary>How the carrier names a house: its house waybill, or its S10 item identifier for a postal item.</summary>
+    public static string Reference(ConsignmentHouse house) =>
+        Dash(house.HouseTransportDocument.Length > 0 ? house.HouseTransportDocument : house.ItemIdentifier);
 
     private static string Dash(string value) => value.Length == 0 ? "-" : value;
 }

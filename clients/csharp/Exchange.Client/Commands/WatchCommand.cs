@@ -1,20 +1,17 @@
 using System.Globalization;
 using Exchange.Client.Cli;
 using Exchange.Contracts.Declaration.V1;
-using Grpc.Core;
-using Spectre.Console;
 
 namespace Exchange.Client.Commands;
 
 /// <summary>
 /// <c>watch</c>: prints declaration events live until Ctrl+C (WatchDeclarationEvents). When the
 /// connection drops it reconnects with backoff and resumes after the last cursor it printed, so
-/// no event is missed or shown twice.
+/// no event is missed or shown twice (<see cref="ResumableWatch"/>).
 /// </summary>
 public sealed class WatchCommand(TimeSpan? initialBackoff = null, TimeSpan? maxBackoff = null) : ICommand
 {
-    private readonly TimeSpan initialBackoff = initialBackoff ?? TimeSpan.FromMilliseconds(500);
-    private readonly TimeSpan maxBackoff = maxBackoff ?? TimeSpan.FromSeconds(30);
+    private readonly ResumableWatch watch = new(initialBackoff ?? TimeSpan.FromMilliseconds(500), maxBackoff ?? TimeSpan.FromSeconds(30));
 
     public CommandSpec Spec { get; } = new(
         "watch",
@@ -27,64 +24,27 @@ public sealed class WatchCommand(TimeSpan? initialBackoff = null, TimeSpan? maxB
         ],
         "One line per event: cursor, time, type, status, LRN, declaration. If the connection drops, the client reconnects (backing off up to 30 s) and resumes after the last cursor printed.");
 
-    public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
+    public Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var request = new WatchDeclarationEventsRequest
         {
             Parent = context.Parent,
-            StartAfterCursor = arguments.Value("--cursor") ?? "",
             IncludeHistory = arguments.Flag("--history"),
             Declaration = arguments.Value("--declaration") is { } declaration ? context.DeclarationName(declaration) : "",
         };
-        // Events are written raw, one per line, so the output can be piped to grep or a file;
-        // the connection messages go to the error stream for the same reason.
-        var output = context.Console.Profile.Out.Writer;
-        context.Errors.MarkupLine("[grey]Watching events; press Ctrl+C to stop.[/]");
-
-        var backoff = initialBackoff;
-        while (true)
-        {
-            string lostBecause;
-            try
+        return watch.RunAsync(
+            context,
+            "events",
+            header: null,
+            arguments.Value("--cursor") ?? "",
+            request.IncludeHistory,
+            cursor =>
             {
-                using var call = context.Client.WatchDeclarationEvents(request, context.CallOptions(cancellationToken));
-                await foreach (var response in call.ResponseStream.ReadAllAsync(cancellationToken))
-                {
-                    var e = response.Event;
-                    await output.WriteLineAsync(Format(e));
-                    await output.FlushAsync(cancellationToken);
-                    // Resume point for the next connection: only after the line is out, so a
-                    // reconnect can neither skip this event nor print it again.
-                    request.StartAfterCursor = e.Cursor;
-                    backoff = initialBackoff;
-                }
-                lostBecause = "the server ended the stream";
-            }
-            catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or RpcException)
-            {
-                return ExitCodes.Success;
-            }
-            catch (RpcException ex) when (IsTransient(ex.StatusCode))
-            {
-                lostBecause = $"{ErrorPrinter.CodeName((int)ex.StatusCode)}: {ex.Status.Detail}";
-            }
-
-            var resume = request.StartAfterCursor.Length > 0 ? $"after cursor {request.StartAfterCursor}"
-                : request.IncludeHistory ? "with the full history"
-                // Without any cursor yet there is nothing to resume from: events of the gap are not replayed.
-                : "with new events only";
-            context.Errors.MarkupLine(
-                $"[yellow]Connection lost ({Markup.Escape(lostBecause)}); reconnecting in {backoff.TotalSeconds:0.#} s, resuming {Markup.Escape(resume)}.[/]");
-            try
-            {
-                await Task.Delay(backoff, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return ExitCodes.Success;
-            }
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, maxBackoff.Ticks));
-        }
+                request.StartAfterCursor = cursor;
+                return context.Client.WatchDeclarationEvents(request, context.CallOptions(cancellationToken));
+            },
+            response => new ResumableWatch.Line(Format(response.Event), response.Event.Cursor),
+            cancellationToken);
     }
 
     /// <summary>One event as one line (fixed columns first, free text last).</summary>
@@ -97,10 +57,4 @@ public sealed class WatchCommand(TimeSpan? initialBackoff = null, TimeSpan? maxB
         e.Declaration,
         e.Revision.ToString("'r'0", CultureInfo.InvariantCulture),
         e.Reason).TrimEnd();
-
-    // Worth reconnecting for: the connection or the node went away, or the node is overloaded.
-    // Anything else (a bad cursor, a wrong filer) would fail the same way again.
-    private static bool IsTransient(StatusCode code) => code is StatusCode.Unavailable or StatusCode.Internal
-        or StatusCode.Unknown or StatusCode.DeadlineExceeded or StatusCode.Aborted or StatusCode.ResourceExhausted
-        or StatusCode.Cancelled;
 }

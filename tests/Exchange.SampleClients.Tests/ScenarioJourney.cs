@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+
+namespace Exchange.SampleClients.Tests;
+
+/// <summary>How the node of a scenario run assesses declarations, which decides what the journey shows.</summary>
+public enum NodeAssessment
+{
+    /// <summary>
+    /// The node's default (README's quick start): every submission is decided before it is recorded.
+    /// The undervalued house is HELD with a request for information, answered before arrival; at
+    /// arrival the other house is released and the held one is the item to present (CUSTOMS_HOLD).
+    /// </summary>
+    AtOnce,
+
+    /// <summary>
+    /// An hour's assessment delay (the filer's correction window): nothing is decided during the
+    /// run, so no referral is opened and both houses are to present at arrival (ASSESSMENT_PENDING).
+    /// </summary>
+    Delayed,
+}
+
+/// <summary>
+/// The lines both sample scenarios (TypeScript and Python) print for arrival and the multiple-filing
+/// journey: houses, master, referral, arrival, presentation, control and the carrier's notices.
+/// One place, so both clients are held to the same journey.
+/// </summary>
+public static class ScenarioJourney
+{
+    /// <summary>The node's settings for <paramref name="assessment"/> (ServerProcess otherwise starts nodes with a delay).</summary>
+    public static Dictionary<string, string> NodeSettings(NodeAssessment assessment) => new()
+    {
+        ["Exchange__Assessment__Delay"] = assessment == NodeAssessment.AtOnce ? "00:00:00" : "01:00:00",
+    };
+
+    /// <summary>Asserts every line of the journey in <paramref name="output"/>; <paramref name="report"/> explains a failure.</summary>
+    public static void AssertJourney(string output, string carrier, NodeAssessment assessment, string report)
+    {
+        var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var atOnce = assessment == NodeAssessment.AtOnce;
+        void Line(string pattern) => AssertLine(lines, pattern, report);
+
+        // Single filing: decided at once, the goods are released on arrival; with the delay the arrival is only recorded.
+        Line(atOnce
+            ? @"ARRIVED postal-cn22-gift\.json status=RELEASED security=COMPLETE clearance=RELEASED"
+            : @"ARRIVED postal-cn22-gift\.json status=ACCEPTED security=REGISTERED clearance=ARRIVED");
+
+        // Multiple filing: the houses filed first wait for their master, then link to it.
+        var small = HouseDocument(lines, 2, atOnce ? "ASSESSED" : "ACCEPTED", report);
+        var undervalued = HouseDocument(lines, 20, atOnce ? "HELD" : "ACCEPTED", report);
+        Line($"MASTER consignment-air-master\\.json state=OPEN carrier={carrier}");
+        Assert.True(
+            lines.Count(line => Regex.IsMatch(line, $"^LINKED LINKED filers/{carrier}/consignments/mawb-176-\\d{{8}}$")) == 2,
+            $"Expected both houses LINKED.{Environment.NewLine}{report}");
+        Assert.True(
+            lines.Count(line => line == "REFERRAL answered REQUEST_FOR_INFORMATION") == (atOnce ? 1 : 0),
+            $"Expected {(atOnce ? "one referral answered" : "no referral")}.{Environment.NewLine}{report}");
+
+        // The arrival releases the assessed house; the others are presented by the carrier, then an
+        // officer's satisfactory control result releases each.
+        string[] presented;
+        if (atOnce)
+        {
+            Line("HOUSES 2 ASSESSED,HELD");
+            Line("CONSIGNMENT ARRIVED arrived=2 released=1 present=1 CUSTOMS_HOLD");
+            Line($"PRESENTED {undervalued} status=HELD clearance=PRESENTED");
+            presented = [undervalued];
+        }
+        else
+        {
+            Line("HOUSES 2 ACCEPTED,ACCEPTED");
+            Line("CONSIGNMENT ARRIVED arrived=2 released=0 present=2 ASSESSMENT_PENDING,ASSESSMENT_PENDING");
+            Line($"PRESENTED {small} status=ACCEPTED clearance=PRESENTED");
+            Line($"PRESENTED {undervalued} status=ACCEPTED clearance=PRESENTED");
+            presented = [small, undervalued];
+        }
+        foreach (var house in presented)
+        {
+            Line($"CONTROLLED {house} outcome=SATISFACTORY status=RELEASED clearance=RELEASED");
+        }
+        Assert.True(
+            lines.Count(line => line.StartsWith("PRESENTED ", StringComparison.Ordinal)) == presented.Length
+            && lines.Count(line => line.StartsWith("CONTROLLED ", StringComparison.Ordinal)) == presented.Length,
+            $"Expected exactly {presented.Length} house(s) presented and controlled.{Environment.NewLine}{report}");
+
+        // The carrier's notices, in the order the node wrote them: the release notice of every house,
+        // and, decided at once, the control notification of the held house at arrival.
+        string[] notices = atOnce
+            ? [$"HOUSE_RELEASED {small}", $"HOUSE_CONTROL_REQUIRED {undervalued}", $"HOUSE_RELEASED {undervalued}"]
+            : [$"HOUSE_RELEASED {small}", $"HOUSE_RELEASED {undervalued}"];
+        var printed = lines.Where(line => line.StartsWith("NOTICE ", StringComparison.Ordinal)).Select(line => line["NOTICE ".Length..]).ToArray();
+        Assert.True(notices.SequenceEqual(printed),
+            $"Expected the notices {string.Join(", ", notices)}; got {string.Join(", ", printed)}.{Environment.NewLine}{report}");
+        Line($"NOTICES {notices.Length} released=2/2");
+    }
+
+    /// <summary>The house waybill of the house with <paramref name="earbuds"/>, after asserting its HOUSE line.</summary>
+    private static string HouseDocument(string[] lines, int earbuds, string status, string report)
+    {
+        var pattern = $"^HOUSE express-ioss-marketplace-sale\\.json earbuds={earbuds} status={status} master=MASTER_NOT_FILED hawb=(\\d{{10}})$";
+        var match = lines.Select(line => Regex.Match(line, pattern)).FirstOrDefault(m => m.Success);
+        Assert.True(match is not null, $"No output line matches {pattern}.{Environment.NewLine}{report}");
+        return match.Groups[1].Value;
+    }
+
+    /// <summary>Asserts that one whole line of <paramref name="lines"/> matches <paramref name="pattern"/>.</summary>
+    public static void AssertLine(string[] lines, string pattern, string report) =>
+        Assert.True(lines.Any(line => Regex.IsMatch(line, $"^{pattern}$")), $"No output line matches '{pattern}'.{Environment.NewLine}{report}");
+}
