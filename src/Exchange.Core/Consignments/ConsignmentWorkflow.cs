@@ -266,6 +266,8 @@ public sealed class ConsignmentWorkflow(
             {
                 _ when violations.Any(v => v.Field == $"house_references[{i}]") => null, // named already
                 null => "No house of this consignment has this house transport document or item identifier.",
+                { } house when ReferenceEquals(house, Ambiguous) =>
+                    "More than one house of this consignment has this reference: name each by its other reference (item identifier or house transport document).",
                 { } house when !Lifecycles.HasArrived(house) => "The house did not arrive with the consignment (it was filed after the arrival).",
                 { } house when !Lifecycles.CanPresent(house) && !Lifecycles.WasPresented(house) =>
                     $"Has nothing to present: the house is {DeclarationStatuses.Label(house.Status)}.",
@@ -342,6 +344,9 @@ public sealed class ConsignmentWorkflow(
         }
     }
 
+    /// <summary>Stands for a reference that more than one house of the consignment answers to.</summary>
+    private static readonly Declaration Ambiguous = new();
+
     /// <summary>The houses of the consignment each reference names (by house transport document or item identifier), null where none does.</summary>
     private async Task<Declaration?[]> FindHousesAsync(Consignment consignment, IReadOnlyList<string> references, CancellationToken cancellationToken)
     {
@@ -361,7 +366,8 @@ public sealed class ConsignmentWorkflow(
                 {
                     if (reference is { Length: > 0 } && wanted.TryGetValue(reference, out var index))
                     {
-                        found[index] ??= house;
+                        // Two houses under one reference cannot be told apart: the reference is refused as ambiguous.
+                        found[index] = found[index] is { } other && other.Name != house.Name ? Ambiguous : house;
                     }
                 }
             }

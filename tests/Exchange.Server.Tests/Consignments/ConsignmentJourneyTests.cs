@@ -252,6 +252,30 @@ public abstract class ConsignmentJourney : IAsyncLifetime
         await RpcErrors.ExpectAsync(StatusCode.InvalidArgument, "INVALID_CURSOR", () => CarrierEventsAsync(1, after: "999999"));
     }
 
+    [SkippableFact]
+    public async Task A_reference_two_houses_answer_to_is_refused_as_ambiguous()
+    {
+        Skip.If(SkipReason is not null, SkipReason);
+        var marketplace = Node.ClientFor(Marketplace);
+        var consignment = (await CarrierClient.CreateConsignmentAsync(new CreateConsignmentRequest
+        {
+            Parent = $"filers/{Carrier}", ConsignmentId = "mawb-3", Consignment = Master(),
+        })).Consignment;
+        await marketplace.SubmitAsync(Marketplace, House("MKT-0041", "HAWB0041", earbuds: 20));
+        await marketplace.SubmitAsync(Marketplace, House("MKT-0042", "HAWB0041", earbuds: 20));
+        await CarrierClient.NotifyConsignmentArrivalAsync(new NotifyConsignmentArrivalRequest
+        {
+            Name = consignment.Name, ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+        });
+
+        var status = await EnforcementFlow.ExpectAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED", CarrierClient.NotifyConsignmentPresentationAsync(
+            new NotifyConsignmentPresentationRequest { Name = consignment.Name, HouseReferences = { "HAWB0041" } }));
+
+        Assert.Equal(["house_references[0]"], RpcErrors.ViolatedFields(status));
+        var houses = (await CarrierClient.ListConsignmentHousesAsync(new ListConsignmentHousesRequest { Parent = consignment.Name })).Houses;
+        Assert.All(houses, h => Assert.Equal(ClearanceState.Arrived, h.ClearanceState)); // neither was presented
+    }
+
     /// <summary>Another filer trying to watch the carrier's notices.</summary>
     private async Task WatchAsMarketplaceAsync()
     {
