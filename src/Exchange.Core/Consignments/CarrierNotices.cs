@@ -43,6 +43,9 @@ public static class CarrierNotices
         return notices;
     }
 
+    /// <summary>Whether <paramref name="write"/> tells a carrier anything, whoever it is: most writes (a submission assessed at once) do not, and need no look-up of the master.</summary>
+    public static bool AnyFor(DeclarationWrite write) => write.Events.Any(e => TypesOf(e).Any());
+
     /// <summary>What the carrier may see of a house: where it stands, and its name only when the carrier filed it.</summary>
     public static ConsignmentHouse HouseView(string carrierFilerId, Declaration house) => new()
     {
@@ -139,7 +142,7 @@ public sealed class NoticingDeclarationStore(IDeclarationStore inner, IRegistryS
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
-            if (write.Declaration.TransportDocument?.MasterWaybill is not { Length: > 0 } document || !MayNotify(write))
+            if (write.Declaration.TransportDocument?.MasterWaybill is not { Length: > 0 } document || !CarrierNotices.AnyFor(write))
             {
                 continue;
             }
@@ -161,9 +164,6 @@ public sealed class NoticingDeclarationStore(IDeclarationStore inner, IRegistryS
         }
         return noticed ?? writes;
     }
-
-    /// <summary>A first submission tells the carrier nothing (ListConsignmentHouses shows it): no look-up for it.</summary>
-    private static bool MayNotify(DeclarationWrite write) => write.Events.Any(e => e.Type != DeclarationEventType.Accepted);
 
     private IReadOnlyList<WriteOutcome> Signal(IReadOnlyList<DeclarationWrite> writes, IReadOnlyList<WriteOutcome> outcomes)
     {
