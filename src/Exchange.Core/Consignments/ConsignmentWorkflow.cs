@@ -16,16 +16,14 @@ namespace Exchange.Core.Consignments;
 /// filing). A house names its master by the master transport document
 /// (<c>transport_document.master_waybill</c>); the link is looked up when either side is read, so
 /// it holds whoever files first and follows an invalidation at once, with nothing to keep in step.
-/// Consignments live in the registry store under their names; a claim per master transport
-/// document (kind <see cref="DocumentKind"/>) makes it one open consignment per document. Its
+/// Consignments live in the registry store (<see cref="ConsignmentDirectory"/>), with a claim per
+/// master transport document that makes it one open consignment per document. Its
 /// arrival is the arrival of every house: each is written as the house's own change, with the
 /// carrier as actor, so the house filer's watch stream tells it.
 /// </summary>
 public sealed class ConsignmentWorkflow(
     IRegistryStore registry, IDeclarationStore store, INoticeStore notices, IEventSignal signal, TimeProvider clock, WorkflowOptions options)
 {
-    public const string Kind = ConsignmentDirectory.Kind;
-    public const string DocumentKind = ConsignmentDirectory.DocumentKind;
     public const int DefaultHousePageSize = 100;
     public const int MaxHousePageSize = 1000;
 
@@ -36,7 +34,6 @@ public sealed class ConsignmentWorkflow(
     private const int ArrivalPageSize = 500;
 
     private readonly ConsignmentDirectory _directory = new(registry);
-    private readonly ProtoRegistry<Consignment> _consignments = new(registry, ConsignmentDirectory.Kind, Consignment.Parser);
     private readonly DeclarationChanges _changes = new(store, signal, clock);
 
     public async Task<Consignment> CreateAsync(CallerIdentity caller, CreateConsignmentRequest request, CancellationToken cancellationToken)
@@ -50,11 +47,11 @@ public sealed class ConsignmentWorkflow(
         var name = ResourceNames.Consignment(caller.FilerId, request.ConsignmentId);
         var content = CarrierSupplied(request.Consignment);
         // A retry of the same creation gets the consignment; other content under the id is refused.
-        if (await _consignments.FindAsync(name, cancellationToken) is { } existing)
+        if (await _directory.Consignments.FindAsync(name, cancellationToken) is { } existing)
         {
             return SameContent(existing, content) ? existing : throw new AlreadyExistsException(name);
         }
-        await ClaimDocumentAsync(content.MasterTransportDocument, name, cancellationToken);
+        await _directory.ClaimDocumentAsync(content.MasterTransportDocument, name, cancellationToken);
         var now = Timestamps.ToProto(Timestamps.Now(clock));
         var created = content.Clone();
         created.Name = name;
@@ -65,12 +62,12 @@ public sealed class ConsignmentWorkflow(
         created.UpdateTime = now;
         try
         {
-            await _consignments.CreateAsync(name, created, cancellationToken);
+            await _directory.Consignments.CreateAsync(name, created, cancellationToken);
         }
         catch (AlreadyExistsException)
         {
             // The same creation running twice at once: the other one's answer, if it is the same.
-            var winner = await _consignments.GetAsync(name, cancellationToken);
+            var winner = await _directory.Consignments.GetAsync(name, cancellationToken);
             if (!SameContent(winner, content))
             {
                 throw;
@@ -79,23 +76,23 @@ public sealed class ConsignmentWorkflow(
         }
         // Between the claim and the write another creation may have taken the claim over (it saw
         // no consignment behind it yet): then this one must not stay open beside it.
-        if (await ClaimHolderAsync(content.MasterTransportDocument, cancellationToken) != name)
+        if (await _directory.ClaimHolderAsync(content.MasterTransportDocument, cancellationToken) != name)
         {
-            await _consignments.UpdateAsync(name, c => { c.State = ConsignmentState.Invalidated; return c; }, cancellationToken);
+            await _directory.Consignments.UpdateAsync(name, c => { c.State = ConsignmentState.Invalidated; return c; }, cancellationToken);
             throw new MasterDocumentTakenException(content.MasterTransportDocument);
         }
         return created;
     }
 
     public async Task<Consignment> GetAsync(CallerIdentity caller, GetConsignmentRequest request, CancellationToken cancellationToken) =>
-        await _consignments.GetAsync(ReadName(caller, request.Name, "name"), cancellationToken);
+        await _directory.Consignments.GetAsync(ReadName(caller, request.Name, "name"), cancellationToken);
 
     public async Task<ListConsignmentsResponse> ListAsync(CallerIdentity caller, ListConsignmentsRequest request, CancellationToken cancellationToken)
     {
         var violations = new List<FieldViolation>();
         RequestChecks.CheckParent(caller, request.Parent, "parent", violations);
         RequestChecks.ThrowIfAny(violations);
-        var (items, next) = await _consignments.PageAsync(
+        var (items, next) = await _directory.Consignments.PageAsync(
             request.Parent + "/consignments/", request.PageSize, request.PageToken, cancellationToken);
         return new ListConsignmentsResponse { Consignments = { items }, NextPageToken = next };
     }
@@ -105,15 +102,12 @@ public sealed class ConsignmentWorkflow(
     {
         var violations = new List<FieldViolation>();
         var name = ReadName(caller, request.Consignment?.Name, "consignment.name", violations);
-        if (string.IsNullOrEmpty(request.Etag))
-        {
-            violations.Add(new FieldViolation("etag", "Required: the etag of the consignment this amendment is based on."));
-        }
+        RequestChecks.CheckEtag(request.Etag, "the consignment this amendment is based on", violations);
         violations.AddRange(ConsignmentValidator.Validate(request.Consignment));
         RequestChecks.ThrowIfAny(violations);
 
         var content = CarrierSupplied(request.Consignment!);
-        var current = await _consignments.GetAsync(name!, cancellationToken);
+        var current = await _directory.Consignments.GetAsync(name!, cancellationToken);
         if (SameContent(current, content) && current.State == ConsignmentState.Open)
         {
             return current; // a retry of an amendment already made, or one that changes nothing
@@ -138,10 +132,7 @@ public sealed class ConsignmentWorkflow(
     {
         var violations = new List<FieldViolation>();
         var name = ReadName(caller, request.Name, "name", violations);
-        if (string.IsNullOrEmpty(request.Etag))
-        {
-            violations.Add(new FieldViolation("etag", "Required: the etag of the consignment this invalidation is based on."));
-        }
+        RequestChecks.CheckEtag(request.Etag, "the consignment this invalidation is based on", violations);
         RequestChecks.CheckText(request.Reason, 1, 512, "reason", violations);
         RequestChecks.ThrowIfAny(violations);
 
@@ -165,7 +156,7 @@ public sealed class ConsignmentWorkflow(
             violations.Add(new FieldViolation("page_size", "Must not be negative."));
         }
         RequestChecks.ThrowIfAny(violations);
-        var consignment = await _consignments.GetAsync(name!, cancellationToken);
+        var consignment = await _directory.Consignments.GetAsync(name!, cancellationToken);
         var pageSize = request.PageSize == 0 ? DefaultHousePageSize : Math.Min(request.PageSize, MaxHousePageSize);
         var fingerprint = PageTokens.Fingerprint(new DeclarationQuery(name!, 0));
         var after = string.IsNullOrEmpty(request.PageToken) ? null : PageTokens.Read(request.PageToken, fingerprint);
@@ -251,7 +242,7 @@ public sealed class ConsignmentWorkflow(
         }
 
         // Each house reference's problem is named with the others': those found so far wait for the look-up's.
-        var consignment = await _consignments.GetAsync(name!, cancellationToken);
+        var consignment = await _directory.Consignments.GetAsync(name!, cancellationToken);
         switch (consignment.State)
         {
             case ConsignmentState.Open:
@@ -260,11 +251,12 @@ public sealed class ConsignmentWorkflow(
                 throw new ConsignmentStateException(name!, consignment.State, "presented for control");
         }
         var houses = await FindHousesAsync(consignment, request.HouseReferences, cancellationToken);
+        var named = violations.Select(v => v.Field).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < houses.Length; i++)
         {
             var problem = houses[i] switch
             {
-                _ when violations.Any(v => v.Field == $"house_references[{i}]") => null, // named already
+                _ when named.Contains($"house_references[{i}]") => null, // named already
                 null => "No house of this consignment has this house transport document or item identifier.",
                 { } house when ReferenceEquals(house, Ambiguous) =>
                     "More than one house of this consignment has this reference: name each by its other reference (item identifier or house transport document).",
@@ -389,12 +381,11 @@ public sealed class ConsignmentWorkflow(
         ResourceNames.TryParseDeclaration(house.Name, out var key);
         try
         {
-            return await _changes.ApplyAsync(key!, null, [], null, Actors.Of(carrier), current =>
-                ValueTask.FromResult(Presentations.Change(current, Timestamps.ToProto(Timestamps.Now(clock)))), cancellationToken);
+            return await Presentations.PresentAsync(_changes, store, key!, Actors.Of(carrier), clock, cancellationToken);
         }
         catch (ExchangeException error) when (error.Reason is ErrorReason.InvalidStateTransition or ErrorReason.EtagMismatch)
         {
-            return await store.GetAsync(key!, cancellationToken) ?? house;
+            return await store.GetAsync(key!, cancellationToken) ?? house; // ended, or changed too often, meanwhile by other writers
         }
     }
 
@@ -405,7 +396,7 @@ public sealed class ConsignmentWorkflow(
     private async Task<Consignment> RecordArrivalAsync(string name, NotifyConsignmentArrivalRequest request, CancellationToken cancellationToken)
     {
         bool Same(Consignment c) => c.State == ConsignmentState.Arrived && c.ArriveTime.Equals(request.ArriveTime) && c.ArrivalOffice == request.ArrivalOffice;
-        var current = await _consignments.GetAsync(name, cancellationToken);
+        var current = await _directory.Consignments.GetAsync(name, cancellationToken);
         if (Same(current))
         {
             return current;
@@ -423,7 +414,7 @@ public sealed class ConsignmentWorkflow(
         }
         catch (GoodsArrivedException)
         {
-            var recorded = await _consignments.GetAsync(name, cancellationToken);
+            var recorded = await _directory.Consignments.GetAsync(name, cancellationToken);
             if (!Same(recorded))
             {
                 throw;
@@ -479,49 +470,6 @@ public sealed class ConsignmentWorkflow(
     public Task<Consignment?> FindByDocumentAsync(string document, CancellationToken cancellationToken) =>
         _directory.FindByDocumentAsync(document, cancellationToken);
 
-    /// <summary>The name the document's claim holds, or null.</summary>
-    private async Task<string?> ClaimHolderAsync(string document, CancellationToken cancellationToken) =>
-        await registry.GetAsync(DocumentKind, document, cancellationToken) is { } claim ? ClaimedName(claim) : null;
-
-    private static string ClaimedName(RegistryRecord claim) => ConsignmentDirectory.ClaimedName(claim);
-
-    private static bool HoldsClaim(Consignment? consignment, string document) => ConsignmentDirectory.HoldsClaim(consignment, document);
-
-    /// <summary>
-    /// Makes <paramref name="name"/> the one open consignment of <paramref name="document"/>: a new
-    /// claim, or the take-over (compare-and-set on its revision) of a claim whose consignment was
-    /// invalidated or never written (a creation interrupted between claim and write).
-    /// </summary>
-    private async Task ClaimDocumentAsync(string document, string name, CancellationToken cancellationToken)
-    {
-        var payload = System.Text.Encoding.UTF8.GetBytes(name);
-        for (var attempt = 0; attempt < 5; attempt++)
-        {
-            if (await registry.TryInsertAsync(new RegistryRecord(DocumentKind, document, 1, payload), cancellationToken))
-            {
-                return;
-            }
-            if (await registry.GetAsync(DocumentKind, document, cancellationToken) is not { } claim)
-            {
-                continue; // removed meanwhile: insert again
-            }
-            var holder = ClaimedName(claim);
-            if (holder == name)
-            {
-                return;
-            }
-            if (HoldsClaim(await _consignments.FindAsync(holder, cancellationToken), document))
-            {
-                throw new MasterDocumentTakenException(document);
-            }
-            if (await registry.TryReplaceAsync(claim with { Revision = claim.Revision + 1, Payload = payload }, claim.Revision, cancellationToken))
-            {
-                return;
-            }
-        }
-        throw new NodeUnavailableException($"The master transport document {Echo.Quote(document)} is being filed by others at this moment; retry.");
-    }
-
     /// <summary>One house's arrival as part of the consignment's; a house that arrived, or ended, already is left as it is.</summary>
     private async Task<Declaration> ArriveAsync(CallerIdentity carrier, Declaration house, Consignment consignment, CancellationToken cancellationToken)
     {
@@ -550,7 +498,7 @@ public sealed class ConsignmentWorkflow(
     /// <summary>A change to the consignment under optimistic concurrency: only while OPEN, the etag (when given) the current one.</summary>
     private async Task<Consignment> ChangeAsync(
         string name, string? etag, string operation, Func<Consignment, Consignment> change, CancellationToken cancellationToken) =>
-        await _consignments.UpdateAsync(name, latest =>
+        await _directory.Consignments.UpdateAsync(name, latest =>
         {
             if (etag is not null && latest.Etag != etag)
             {

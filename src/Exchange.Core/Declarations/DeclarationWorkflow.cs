@@ -181,10 +181,7 @@ public sealed class DeclarationWorkflow(
     {
         var violations = new List<FieldViolation>();
         var key = RequestChecks.ReadDeclarationName(caller, request.Declaration?.Name, "declaration.name", violations);
-        if (string.IsNullOrEmpty(request.Etag))
-        {
-            violations.Add(new FieldViolation("etag", "Required: the etag of the declaration this amendment is based on."));
-        }
+        RequestChecks.CheckEtag(request.Etag, "the declaration this amendment is based on", violations);
         RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
         RequestChecks.CheckSize(request.Declaration, "declaration", violations);
         violations.AddRange(DeclarationValidator.Validate(request.Declaration, "declaration"));
@@ -234,10 +231,7 @@ public sealed class DeclarationWorkflow(
     {
         var violations = new List<FieldViolation>();
         var key = RequestChecks.ReadDeclarationName(caller, request.Name, "name", violations);
-        if (string.IsNullOrEmpty(request.Etag))
-        {
-            violations.Add(new FieldViolation("etag", "Required: the etag of the declaration this cancellation is based on."));
-        }
+        RequestChecks.CheckEtag(request.Etag, "the declaration this cancellation is based on", violations);
         if (string.IsNullOrWhiteSpace(request.Reason))
         {
             violations.Add(new FieldViolation("reason", "Required: why the declaration is cancelled, 1 to 512 characters."));
@@ -335,19 +329,8 @@ public sealed class DeclarationWorkflow(
         var violations = new List<FieldViolation>();
         var key = RequestChecks.ReadDeclarationName(caller, request.Name, "name", violations);
         RequestChecks.ThrowIfAny(violations);
-        try
-        {
-            return await ChangeAsync(caller, key!, "", [], etag: null, current =>
-                ValueTask.FromResult(Presentations.Change(current, Timestamps.ToProto(Timestamps.Now(clock)))), cancellationToken);
-        }
-        catch (InvalidStateTransitionException)
-        {
-            if (await store.GetAsync(key!, cancellationToken) is { } stored && Presentations.IsRepeat(stored))
-            {
-                return await LinkedAsync(FilerView.Of(stored), cancellationToken);
-            }
-            throw;
-        }
+        var presented = await Presentations.PresentAsync(_changes, store, key!, Actors.Of(caller), clock, cancellationToken);
+        return await LinkedAsync(FilerView.Of(presented), cancellationToken);
     }
 
     /// <summary>

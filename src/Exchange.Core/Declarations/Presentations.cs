@@ -35,6 +35,26 @@ internal static class Presentations
         return new Change(presented, DeclarationEventType.Presented, "Goods presented for control.");
     }
 
-    /// <summary>Whether a refusal of <see cref="Change"/> only says the goods were presented already (a repeat).</summary>
-    public static bool IsRepeat(Declaration current) => Lifecycles.WasPresented(current);
+    /// <summary>
+    /// Presents one declaration's goods on behalf of <paramref name="actor"/>. A repeat (presented
+    /// already, by an earlier call or one racing this) is answered with the declaration as it stands.
+    /// </summary>
+    public static async Task<Declaration> PresentAsync(
+        DeclarationChanges changes, Storage.IDeclarationStore store, Identity.DeclarationKey key, string actor, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await changes.ApplyAsync(key, null, [], null, actor, current =>
+                ValueTask.FromResult(Change(current, Timestamps.ToProto(Timestamps.Now(clock)))), cancellationToken);
+        }
+        catch (InvalidStateTransitionException)
+        {
+            if (await store.GetAsync(key, cancellationToken) is { } stored && Lifecycles.WasPresented(stored))
+            {
+                return stored;
+            }
+            throw;
+        }
+    }
 }

@@ -102,6 +102,15 @@ internal static class RequestChecks
         }
     }
 
+    /// <summary>The etag a change is based on (AIP-154): required; <paramref name="basis"/> says of what, e.g. "the declaration this amendment is based on".</summary>
+    public static void CheckEtag(string? etag, string basis, List<FieldViolation> violations)
+    {
+        if (string.IsNullOrEmpty(etag))
+        {
+            violations.Add(new FieldViolation("etag", $"Required: the etag of {basis}."));
+        }
+    }
+
     /// <summary>A client-assigned resource id (AIP-122): lower-case letters, digits and hyphens, at most 63 characters.</summary>
     public static void CheckId(string? id, string field, List<FieldViolation> violations)
     {

@@ -83,10 +83,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
             violations.Add(new FieldViolation("outcome", "Must be RELEASE, REJECT, SEIZE or RETURN_TO_SENDER."));
         }
         RequestChecks.CheckText(request.Reason, 1, 512, "reason", violations);
-        if (string.IsNullOrEmpty(request.Etag))
-        {
-            violations.Add(new FieldViolation("etag", "Required: the etag of the declaration the decision is based on."));
-        }
+        RequestChecks.CheckEtag(request.Etag, "the declaration the decision is based on", violations);
         RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
         RequestChecks.ThrowIfAny(violations);
 
@@ -136,10 +133,7 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
             violations.Add(new FieldViolation("outcome", "Must be SATISFACTORY or NOT_SATISFACTORY."));
         }
         RequestChecks.CheckText(request.Remarks, 1, 512, "remarks", violations);
-        if (string.IsNullOrEmpty(request.Etag))
-        {
-            violations.Add(new FieldViolation("etag", "Required: the etag of the declaration the control result is based on."));
-        }
+        RequestChecks.CheckEtag(request.Etag, "the declaration the control result is based on", violations);
         RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
         RequestChecks.ThrowIfAny(violations);
 
