@@ -126,6 +126,17 @@ public static class SampleDeclarations
         IossNumber = "IM5280001234",
     };
 
+    /// <summary>
+    /// The express sale with 20 earbuds for its EUR 39.98: EUR 2.00 each, under 0.3 x the EUR 15
+    /// reference of subheading 851830, so the risk engine holds it with a request for information.
+    /// </summary>
+    public static Declaration Undervalued(string localReference = "LRN-SALE-0001")
+    {
+        var declaration = ExpressMarketplaceSale(localReference);
+        declaration.Items[0].Quantity = Pieces(20);
+        return declaration;
+    }
+
     public static Party Person(string name, string street, string city, string postcode, string country) => new()
     {
         Name = name,

@@ -38,8 +38,10 @@ public sealed class CarrierNoticesTests
         Assert.Equal(
             [(ConsignmentEventType.HouseReferralOpened, ReferralType.RequestForInformation), (ConsignmentEventType.HouseReferralOpened, ReferralType.HrcmScreening)],
             notices.Select(n => (n.Type, n.ReferralType)));
-        Assert.DoesNotContain("invoice", notices.ToString(), StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("Private person", notices.ToString(), StringComparison.Ordinal);
+        var told = string.Join('\n', notices.Select(n => n.ToString())); // each notice as JSON
+        Assert.Contains("HAWB0001", told, StringComparison.Ordinal);
+        Assert.DoesNotContain("invoice", told, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Private person", told, StringComparison.Ordinal);
         Assert.All(notices, n => Assert.Equal((Master.Name, "", "HAWB0001"), (n.Consignment, n.House.Declaration, n.House.HouseTransportDocument)));
     }
 

@@ -137,11 +137,10 @@ public class AuthorizationNode : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    /// <summary>20 earbuds for EUR 39.98: undervalued, so the assessor holds it with a request for information.</summary>
+    /// <summary>Undervalued, so the assessor holds it with a request for information.</summary>
     private static Declaration HeldWithReferral()
     {
-        var declaration = SampleDeclarations.ExpressMarketplaceSale("ALPHA-SECRET-LRN-1");
-        declaration.Items[0].Quantity = SampleDeclarations.Pieces(20);
+        var declaration = SampleDeclarations.Undervalued("ALPHA-SECRET-LRN-1");
         declaration.Consignee.Name = "Petronella Alphasecret";
         return declaration;
     }

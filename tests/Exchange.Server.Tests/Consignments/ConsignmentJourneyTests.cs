@@ -187,7 +187,10 @@ public abstract class ConsignmentJourney : IAsyncLifetime
             notices.Select(n => (n.Type, n.House.HouseTransportDocument)));
         Assert.Equal(ReferralType.RequestForInformation, notices[0].ReferralType);
         Assert.All(notices, n => Assert.Equal((consignment.Name, ""), (n.Consignment, n.House.Declaration)));
-        Assert.DoesNotContain("Clearance sale", notices.ToString(), StringComparison.Ordinal);
+        var told = string.Join('\n', notices.Select(n => n.ToString())); // each notice as JSON
+        Assert.Contains("HAWB0002", told, StringComparison.Ordinal);
+        Assert.DoesNotContain("Clearance sale", told, StringComparison.Ordinal);
+        Assert.DoesNotContain("Consignee of", told, StringComparison.Ordinal);
         // Resumable: after the third cursor come the last two.
         Assert.Equal(notices.Skip(3), await CarrierEventsAsync(2, after: notices[2].Cursor));
     }

@@ -64,7 +64,7 @@ public sealed class LifecycleTests : IDisposable
     [Fact]
     public async Task A_hold_for_a_referral_cannot_be_cancelled_but_can_be_amended_until_arrival()
     {
-        var held = await _filer.SubmitAndAwaitDecisionAsync(Filer, EnforcementFlow.Undervalued());
+        var held = await _filer.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.Undervalued());
         Assert.Equal(SecurityAssessmentState.Referred, held.SecurityAssessment.State);
 
         var refusal = await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION",
@@ -90,8 +90,8 @@ public sealed class LifecycleTests : IDisposable
     [Fact]
     public async Task An_officers_release_after_arrival_releases_and_before_arrival_completes_the_assessment()
     {
-        var first = await _filer.SubmitAndAwaitDecisionAsync(Filer, EnforcementFlow.Undervalued());
-        var second = await _filer.SubmitAndAwaitDecisionAsync(Filer, EnforcementFlow.Undervalued());
+        var first = await _filer.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.Undervalued());
+        var second = await _filer.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.Undervalued());
         foreach (var held in new[] { first, second })
         {
             var referral = Assert.Single(held.Referrals);

@@ -50,14 +50,6 @@ internal static class EnforcementFlow
             ConveyanceReference = "KL1234",
         })).Declaration;
 
-    /// <summary>20 earbuds for EUR 39.98: EUR 2.00 each, under 0.3 x the EUR 15 reference of subheading 851830, so held with a request for information.</summary>
-    public static Declaration Undervalued()
-    {
-        var declaration = Exchange.Testing.SampleDeclarations.ExpressMarketplaceSale();
-        declaration.Items[0].Quantity = Exchange.Testing.SampleDeclarations.Pieces(20);
-        return declaration;
-    }
-
     public static ExchangeNode AssessingNode(IDictionary<string, string?>? extra = null)
     {
         var settings = ExchangeNode.AssessAtOnce;

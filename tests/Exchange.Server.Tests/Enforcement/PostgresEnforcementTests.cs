@@ -48,11 +48,8 @@ public sealed class PostgresEnforcementTests : IAsyncLifetime
         for (var i = 0; i < 40; i++)
         {
             var node = i % 2 == 0 ? first : second;
-            var declaration = SampleDeclarations.ExpressMarketplaceSale($"LRN-PG-{i:D4}");
-            if (i == 7)
-            {
-                declaration.Items[0].Quantity = SampleDeclarations.Pieces(20); // undervalued: held for information
-            }
+            // One undervalued: held for information.
+            var declaration = i == 7 ? SampleDeclarations.Undervalued($"LRN-PG-{i:D4}") : SampleDeclarations.ExpressMarketplaceSale($"LRN-PG-{i:D4}");
             submitted.Add(await node.ClientFor(Filer).SubmitAsync(Filer, declaration));
         }
 

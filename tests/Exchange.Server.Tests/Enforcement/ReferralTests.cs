@@ -44,7 +44,7 @@ public sealed class ReferralTests : IDisposable
     [Fact]
     public async Task A_request_for_information_round_trip_ends_with_the_officers_release()
     {
-        var held = await _filer.SubmitAndAwaitDecisionAsync(Filer, EnforcementFlow.Undervalued());
+        var held = await _filer.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.Undervalued());
         Assert.Equal(DeclarationStatus.Held, held.Status);
         Assert.Equal("5", held.Decision.ProcessingIndicator);
         var referral = Assert.Single(held.Referrals);

@@ -65,9 +65,7 @@ public sealed class ReportingTests : IDisposable
         fromGermany.Items[0].OriginCountryCode = "DE";
         Assert.Equal(DeclarationStatus.Assessed, (await filer.SubmitAndAwaitDecisionAsync(Filer, fromGermany)).Status);
 
-        var undervalued = SampleDeclarations.ExpressMarketplaceSale();
-        undervalued.Items[0].Quantity = SampleDeclarations.Pieces(20);
-        var held = await filer.SubmitAndAwaitDecisionAsync(Filer, undervalued);
+        var held = await filer.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.Undervalued());
         Assert.Equal(DeclarationStatus.Held, held.Status);
         var answered = (await filer.RespondToReferralAsync(new RespondToReferralRequest
         {
