@@ -104,8 +104,10 @@ public sealed class CommandLineTests
     [InlineData("Missing argument <name-or-id>.", "present")]
     [InlineData("Missing argument <house-ref>....", "consignment-present", "mawb-176-12345675")]
     [InlineData("is neither a consignment id nor a name", "consignment-present", "MAWB 176", "1234567890")]
-    [InlineData("Give --from-start or --after, not both", "consignment-watch", "--from-start", "--after", "12")]
-    [InlineData("--after needs a value (CURSOR).", "consignment-watch", "--after")]
+    [InlineData("Give --history or --cursor, not both", "watch", "--history", "--cursor", "12")]
+    [InlineData("Give --history or --cursor, not both", "consignment-watch", "--history", "--cursor", "12")]
+    [InlineData("--cursor needs a value (CURSOR).", "consignment-watch", "--cursor")]
+    [InlineData("Unknown option '--from-start' for 'consignment-watch'.", "consignment-watch", "--from-start")]
     public async Task A_usage_mistake_explains_itself_and_fails_before_sending(string expected, params string[] args)
     {
         var code = await App().RunAsync(args, CancellationToken.None);

@@ -16,12 +16,16 @@ public sealed class ClientAgainstNodeTests : IDisposable
 
     public void Dispose() => _node.Dispose();
 
-    private Task<int> RunAsync(params string[] args) =>
-        new ClientApp(_output.Console, _ => _node.CallInvokerFor(null))
-            .RunAsync([.. args, "--filer", Filer], CancellationToken.None);
+    private Task<int> RunAsync(params string[] args) => RunOn(_node, _output, Filer, args);
 
-    private async Task<List<Declaration>> StoredAsync() =>
-        [.. (await _node.ClientFor(Filer).ListDeclarationsAsync(new ListDeclarationsRequest { Parent = $"filers/{Filer}", PageSize = 1000 })).Declarations];
+    private Task<List<Declaration>> StoredAsync() => StoredOn(_node);
+
+    /// <summary>Runs the client as <paramref name="filer"/> against <paramref name="node"/>, printing into <paramref name="output"/>.</summary>
+    private static Task<int> RunOn(ExchangeNode node, CapturedConsole output, string filer, string[] args, CancellationToken cancellationToken = default) =>
+        new ClientApp(output.Console, _ => node.CallInvokerFor(null)).RunAsync([.. args, "--filer", filer], cancellationToken);
+
+    private static async Task<List<Declaration>> StoredOn(ExchangeNode node) =>
+        [.. (await node.ClientFor(Filer).ListDeclarationsAsync(new ListDeclarationsRequest { Parent = $"filers/{Filer}", PageSize = 1000 })).Declarations];
 
     [Fact]
     public async Task Both_valid_samples_are_accepted()
@@ -82,9 +86,7 @@ public sealed class ClientAgainstNodeTests : IDisposable
     {
         using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);
         var output = new CapturedConsole();
-        Task<int> Run(params string[] args) =>
-            new ClientApp(output.Console, _ => assessing.CallInvokerFor(null))
-                .RunAsync([.. args, "--filer", Filer], CancellationToken.None);
+        Task<int> Run(params string[] args) => RunOn(assessing, output, Filer, args);
 
         Assert.Equal(ExitCodes.Success, await Run("submit", Samples.PostalGift));
         Assert.Contains("ASSESSED", output.Text);
@@ -107,8 +109,7 @@ public sealed class ClientAgainstNodeTests : IDisposable
     {
         using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);
         var output = new CapturedConsole();
-        Task<int> Run(string filer, params string[] args) =>
-            new ClientApp(output.Console, _ => assessing.CallInvokerFor(null)).RunAsync([.. args, "--filer", filer], CancellationToken.None);
+        Task<int> Run(string filer, params string[] args) => RunOn(assessing, output, filer, args);
 
         Assert.Equal(ExitCodes.Success, await Run("swift-express", "consignment-create", Samples.ConsignmentAirMaster, "--id", "mawb-176-12345675"));
         Assert.Contains("OPEN", output.Text);
@@ -130,23 +131,27 @@ public sealed class ClientAgainstNodeTests : IDisposable
     [Fact]
     public async Task Present_records_the_presentation_of_arrived_goods_and_a_repeat_shows_them_as_they_are()
     {
-        Assert.Equal(ExitCodes.Success, await RunAsync("submit", Samples.PostalGift));
-        var id = Assert.Single(await StoredAsync()).Name.Split('/')[^1];
+        // An assessment an hour away: the goods arrive still being analysed, not released, so there is something to present.
+        using var analysing = new ExchangeNode(settings: new Dictionary<string, string?> { ["Exchange:Assessment:Delay"] = "01:00:00" });
+        var output = new CapturedConsole();
+        Task<int> Run(params string[] args) => RunOn(analysing, output, Filer, args);
 
-        Assert.Equal(ExitCodes.Rejected, await RunAsync("present", id));
-        Assert.Contains("GOODS_NOT_ARRIVED", _output.Text);
+        Assert.Equal(ExitCodes.Success, await Run("submit", Samples.PostalGift));
+        var id = Assert.Single(await StoredOn(analysing)).Name.Split('/')[^1];
 
-        // The node of these tests has an assessment delay: the goods arrive still being analysed, not released.
-        Assert.Equal(ExitCodes.Success, await RunAsync("arrive", id));
-        Assert.Equal(ExitCodes.Success, await RunAsync("present", id));
+        Assert.Equal(ExitCodes.Rejected, await Run("present", id));
+        Assert.Contains("GOODS_NOT_ARRIVED", output.Text);
 
-        Assert.Contains("Presented for control", _output.Text);
-        Assert.Contains("PRESENTED", _output.Text);
-        var presented = Assert.Single(await StoredAsync());
+        Assert.Equal(ExitCodes.Success, await Run("arrive", id));
+        Assert.Equal(ExitCodes.Success, await Run("present", id));
+
+        Assert.Contains("Presented for control", output.Text);
+        Assert.Contains("PRESENTED", output.Text);
+        var presented = Assert.Single(await StoredOn(analysing));
         Assert.Equal(ClearanceState.Presented, presented.Clearance.State);
         Assert.NotNull(presented.Clearance.PresentationTime);
-        Assert.Equal(ExitCodes.Success, await RunAsync("present", id));
-        Assert.Equal(presented.Revision, Assert.Single(await StoredAsync()).Revision);
+        Assert.Equal(ExitCodes.Success, await Run("present", id));
+        Assert.Equal(presented.Revision, Assert.Single(await StoredOn(analysing)).Revision);
     }
 
     [Fact]
@@ -155,15 +160,15 @@ public sealed class ClientAgainstNodeTests : IDisposable
         using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);
         var output = new CapturedConsole();
         Task<int> Run(string filer, string[] args, CancellationToken cancellationToken = default) =>
-            new ClientApp(output.Console, _ => assessing.CallInvokerFor(null)).RunAsync([.. args, "--filer", filer], cancellationToken);
+            RunOn(assessing, output, filer, args, cancellationToken);
         const string consignment = "mawb-176-12345675";
 
         Assert.Equal(ExitCodes.Success, await Run("swift-express", ["consignment-create", Samples.ConsignmentAirMaster, "--id", consignment]));
-        // Twenty earbuds for the sample's EUR 39.98 are undervalued: held with a request for information.
-        var undervalued = SampleDeclarations.ExpressMarketplaceSale();
-        undervalued.Items[0].Quantity = SampleDeclarations.Pieces(20);
-        var house = (await assessing.ClientFor("global-bazaar").SubmitDeclarationAsync(
-            new SubmitDeclarationRequest { Parent = "filers/global-bazaar", Declaration = undervalued, RequestId = Guid.NewGuid().ToString() })).Declaration;
+        // Undervalued: held with a request for information.
+        var house = (await assessing.ClientFor("global-bazaar").SubmitDeclarationAsync(new SubmitDeclarationRequest
+        {
+            Parent = "filers/global-bazaar", Declaration = SampleDeclarations.Undervalued(), RequestId = Guid.NewGuid().ToString(),
+        })).Declaration;
         Assert.Equal(DeclarationStatus.Held, house.Status);
         Assert.Equal(ExitCodes.Success, await Run("swift-express", ["consignment-arrive", consignment]));
         Assert.Contains("to present for control: 1", output.Text);
@@ -184,7 +189,7 @@ public sealed class ClientAgainstNodeTests : IDisposable
         })).Declaration;
         Assert.Equal(DeclarationStatus.Released, controlled.Status);
 
-        var notices = await WatchUntilAsync(output, "HOUSE_RELEASED", stop => Run("swift-express", ["consignment-watch", "--from-start"], stop));
+        var notices = await WatchUntilAsync(output, "HOUSE_RELEASED", stop => Run("swift-express", ["consignment-watch", "--history"], stop));
         Assert.Equal(ConsignmentWatchCommand.Header, notices[0]);
         Assert.Equal(
             [("HOUSE_REFERRAL_OPENED", "REQUEST_FOR_INFORMATION"), ("HOUSE_CONTROL_REQUIRED", "-"), ("HOUSE_RELEASED", "-")],
@@ -195,7 +200,7 @@ public sealed class ClientAgainstNodeTests : IDisposable
 
         // Resuming after the first notice's cursor shows the later ones only.
         var first = notices[1].Split(' ')[0];
-        var resumed = await WatchUntilAsync(output, "HOUSE_RELEASED", stop => Run("swift-express", ["consignment-watch", "--after", first, "--consignment", consignment], stop));
+        var resumed = await WatchUntilAsync(output, "HOUSE_RELEASED", stop => Run("swift-express", ["consignment-watch", "--cursor", first, "--consignment", consignment], stop));
         Assert.Equal(["HOUSE_CONTROL_REQUIRED", "HOUSE_RELEASED"], resumed.Skip(1).Select(line => line.Split("  ", StringSplitOptions.RemoveEmptyEntries)[2].Trim()));
     }
 
@@ -208,12 +213,14 @@ public sealed class ClientAgainstNodeTests : IDisposable
         var before = output.Text.Length;
         using var stop = new CancellationTokenSource();
         var watching = watch(stop.Token);
-        while (!output.Text[before..].Contains(last, StringComparison.Ordinal))
+        try
         {
-            Assert.False(watching.IsCompleted, $"The watch ended before printing {last}:{Environment.NewLine}{output.Text[before..]}");
-            await Task.Delay(20);
+            await output.WaitForAsync(last, from: before);
         }
-        await stop.CancelAsync();
+        finally
+        {
+            await stop.CancelAsync(); // also when it timed out, so the watch does not outlive the test
+        }
         Assert.Equal(ExitCodes.Success, await watching);
         return output.Text[before..].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .SkipWhile(line => !line.StartsWith("CURSOR", StringComparison.Ordinal))

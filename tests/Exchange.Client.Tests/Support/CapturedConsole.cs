@@ -28,14 +28,17 @@ public sealed class CapturedConsole
     public string Text => writer.ToString();
 
     /// <summary>Waits until the output contains <paramref name="expected"/>, for commands that run until cancelled.</summary>
-    public async Task WaitForAsync(string expected, TimeSpan? timeout = null)
+    /// <param name="expected">The text to wait for.</param>
+    /// <param name="from">Where in the output to look from, e.g. its length before a second run of a command.</param>
+    /// <param name="timeout">The hang guard; 10 s unless given.</param>
+    public async Task WaitForAsync(string expected, int from = 0, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!Text.Contains(expected, StringComparison.Ordinal))
+        while (!Text[from..].Contains(expected, StringComparison.Ordinal))
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"'{expected}' never appeared in the output:\n{Text}");
+                throw new TimeoutException($"'{expected}' never appeared in the output:\n{Text[from..]}");
             }
             await Task.Delay(20);
         }

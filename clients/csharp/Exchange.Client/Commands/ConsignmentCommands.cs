@@ -154,35 +154,29 @@ public sealed class ConsignmentWatchCommand(TimeSpan? initialBackoff = null, Tim
         "Print the notices for your consignments' houses as they happen, until Ctrl+C.",
         [],
         [
-            new("--from-start", null, "First replay every retained notice, oldest first."),
-            new("--after", "CURSOR", "Resume after this notice's cursor (the first column of an earlier watch)."),
+            .. ResumableWatch.StartOptions("notice"),
             new("--consignment", "NAME-OR-ID", "Only notices of this consignment."),
         ],
         "One line per notice under column headings: cursor, time, type (HOUSE_REFERRAL_OPENED, HOUSE_AMENDED, "
         + "HOUSE_INVALIDATED, HOUSE_CONTROL_REQUIRED, HOUSE_RELEASED, HOUSE_NOT_RELEASED), the house's waybill or S10 "
-        + "identifier, its status and clearance, the consignment id and the kind of referral. Without --from-start or "
-        + "--after, only new notices. If the connection drops, the client reconnects (backing off up to 30 s) and "
-        + "resumes after the last cursor printed.");
+        + "identifier, its status and clearance, the consignment id and the kind of referral. Without --history or "
+        + "--cursor, only new notices; the two together are refused. If the connection drops, the client reconnects "
+        + "(backing off up to 30 s) and resumes after the last cursor printed.");
 
     public Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
-        var after = arguments.Value("--after");
-        if (after is not null && arguments.Flag("--from-start"))
-        {
-            throw new UsageException("Give --from-start or --after, not both: --after resumes after a notice already seen.");
-        }
+        var start = ResumableWatch.StartFrom(arguments);
         var request = new WatchConsignmentEventsRequest
         {
             Parent = context.Parent,
-            IncludeHistory = arguments.Flag("--from-start"),
+            IncludeHistory = start.IncludeHistory,
             Consignment = arguments.Value("--consignment") is { } consignment ? context.ConsignmentName(consignment) : "",
         };
         return watch.RunAsync(
             context,
             "the notices for your consignments",
             Header,
-            after ?? "",
-            request.IncludeHistory,
+            start,
             cursor =>
             {
                 request.StartAfterCursor = cursor;

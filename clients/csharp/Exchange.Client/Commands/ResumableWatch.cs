@@ -1,3 +1,4 @@
+using Exchange.Client.Cli;
 using Grpc.Core;
 using Spectre.Console;
 
@@ -17,12 +18,39 @@ public sealed class ResumableWatch(TimeSpan initialBackoff, TimeSpan maxBackoff)
     /// <summary>One event as the watch prints it, and where to resume after it.</summary>
     public readonly record struct Line(string Text, string Cursor);
 
+    /// <summary>Where the first connection starts: after a cursor (empty: none), or with the retained history.</summary>
+    public readonly record struct Start(string AfterCursor, bool IncludeHistory);
+
+    /// <summary>The options every watch command starts from, with the same names and meaning.</summary>
+    /// <param name="item">What one line is, e.g. "event" or "notice".</param>
+    public static OptionSpec[] StartOptions(string item) =>
+    [
+        new("--history", null, $"First replay every retained {item}, oldest first."),
+        new("--cursor", "CURSOR", $"Resume after this {item}'s cursor (the first column of an earlier watch)."),
+    ];
+
+    /// <summary>
+    /// Reads <see cref="StartOptions"/>. Both together are refused: the server ignores
+    /// include_history when a cursor is given, so accepting both would promise a replay that
+    /// never comes.
+    /// </summary>
+    public static Start StartFrom(ParsedArguments arguments)
+    {
+        var cursor = arguments.Value("--cursor");
+        var history = arguments.Flag("--history");
+        if (cursor is not null && history)
+        {
+            throw new UsageException("Give --history or --cursor, not both: --cursor resumes after a line already seen, with nothing before it replayed.");
+        }
+        return new Start(cursor ?? "", history);
+    }
+
     /// <summary>Reads events until cancelled; returns the exit code.</summary>
     /// <param name="context">Where the lines and messages go.</param>
     /// <param name="watching">What is watched, for the first message, e.g. "declaration events".</param>
     /// <param name="header">Column headings written once before the first event; null for none.</param>
-    /// <param name="startAfterCursor">Where the first connection starts; empty for none.</param>
-    /// <param name="includeHistory">Whether a connection without a cursor replays the retained history.</param>
+    /// <param name="start">Where the first connection starts (<see cref="StartFrom"/>); the history is
+    /// replayed by a connection without a cursor only.</param>
     /// <param name="open">Opens the stream after the given cursor (empty: none).</param>
     /// <param name="read">The line and cursor of one response.</param>
     /// <param name="cancellationToken">Ctrl+C.</param>
@@ -30,8 +58,7 @@ public sealed class ResumableWatch(TimeSpan initialBackoff, TimeSpan maxBackoff)
         CommandContext context,
         string watching,
         string? header,
-        string startAfterCursor,
-        bool includeHistory,
+        Start start,
         Func<string, AsyncServerStreamingCall<TResponse>> open,
         Func<TResponse, Line> read,
         CancellationToken cancellationToken)
@@ -44,7 +71,7 @@ public sealed class ResumableWatch(TimeSpan initialBackoff, TimeSpan maxBackoff)
             await output.FlushAsync(cancellationToken);
         }
 
-        var cursor = startAfterCursor;
+        var cursor = start.AfterCursor;
         var backoff = initialBackoff;
         while (true)
         {
@@ -74,7 +101,7 @@ public sealed class ResumableWatch(TimeSpan initialBackoff, TimeSpan maxBackoff)
             }
 
             var resume = cursor.Length > 0 ? $"after cursor {cursor}"
-                : includeHistory ? "with the full history"
+                : start.IncludeHistory ? "with the full history"
                 // Without any cursor yet there is nothing to resume from: events of the gap are not replayed.
                 : "with new events only";
             context.Errors.MarkupLine(

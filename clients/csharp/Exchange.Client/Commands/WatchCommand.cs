@@ -18,26 +18,27 @@ public sealed class WatchCommand(TimeSpan? initialBackoff = null, TimeSpan? maxB
         "Print declaration events as they happen, until Ctrl+C.",
         [],
         [
-            new("--cursor", "C", "Resume after this event cursor (the first column of an earlier watch)."),
-            new("--history", null, "Without --cursor: first replay every retained event, oldest first."),
+            .. ResumableWatch.StartOptions("event"),
             new("--declaration", "NAME-OR-ID", "Only events of this declaration."),
         ],
-        "One line per event: cursor, time, type, status, LRN, declaration. If the connection drops, the client reconnects (backing off up to 30 s) and resumes after the last cursor printed.");
+        "One line per event: cursor, time, type, status, LRN, declaration. Without --history or --cursor, only new "
+        + "events; the two together are refused. If the connection drops, the client reconnects (backing off up to "
+        + "30 s) and resumes after the last cursor printed.");
 
     public Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
+        var start = ResumableWatch.StartFrom(arguments);
         var request = new WatchDeclarationEventsRequest
         {
             Parent = context.Parent,
-            IncludeHistory = arguments.Flag("--history"),
+            IncludeHistory = start.IncludeHistory,
             Declaration = arguments.Value("--declaration") is { } declaration ? context.DeclarationName(declaration) : "",
         };
         return watch.RunAsync(
             context,
             "events",
             header: null,
-            arguments.Value("--cursor") ?? "",
-            request.IncludeHistory,
+            start,
             cursor =>
             {
                 request.StartAfterCursor = cursor;
