@@ -132,6 +132,38 @@ public static class Expect
         throw Fail($"{what} differs: {string.Join("; ", differences)}");
     }
 
+    /// <summary>
+    /// The declaration after the same presentation again: unchanged, field by field. A node that
+    /// decides later may have decided it meanwhile (a new revision); then only what the
+    /// presentation fixed is compared: the filer's content, the arrival and the unchanged
+    /// presentation_time, with the clearance still PRESENTED or moved on to a final state, and the
+    /// new revision must show that decision (status, security assessment or clearance). Returns a
+    /// note when it moved on, null when it is unchanged.
+    /// </summary>
+    public static string? SamePresentation(Declaration presented, Declaration? actual, string what)
+    {
+        That(actual is not null, $"{what}: no declaration in the response");
+        if (actual!.Revision == presented.Revision)
+        {
+            SameDeclaration(presented, actual, what);
+            return null;
+        }
+        That(actual.Revision > presented.Revision, $"{what}: revision went back from {presented.Revision} to {actual.Revision}");
+        Equal(presented.Name, actual.Name, $"{what}: name");
+        SameDeclaration(FilerContent(presented), FilerContent(actual), $"{what}: the filer's content");
+        Equal(presented.Clearance?.ArriveTime, actual.Clearance?.ArriveTime, $"{what}: clearance.arrive_time");
+        Equal(presented.Clearance?.PresentationTime, actual.Clearance?.PresentationTime,
+            $"{what}: clearance.presentation_time (a repeated presentation must not change it)");
+        var clearance = actual.Clearance?.State ?? ClearanceState.Unspecified;
+        That(clearance is ClearanceState.Presented or ClearanceState.Released or ClearanceState.NotReleased,
+            $"{what}: clearance.state should stay PRESENTED or be final (RELEASED, NOT_RELEASED); got {ProtoName(clearance)}");
+        var decided = actual.Status != presented.Status
+            || !Equals(actual.SecurityAssessment?.State, presented.SecurityAssessment?.State)
+            || clearance != presented.Clearance?.State;
+        That(decided, $"{what}: revision {presented.Revision} became {actual.Revision} with status, security assessment and clearance unchanged: a repeated presentation changes nothing");
+        return $"decided meanwhile: {ProtoName(presented.Status)} became {ProtoName(actual.Status)}, clearance {ProtoName(clearance)}";
+    }
+
     /// <summary>What SubmitDeclarationResponse promises: name, customs reference, ACCEPTED, revision 1, etag, create_time.</summary>
     public static void NewlyAccepted(Declaration? declaration, string filer, string what)
     {
