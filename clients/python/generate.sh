@@ -35,7 +35,7 @@ target="$work/generated"
 mkdir -p "$staged/google/rpc" "$target"
 
 cd "$protos"
-exchange_protos=(exchange/annotations/v1/*.proto exchange/declaration/v1/*.proto exchange/enforcement/v1/*.proto)
+exchange_protos=(exchange/annotations/v1/*.proto exchange/standard/v1/*.proto exchange/declaration/v1/*.proto exchange/enforcement/v1/*.proto)
 google_protos=()
 for file in google/api/*.proto google/rpc/*.proto google/type/*.proto; do
   [ "$file" = google/rpc/error_details.proto ] || google_protos+=("$file")

@@ -4,8 +4,8 @@ using Exchange.Testing.Hosting;
 namespace Exchange.Contract.Tests;
 
 /// <summary>
-/// docs/contract/reference.md is generated from protos/: this fails when a proto changed and the
-/// reference was not regenerated with ./scripts/generate-contract-docs.
+/// docs/contract/reference.md and standards-mapping.csv are generated from protos/: this fails when
+/// a proto changed and they were not regenerated with ./scripts/generate-contract-docs.
 /// </summary>
 public class CommittedReferenceTests
 {
@@ -22,13 +22,19 @@ public class CommittedReferenceTests
         var build = await ExternalProgram.RunAsync("npx", ["--no-install", "buf", "build", "-o", image], root, TimeSpan.FromMinutes(2));
         Assert.True(build.ExitCode == 0, $"buf build failed: {build.Describe()}");
 
-        var generated = ReferenceGenerator.Generate(ReferenceGenerator.ReadImage(image));
-        var committedPath = Path.Combine(root, "docs", "contract", "reference.md");
-        Assert.True(File.Exists(committedPath), $"docs/contract/reference.md is missing: run {Regenerate} and commit it.");
+        var contract = ReferenceGenerator.ReadImage(image);
+        AssertCommitted(Path.Combine(root, "docs", "contract", "reference.md"), ReferenceGenerator.Generate(contract));
+        AssertCommitted(Path.Combine(root, "docs", "contract", ReferenceGenerator.MappingTableFileName), ReferenceGenerator.GenerateMappingTable(contract));
+    }
+
+    private static void AssertCommitted(string committedPath, string generated)
+    {
+        var name = "docs/contract/" + Path.GetFileName(committedPath);
+        Assert.True(File.Exists(committedPath), $"{name} is missing: run {Regenerate} and commit it.");
         var committed = File.ReadAllText(committedPath).ReplaceLineEndings("\n");
         if (committed != generated)
         {
-            Assert.Fail($"docs/contract/reference.md is stale: protos/ changed since it was generated. Run {Regenerate} and commit the result.\n{FirstDifference(committed, generated)}");
+            Assert.Fail($"{name} is stale: protos/ changed since it was generated. Run {Regenerate} and commit the result.\n{FirstDifference(committed, generated)}");
         }
     }
 

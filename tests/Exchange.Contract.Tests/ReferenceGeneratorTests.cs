@@ -23,6 +23,7 @@ public class ReferenceGeneratorTests
         Assert.Contains("A sample contract.", Reference);
         Assert.Contains("(unary)\n\nHTTP/JSON: none (gRPC only).\n\nReturns one parcel.\n", Reference);
         Assert.Contains("Released (EDIFACT 7365 code 4 \"Goods released\"). |", Reference);
+        Assert.Contains("The filer's Local Reference Number. |", Reference);
     }
 
     [Fact]
@@ -47,13 +48,36 @@ public class ReferenceGeneratorTests
     }
 
     [Fact]
-    public void Mapping_section_lists_a_field_citing_wco_dm_d026()
+    public void Mapping_section_lists_each_claim_of_the_mapping_options_under_its_standard_with_its_source()
     {
         var mapping = Reference[Reference.IndexOf("\n## <a id=\"mapping-to-source-standards\"></a>", StringComparison.Ordinal)..];
-        var wcoDm = Section(mapping, "WCO Data Model (WCO DM)");
-        Assert.Contains("| [`Parcel.local_reference_number`](#exchange.sample.v1.Parcel.local_reference_number) | field | WCO DM D026 |", wcoDm);
-        Assert.Contains("| [`ParcelStatus.PARCEL_STATUS_RELEASED`](#exchange.sample.v1.ParcelStatus.PARCEL_STATUS_RELEASED) | enum value | EDIFACT 7365 code 4 \"Goods released\" |", Section(mapping, "UN/EDIFACT 7365"));
+        var wcoDm = Section(mapping, "WCO Data Model");
+        Assert.Contains("- HTI IE tables v2.02: WCO DM ids as the ICS2 harmonised trader interface IE tables v2.02", wcoDm);
+        Assert.Contains("| [`Parcel.local_reference_number`](#exchange.sample.v1.Parcel.local_reference_number) | field | D026 | LRN |  | an..22 |", wcoDm);
+        Assert.Contains("| [`ParcelStatus.PARCEL_STATUS_RELEASED`](#exchange.sample.v1.ParcelStatus.PARCEL_STATUS_RELEASED) | enum value | 7365 | Processing indicator | 4 | Goods released |",
+            Section(mapping, "UN/EDIFACT"));
         Assert.DoesNotContain("CN22", mapping);
+    }
+
+    [Fact]
+    public void Mapping_table_has_one_row_per_claim_with_its_fully_qualified_element_and_source()
+    {
+        var table = ReferenceGenerator.GenerateMappingTable(SampleImage.Build()).Split('\n');
+        Assert.Equal("proto_element,standard,edition,element_id,element_name,notes", table[0]);
+        Assert.Equal(
+            "exchange.sample.v1.Parcel.local_reference_number,WCO Data Model,HTI IE tables v2.02,D026,LRN,\"an..22; source: WCO DM ids as the ICS2 harmonised trader interface IE tables v2.02 (DG TAXUD, 2022-05-04) give them\"",
+            table[1]);
+        const string Released = "exchange.sample.v1.ParcelStatus.PARCEL_STATUS_RELEASED,UN/EDIFACT,D.96A,7365,Processing indicator,code 4; Goods released; source: UNTDID D.96A";
+        Assert.Equal(Released, table[2][..Math.Min(Released.Length, table[2].Length)]);
+        Assert.Equal(["", ], table[3..]);
+    }
+
+    [Fact]
+    public void A_claim_citing_an_edition_without_a_source_stops_the_generator()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => ReferenceGenerator.Generate(SampleImage.Build(edition: "3.11")));
+        Assert.Contains("exchange.sample.v1.Parcel.local_reference_number", error.Message);
+        Assert.Contains("\"3.11\", which has no source", error.Message);
     }
 
     [Fact]

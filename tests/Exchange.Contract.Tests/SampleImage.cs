@@ -15,12 +15,20 @@ internal static class SampleImage
     // google.api.FieldBehavior values, as in google/api/field_behavior.proto.
     public const int Optional = 1, Required = 2, OutputOnly = 3, Identifier = 8;
 
-    public static FileDescriptorSet Build() => new()
+    // exchange.standard.v1.Standard values, as in exchange/standard/v1/standard_mapping.proto.
+    public const int WcoDataModel = 1, UnEdifact = 9;
+
+    /// <summary>The sample, its Parcel.local_reference_number mapped to WCO DM D026 as of <paramref name="edition"/>.</summary>
+    public static FileDescriptorSet Build(string edition = "HTI IE tables v2.02") => new()
     {
-        File = { Sample(), FieldBehaviorProto(), new FileDescriptorProto { Name = "google/type/money.proto", Package = "google.type", MessageType = { new DescriptorProto { Name = "Money" } } } },
+        File =
+        {
+            Sample(edition), FieldBehaviorProto(), StandardMappingProto(),
+            new FileDescriptorProto { Name = "google/type/money.proto", Package = "google.type", MessageType = { new DescriptorProto { Name = "Money" } } },
+        },
     };
 
-    private static FileDescriptorProto Sample() => new()
+    private static FileDescriptorProto Sample(string edition) => new()
     {
         Name = "exchange/sample/v1/sample.proto",
         Package = "exchange.sample.v1",
@@ -33,7 +41,8 @@ internal static class SampleImage
                 Name = "Parcel",
                 Field =
                 {
-                    Field("local_reference_number", 1, Type.String, options: Behaviors(packed: false, Required)),
+                    Field("local_reference_number", 1, Type.String, options: FieldOptions.Parser.ParseFrom(
+                        Behaviors(packed: false, Required).ToByteArray().Concat(Mapping(WcoDataModel, edition, "D026", "LRN", notes: "an..22")).ToArray())),
                     Field("name", 2, Type.String, options: Behaviors(packed: true, Identifier, OutputOnly)),
                     Field("status", 3, Type.Enum, ".exchange.sample.v1.ParcelStatus", Behaviors(packed: false, Optional)),
                     Field("value", 4, Type.Message, ".google.type.Money"),
@@ -47,7 +56,15 @@ internal static class SampleImage
             new EnumDescriptorProto
             {
                 Name = "ParcelStatus",
-                Value = { new EnumValueDescriptorProto { Name = "PARCEL_STATUS_UNSPECIFIED", Number = 0 }, new EnumValueDescriptorProto { Name = "PARCEL_STATUS_RELEASED", Number = 1 } },
+                Value =
+                {
+                    new EnumValueDescriptorProto { Name = "PARCEL_STATUS_UNSPECIFIED", Number = 0 },
+                    new EnumValueDescriptorProto
+                    {
+                        Name = "PARCEL_STATUS_RELEASED", Number = 1,
+                        Options = EnumValueOptions.Parser.ParseFrom(Mapping(UnEdifact, "D.96A", "7365", "Processing indicator", code: "4", notes: "Goods released")),
+                    },
+                },
             },
         },
         Service =
@@ -68,7 +85,7 @@ internal static class SampleImage
             {
                 Comment([12], " A sample contract.\n"),
                 Comment([4, 0], " One parcel.\n Still the first paragraph.\n\n A second paragraph.\n"),
-                Comment([4, 0, 2, 0], " The filer's Local Reference Number (WCO DM D026).\n"),
+                Comment([4, 0, 2, 0], " The filer's Local Reference Number.\n"),
                 Comment([4, 0, 2, 1], " Either `a|b` or c | d.\n"),
                 Comment([5, 0, 2, 1], " Released (EDIFACT 7365 code 4 \"Goods released\").\n"),
                 Comment([6, 0, 2, 0], " Returns one parcel.\n"),
@@ -96,6 +113,50 @@ internal static class SampleImage
             },
         },
     };
+
+    private static FileDescriptorProto StandardMappingProto() => new()
+    {
+        Name = "exchange/standard/v1/standard_mapping.proto",
+        Package = "exchange.standard.v1",
+        Syntax = "proto3",
+        EnumType =
+        {
+            new EnumDescriptorProto
+            {
+                Name = "Standard",
+                Value =
+                {
+                    new EnumValueDescriptorProto { Name = "STANDARD_UNSPECIFIED", Number = 0 },
+                    new EnumValueDescriptorProto { Name = "STANDARD_WCO_DATA_MODEL", Number = WcoDataModel },
+                    new EnumValueDescriptorProto { Name = "STANDARD_UN_EDIFACT", Number = UnEdifact },
+                },
+            },
+        },
+    };
+
+    /// <summary>
+    /// One exchange.standard.v1.ElementMapping option (extension 51002 of every kind of options) as
+    /// wire bytes, the unknown field it is to a parser without the extension.
+    /// </summary>
+    private static byte[] Mapping(int standard, string edition, string elementId, string elementName, string code = "", string notes = "")
+    {
+        var mapping = new MemoryStream();
+        var fields = new CodedOutputStream(mapping);
+        fields.WriteTag(1, WireFormat.WireType.Varint);
+        fields.WriteInt32(standard);
+        foreach (var (number, text) in new[] { (2, edition), (3, elementId), (4, elementName), (5, code), (6, notes) }.Where(f => f.Item2.Length > 0))
+        {
+            fields.WriteTag(number, WireFormat.WireType.LengthDelimited);
+            fields.WriteString(text);
+        }
+        fields.Flush();
+        var option = new MemoryStream();
+        var output = new CodedOutputStream(option);
+        output.WriteTag(51002, WireFormat.WireType.LengthDelimited);
+        output.WriteBytes(ByteString.CopyFrom(mapping.ToArray()));
+        output.Flush();
+        return option.ToArray();
+    }
 
     private static FieldDescriptorProto Field(string name, int number, Type type, string? typeName = null, FieldOptions? options = null, Label label = Label.Optional)
     {

@@ -35,6 +35,7 @@ internal sealed class Contract
 
     private readonly Dictionary<string, DescriptorProto> messages = [];
     private readonly Dictionary<int, string> fieldBehaviors = [];
+    private readonly Dictionary<string, EnumDescriptorProto> enums = [];
     private readonly HashSet<string> documented = [];
 
     public IReadOnlyList<PackageDoc> Packages { get; }
@@ -67,6 +68,10 @@ internal sealed class Contract
     /// <summary>The name of a google.api.FieldBehavior value, from the image's field_behavior.proto.</summary>
     public string FieldBehaviorName(int value) => fieldBehaviors.TryGetValue(value, out var name) ? name : value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The value names of an enum of the image (full name, no leading dot) by number; empty when it is not in the image.</summary>
+    public IReadOnlyDictionary<ulong, string> EnumValueNames(string fullName) =>
+        enums.TryGetValue(fullName, out var @enum) ? @enum.Value.ToDictionary(v => (ulong)(uint)v.Number, v => v.Name) : new Dictionary<ulong, string>();
+
     private void IndexTypes(string scope, IEnumerable<DescriptorProto> nestedMessages, IEnumerable<EnumDescriptorProto> enums)
     {
         foreach (var message in nestedMessages)
@@ -74,6 +79,10 @@ internal sealed class Contract
             var fullName = Join(scope, message.Name);
             messages[fullName] = message;
             IndexTypes(fullName, message.NestedType, message.EnumType);
+        }
+        foreach (var @enum in enums)
+        {
+            this.enums[Join(scope, @enum.Name)] = @enum;
         }
         foreach (var value in enums.Where(e => Join(scope, e.Name) == "google.api.FieldBehavior").SelectMany(e => e.Value))
         {

@@ -11,7 +11,13 @@ namespace Exchange.ContractDocs;
 /// </summary>
 public static class ReferenceGenerator
 {
+    /// <summary>The file name of the mapping table, written beside the reference.</summary>
+    public const string MappingTableFileName = "standards-mapping.csv";
+
     public static FileDescriptorSet ReadImage(string path) => FileDescriptorSet.Parser.ParseFrom(File.ReadAllBytes(path));
+
+    /// <summary>docs/contract/standards-mapping.csv: one row per standards mapping claim of the contract.</summary>
+    public static string GenerateMappingTable(FileDescriptorSet image) => StandardsMapping.Csv(new Contract(image));
 
     public static string Generate(FileDescriptorSet image)
     {

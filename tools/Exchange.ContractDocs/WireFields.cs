@@ -43,6 +43,9 @@ internal static class WireFields
         return payloads.Count == 0 ? null : ByteString.CopyFrom(payloads.SelectMany(p => p.ToByteArray()).ToArray());
     }
 
+    /// <summary>Each occurrence of the embedded message field <paramref name="number"/> (a repeated field's elements), in order.</summary>
+    public static IReadOnlyList<ByteString> Messages(ByteString message, int number) => Payloads(message, number);
+
     private static List<ByteString> Payloads(ByteString message, int number) =>
         Read(message).Where(f => f.Number == number && f.Payload is not null).Select(f => f.Payload!).ToList();
 

@@ -5,7 +5,7 @@ using Exchange.Core.Monetary;
 namespace Exchange.Core.Risk.Rules;
 
 /// <summary>
-/// Known shippers (WCO FoS standard 6, AEO and trusted-trader programmes; CBP E-Commerce Strategy
+/// Known shippers (AEO and trusted-trader programmes; CBP E-Commerce Strategy
 /// goal 3): when the seller or consignor holds an enrolment in force, a hit with a negative weight
 /// lowers the score, so a trusted trader's small anomalies do not hold its parcels. It cannot undo
 /// an outcome another hit forces (prohibited goods stay held).

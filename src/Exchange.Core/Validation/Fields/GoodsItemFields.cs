@@ -3,7 +3,7 @@ using Exchange.Contracts.Declaration.V1;
 namespace Exchange.Core.Validation;
 
 /// <summary>
-/// One goods item (CN22/CN23 boxes 1-5; ICS2 house consignment goods item): description 3..512 and
+/// One goods item (a line of CN23 boxes 1, 2, 3, 5, 7, 8; an ICS2 house consignment goods item): description 3..512 and
 /// specific, HS code, quantity with a UN/ECE Rec. 20 unit, net weight (n..16,6, above zero), value
 /// (above zero), origin country, SKU (at most 70) and product and picture URLs.
 /// </summary>

@@ -3,8 +3,8 @@ using Exchange.Contracts.Declaration.V1;
 namespace Exchange.Core.Validation;
 
 /// <summary>
-/// The marketplace (Section 321 Data Pilot "marketplace name", "store URL"; e-commerce order and
-/// seller ids): name 1..70, website an absolute http(s) URL, order and seller ids at most 70.
+/// The marketplace: name 1..70, website an absolute http(s) URL, e-commerce order and seller ids
+/// at most 70.
 /// </summary>
 internal static class MarketplaceFields
 {

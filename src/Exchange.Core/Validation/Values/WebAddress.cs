@@ -1,7 +1,7 @@
 namespace Exchange.Core.Validation;
 
 /// <summary>
-/// A web address (Section 321 Data Pilot "store URL", "listing URL", "picture of the product"): an
+/// A web address (a marketplace's site, a product's listing or picture): an
 /// absolute http or https URL of at most 2048 characters, with a host and without spaces or
 /// control characters, as the contract's URL fields require.
 /// </summary>
