@@ -65,7 +65,7 @@ public class ReferenceGeneratorTests
         var table = ReferenceGenerator.GenerateMappingTable(SampleImage.Build()).Split('\n');
         Assert.Equal("proto_element,standard,edition,element_id,element_name,notes", table[0]);
         Assert.Equal(
-            "exchange.sample.v1.Parcel.local_reference_number,WCO Data Model,HTI IE tables v2.02,D026,LRN,\"an..22; source: WCO DM ids as the ICS2 harmonised trader interface IE tables v2.02 (DG TAXUD, 2022-05-04) give them\"",
+            "exchange.sample.v1.Parcel.local_reference_number,WCO Data Model,HTI IE tables v2.02,D026,LRN,\"an..22; source: WCO DM ids as the ICS2 harmonised trader interface IE tables v2.02 (DG TAXUD, 2022-05-04) give them; 126 and 144 as ../shared/reference/standards-review.md read them there\"",
             table[1]);
         const string Released = "exchange.sample.v1.ParcelStatus.PARCEL_STATUS_RELEASED,UN/EDIFACT,D.96A,7365,Processing indicator,code 4; Goods released; source: UNTDID D.96A";
         Assert.Equal(Released, table[2][..Math.Min(Released.Length, table[2].Length)]);

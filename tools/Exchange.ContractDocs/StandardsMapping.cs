@@ -52,7 +52,7 @@ internal static class StandardsMapping
     /// <summary>Every edition a claim may cite, with its source. Sources are those of ../shared/reference/standards.md.</summary>
     public static readonly IReadOnlyList<SourceEdition> Editions =
     [
-        new("STANDARD_WCO_DATA_MODEL", "HTI IE tables v2.02", "WCO DM ids as the ICS2 harmonised trader interface IE tables v2.02 (DG TAXUD, 2022-05-04) give them"),
+        new("STANDARD_WCO_DATA_MODEL", "HTI IE tables v2.02", "WCO DM ids as the ICS2 harmonised trader interface IE tables v2.02 (DG TAXUD, 2022-05-04) give them; 126 and 144 as ../shared/reference/standards-review.md read them there"),
         new("STANDARD_WCO_DATA_MODEL", "Data Set v3", "WCO Data Set version 3, https://pdfslide.us/documents/wco-data-set-version-3-.html"),
         new("STANDARD_EU_ICS2", "HTI IE tables v2.02", "ICS2 harmonised trader interface IE tables v2.02 (DG TAXUD, 2022-05-04); HTI Interface Control Document v3.30 (2022-03-02)"),
         new("STANDARD_EU_ICS2", "HTI message catalogue", "ICS2 messages as EU CTP actions (github.com/phax/phase4, enum EEuCtpAction); https://hub.emmasys.com/help-center/ics-2-messages-and-stauts"),
@@ -63,7 +63,7 @@ internal static class StandardsMapping
         new("STANDARD_UPU_CN23", "OECD 2018 Annex A", "The CN23 form as OECD 2018 \"Misuse of small parcels\" Annex A reproduces it: https://docslib.org/doc/3085148/annex-a-cn-23-customs-declaration-form-81"),
         new("STANDARD_UPU_S10", "S10-12", "UPU S10-12, status 2 (2017-10-17); format and check digit as github.com/jkeen/tracking_number_data (couriers/s10.json)"),
         new("STANDARD_US_SECTION_321_DATA_PILOT", "88 FR 10140 (2023)", "84 FR 35405 (2019) and 88 FR 10140 (2023); elements: https://www.greenworldwide.com/cbp-to-launch-advance-data-collection-program-for-section-321-low-value-imports/ (the filer-specific list is unconfirmed)"),
-        new("STANDARD_US_ENTRY_TYPE_86", "CBP Type 86 FAQ", "https://www.cbp.gov/trade/trade-enforcement/tftea/section-321-programs/entry-type-86-frequently-asked-questions; minimum data: https://tradevynt.com/blog/customs-entry-type-86 (secondary)"),
+        new("STANDARD_US_ENTRY_TYPE_86", "CBP Type 86 FAQ", "https://www.cbp.gov/trade/trade-enforcement/tftea/section-321-programs/entry-type-86-frequently-asked-questions; minimum data: https://tradevynt.com/blog/customs-entry-type-86 (secondary); entry number and planned port of entry: https://www.ghy.com/trade-compliance/cbp-begins-pilot-testing-ace-reporting-for-certain-low-value-shipments/"),
         new("STANDARD_UN_EDIFACT", "D.96A", "UNTDID D.96A: https://stedi.com/edi/edifact/D96A/elements/7365 and .../7085"),
         new("STANDARD_UNECE_RECOMMENDATION_19", "Second edition (2001)", "ECE/TRADE/272: https://www.digitalizetrade.org/implementation-instrument/un-recommendation-transport-code-recommendation-19-codes-mode-transport"),
         new("STANDARD_WCO_IMMEDIATE_RELEASE_GUIDELINES", "Version III (2018)", "https://tfig.unece.org/contents/wco-immediate-release-guidelines.htm"),

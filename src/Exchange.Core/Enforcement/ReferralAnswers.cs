@@ -71,17 +71,10 @@ public static class ReferralAnswers
         }
         for (var i = 0; i < information.Documents.Count; i++)
         {
-            var document = information.Documents[i];
             var at = $"{path}.documents[{i}]";
-            if (document.TypeCode is not { Length: >= 1 and <= 4 } code || !code.All(char.IsAsciiLetterOrDigit))
+            foreach (var (field, problem) in DocumentReferences.Problems(information.Documents[i]))
             {
-                violations.Add(new FieldViolation(at + ".type_code", $"Must be 1 to 4 letters and digits, e.g. N935; got {Echo.Quote(document.TypeCode)}."));
-            }
-            RequestChecks.CheckText(document.Identifier, 1, 35, at + ".identifier", violations);
-            if (document.Uri.Length > 0
-                && (document.Uri.Length > 2048 || !Uri.TryCreate(document.Uri, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps))
-            {
-                violations.Add(new FieldViolation(at + ".uri", $"Must be an https URL of at most 2048 characters; got {Echo.Quote(document.Uri)}."));
+                violations.Add(new FieldViolation($"{at}.{field}", problem));
             }
         }
     }

@@ -94,6 +94,15 @@ internal static class DeclarationFields
 
         // CN23 "Explanation" / "Comments", at most 512 characters.
         TextValues.Optional(d.Remarks, 512, path + ".remarks", violations);
+
+        DeclarationDocumentFields.Check(d, path, violations);
+        if (d.Representative is not null)
+        {
+            RepresentativeFields.Check(d.Representative, path + ".representative", violations);
+        }
+
+        PostalDetailsFields.Check(d, path + ".postal_details", violations);
+        UnitedStatesEntryFields.Check(d, path + ".us_entry", violations);
     }
 
     private static void CheckItems(Declaration d, string path, ViolationList violations)

@@ -19,9 +19,15 @@ internal static class GoodsItemFields
             violations.Add(descriptionPath, vague);
         }
 
-        if (item.HsCode.Length > 0 && HsCode.Check(item.HsCode) is { } hsProblem)
+        EnumValues.Optional(item.TariffNomenclature, path + ".tariff_nomenclature", violations);
+        if (item.HsCode.Length > 0 && HsCode.Check(item.HsCode, item.TariffNomenclature) is { } hsProblem)
         {
             violations.Add(path + ".hs_code", hsProblem);
+        }
+
+        if (item.HsEdition.Length > 0 && !HsCode.Editions.Contains(item.HsEdition))
+        {
+            violations.Add(path + ".hs_edition", $"must be a Harmonized System edition, one of {string.Join(", ", HsCode.Editions)}; got {Echo.Quote(item.HsEdition)}");
         }
 
         if (item.Quantity is null)
@@ -55,6 +61,45 @@ internal static class GoodsItemFields
         if (item.PictureUrl.Length > 0 && WebAddress.Check(item.PictureUrl) is { } pictureUrlProblem)
         {
             violations.Add(path + ".picture_url", pictureUrlProblem);
+        }
+
+        CheckGrossWeight(item, path + ".gross_weight_kg", violations);
+        if (item.Packaging is { } packaging)
+        {
+            if (packaging.Count is < 1 or > MaxPackages)
+            {
+                violations.Add(path + ".packaging.count", $"must be 1 to {MaxPackages}; got {packaging.Count}");
+            }
+
+            if (CodeValues.Check(packaging.TypeCode, 2, 2, "PK") is { } typeProblem)
+            {
+                violations.Add(path + ".packaging.type_code", typeProblem);
+            }
+        }
+
+        if (item.UnNumber.Length > 0 && CodeValues.Digits(item.UnNumber, 4, "1203 (without \"UN\")") is { } unProblem)
+        {
+            violations.Add(path + ".un_number", unProblem);
+        }
+    }
+
+    public const int MaxPackages = 99_999;
+
+    /// <summary>An item's optional gross weight: a measure like the net weight, and not below it (it includes the packaging).</summary>
+    private static void CheckGrossWeight(GoodsItem item, string path, ViolationList violations)
+    {
+        if (item.GrossWeightKg is not { Value.Length: > 0 } gross)
+        {
+            return;
+        }
+
+        if (DecimalValues.CheckPositiveMeasure(gross, out var grossKg) is { } problem)
+        {
+            violations.Add(path, problem);
+        }
+        else if (DecimalValues.CheckPositiveMeasure(item.NetWeightKg, out var netKg) is null && grossKg < netKg)
+        {
+            violations.Add(path, $"must not be less than the item's net weight: gross {Echo.Number(grossKg)} kg, net {Echo.Number(netKg)} kg");
         }
     }
 

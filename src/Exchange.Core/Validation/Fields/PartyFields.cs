@@ -45,5 +45,7 @@ internal static class PartyFields
         {
             ContactFields.Check(party.Contact, path + ".contact", violations);
         }
+
+        PartyIdentifierFields.Check(party, path, violations);
     }
 }

@@ -18,5 +18,11 @@ internal static class TransportDocumentFields
 
         TextValues.Optional(document.HouseWaybill, 70, path + ".house_waybill", violations);
         TextValues.Optional(document.MasterWaybill, 70, path + ".master_waybill", violations);
+
+        // WCO DM D024 transport document type, an4 (ICS2 code list CL754 at house level).
+        if (document.HouseDocumentType.Length > 0 && CodeValues.Check(document.HouseDocumentType, 1, 4, "N741") is { } typeProblem)
+        {
+            violations.Add(path + ".house_document_type", typeProblem);
+        }
     }
 }

@@ -25,6 +25,25 @@ internal static class TransportFields
             violations.Add(path + ".office_of_first_entry", officeProblem);
         }
 
+        if (transport.EntryOffice is { } office)
+        {
+            var officePath = path + ".entry_office";
+            EnumValues.Required(office.Scheme, officePath + ".scheme", violations);
+            if (office.Code.Length == 0)
+            {
+                violations.Required(officePath + ".code", "the office's code in its scheme, e.g. NL000396 or 4701");
+            }
+            else if (OfficeReferences.Check(office.Scheme, office.Code) is { } codeProblem)
+            {
+                violations.Add(officePath + ".code", codeProblem);
+            }
+
+            if (transport.OfficeOfFirstEntry.Length > 0)
+            {
+                violations.Add(officePath, "give the office of first entry once: entry_office or office_of_first_entry, not both");
+            }
+        }
+
         if (transport.ExpectedArrivalTime is { } arrival && TimestampValues.Check(arrival) is { } timeProblem)
         {
             violations.Add(path + ".expected_arrival_time", timeProblem);

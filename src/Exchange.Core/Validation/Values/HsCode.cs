@@ -12,7 +12,43 @@ public static class HsCode
     public const int MinDigits = 6;
     public const int MaxDigits = 10;
 
+    /// <summary>The editions of the Harmonized System, by the year each entered into force (HS 1988 to HS 2028).</summary>
+    public static readonly IReadOnlySet<string> Editions = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "HS 1988", "HS 1992", "HS 1996", "HS 2002", "HS 2007", "HS 2012", "HS 2017", "HS 2022", "HS 2028",
+    };
+
     public static bool IsValid(string? value) => Check(value) is null;
+
+    /// <summary>
+    /// Why <paramref name="value"/> is not a code of <paramref name="nomenclature"/>, or null when it
+    /// is: HS 6 digits, CN 8, TARIC 10, HTSUS 10 (whose chapters 98 and 99 hold special provisions);
+    /// unspecified, any HS code of 6 to 10 digits (<see cref="Check(string?)"/>).
+    /// </summary>
+    public static string? Check(string? value, Contracts.Declaration.V1.TariffNomenclature nomenclature)
+    {
+        var (digits, name) = nomenclature switch
+        {
+            Contracts.Declaration.V1.TariffNomenclature.Hs => (6, "an HS subheading"),
+            Contracts.Declaration.V1.TariffNomenclature.Cn => (8, "a Combined Nomenclature code"),
+            Contracts.Declaration.V1.TariffNomenclature.Taric => (10, "a TARIC code"),
+            Contracts.Declaration.V1.TariffNomenclature.Htsus => (10, "an HTSUS number"),
+            _ => (0, ""),
+        };
+        if (digits == 0)
+        {
+            return Check(value);
+        }
+
+        if (value is null || value.Length != digits || value.AsSpan().ContainsAnyExceptInRange('0', '9'))
+        {
+            return $"must be {name}: {digits} digits without dots or spaces; got {Echo.Quote(value)}";
+        }
+
+        return nomenclature == Contracts.Declaration.V1.TariffNomenclature.Htsus && value[0] == '9' && value[1] is '8' or '9'
+            ? null
+            : Check(value);
+    }
 
     /// <summary>Why <paramref name="value"/> is not an HS code, or null when it is.</summary>
     public static string? Check(string? value)
