@@ -129,6 +129,7 @@ try
     app.UseSwagger(openApi => openApi.RouteTemplate = "openapi/{documentName}.json");
     app.MapGrpcService<DeclarationGrpcService>();
     app.MapGrpcService<ConsignmentGrpcService>();
+    app.MapGrpcService<DataSetGrpcService>();
     app.MapGrpcService<EnforcementGrpcService>();
     app.MapGrpcService<KnownShipperGrpcService>();
     app.MapGrpcService<AgencyGrpcService>();

@@ -3,6 +3,7 @@ using Exchange.Core.Duties;
 using Exchange.Core.Enforcement;
 using Exchange.Core.Events;
 using Exchange.Core.Monetary;
+using Exchange.Core.Profiles;
 using Exchange.Core.Risk;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,10 @@ public static class EnforcementRegistration
             ? TariffProfile.Parse(File.ReadAllText(s.TariffProfileFile), s.TariffProfileFile)
             : TariffProfile.Default);
         services.AddSingleton<RiskEngine>();
+        services.AddSingleton(provider => Settings(provider) is { DataSetProfilesDirectory.Length: > 0 } s
+            ? DataSetProfiles.Load(s.DataSetProfilesDirectory)
+            : DataSetProfiles.BuiltIn);
+        services.AddSingleton<DataSetWorkflow>();
         services.AddSingleton<DutyCalculator>();
         // Both registries are read by every assessment from a copy that a change on any node
         // drops: announced on the event signal, which spans the nodes when they share Redis.
@@ -61,6 +66,7 @@ public static class EnforcementRegistration
     {
         services.GetRequiredService<ExchangeRates>();
         services.GetRequiredService<RiskEngine>();
+        services.GetRequiredService<DataSetProfiles>();
         services.GetRequiredService<DutyCalculator>();
     }
 

@@ -58,6 +58,12 @@ public sealed class AssessmentSettings
 
     /// <summary>Path of the exchange rates file (see src/Exchange.Core/Monetary/default-exchange-rates.json).</summary>
     public string ExchangeRatesFile { get; set; } = "";
+
+    /// <summary>
+    /// A directory of data-set profile files (*.json) that add to the built-in profiles or replace
+    /// one of the same id; empty: the built-in profiles only (docs/contract/standards-mapping.md).
+    /// </summary>
+    public string DataSetProfilesDirectory { get; set; } = "";
 }
 
 /// <summary>Which administration this node serves.</summary>

@@ -26,7 +26,7 @@ public abstract class AuthorizationMatrix<TNode>(TNode node) where TNode : Autho
     /// <summary>The services the standard defines; the contract assembly must hold no others.</summary>
     private static readonly ServiceDescriptor[] Services =
     [
-        DeclarationService.Descriptor, ConsignmentService.Descriptor, EnforcementService.Descriptor, KnownShipperService.Descriptor, AgencyService.Descriptor,
+        DeclarationService.Descriptor, ConsignmentService.Descriptor, DataSetService.Descriptor, EnforcementService.Descriptor, KnownShipperService.Descriptor, AgencyService.Descriptor,
         ReportingService.Descriptor, PartnerExchangeService.Descriptor, PartnerAdministrationService.Descriptor, AuditService.Descriptor,
     ];
 

@@ -85,6 +85,13 @@ public static class RpcCatalogue
         }),
         Filer("NotifyPresentation", r => new NotifyPresentationRequest { Name = r.Held.Name }),
 
+        // exchange.declaration.v1 DataSetService (beta): filers; the profiles are the same for every filer.
+        new(Method(DataSetService.Descriptor, "ListDataSetProfiles"), Role.Filer, _ => new ListDataSetProfilesRequest(), Stranger: null),
+        new(Method(DataSetService.Descriptor, "GetDeclarationDataSet"), Role.Filer,
+            r => new GetDeclarationDataSetRequest { Name = r.Held.Name, Profile = "EU-ICS2-HOUSE-EXPRESS" }, Refusal.FilerMismatch),
+        new(Method(DataSetService.Descriptor, "CheckDeclarationData"), Role.Filer,
+            _ => new CheckDeclarationDataRequest { Parent = AuthorizationNode.AlphaParent, Declaration = Probes.Declaration() }, Refusal.FilerMismatch),
+
         // exchange.declaration.v1 ConsignmentService: filers as carriers, each only for its own consignments.
         Carrier("CreateConsignment", _ => new CreateConsignmentRequest
         {

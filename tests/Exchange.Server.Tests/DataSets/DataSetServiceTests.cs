@@ -1,0 +1,85 @@
+using Exchange.Testing.Hosting;
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Server.Tests.Support;
+using Exchange.Testing;
+using Grpc.Core;
+
+namespace Exchange.Server.Tests.DataSets;
+
+/// <summary>DataSetService on a node: the profiles, a filed declaration's data set, and the check before filing.</summary>
+public sealed class DataSetServiceTests : IDisposable
+{
+    private const string Filer = "post-cn";
+    private readonly ExchangeNode _node = new();
+
+    public void Dispose() => _node.Dispose();
+
+    private DataSetService.DataSetServiceClient Client() => new(_node.CallInvokerFor(Filer));
+
+    [Fact]
+    public async Task The_node_lists_its_profiles_in_pages_with_their_elements()
+    {
+        var first = await Client().ListDataSetProfilesAsync(new ListDataSetProfilesRequest { PageSize = 3 });
+        var rest = await Client().ListDataSetProfilesAsync(new ListDataSetProfilesRequest { PageSize = 3, PageToken = first.NextPageToken });
+
+        Assert.Equal(["EU-H7", "EU-ICS2-HOUSE-EXPRESS", "EU-ICS2-HOUSE-POSTAL", "UPU-CN23", "US-ENTRY-TYPE-86"],
+            first.Profiles.Concat(rest.Profiles).Select(p => p.Id));
+        Assert.Empty(rest.NextPageToken);
+        var ics2 = first.Profiles.Single(p => p.Id == "EU-ICS2-HOUSE-POSTAL");
+        Assert.Equal("2026.1", ics2.Version);
+        Assert.Equal([Channel.Postal], ics2.Channels);
+        Assert.Contains("DE", ics2.DestinationCountryCodes);
+        Assert.Contains(ics2.Elements, e => e is { ElementId: "D026", FieldPath: "local_reference_number", Required: true });
+    }
+
+    [Fact]
+    public async Task A_filed_declaration_is_shown_as_a_profiles_data_set()
+    {
+        var declarations = _node.ClientFor(Filer);
+        var filed = (await declarations.SubmitDeclarationAsync(Requests.Submit(Filer, SampleDeclarations.PostalGift()))).Declaration;
+
+        var dataSet = (await Client().GetDeclarationDataSetAsync(new GetDeclarationDataSetRequest { Name = filed.Name, Profile = "UPU-CN23" })).DataSet;
+
+        Assert.Equal(("UPU-CN23", "2026.1", true), (dataSet.Profile, dataSet.ProfileVersion, dataSet.Complete));
+        Assert.Contains(dataSet.Values, v => v is { ElementId: "box 7", FieldPath: "items[0].hs_code", Value: "611710", Problem: "" });
+        Assert.Contains(dataSet.Values, v => v is { ElementId: "box 10", FieldPath: "category", Value: "ITEM_CATEGORY_GIFT" });
+    }
+
+    [Fact]
+    public async Task An_unknown_profile_is_invalid_argument_naming_the_field()
+    {
+        var declarations = _node.ClientFor(Filer);
+        var filed = (await declarations.SubmitDeclarationAsync(Requests.Submit(Filer, SampleDeclarations.PostalGift()))).Declaration;
+
+        var status = await RpcErrors.ExpectAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED", () =>
+            Client().GetDeclarationDataSetAsync(new GetDeclarationDataSetRequest { Name = filed.Name, Profile = "EU-ICS3" }).ResponseAsync);
+
+        Assert.Equal(["profile"], RpcErrors.ViolatedFields(status));
+    }
+
+    [Fact]
+    public async Task The_check_before_filing_lists_every_problem_and_stores_nothing()
+    {
+        var sale = SampleDeclarations.ExpressMarketplaceSale();
+        sale.Transport.DestinationCountryCode = "US";
+        sale.IossNumber = "";
+        sale.Items[0].Description = "";
+
+        var answer = await Client().CheckDeclarationDataAsync(new CheckDeclarationDataRequest { Parent = $"filers/{Filer}", Declaration = sale });
+
+        Assert.False(answer.Complete);
+        Assert.Equal(["US-ENTRY-TYPE-86"], answer.DataSets.Select(d => d.Profile));
+        var fields = answer.Violations.Select(v => v.Field).ToList();
+        Assert.Contains("declaration.items[0].description", fields); // the contract's rule, and the profile's
+        Assert.Contains("declaration.us_entry.entry_number", fields);
+        Assert.Contains("declaration.items[1].hs_code", fields); // 6 digits where Type 86 needs 10
+        var listed = await _node.ClientFor(Filer).ListDeclarationsAsync(new ListDeclarationsRequest { Parent = $"filers/{Filer}" });
+        Assert.Empty(listed.Declarations);
+
+        var complete = await Client().CheckDeclarationDataAsync(new CheckDeclarationDataRequest
+        {
+            Parent = $"filers/{Filer}", Declaration = SampleDeclarations.PostalGift(), Profiles = { "EU-ICS2-HOUSE-POSTAL" },
+        });
+        Assert.True(complete.Complete, string.Join("; ", complete.Violations.Select(v => $"{v.Field}: {v.Description}")));
+    }
+}
