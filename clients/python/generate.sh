@@ -41,16 +41,19 @@ for file in google/api/*.proto google/rpc/*.proto google/type/*.proto; do
   [ "$file" = google/rpc/error_details.proto ] || google_protos+=("$file")
 done
 
+# google/rpc/error_details.proto without proto3 `optional` labels (see the header), found first
+# on the import path wherever the contract imports it.
+sed -E 's/^([[:space:]]*)optional[[:space:]]+/\1/' google/rpc/error_details.proto \
+  >"$staged/google/rpc/error_details.proto"
+
 # 1. The contract, with its service stubs.
-"$python" -m grpc_tools.protoc -I "$protos" \
+"$python" -m grpc_tools.protoc -I "$staged" -I "$protos" \
   --python_out="$target" --grpc_python_out="$target" "${exchange_protos[@]}"
 
 # 2. The google protos it imports (messages only: they define no service the client calls).
 "$python" -m grpc_tools.protoc -I "$protos" --python_out="$target" "${google_protos[@]}"
 
-# 3. google/rpc/error_details.proto without proto3 `optional` labels (see the header).
-sed -E 's/^([[:space:]]*)optional[[:space:]]+/\1/' google/rpc/error_details.proto \
-  >"$staged/google/rpc/error_details.proto"
+# 3. google/rpc/error_details.proto as staged above.
 "$python" -m grpc_tools.protoc -I "$staged" --python_out="$target" "$staged/google/rpc/error_details.proto"
 
 # Regular packages for everything generated, except the top-level `google`: it must stay a
