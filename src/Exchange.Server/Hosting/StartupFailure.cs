@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Exchange.Core.Configuration;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,9 @@ public static partial class StartupFailure
     {
         SettingsException settings => settings.Message,
         OptionsValidationException validation => $"Invalid settings: {string.Join(" ", validation.Failures)}",
+        // A rule, tariff or exchange-rate file named by Exchange:Assessment:*File.
+        ConfigurationFileException file => $"{file.FileName} is not valid: {string.Join("; ", file.Problems)}. "
+            + "Fix the file, or point its Exchange:Assessment setting (RiskRulesFile, TariffProfileFile, ExchangeRatesFile) at a valid one.",
         AggregateException { InnerExceptions: [var only] } => Describe(only, configuration),
         IOException { InnerException: AddressInUseException } inUse => PortInUse(inUse, configuration),
         _ => null,

@@ -54,6 +54,17 @@ public sealed class SettingsProblemTests : IDisposable
     }
 
     [Fact]
+    public async Task A_wrong_risk_rules_file_is_refused_naming_the_file_and_the_setting()
+    {
+        var rules = _data.Write("risk-rules.json", """{ "rules": "none" }""");
+
+        var problem = await StartExpectingRefusalAsync([$"--Exchange:Assessment:RiskRulesFile={rules}"]);
+
+        Assert.Contains($"{rules} is not valid", problem, StringComparison.Ordinal);
+        Assert.Contains("RiskRulesFile", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_port_in_use_names_the_endpoint_setting_to_change()
     {
         using var occupant = new TcpListener(IPAddress.Loopback, 0);
