@@ -4,11 +4,10 @@ using Exchange.Core.Storage;
 using Exchange.Server.Dashboard;
 using Exchange.Server.Grpc;
 using Exchange.Server.Hosting;
-using Exchange.Server.Identity;
+using Exchange.Server.OpenApi;
 using Google.Protobuf.Reflection;
 using Google.Rpc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.OpenApi.Models;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
@@ -18,9 +17,11 @@ using Serilog;
 // (Not Serilog's reloadable bootstrap logger: it can be frozen only once per process, and tests
 // host several nodes in one process.)
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateLogger();
+IConfiguration? settings = null;
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    settings = builder.Configuration;
     // The defaults ship next to the binary: load them (lowest precedence) even when the node is
     // started from another directory, so it never falls back to Kestrel's own defaults.
     builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
@@ -29,17 +30,26 @@ try
         Optional = true,
         FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
     });
+    // Before anything reads them: a misspelt key or a value of the wrong type stops the node here, in one line.
+    StartupFailure.RefuseUrls(builder.Configuration);
+    SettingsCheck.Check(builder.Configuration);
     // gRPC without TLS needs HTTP/2 only: an endpoint offering HTTP/1.1 too cannot serve h2c.
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2));
     builder.Services.AddSerilog((services, logging) => logging
         .ReadFrom.Configuration(builder.Configuration)
         .ReadFrom.Services(services)
-        .Enrich.FromLogContext());
+        .Enrich.FromLogContext()
+        // Settings problems are told once, in one line on stderr (below), not as the framework's stack traces.
+        .Filter.ByExcluding(logEvent => logEvent.Exception is { } error && StartupFailure.Describe(error, builder.Configuration) is not null));
 
     builder.Services.AddOptions<ExchangeOptions>()
         .Bind(builder.Configuration.GetSection(ExchangeOptions.Section))
         .Validate(o => o.Administration.CountryCode is { Length: 2 } code && code.All(char.IsAsciiLetterUpper),
             "Exchange:Administration:CountryCode must be an ISO 3166-1 alpha-2 code, e.g. NL.")
+        .Validate(o => o.Store.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase) || o.Store.Provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase),
+            "Exchange:Store:Provider must be 'Sqlite' (the default: one file under Exchange:Store:DataDirectory) or 'Postgres' (with Exchange:Store:ConnectionString).")
+        .Validate(o => !o.Store.Provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || !string.IsNullOrWhiteSpace(o.Store.ConnectionString),
+            "Exchange:Store:ConnectionString is required when Exchange:Store:Provider is 'Postgres', e.g. Host=127.0.0.1;Port=5432;Username=exchange;Database=exchange.")
         .Validate(o => o.Limits.MaxReceiveMessageBytes > 0 && o.Limits.MaxDeclarationsPerBulkStream > 0 && o.Limits.BulkBatchSize > 0,
             "Exchange:Limits values must be positive.")
         .Validate(o => o.Watch.PollInterval > TimeSpan.Zero && o.Redis.IdempotencyTtl > TimeSpan.Zero,
@@ -61,11 +71,11 @@ try
     builder.Services.AddExchangeEnforcement();
     builder.Services.AddExchangeReporting();
     builder.AddExchangeObservability();
-    builder.AddExchangeAuthentication();
+    StartupFailure.AsSettingsProblem(() => builder.AddExchangeAuthentication());
 
     // What must be known while the host is being built (before options can be resolved).
     var startup = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>() ?? new ExchangeOptions();
-    DevelopmentModeGuard.Check(builder.Configuration, startup.Authentication);
+    StartupFailure.AsSettingsProblem(() => DevelopmentModeGuard.Check(builder.Configuration, startup.Authentication));
     var limits = startup.Limits;
     builder.Services.AddGrpc(grpc =>
     {
@@ -86,47 +96,20 @@ try
     builder.Services.AddExchangeAudit();
     builder.Services.AddExchangeRateLimits();
     builder.AddExchangePartners();
-    builder.Services.AddGrpcSwagger();
-    builder.Services.AddSwaggerGen(openApi =>
-    {
-        openApi.SwaggerDoc("v1", new OpenApiInfo
-        {
-            Title = "The Exchange: e-commerce declarations over HTTP/JSON",
-            Version = "v1",
-            Description = "JSON mapping (gRPC JSON transcoding) of exchange.declaration.v1.DeclarationService for filers and of "
-                + "exchange.enforcement.v1 EnforcementService and KnownShipperService for officers and AgencyService for partner "
-                + "government agencies, exchange.reporting.v1, exchange.partner.v1 PartnerAdministrationService and "
-                + "exchange.audit.v1 for officers. Development identity: one of the x-exchange-filer, x-exchange-officer, "
-                + "x-exchange-agency or x-exchange-partner headers. Errors are google.rpc.Status objects.",
-        });
-        // AIP-style templates ("/v1/{name=programmes/*}", "/v1/{name=filers/*/declarations/*}")
-        // all collapse to "v1/{name}" in Grpc.Swagger (dotnet/aspnetcore#64879): key each path
-        // by its full template instead, which is also what a reader needs to build the URL.
-        openApi.SwaggerGeneratorOptions.PathGroupSelector = description =>
-            description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Grpc.JsonTranscoding.GrpcJsonTranscodingMetadata>()
-                .FirstOrDefault()?.HttpRule is { } rule
-                ? HttpTemplates.Of(rule).TrimStart('/')
-                : description.RelativePath;
-        // Both packages have a ListDeclarationsResponse: name schemas by package, e.g. "Enforcement.V1.ListDeclarationsResponse".
-        openApi.CustomSchemaIds(type => (type.FullName ?? type.Name).Replace("Exchange.Contracts.", "", StringComparison.Ordinal).Replace('+', '.'));
-        var contractDocs = Path.Combine(AppContext.BaseDirectory, "Exchange.Contracts.xml");
-        if (File.Exists(contractDocs))
-        {
-            openApi.IncludeXmlComments(contractDocs);
-            openApi.IncludeGrpcXmlComments(contractDocs, includeControllerXmlComments: true);
-        }
-    });
+    builder.Services.AddExchangeOpenApi();
     builder.Services.AddGrpcReflection();
     builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
     var app = builder.Build();
+    // Validated now, before the store opens with them (ValidateOnStart would check them only later).
+    _ = app.Services.GetRequiredService<IOptions<ExchangeOptions>>().Value;
     app.Services.GetRequiredService<IDeclarationStore>();
     EnforcementRegistration.LoadRuleFiles(app.Services);
     // Subscribed to the other nodes' events from the start, not from the first call on.
     app.Services.GetRequiredService<IEventSignal>();
     app.UseSerilogRequestLogging();
-    app.UseSwagger(openApi => openApi.RouteTemplate = "openapi/{documentName}.json");
+    app.UseExchangeOpenApi();
     app.MapGrpcService<DeclarationGrpcService>();
     app.MapGrpcService<ConsignmentGrpcService>();
     app.MapGrpcService<DataSetGrpcService>();
@@ -142,15 +125,18 @@ try
     app.MapGrpcReflectionService();
     app.MapGet("/", () => "Exchange node: gRPC (HTTP/2) service exchange.declaration.v1.DeclarationService. See README.md.");
 
-    app.Lifetime.ApplicationStarted.Register(() =>
-        Log.Information("Exchange node listening on {Addresses}, store {Provider}",
-            string.Join(", ", app.Urls), app.Services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Store.Provider));
+    StartupBanner.LogOnceListening(app);
     await app.RunAsync();
     return 0;
 }
 catch (Exception error) when (error is not HostAbortedException)
 {
-    Log.Fatal(error, "The Exchange node stopped on a fatal error");
+    if (settings is not null && StartupFailure.Describe(error, settings) is { } problem)
+    {
+        await Console.Error.WriteLineAsync(problem);
+        return 1;
+    }
+    Log.ForContext(Serilog.Core.Constants.SourceContextPropertyName, "Exchange.Server").Fatal(error, "The Exchange node stopped on a fatal error");
     return 1;
 }
 finally

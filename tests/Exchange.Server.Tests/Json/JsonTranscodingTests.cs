@@ -120,14 +120,14 @@ public sealed class JsonTranscodingTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var document = await ReadAsync(response);
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
-        // Paths keep the contract's AIP templates, so the four "GET /v1/{name=...}" methods stay apart.
-        Assert.Contains("/v1/{parent=filers/*}/declarations", paths);
-        Assert.Contains("/v1/{name=filers/*/declarations/*}", paths);
-        Assert.Contains("/v1/{name=programmes/*/enrolments/*}", paths);
-        Assert.Contains("/v1/{name=filers/*/declarations/*/riskAssessment}", paths);
+        // One path per resource pattern (the URL a client builds), so the four "GET /v1/{name=...}" methods stay apart.
+        Assert.Contains("/v1/filers/{filer}/declarations", paths);
+        Assert.Contains("/v1/filers/{filer}/declarations/{declaration}", paths);
+        Assert.Contains("/v1/programmes/{programme}/enrolments/{enrolment}", paths);
+        Assert.Contains("/v1/filers/{filer}/declarations/{declaration}/riskAssessment", paths);
         Assert.Contains(paths, p => p.EndsWith(":amend", StringComparison.Ordinal));
         Assert.Contains(paths, p => p.EndsWith(":decide", StringComparison.Ordinal));
-        Assert.Contains("durably", document.GetProperty("paths").GetProperty("/v1/{parent=filers/*}/declarations").GetProperty("post").GetProperty("summary").GetString());
+        Assert.Contains("durably", document.GetProperty("paths").GetProperty("/v1/filers/{filer}/declarations").GetProperty("post").GetProperty("summary").GetString());
     }
 
     [Fact]
