@@ -25,6 +25,7 @@ public sealed class ByteBudget
     private readonly List<TaskCompletionSource> _waiting;
 
     private long _held;
+    private long _peak;
 
     /// <summary>A budget of <paramref name="limit"/> bytes, within <paramref name="parent"/>'s if given.</summary>
     public ByteBudget(long limit, ByteBudget? parent = null)
@@ -45,6 +46,18 @@ public sealed class ByteBudget
             lock (_gate)
             {
                 return _held;
+            }
+        }
+    }
+
+    /// <summary>The most this budget has held at once since it was made: what the limit actually bounded.</summary>
+    public long Peak
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _peak;
             }
         }
     }
@@ -87,6 +100,7 @@ public sealed class ByteBudget
             for (var budget = this; budget is not null; budget = budget._parent)
             {
                 budget._held += bytes;
+                budget._peak = Math.Max(budget._peak, budget._held);
             }
         }
     }
