@@ -138,8 +138,8 @@ public sealed class LimitOptions
 
     /// <summary>
     /// Bytes (encoded) all bulk streams of all callers hold at once; the node's memory budget for
-    /// bulk. The heap holds about 3 times the encoded size (UTF-16 strings, objects), so the
-    /// default 64 MiB stays well inside a 512 MiB heap (docs/security.md).
+    /// bulk. The heap holds a few times the encoded size (UTF-16 strings, objects), so the
+    /// default 64 MiB stays inside a 512 MiB heap (docs/security.md).
     /// </summary>
     public long BulkBytesPerNode { get; set; } = 64L * 1024 * 1024;
 

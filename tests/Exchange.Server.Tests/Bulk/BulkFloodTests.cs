@@ -18,8 +18,19 @@ namespace Exchange.Server.Tests.Bulk;
 /// died). The node must live, keep serving another filer, and answer every stream with its
 /// declarations or a RESOURCE_EXHAUSTED refusal; never UNKNOWN or INTERNAL.
 /// </summary>
+[Collection(Alone.Name)]
 public sealed class BulkFloodTests(ITestOutputHelper output) : IDisposable
 {
+    /// <summary>
+    /// The flood takes both cores (its node and its 200 clients): run alone, after the parallel
+    /// tests, so it cannot starve another test's short deadline.
+    /// </summary>
+    [CollectionDefinition(Name, DisableParallelization = true)]
+    public sealed class Alone
+    {
+        public const string Name = "Bulk flood: alone in the process";
+    }
+
     private const int Streams = 200;
 
     /// <summary>More than a batch and its read-ahead (2 x 256): enough for a stream to fill what it may hold.</summary>
