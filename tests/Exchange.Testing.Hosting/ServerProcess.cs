@@ -34,6 +34,12 @@ public sealed class ServerProcess : IDisposable
     /// <summary>The HTTP/1.1 endpoint serving JSON (gRPC transcoding) and the OpenAPI description.</summary>
     public Uri HttpAddress { get; }
 
+    /// <summary>The node's process id (e.g. to read its memory from /proc).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Whether the node's process has ended (by itself or killed).</summary>
+    public bool HasExited => _process.HasExited;
+
     public string Output
     {
         get

@@ -195,7 +195,11 @@ public sealed class AuditInterceptor(AuditTrail trail, ICallerIdentityResolver i
         return builder.ToString();
     }
 
-    /// <summary>A request stream that counts what the service read and keeps the resource its first message names.</summary>
+    /// <summary>
+    /// A request stream that counts what the service read and keeps the resource its first message
+    /// names. It holds no message of its own (Current is the inner stream's) and reads only when the
+    /// service asks, so it adds nothing to what a bulk stream holds in memory.
+    /// </summary>
     private sealed class CountingReader<T>(IAsyncStreamReader<T> inner) : IAsyncStreamReader<T>
     {
         private int _read;

@@ -17,19 +17,13 @@ public sealed class DeclarationGrpcService(
     DeclarationWorkflow workflow,
     ICallerIdentityResolver identities,
     IHostApplicationLifetime lifetime,
-    IOptions<ExchangeOptions> options) : DeclarationService.DeclarationServiceBase
+    IOptions<ExchangeOptions> options,
+    BulkStreamBudgets budgets) : DeclarationService.DeclarationServiceBase
 {
     /// <summary>A write with <see cref="WriteFlags.BufferHint"/> appends to the response; one without it also flushes.</summary>
     private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
 
     private static readonly WriteOptions FlushingWrite = new();
-
-    /// <summary>
-    /// The most request bytes one bulk stream holds (read ahead, or in the batch being written):
-    /// about 16,000 declarations of 2 KB, so it never binds on ordinary traffic, and 32 of the
-    /// largest declarations the node accepts (1 MiB).
-    /// </summary>
-    internal const long ReadAheadBytes = 32L * 1024 * 1024;
 
     private readonly LimitOptions _limits = options.Value.Limits;
 
@@ -77,12 +71,13 @@ public sealed class DeclarationGrpcService(
         var caller = identities.Resolve(context);
         // Read-ahead holds up to a whole batch while the one before it is written, so each
         // transaction gets a whole batch (a read-ahead of 64 cut batches to 64: 3,700
-        // declarations/s against 4,400/s with 256). What a stream holds, read ahead or in the
-        // batch being written, is also bounded in bytes (ReadAheadBytes): a sender of large
-        // messages cannot make the node hold hundreds of them.
+        // declarations/s against 4,400/s with 256). What the caller's streams hold, read ahead,
+        // in the batch being written or as answers not yet written, is bounded in bytes by the
+        // caller's and the node's budgets (Exchange:Limits:BulkBytesPerCaller, BulkBytesPerNode):
+        // however many streams a caller opens or however large its messages, memory stays bounded.
         var buffer = System.Threading.Channels.Channel.CreateBounded<(BulkSubmitDeclarationsRequest Request, int Bytes)>(
             new BoundedChannelOptions(_limits.BulkBatchSize) { SingleReader = true, SingleWriter = true });
-        var budget = new ByteBudget(ReadAheadBytes);
+        using var budget = budgets.Open(identities.DescribeCaller(context));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
         var ct = stop.Token;
         var reader = ReadAheadAsync(requestStream, buffer.Writer, budget, ct);
@@ -90,6 +85,7 @@ public sealed class DeclarationGrpcService(
         {
             long index = 0;
             var batch = new List<BulkSubmitDeclarationsRequest>(_limits.BulkBatchSize);
+            var answers = new List<BulkSubmitDeclarationsResponse>(_limits.BulkBatchSize);
             while (await buffer.Reader.WaitToReadAsync(ct))
             {
                 var batchBytes = 0L;
@@ -105,23 +101,34 @@ public sealed class DeclarationGrpcService(
                     RequestId = b.RequestId,
                 }).ToList();
                 var results = await workflow.SubmitManyAsync(caller, requests, ct);
+                var answerBytes = 0L;
                 for (var i = 0; i < results.Count; i++)
                 {
-                    // The batch's answers go out together: only the last one flushes the stream.
-                    responseStream.WriteOptions = i == results.Count - 1 ? FlushingWrite : BufferedWrite;
-                    var response = new BulkSubmitDeclarationsResponse { Index = index++, RequestId = batch[i].RequestId };
+                    var answer = new BulkSubmitDeclarationsResponse { Index = index++, RequestId = batch[i].RequestId };
                     if (results[i].Declaration is { } accepted)
                     {
-                        response.Declaration = accepted;
+                        answer.Declaration = accepted;
                     }
                     else
                     {
-                        response.Error = ErrorStatuses.From(results[i].Refusal!);
+                        answer.Error = ErrorStatuses.From(results[i].Refusal!);
                     }
-                    await responseStream.WriteAsync(response, ct);
+                    answers.Add(answer);
+                    answerBytes += answer.CalculateSize();
                 }
+                // The answers exist already: counted without waiting, they keep the read-ahead
+                // (this stream's and the caller's others) waiting until they are written.
+                budget.Take(answerBytes);
                 batch.Clear();
-                budget.Give(batchBytes);
+                requests.Clear();
+                for (var i = 0; i < answers.Count; i++)
+                {
+                    // The batch's answers go out together: only the last one flushes the stream.
+                    responseStream.WriteOptions = i == answers.Count - 1 ? FlushingWrite : BufferedWrite;
+                    await responseStream.WriteAsync(answers[i], ct);
+                }
+                answers.Clear();
+                budget.Give(batchBytes + answerBytes);
             }
         }
         finally
@@ -138,24 +145,34 @@ public sealed class DeclarationGrpcService(
         }
     }
 
+    /// <summary>
+    /// Reads the stream into <paramref name="writer"/> while the caller's budget has room. It
+    /// waits for room before reading, not after, so a waiting stream holds no message the budget
+    /// has not counted: the next one stays in the transport, under HTTP/2 flow control.
+    /// </summary>
     private async Task<Exception?> ReadAheadAsync(
         IAsyncStreamReader<BulkSubmitDeclarationsRequest> requestStream,
         ChannelWriter<(BulkSubmitDeclarationsRequest, int)> writer,
-        ByteBudget budget,
+        BulkStreamBudgets.StreamBudget budget,
         CancellationToken ct)
     {
         Exception? failure = null;
         try
         {
             var count = 0;
-            while (await requestStream.MoveNext(ct))
+            while (true)
             {
+                await budget.WaitForRoomAsync(ct);
+                if (!await requestStream.MoveNext(ct))
+                {
+                    break;
+                }
                 if (++count > _limits.MaxDeclarationsPerBulkStream)
                 {
                     throw new StreamLimitExceededException(_limits.MaxDeclarationsPerBulkStream, "declarations");
                 }
                 var bytes = requestStream.Current.CalculateSize();
-                await budget.TakeAsync(bytes, ct);
+                budget.Take(bytes);
                 await writer.WriteAsync((requestStream.Current, bytes), ct);
             }
         }

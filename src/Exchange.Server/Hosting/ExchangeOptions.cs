@@ -128,8 +128,42 @@ public sealed class LimitOptions
     /// <summary>Declarations accepted on one bulk stream before it ends with RESOURCE_EXHAUSTED.</summary>
     public int MaxDeclarationsPerBulkStream { get; set; } = 100_000;
 
-    /// <summary>Declarations written per store transaction on the bulk stream (group commit).</summary>
+    /// <summary>
+    /// Declarations written per store transaction on the bulk stream (group commit); also the most
+    /// messages one bulk stream reads ahead while the batch before them is written.
+    /// </summary>
     public int BulkBatchSize { get; set; } = 256;
+
+    /// <summary>
+    /// Bytes (encoded) all bulk streams of one caller hold at once: requests read ahead or in the
+    /// batch being written, and answers not yet written. A stream at the limit stops reading until
+    /// its answers are out. 16 MiB: about 64 whole batches of ordinary declarations (1 KB), so it
+    /// never slows an honest filer, and 4 of the largest messages a node accepts.
+    /// </summary>
+    public long BulkBytesPerCaller { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes (encoded) all bulk streams of all callers hold at once; the node's memory budget for
+    /// bulk. The heap holds a few times the encoded size (UTF-16 strings, objects), so the
+    /// default 64 MiB stays inside a 512 MiB heap (docs/security.md).
+    /// </summary>
+    public long BulkBytesPerNode { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Every bulk-budget setting that is out of range, named by its configuration key; empty when all are valid.</summary>
+    public IReadOnlyList<string> BulkBudgetProblems()
+    {
+        var problems = new List<string>();
+        var key = $"{ExchangeOptions.Section}:Limits";
+        if (BulkBytesPerCaller < 1)
+        {
+            problems.Add($"{key}:BulkBytesPerCaller must be positive.");
+        }
+        if (BulkBytesPerNode < BulkBytesPerCaller)
+        {
+            problems.Add($"{key}:BulkBytesPerNode must be at least {key}:BulkBytesPerCaller.");
+        }
+        return problems;
+    }
 }
 
 /// <summary>How callers are identified.</summary>

@@ -3,10 +3,11 @@ namespace Exchange.Server.Hosting;
 /// <summary>
 /// Per-caller rate limits and stream caps (Exchange:RateLimits), so one caller cannot starve the
 /// others. Each caller (filers/x, officers/y, agencies/z, partners/BE, or "anonymous" for every
-/// caller the node cannot name) has its own token bucket, sized by its role. A call counts once
-/// when it starts, whatever its kind: the messages of a bulk stream are bounded per stream by
-/// Exchange:Limits:MaxDeclarationsPerBulkStream and paced by the node's group commit instead.
-/// Health checks are never limited. See docs/security.md.
+/// caller the node cannot name) has its own token bucket, sized by its role. A call takes a token
+/// when it starts, and a streaming call one more for each message it sends (a bulk stream of N
+/// declarations costs N + 1 tokens, about what N unary submissions cost); a stream whose caller's bucket is
+/// empty waits for the next token before it reads on. Health checks are never limited. See
+/// docs/security.md.
 /// </summary>
 public sealed class RateLimitOptions
 {
@@ -15,8 +16,8 @@ public sealed class RateLimitOptions
 
     /// <summary>
     /// Each filer. The volume callers: above the measured unary throughput of one node (about
-    /// 3,000 calls/s on 2 cores, bench/measured), so only a runaway client meets it; bulk volume
-    /// goes through BulkSubmitDeclarations, which counts once per stream.
+    /// 3,000 calls/s on 2 cores, bench/measured) and above what its bulk streams are written at
+    /// (about 4,200 declarations/s), so only a runaway client meets it; each bulk declaration counts.
     /// </summary>
     public CallerRateLimit Filers { get; set; } = new() { PermitsPerSecond = 5_000, Burst = 10_000 };
 
@@ -45,6 +46,14 @@ public sealed class RateLimitOptions
     /// </summary>
     public int MaxConcurrentStreamsPerCaller { get; set; } = 16;
 
+    /// <summary>
+    /// Bulk streams (BulkSubmitDeclarations, any client-streaming or bidirectional call) one caller
+    /// may hold open at once; one more ends with RESOURCE_EXHAUSTED (STREAM_LIMIT_EXCEEDED). Two
+    /// streams already keep a node's group commit busy (bench/measured), so 16 leaves room for
+    /// a client's workers without letting one filer open hundreds. 0: no cap.
+    /// </summary>
+    public int MaxConcurrentBulkStreamsPerCaller { get; set; } = 16;
+
     /// <summary>Every setting that is out of range, named by its configuration key; empty when all are valid.</summary>
     public IReadOnlyList<string> Problems()
     {
@@ -65,6 +74,10 @@ public sealed class RateLimitOptions
         {
             problems.Add($"{ExchangeOptions.Section}:RateLimits:MaxConcurrentStreamsPerCaller must be 0 (no cap) or more.");
         }
+        if (MaxConcurrentBulkStreamsPerCaller < 0)
+        {
+            problems.Add($"{ExchangeOptions.Section}:RateLimits:MaxConcurrentBulkStreamsPerCaller must be 0 (no cap) or more.");
+        }
         return problems;
     }
 
@@ -75,9 +88,9 @@ public sealed class RateLimitOptions
 /// <summary>A token bucket: refilled at <see cref="PermitsPerSecond"/>, holding at most <see cref="Burst"/> calls.</summary>
 public sealed class CallerRateLimit
 {
-    /// <summary>Sustained calls per second per caller; 0: no limit for this role.</summary>
+    /// <summary>Sustained calls (and streamed messages) per second per caller; 0: no limit for this role.</summary>
     public int PermitsPerSecond { get; set; }
 
-    /// <summary>Calls a caller may make at once after being idle (the bucket's size).</summary>
+    /// <summary>Calls (and streamed messages) a caller may make at once after being idle (the bucket's size).</summary>
     public int Burst { get; set; }
 }

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Exchange.Server.Hosting;
 
-/// <summary>Per-caller rate limits and stream caps (Exchange:RateLimits, <see cref="RateLimitOptions"/>).</summary>
+/// <summary>
+/// Per-caller rate limits and stream caps (Exchange:RateLimits, <see cref="RateLimitOptions"/>),
+/// and the memory budget of bulk streams (Exchange:Limits:BulkBytesPerCaller and BulkBytesPerNode).
+/// </summary>
 public static class RateLimitRegistration
 {
     /// <summary>
@@ -19,13 +22,16 @@ public static class RateLimitRegistration
         // One instance: the buckets must outlive the call (the container disposes it at shutdown).
         services.AddSingleton<RateLimitInterceptor>();
         services.Configure<GrpcServiceOptions>(grpc => grpc.Interceptors.Add<RateLimitInterceptor>());
+        // One per node: the budgets are shared by every bulk stream. Applies whether or not the
+        // rate limits are enabled: memory must stay bounded either way.
+        services.AddSingleton<BulkStreamBudgets>();
         return services;
     }
 
     private sealed class RateLimitOptionsValidator : IValidateOptions<ExchangeOptions>
     {
         public ValidateOptionsResult Validate(string? name, ExchangeOptions options) =>
-            options.RateLimits.Problems() is { Count: > 0 } problems
+            options.RateLimits.Problems().Concat(options.Limits.BulkBudgetProblems()).ToList() is { Count: > 0 } problems
                 ? ValidateOptionsResult.Fail(problems)
                 : ValidateOptionsResult.Success;
     }

@@ -26,6 +26,7 @@ public sealed class RateLimitOptionsTests
         Assert.True(defaults.Enabled);
         Assert.Equal((5_000, 10_000), (defaults.Filers.PermitsPerSecond, defaults.Filers.Burst));
         Assert.Equal(16, defaults.MaxConcurrentStreamsPerCaller);
+        Assert.Equal(16, defaults.MaxConcurrentBulkStreamsPerCaller);
         Assert.True(defaults.Anonymous.PermitsPerSecond < defaults.Officers.PermitsPerSecond);
         Assert.Equal((50, 10_000), (configured.Filers.PermitsPerSecond, configured.Filers.Burst));
         Assert.Equal(defaults.Officers.PermitsPerSecond, configured.Officers.PermitsPerSecond);
@@ -39,11 +40,30 @@ public sealed class RateLimitOptionsTests
             ["Exchange:RateLimits:Filers:Burst"] = "0",
             ["Exchange:RateLimits:Partners:PermitsPerSecond"] = "-1",
             ["Exchange:RateLimits:MaxConcurrentStreamsPerCaller"] = "-1",
+            ["Exchange:RateLimits:MaxConcurrentBulkStreamsPerCaller"] = "-1",
+            ["Exchange:Limits:BulkBytesPerCaller"] = "0",
         }));
 
         Assert.Equal(
-            ["Exchange:RateLimits:Filers:Burst", "Exchange:RateLimits:Partners:PermitsPerSecond", "Exchange:RateLimits:MaxConcurrentStreamsPerCaller"],
+            [
+                "Exchange:RateLimits:Filers:Burst", "Exchange:RateLimits:Partners:PermitsPerSecond", "Exchange:RateLimits:MaxConcurrentStreamsPerCaller",
+                "Exchange:RateLimits:MaxConcurrentBulkStreamsPerCaller", "Exchange:Limits:BulkBytesPerCaller",
+            ],
             error.Failures.Select(f => f[..f.IndexOf(' ', StringComparison.Ordinal)]));
+    }
+
+    [Fact]
+    public void The_bulk_memory_budget_is_set_by_default_and_a_node_budget_below_a_callers_is_refused()
+    {
+        var defaults = Options([]).Limits;
+        var error = Assert.Throws<OptionsValidationException>(() => Options(new()
+        {
+            ["Exchange:Limits:BulkBytesPerCaller"] = "2048",
+            ["Exchange:Limits:BulkBytesPerNode"] = "1024",
+        }));
+
+        Assert.Equal((16L << 20, 64L << 20), (defaults.BulkBytesPerCaller, defaults.BulkBytesPerNode));
+        Assert.Equal(["Exchange:Limits:BulkBytesPerNode must be at least Exchange:Limits:BulkBytesPerCaller."], error.Failures);
     }
 
     [Fact]

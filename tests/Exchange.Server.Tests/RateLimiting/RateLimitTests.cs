@@ -78,13 +78,14 @@ public sealed class RateLimitTests : IDisposable
     }
 
     [Fact]
-    public async Task A_bulk_stream_counts_once_however_many_items_it_carries()
+    public async Task Each_item_of_a_bulk_stream_takes_a_token_and_a_stream_over_its_rate_waits_rather_than_fails()
     {
-        // One call a second: were each item counted, all but the first would be refused.
-        var client = _nodes.Start(("Filers:PermitsPerSecond", "1"), ("Filers:Burst", "1")).ClientFor(Filer);
+        // Two a second, ten at once: the stream's 14 declarations need 15 tokens (one to open,
+        // one per read after the first, one for the end), so it must wait for the bucket to refill.
+        var client = _nodes.Start(("Filers:PermitsPerSecond", "2"), ("Filers:Burst", "10")).ClientFor(Filer);
         using var call = client.BulkSubmitDeclarations();
 
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < 14; i++)
         {
             await call.RequestStream.WriteAsync(new BulkSubmitDeclarationsRequest
             {
@@ -93,9 +94,14 @@ public sealed class RateLimitTests : IDisposable
         }
         await call.RequestStream.CompleteAsync();
         var answers = await call.ResponseStream.ReadAllAsync().ToListAsync();
+        // The stream emptied the bucket: the caller's next calls are refused at once (a stream
+        // counted once would have left 9 tokens; the refill admits one call per 500 ms meanwhile).
+        var (admitted, refusal) = await LimitedNodes.CallUntilRefusedAsync(LimitedNodes.ListCall(client, Filer));
 
-        Assert.Equal(20, answers.Count);
+        Assert.Equal(14, answers.Count);
         Assert.All(answers, a => Assert.Equal(BulkSubmitDeclarationsResponse.ResultOneofCase.Declaration, a.ResultCase));
+        Assert.True(admitted < 5, $"{admitted} calls were admitted after the stream emptied the bucket.");
+        RpcErrors.Expect(refusal, StatusCode.ResourceExhausted, "RATE_LIMITED");
     }
 
     [Fact]
