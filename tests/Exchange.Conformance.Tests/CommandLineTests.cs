@@ -100,7 +100,7 @@ public sealed class CommandLineTests
         Assert.Contains("exchange-conformance --target HOST:PORT [options]", run.Output);
         Assert.Contains("Exit codes: 0 every check passed", run.Output);
         // Generated from the command tree: every option it defines, with its description.
-        foreach (var option in KitCommandLine.Build().Options.Where(o => !o.Hidden))
+        foreach (var option in KitCommandLine.Tree.Options.Where(o => !o.Hidden))
         {
             Assert.Contains(option.HelpName is null ? option.Name : $"{option.Name} <{option.HelpName}>", run.Output);
             Assert.Contains(option.Description!, run.Output);

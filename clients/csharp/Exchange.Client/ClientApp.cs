@@ -133,7 +133,7 @@ public sealed class ClientApp(
 
     private string ServerAddress(ParsedArguments arguments)
     {
-        var server = arguments.Value(ClientCommandLine.Server.Name) ?? NonEmpty(environment(ServerVariable)) ?? ExchangeChannel.DefaultAddress;
+        var server = arguments.Value(ClientCommandLine.ServerOption) ?? NonEmpty(environment(ServerVariable)) ?? ExchangeChannel.DefaultAddress;
         return Uri.TryCreate(server, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? server
             : throw new UsageException($"--server must be an http:// or https:// address such as {ExchangeChannel.DefaultAddress}, not '{server}'.");
@@ -141,7 +141,7 @@ public sealed class ClientApp(
 
     private string FilerId(ParsedArguments arguments)
     {
-        var filer = arguments.Value(ClientCommandLine.Filer.Name) ?? NonEmpty(environment(FilerVariable)) ?? DefaultFiler;
+        var filer = arguments.Value(ClientCommandLine.FilerOption) ?? NonEmpty(environment(FilerVariable)) ?? DefaultFiler;
         // Checked here because the server would only answer "unauthenticated", which hides the typo.
         return CommandContext.IdPattern().IsMatch(filer)
             ? filer

@@ -66,13 +66,13 @@ public static partial class KitCommandLine
         "Exit codes: 0 every check passed, 1 some check failed, 2 usage error or target unreachable.\n"
         + "Mutual TLS (--client-cert) is not implemented yet.";
 
-    /// <summary>How the kit parses: no response files (an '@' argument is not a list of more arguments).</summary>
-    public static ParserConfiguration Configuration { get; } = new() { ResponseFileTokenReplacer = null };
-
     /// <summary>The root command. Its action is the caller's: the kit runs, lists or prints help from the parse.</summary>
-    // A Command named after the tool rather than a RootCommand, whose name would be the host
-    // process's (testhost in the tests); no version option, no directives.
-    public static Command Build() => new(Name,
+    /// <summary>
+    /// The tree, built once: its options are the static fields above, and an option belongs to
+    /// one tree. A Command named after the tool rather than a RootCommand, whose name would be the
+    /// host process's (testhost in the tests); no version option, no directives.
+    /// </summary>
+    public static Command Tree { get; } = new(Name,
         "Checks that the node at HOST:PORT implements the exchange.declaration.v1 contract.\n"
         + $"  {Name} --target HOST:PORT [options]\n"
         + $"  {Name} --list [--only PREFIX]")
@@ -81,10 +81,13 @@ public static partial class KitCommandLine
         new HelpOption { Action = new HelpWithDetails() },
     };
 
+    /// <summary>How the kit parses: no response files (an '@' argument is not a list of more arguments).</summary>
+    public static ParserConfiguration Configuration { get; } = new() { ResponseFileTokenReplacer = null };
+
     /// <summary>Parses <paramref name="args"/> into what the kit should do, or the one-line usage error.</summary>
     public static KitRequest Read(IReadOnlyList<string> args)
     {
-        var parsed = Build().Parse(args, Configuration);
+        var parsed = Tree.Parse(args, Configuration);
         var only = (parsed.GetValue(Only) ?? [])
             .SelectMany(o => o.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .ToList();

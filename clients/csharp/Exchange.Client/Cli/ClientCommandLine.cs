@@ -14,19 +14,11 @@ public static class ClientCommandLine
 {
     public const string Name = "exchange-client";
 
-    public static readonly Option<string> Server = new("--server")
-    {
-        HelpName = "URL",
-        Description = $"Node address (default {ExchangeChannel.DefaultAddress}, or ${ClientApp.ServerVariable}).",
-        Recursive = true,
-    };
+    /// <summary>The global option naming the node; every command takes it (a recursive option).</summary>
+    public const string ServerOption = "--server";
 
-    public static readonly Option<string> Filer = new("--filer")
-    {
-        HelpName = "ID",
-        Description = $"Your filer id, sent as the {CommandContext.FilerHeader} header (default {ClientApp.DefaultFiler}, or ${ClientApp.FilerVariable}).",
-        Recursive = true,
-    };
+    /// <summary>The global option naming the calling filer.</summary>
+    public const string FilerOption = "--filer";
 
     /// <summary>The root command; <paramref name="run"/> is what each command's action calls.</summary>
     /// <param name="commands">Makes the command object for a name; tests pass their own (e.g. a watch with a short backoff).</param>
@@ -37,8 +29,18 @@ public static class ClientCommandLine
         var helpOption = new HelpOption { Recursive = true, Action = new Help(details) };
         var root = new Command(Name, "Sample client of the Exchange, the cross-border e-commerce customs declaration service (gRPC).")
         {
-            Server,
-            Filer,
+            new Option<string>(ServerOption)
+            {
+                HelpName = "URL",
+                Description = $"Node address (default {ExchangeChannel.DefaultAddress}, or ${ClientApp.ServerVariable}).",
+                Recursive = true,
+            },
+            new Option<string>(FilerOption)
+            {
+                HelpName = "ID",
+                Description = $"Your filer id, sent as the {CommandContext.FilerHeader} header (default {ClientApp.DefaultFiler}, or ${ClientApp.FilerVariable}).",
+                Recursive = true,
+            },
             helpOption,
         };
         details[root] = "Exit codes: 0 success; 1 failure (node unreachable, refused credentials, conflict, interrupted); "
