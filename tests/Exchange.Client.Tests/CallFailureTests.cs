@@ -54,6 +54,22 @@ public sealed class CallFailureTests
     }
 
     [Fact]
+    public async Task A_watch_stops_on_unreadable_error_details_instead_of_reconnecting_for_ever()
+    {
+        await using var node = await OversizedErrorNode.StartAsync();
+        var output = new CapturedConsole();
+        var app = new ClientApp(output.Console, address => ExchangeChannel.Create(address).CreateCallInvoker());
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // the hang guard, not a timing
+
+        var code = await app.RunAsync(["watch", "--server", node.Address], guard.Token);
+
+        Assert.False(guard.IsCancellationRequested, output.Text);
+        Assert.Equal(ExitCodes.Failure, code);
+        Assert.DoesNotContain("Connection lost", output.Text);
+        Assert.Contains("The node answered, but this client could not read", output.Text);
+    }
+
+    [Fact]
     public async Task A_refused_connection_still_asks_whether_a_node_is_running_there()
     {
         var address = $"http://127.0.0.1:{ClosedPort()}";
@@ -112,6 +128,10 @@ public sealed class CallFailureTests
             throw Oversized();
 
         public override Task<SubmitDeclarationResponse> SubmitDeclaration(SubmitDeclarationRequest request, ServerCallContext context) =>
+            throw Oversized();
+
+        public override Task WatchDeclarationEvents(
+            WatchDeclarationEventsRequest request, IServerStreamWriter<WatchDeclarationEventsResponse> responseStream, ServerCallContext context) =>
             throw Oversized();
 
         private static RpcException Oversized() => new Google.Rpc.Status
