@@ -235,13 +235,37 @@ public static class ClientCommandLine
         public override int Invoke(ParseResult parseResult)
         {
             // Redirected (a file, a pipe, a test) there is no window to fit: lines are not broken.
-            new HelpAction { MaxWidth = Console.IsOutputRedirected ? 240 : Math.Max(80, Console.WindowWidth) }.Invoke(parseResult);
+            var width = Console.IsOutputRedirected ? 240 : Math.Max(80, Console.WindowWidth);
+            new HelpAction { MaxWidth = width }.Invoke(parseResult);
             if (details.GetValueOrDefault(parseResult.CommandResult.Command) is { } more)
             {
-                parseResult.InvocationConfiguration.Output.WriteLine(more);
-                parseResult.InvocationConfiguration.Output.WriteLine();
+                var output = parseResult.InvocationConfiguration.Output;
+                foreach (var line in Wrap(more, width - 1))
+                {
+                    output.WriteLine(line);
+                }
+                output.WriteLine();
             }
             return ExitCodes.Success;
+        }
+
+        // Breaks at spaces only, as the generated part does; a word longer than the width stays whole.
+        private static IEnumerable<string> Wrap(string text, int width)
+        {
+            var line = new System.Text.StringBuilder();
+            foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (line.Length > 0 && line.Length + 1 + word.Length > width)
+                {
+                    yield return line.ToString();
+                    line.Clear();
+                }
+                line.Append(line.Length > 0 ? " " : "").Append(word);
+            }
+            if (line.Length > 0)
+            {
+                yield return line.ToString();
+            }
         }
     }
 }
