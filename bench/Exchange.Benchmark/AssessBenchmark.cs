@@ -21,32 +21,13 @@ namespace Exchange.Benchmark;
 /// </summary>
 public static class AssessBenchmark
 {
-    public const string Usage = """
-        usage: exchange-benchmark assess [--duration SECONDS] [--warmup SECONDS] [--json PATH]
-
-          --duration SECONDS   length of each phase, single thread and all cores (default 10, max 600)
-          --warmup SECONDS     unmeasured single-thread warm-up (default 2)
-          --json PATH          also write the report as JSON
-        """;
-
     // One call in this many is timed on its own: timing every call would add two clock reads to
     // an operation of about a microsecond, and bias the throughput it is measured with.
     private const int TimedEvery = 8;
 
-    /// <summary>The tool's entry for "assess": parses <paramref name="args"/>, runs, prints the table.</summary>
-    public static int RunFromCommandLine(IReadOnlyList<string> args)
+    /// <summary>The tool's entry for "assess": runs, prints the table.</summary>
+    public static int RunAndPrint(AssessOptions options)
     {
-        AssessOptions options;
-        try
-        {
-            options = AssessOptions.Parse(args);
-        }
-        catch (ArgumentException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine(Usage);
-            return 2;
-        }
         var report = Run(options, Console.Error);
         Console.WriteLine();
         Console.WriteLine(report.ToTable());
@@ -220,28 +201,12 @@ public static class AssessBenchmark
 /// <summary>Options of <c>exchange-benchmark assess</c>.</summary>
 public sealed record AssessOptions(TimeSpan Duration, TimeSpan Warmup, string? JsonPath)
 {
+    /// <summary>Reads the options of <c>assess</c> (<see cref="BenchmarkCommandLine"/>); a wrong one is a UsageException.</summary>
     public static AssessOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new AssessOptions(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), null);
-        for (var i = 0; i < args.Count; i++)
-        {
-            var name = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.");
-            options = name switch
-            {
-                "--duration" => options with { Duration = Seconds(name, Value(), min: 0.1) },
-                "--warmup" => options with { Warmup = Seconds(name, Value(), min: 0) },
-                "--json" => options with { JsonPath = Value() },
-                _ => throw new ArgumentException($"Unknown option '{name}' for assess."),
-            };
-        }
-        return options;
+        var commandLine = new BenchmarkCommandLine();
+        return commandLine.ReadAssess(commandLine.Parse(["assess", .. args]));
     }
-
-    private static TimeSpan Seconds(string name, string value, double min) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s >= min && s <= BenchmarkOptions.MaxDuration.TotalSeconds
-            ? TimeSpan.FromSeconds(s)
-            : throw new ArgumentException($"{name} must be a number of seconds from {min} to {BenchmarkOptions.MaxDuration.TotalSeconds}.");
 }
 
 /// <summary>Latency of single assessments, in microseconds (one call in eight is timed).</summary>

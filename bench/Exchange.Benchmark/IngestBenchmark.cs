@@ -25,23 +25,9 @@ namespace Exchange.Benchmark;
 /// </summary>
 public static class IngestBenchmark
 {
-    public const string Usage = """
-        usage: exchange-benchmark ingest [--count N] [--batch N] [--postgres CONNECTION] [--json PATH]
-
-          --count N          declarations per phase (default 100000, max 5000000)
-          --batch N          declarations per SubmitMany batch, as BulkBatchSize (default 256)
-          --postgres CONN    write to this PostgreSQL database (default: SQLite in a temporary directory, removed at the end)
-          --json PATH        also write the phases as JSON
-        """;
-
-    public static async Task<int> RunFromCommandLineAsync(IReadOnlyList<string> args)
+    /// <summary>The tool's entry for "ingest": runs, prints the table.</summary>
+    public static async Task<int> RunAndPrintAsync(IngestSettings settings)
     {
-        if (!ModeArguments.TryRead(args, Usage, ["--count", "--batch", "--postgres", "--json"],
-            o => (Count: o.Number("--count", 100_000, 1, 5_000_000), Batch: o.Number("--batch", 256, 1, 10_000),
-                Postgres: o.Text("--postgres"), Json: o.Text("--json")), out var settings))
-        {
-            return 2;
-        }
         var (count, batch, postgres, json) = settings;
 
         var phases = await RunAsync(count, batch, postgres, Console.Error);

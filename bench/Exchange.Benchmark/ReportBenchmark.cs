@@ -23,26 +23,11 @@ namespace Exchange.Benchmark;
 /// </summary>
 public static class ReportBenchmark
 {
-    public const string Usage = """
-        usage: exchange-benchmark report [--count N] [--postgres CONNECTION] [--runs N]
-
-          --count N            declarations in the month (default 1000000)
-          --postgres CONN      use this PostgreSQL database (its measures tables are emptied first);
-                               default: SQLite in a temporary directory, removed at the end
-          --runs N             timed runs per group_by, after one warm-up (default 5)
-          --json PATH          also write the timings as JSON
-        """;
-
     private static readonly DateTimeOffset Month = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static async Task<int> RunFromCommandLineAsync(IReadOnlyList<string> args)
+    /// <summary>The tool's entry for "report": runs, prints the table.</summary>
+    public static async Task<int> RunAndPrintAsync(ReportSettings settings)
     {
-        if (!ModeArguments.TryRead(args, Usage, ["--count", "--runs", "--postgres", "--json"],
-            o => (Count: o.Number("--count", 1_000_000, 1, 100_000_000), Runs: o.Number("--runs", 5, 1, 1_000),
-                Postgres: o.Text("--postgres"), Json: o.Text("--json")), out var settings))
-        {
-            return 2;
-        }
         var (count, runs, postgres, json) = settings;
 
         var machine = MachineInfo.Current();

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Exchange.Conformance.Assertions;
 using Exchange.Conformance.Checks;
 using Exchange.Conformance.Runner;
@@ -26,17 +27,17 @@ public static class ConformanceKit
         Func<KitOptions, GrpcChannel>? connect = null, CancellationToken cancellation = default)
     {
         errors ??= output;
-        var commandLine = CommandLine.Parse(args);
+        var commandLine = KitCommandLine.Read(args);
         if (commandLine.Error is not null)
         {
-            await errors.WriteLineAsync($"exchange-conformance: {commandLine.Error}");
-            await errors.WriteLineAsync("Run with --help for the usage.");
+            // One line: the mistake and where to read the usage, not the whole help.
+            await errors.WriteLineAsync($"{KitCommandLine.Name}: {commandLine.Error} Run with --help for the usage.");
             return ExitCodes.NotRun;
         }
         if (commandLine.Help)
         {
-            await output.WriteLineAsync(CommandLine.Usage);
-            return ExitCodes.AllPassed;
+            return await commandLine.Parsed.InvokeAsync(
+                new InvocationConfiguration { Output = output, Error = errors, ProcessTerminationTimeout = null }, cancellation);
         }
         var checks = CheckCatalog.Select(commandLine.Only);
         if (checks.Count == 0)

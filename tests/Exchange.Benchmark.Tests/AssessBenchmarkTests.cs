@@ -44,7 +44,7 @@ public sealed class AssessBenchmarkTests
     [InlineData("--warmup", "-1")]
     [InlineData("--threads", "4")]
     public void Options_out_of_range_or_unknown_are_refused(string name, string value) =>
-        Assert.Throws<ArgumentException>(() => AssessOptions.Parse([name, value]));
+        Assert.Throws<UsageException>(() => AssessOptions.Parse([name, value]));
 
     [Fact]
     public void Options_default_to_ten_seconds_after_a_two_second_warm_up()

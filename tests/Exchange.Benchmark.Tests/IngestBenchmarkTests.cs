@@ -19,20 +19,3 @@ public sealed class IngestBenchmarkTests
         Assert.Equal(2 * 300, phases[1].EventsStored);
     }
 }
-
-public sealed class ModeArgumentsTests
-{
-    [Fact]
-    public void Known_options_are_read_with_their_defaults_and_wrong_ones_are_refused_by_name()
-    {
-        var options = ModeArguments.Parse(["--count", "300", "--json", "out.json"], "--count", "--batch", "--json");
-
-        Assert.Equal(300, options.Number("--count", 1, 1, 1_000));
-        Assert.Equal(256, options.Number("--batch", 256, 1, 1_000));
-        Assert.Equal("out.json", options.Text("--json"));
-        Assert.Null(options.Text("--batch"));
-        Assert.Contains("--bogus", Assert.Throws<ArgumentException>(() => ModeArguments.Parse(["--bogus", "1"], "--count")).Message);
-        Assert.Contains("--count", Assert.Throws<ArgumentException>(() => ModeArguments.Parse(["--count"], "--count")).Message);
-        Assert.Contains("from 1 to 100; got '300'", Assert.Throws<ArgumentException>(() => options.Number("--count", 1, 1, 100)).Message);
-    }
-}

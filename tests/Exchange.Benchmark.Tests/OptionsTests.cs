@@ -23,11 +23,11 @@ public sealed class OptionsTests
     [InlineData("--target", "10.0.0.1:5080")]
     [InlineData("--scenario", "everything")]
     public void Values_beyond_the_caps_or_off_loopback_are_refused(string name, string value) =>
-        Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse([name, value]));
+        Assert.Throws<UsageException>(() => BenchmarkOptions.Parse([name, value]));
 
     [Fact]
     public void Postgres_needs_a_connection_string() =>
-        Assert.Throws<ArgumentException>(() => BenchmarkOptions.Parse(["--store", "postgres"]));
+        Assert.Throws<UsageException>(() => BenchmarkOptions.Parse(["--store", "postgres"]));
 
     [Fact]
     public void Settings_for_the_node_pass_through() =>

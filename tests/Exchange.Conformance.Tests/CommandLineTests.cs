@@ -40,6 +40,45 @@ public sealed class CommandLineTests
 
         Assert.True(run.ExitCode == ExitCodes.NotRun, run.Describe());
         Assert.StartsWith("exchange-conformance: ", run.Output);
+        // One line, the mistake and where to look: no usage dump, no stack trace.
+        var line = Assert.Single(run.Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches(@"(Run with --help for the usage|see --list)\.$", line);
+    }
+
+    [Theory]
+    [InlineData("Unrecognized command or argument '--bogus'.", "--target", "127.0.0.1:5080", "--bogus")]
+    [InlineData("Required argument missing for option: '--target'.", "--target")]
+    [InlineData("Required argument missing for option: '--filer'.", "--target", "127.0.0.1:5080", "--filer")]
+    public async Task A_parse_error_names_the_option(string expected, params string[] args)
+    {
+        var run = await KitReport.RunAsync(args);
+
+        Assert.Equal(ExitCodes.NotRun, run.ExitCode);
+        Assert.Equal($"exchange-conformance: {expected} Run with --help for the usage.", run.Output.Trim());
+    }
+
+    /// <summary>The command lines of the READMEs and the tests keep their meaning.</summary>
+    [Fact]
+    public void Every_option_reads_as_it_always_did()
+    {
+        var request = KitCommandLine.Read([
+            "--target", "127.0.0.1:5080", "--plaintext", "--filer", "acme", "--other-filer=globex", "--identity-header", "x-caller",
+            "--only", "submit.,watch.resume", "--only", "bulk.", "--timeout-seconds", "7",
+        ]);
+
+        Assert.Null(request.Error);
+        var options = request.Options!;
+        Assert.Equal(new Uri("http://127.0.0.1:5080"), options.Target);
+        Assert.Equal(("acme", "globex", "x-caller"), (options.Filer, options.OtherFiler, options.IdentityHeader));
+        Assert.Equal(["submit.", "watch.resume", "bulk."], options.Only);
+        Assert.Equal(TimeSpan.FromSeconds(7), options.CallTimeout);
+
+        var tls = KitCommandLine.Read(["--target", "node.example.org:443", "--tls"]).Options!;
+        Assert.Equal(new Uri("https://node.example.org:443"), tls.Target);
+        Assert.Equal((KitOptions.DefaultFiler, KitOptions.DefaultOtherFiler, KitOptions.DefaultIdentityHeader, KitOptions.DefaultCallTimeout),
+            (tls.Filer, tls.OtherFiler, tls.IdentityHeader, tls.CallTimeout));
+        Assert.Equal(new Uri("https://node.example.org/"), KitCommandLine.Read(["--target", "https://node.example.org"]).Options!.Target);
+        Assert.True(KitCommandLine.Read(["--list", "--only", "watch."]).List);
     }
 
     [Fact]
@@ -58,7 +97,14 @@ public sealed class CommandLineTests
         var run = await KitReport.RunAsync(["--help"]);
 
         Assert.Equal(ExitCodes.AllPassed, run.ExitCode);
-        Assert.Contains("--target HOST:PORT", run.Output);
-        Assert.Contains("--identity-header", run.Output);
+        Assert.Contains("exchange-conformance --target HOST:PORT [options]", run.Output);
+        Assert.Contains("Exit codes: 0 every check passed", run.Output);
+        // Generated from the command tree: every option it defines, with its description.
+        foreach (var option in KitCommandLine.Tree.Options.Where(o => !o.Hidden))
+        {
+            Assert.Contains(option.HelpName is null ? option.Name : $"{option.Name} <{option.HelpName}>", run.Output);
+            Assert.Contains(option.Description!, run.Output);
+        }
+        Assert.DoesNotContain("--client-cert <", run.Output);
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Exchange.Client.Cli;
 using Exchange.Client.Commands;
 using Exchange.Contracts.Declaration.V1;
@@ -29,74 +30,78 @@ public sealed class ClientApp(
     public const string FilerVariable = "EXCHANGE_FILER";
     public const string DefaultFiler = "demo-filer";
 
-    public static readonly OptionSpec ServerOption = new("--server", "URL", $"Node address (default {ExchangeChannel.DefaultAddress}, or ${ServerVariable}).");
-    public static readonly OptionSpec FilerOption = new("--filer", "ID", $"Your filer id, sent as the {CommandContext.FilerHeader} header (default {DefaultFiler}, or ${FilerVariable}).");
-    public static readonly OptionSpec HelpOption = new("--help", null, "Show help (also -h).");
-    public static readonly IReadOnlyList<OptionSpec> GlobalOptions = [ServerOption, FilerOption, HelpOption];
-
     private readonly IAnsiConsole errors = errors ?? console;
     private readonly Func<string, string?> environment = environment ?? (_ => null);
 
-    public IReadOnlyList<ICommand> Commands { get; } =
-    [
-        new SubmitCommand(),
-        new BulkSubmitCommand(),
-        new GetCommand(),
-        new ListCommand(),
-        new AmendCommand(),
-        new CancelCommand(),
-        new ArriveCommand(),
-        new PresentCommand(),
-        new ConsignmentCreateCommand(),
-        new ConsignmentHousesCommand(),
-        new ConsignmentArriveCommand(),
-        new ConsignmentPresentCommand(),
-        new ConsignmentWatchCommand(),
-        new WatchCommand(),
-    ];
+    /// <summary>The command object behind each name of <see cref="ClientCommandLine"/>.</summary>
+    public static ICommand CommandFor(string name) => name switch
+    {
+        "submit" => new SubmitCommand(),
+        "bulk-submit" => new BulkSubmitCommand(),
+        "get" => new GetCommand(),
+        "list" => new ListCommand(),
+        "amend" => new AmendCommand(),
+        "cancel" => new CancelCommand(),
+        "arrive" => new ArriveCommand(),
+        "present" => new PresentCommand(),
+        "consignment-create" => new ConsignmentCreateCommand(),
+        "consignment-houses" => new ConsignmentHousesCommand(),
+        "consignment-arrive" => new ConsignmentArriveCommand(),
+        "consignment-present" => new ConsignmentPresentCommand(),
+        "consignment-watch" => new ConsignmentWatchCommand(),
+        "watch" => new WatchCommand(),
+        _ => throw new ArgumentException($"No command is called '{name}'.", nameof(name)),
+    };
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
     {
-        var commandIndex = FindCommand(args);
-        if (commandIndex < 0)
-        {
-            if (args.Count == 0 || args.Contains("--help") || args.Contains("-h"))
-            {
-                PrintHelp(console);
-                return ExitCodes.Success;
-            }
-            return UsageError(null, "Missing command.");
-        }
-
-        var name = args[commandIndex];
-        var rest = args.Where((_, i) => i != commandIndex).ToArray();
-        if (name == "help")
-        {
-            return Help(rest);
-        }
-        var command = Commands.FirstOrDefault(c => c.Spec.Name == name);
-        if (command is null)
-        {
-            return UsageError(null, $"Unknown command '{name}'.");
-        }
-
         var server = ExchangeChannel.DefaultAddress;
+        var root = ClientCommandLine.Build(CommandFor, (command, arguments, token) =>
+        {
+            server = ServerAddress(arguments);
+            var context = new CommandContext(connect(server), FilerId(arguments), console, errors);
+            return command.ExecuteAsync(context, arguments, token);
+        });
+        var parsed = root.Parse(args, ClientCommandLine.Configuration);
+        // Mistakes are reported against the command they are about; `help nope` is about the whole tool.
+        var commandName = parsed.CommandResult.Command == root || parsed.CommandResult.Command.Name == "help"
+            ? null : parsed.CommandResult.Command.Name;
+        var isHelp = parsed.Action is ClientCommandLine.Help;
+        if (parsed.CommandResult.Command == root && !isHelp)
+        {
+            // No command: the overview when nothing at all was typed, else what is missing or unknown.
+            if (args.Count == 0)
+            {
+                parsed = root.Parse(["--help"], ClientCommandLine.Configuration);
+            }
+            else
+            {
+                return UsageError(null, parsed.UnmatchedTokens.FirstOrDefault() is { } unknown
+                    ? unknown.StartsWith('-') ? $"Unknown option '{unknown}'." : $"Unknown command '{unknown}'."
+                    : "Missing command.");
+            }
+        }
+        else if (!isHelp && parsed.Errors.Count > 0)
+        {
+            // Help wins over a missing argument: `submit --help` explains submit, it does not complain.
+            return UsageError(commandName, parsed.Errors[0].Message);
+        }
+
         try
         {
-            var arguments = CommandLine.Parse(rest, command.Spec, GlobalOptions);
-            if (arguments.Flag(HelpOption.Name))
+            return await parsed.InvokeAsync(new InvocationConfiguration
             {
-                PrintCommandHelp(console, command.Spec);
-                return ExitCodes.Success;
-            }
-            server = ServerAddress(arguments);
-            var filer = FilerId(arguments);
-            var context = new CommandContext(connect(server), filer, console, errors);
-            return await command.ExecuteAsync(context, arguments, cancellationToken);
+                Output = console.Profile.Out.Writer,
+                Error = errors.Profile.Out.Writer,
+                // Failures are turned into messages and exit codes below, not into a stack trace;
+                // Ctrl+C is the caller's cancellation token (ClientProgram), not the library's own handler.
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+            }, cancellationToken);
         }
         catch (UsageException ex)
         {
-            return UsageError(command.Spec, ex.Message);
+            return UsageError(commandName, ex.Message);
         }
         catch (InputFileException ex)
         {
@@ -114,7 +119,11 @@ public sealed class ClientApp(
         catch (RpcException ex)
         {
             ErrorPrinter.Print(errors, ex);
-            if (ex.StatusCode == StatusCode.Unavailable)
+            if (CallFailure.ErrorDetailsUnreadable(ex))
+            {
+                errors.WriteLine(CallFailure.ErrorDetailsUnreadableAdvice);
+            }
+            else if (CallFailure.IsConnectionFailure(ex))
             {
                 errors.WriteLine($"Is an Exchange node running at {server}? Choose another with --server or ${ServerVariable}.");
             }
@@ -122,26 +131,9 @@ public sealed class ClientApp(
         }
     }
 
-    /// <summary>Index of the command word: the first argument that is neither a global option nor its value.</summary>
-    private static int FindCommand(IReadOnlyList<string> args)
-    {
-        for (var i = 0; i < args.Count; i++)
-        {
-            if (!args[i].StartsWith('-'))
-            {
-                return i;
-            }
-            if (args[i] == ServerOption.Name || args[i] == FilerOption.Name)
-            {
-                i++; // skip the option's value
-            }
-        }
-        return -1;
-    }
-
     private string ServerAddress(ParsedArguments arguments)
     {
-        var server = arguments.Value(ServerOption.Name) ?? NonEmpty(environment(ServerVariable)) ?? ExchangeChannel.DefaultAddress;
+        var server = arguments.Value(ClientCommandLine.ServerOption) ?? NonEmpty(environment(ServerVariable)) ?? ExchangeChannel.DefaultAddress;
         return Uri.TryCreate(server, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
             ? server
             : throw new UsageException($"--server must be an http:// or https:// address such as {ExchangeChannel.DefaultAddress}, not '{server}'.");
@@ -149,7 +141,7 @@ public sealed class ClientApp(
 
     private string FilerId(ParsedArguments arguments)
     {
-        var filer = arguments.Value(FilerOption.Name) ?? NonEmpty(environment(FilerVariable)) ?? DefaultFiler;
+        var filer = arguments.Value(ClientCommandLine.FilerOption) ?? NonEmpty(environment(FilerVariable)) ?? DefaultFiler;
         // Checked here because the server would only answer "unauthenticated", which hides the typo.
         return CommandContext.IdPattern().IsMatch(filer)
             ? filer
@@ -158,87 +150,15 @@ public sealed class ClientApp(
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private int Help(IReadOnlyList<string> rest)
+    /// <summary>
+    /// One line: what is wrong and where to read the usage. A usage mistake never prints the whole
+    /// help, which would push the one line that matters off the screen.
+    /// </summary>
+    private int UsageError(string? commandName, string message)
     {
-        // The topic is found as the command is: `--server URL help watch` names watch, not the URL.
-        var topic = FindCommand(rest) is var index and >= 0 ? rest[index] : null;
-        if (topic is null)
-        {
-            PrintHelp(console);
-            return ExitCodes.Success;
-        }
-        var command = Commands.FirstOrDefault(c => c.Spec.Name == topic);
-        if (command is null)
-        {
-            return UsageError(null, $"Unknown command '{topic}'.");
-        }
-        PrintCommandHelp(console, command.Spec);
-        return ExitCodes.Success;
-    }
-
-    private int UsageError(CommandSpec? spec, string message)
-    {
-        errors.MarkupLine($"[red]{Markup.Escape(message)}[/]");
-        errors.WriteLine();
-        if (spec is null)
-        {
-            PrintHelp(errors);
-        }
-        else
-        {
-            errors.WriteLine($"Usage: {spec.UsageLine}");
-            errors.WriteLine($"Run 'exchange-client help {spec.Name}' for details.");
-        }
+        var where = commandName is null ? ClientCommandLine.Name : $"{ClientCommandLine.Name} {commandName}";
+        var help = commandName is null ? $"{ClientCommandLine.Name} help" : $"{ClientCommandLine.Name} help {commandName}";
+        errors.MarkupLine($"[red]{Markup.Escape(where)}: {Markup.Escape(message)}[/] Run '{Markup.Escape(help)}' for the usage.");
         return ExitCodes.Rejected;
-    }
-
-    private void PrintHelp(IAnsiConsole output)
-    {
-        output.WriteLine("exchange-client: sample client of the Exchange, the cross-border e-commerce customs declaration service (gRPC).");
-        output.WriteLine();
-        output.WriteLine("Usage: exchange-client <command> [options]");
-        output.WriteLine();
-        output.WriteLine("Commands:");
-        var commands = new Grid().AddColumn(new GridColumn().Padding(2, 0, 2, 0).NoWrap()).AddColumn();
-        foreach (var command in Commands)
-        {
-            commands.AddRow(Display.Cells(command.Spec.Name, command.Spec.Summary));
-        }
-        commands.AddRow(Display.Cells("help", "Show this text, or 'help <command>' for one command."));
-        output.Write(commands);
-        output.WriteLine();
-        PrintOptions(output, "Global options:", GlobalOptions);
-        output.WriteLine();
-        output.WriteLine("Exit codes: 0 success; 1 failure (node unreachable, refused credentials, conflict, interrupted); "
-            + "2 rejected input (wrong arguments, unreadable file, or a request the node refused as given).");
-    }
-
-    private static void PrintCommandHelp(IAnsiConsole output, CommandSpec spec)
-    {
-        output.WriteLine($"Usage: {spec.UsageLine}");
-        output.WriteLine();
-        output.WriteLine(spec.Summary);
-        if (spec.Details is not null)
-        {
-            output.WriteLine(spec.Details);
-        }
-        if (spec.Options.Count > 0)
-        {
-            output.WriteLine();
-            PrintOptions(output, "Options:", spec.Options);
-        }
-        output.WriteLine();
-        PrintOptions(output, "Global options:", GlobalOptions);
-    }
-
-    private static void PrintOptions(IAnsiConsole output, string heading, IEnumerable<OptionSpec> options)
-    {
-        output.WriteLine(heading);
-        var grid = new Grid().AddColumn(new GridColumn().Padding(2, 0, 2, 0).NoWrap()).AddColumn();
-        foreach (var option in options)
-        {
-            grid.AddRow(Display.Cells(option.Usage, option.Description));
-        }
-        output.Write(grid);
     }
 }

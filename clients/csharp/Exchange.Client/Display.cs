@@ -47,6 +47,37 @@ public static class Display
     public static string Time(Timestamp? time) =>
         time is null ? "-" : time.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Where a declaration stands, in words a filer reads at a glance, e.g. "Released" or "Accepted,
+    /// under assessment": what the node answered, never what the command hoped for (a submission
+    /// answered from an earlier one may well be released already).
+    /// </summary>
+    public static string StatusWording(DeclarationStatus status) => status switch
+    {
+        DeclarationStatus.Accepted => "Accepted, under assessment",
+        DeclarationStatus.UnderReview => "Under review",
+        DeclarationStatus.Assessed => "Assessed, to be released on arrival",
+        DeclarationStatus.Released => "Released",
+        DeclarationStatus.Held => "Held",
+        DeclarationStatus.Rejected => "Rejected",
+        DeclarationStatus.Cancelled => "Cancelled",
+        DeclarationStatus.Seized => "Seized",
+        DeclarationStatus.ReturnedToSender => "Returned to sender",
+        _ => $"Status {Label(status)}",
+    };
+
+    /// <summary>
+    /// The heading over a declaration a command changed: what was done, then where the declaration
+    /// stands now ("Arrived: held"); only the status when nothing more was done ("Released").
+    /// </summary>
+    public static string Heading(string? done, DeclarationStatus status)
+    {
+        var wording = StatusWording(status);
+        return done is null || string.Equals(done, wording, StringComparison.OrdinalIgnoreCase)
+            ? wording
+            : $"{done}: {char.ToLowerInvariant(wording[0])}{wording[1..]}";
+    }
+
     /// <summary>Name, customs reference, status, revision and etag: what a filer keeps after a change.</summary>
     public static void Summary(IAnsiConsole console, string heading, Declaration declaration, string? requestId = null)
     {

@@ -1,3 +1,5 @@
+using Exchange.Client.Cli;
+using Exchange.Client.Commands;
 using Exchange.Testing.Hosting;
 using Exchange.Client.Tests.Support;
 
@@ -27,6 +29,23 @@ public sealed class BulkSubmitCommandTests : IAsyncLifetime
             Assert.Contains($"Rejected: bulk-mixed.jsonl line {line} ", text);
         }
         Assert.Contains("declaration.items[0].hs_code", text);
+    }
+
+    [Fact]
+    public async Task Redirected_output_gets_plain_progress_lines_not_a_progress_bar()
+    {
+        // CapturedConsole is not a terminal, as stdout redirected to a file or a pipe is not.
+        var bulk = new BulkSubmitCommand(progressInterval: TimeSpan.FromMilliseconds(1));
+        var arguments = new ParsedArguments(ClientCommandLine.Build(ClientApp.CommandFor, (_, _, _) => Task.FromResult(0))
+            .Parse(["bulk-submit", Samples.BulkMixed], ClientCommandLine.Configuration));
+
+        var code = await bulk.ExecuteAsync(exchange.Context(), arguments, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Rejected, code);
+        var progress = exchange.Output.Text.Split('\n').Where(l => l.Contains(" sent, ", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(progress);
+        Assert.All(progress, line => Assert.Matches(@"^\d+ / 20 sent, \d+ answered$", line.TrimEnd()));
+        Assert.Equal("20 / 20 sent, 20 answered", progress[^1].TrimEnd());
     }
 
     [Fact]

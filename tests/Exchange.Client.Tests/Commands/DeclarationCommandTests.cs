@@ -76,7 +76,7 @@ public sealed class DeclarationCommandTests : IAsyncLifetime
         var request = Assert.Single(exchange.Service.AmendRequests);
         Assert.Equal(stored.Etag, request.Etag);
         Assert.Equal(stored.Name, request.Declaration.Name);
-        Assert.Contains($"Amended {stored.Name}", exchange.Output.Text);
+        Assert.Contains($"Amended: accepted, under assessment {stored.Name}", exchange.Output.Text);
         Assert.Contains("etag-2", exchange.Output.Text);
     }
 

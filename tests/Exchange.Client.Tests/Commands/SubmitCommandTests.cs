@@ -1,4 +1,5 @@
 using Exchange.Client.Tests.Support;
+using Exchange.Contracts.Declaration.V1;
 using Exchange.Testing;
 
 namespace Exchange.Client.Tests.Commands;
@@ -24,10 +25,26 @@ public sealed class SubmitCommandTests : IAsyncLifetime
         Assert.True(Guid.TryParse(Assert.Single(exchange.Service.RequestIds), out _));
 
         var text = exchange.Output.Text;
-        Assert.Contains($"Accepted {stored.Name}", text);
+        Assert.Contains($"Accepted, under assessment {stored.Name}", text);
         Assert.Contains(stored.CustomsReference, text);
         Assert.Contains("ACCEPTED", text);
         Assert.Contains(stored.Etag, text);
+    }
+
+    [Theory]
+    [InlineData(DeclarationStatus.Released, "Released")]
+    [InlineData(DeclarationStatus.Held, "Held")]
+    [InlineData(DeclarationStatus.Assessed, "Assessed, to be released on arrival")]
+    public async Task The_heading_says_the_status_the_node_answered_not_accepted(DeclarationStatus status, string heading)
+    {
+        exchange.Service.SubmitStatus = status;
+
+        var code = await exchange.RunAsync("submit", Samples.PostalGift);
+
+        Assert.Equal(ExitCodes.Success, code);
+        var stored = Assert.Single(exchange.Service.Stored);
+        Assert.Contains($"{heading} {stored.Name}", exchange.Output.Text);
+        Assert.DoesNotContain("Accepted", exchange.Output.Text);
     }
 
     [Fact]

@@ -19,7 +19,8 @@ public sealed class WatchCommandTests : IAsyncLifetime
         exchange.Service.WatchScripts.Add(new WatchScript([], DropAfterwards: true));
         exchange.Service.WatchScripts.Add(new WatchScript(["c3"], DropAfterwards: false));
         var command = new WatchCommand(initialBackoff: TimeSpan.FromMilliseconds(10));
-        var arguments = CommandLine.Parse(["--history", "--declaration", "d-7"], command.Spec, ClientApp.GlobalOptions);
+        var arguments = new ParsedArguments(ClientCommandLine.Build(ClientApp.CommandFor, (_, _, _) => Task.FromResult(0))
+            .Parse(["watch", "--history", "--declaration", "d-7"], ClientCommandLine.Configuration));
         using var stop = new CancellationTokenSource();
 
         var watching = command.ExecuteAsync(exchange.Context(), arguments, stop.Token);
@@ -52,5 +53,34 @@ public sealed class WatchCommandTests : IAsyncLifetime
         Assert.Equal("c7", Assert.Single(exchange.Service.WatchRequests).StartAfterCursor);
         Assert.Contains("ACCEPTED", exchange.Output.Text);
         Assert.Contains("LRN-c8", exchange.Output.Text);
+    }
+
+    [Fact]
+    public async Task Prints_column_headings_once_above_the_events_and_each_event_under_them()
+    {
+        exchange.Service.WatchScripts.Add(new WatchScript(["c1", "c2"], DropAfterwards: false));
+        using var stop = new CancellationTokenSource();
+
+        var watching = exchange.RunAsync(["watch"], stop.Token);
+        await exchange.Output.WaitForAsync("d-c2");
+        await stop.CancelAsync();
+
+        Assert.Equal(ExitCodes.Success, await watching);
+        var lines = exchange.Output.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .SkipWhile(l => !l.StartsWith("CURSOR", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(3, lines.Length);
+        Assert.Equal(WatchCommand.Header, lines[0]);
+        foreach (var heading in new[] { "TIME", "TYPE", "STATUS", "LRN", "DECLARATION", "REVISION" })
+        {
+            // Each value starts in its heading's column.
+            Assert.Contains(heading, lines[0]);
+        }
+        var statusColumn = lines[0].IndexOf("STATUS", StringComparison.Ordinal);
+        var lrnColumn = lines[0].IndexOf("LRN", StringComparison.Ordinal);
+        Assert.All(lines[1..], line =>
+        {
+            Assert.Equal("ACCEPTED", line[statusColumn..].Split(' ')[0]);
+            Assert.StartsWith("LRN-c", line[lrnColumn..]);
+        });
     }
 }

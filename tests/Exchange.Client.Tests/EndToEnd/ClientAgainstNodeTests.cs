@@ -96,7 +96,7 @@ public sealed class ClientAgainstNodeTests : IDisposable
 
         Assert.Equal(ExitCodes.Success, await Run("arrive", submitted.Name.Split('/')[^1], "--office", "NL000396", "--conveyance", "KL1234"));
 
-        Assert.Contains("Arrived and released", output.Text);
+        Assert.Contains("Arrived: released", output.Text);
         var released = (await assessing.ClientFor(Filer).GetDeclarationAsync(new GetDeclarationRequest { Name = submitted.Name })).Declaration;
         Assert.Equal(DeclarationStatus.Released, released.Status);
         Assert.Equal("KL1234", released.Clearance.ArrivalConveyanceReference);

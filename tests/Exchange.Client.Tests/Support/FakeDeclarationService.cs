@@ -29,6 +29,9 @@ public sealed class FakeDeclarationService : DeclarationService.DeclarationServi
 
     public ConcurrentQueue<AmendDeclarationRequest> AmendRequests { get; } = new();
 
+    /// <summary>The status a submission is answered with (a real node may answer RELEASED, e.g. when it replays an earlier result).</summary>
+    public DeclarationStatus SubmitStatus { get; set; } = DeclarationStatus.Accepted;
+
     /// <summary>What each watch connection delivers, in order; the last connection then stays open.</summary>
     public List<WatchScript> WatchScripts { get; } = [];
 
@@ -183,7 +186,7 @@ public sealed class FakeDeclarationService : DeclarationService.DeclarationServi
         var accepted = declaration.Clone();
         accepted.Name = $"{parent}/declarations/d-{Interlocked.Increment(ref sequence):0000}";
         accepted.CustomsReference = "26DE000000000000X1";
-        accepted.Status = DeclarationStatus.Accepted;
+        accepted.Status = SubmitStatus;
         Bump(accepted, 0);
         accepted.CreateTime = Timestamp.FromDateTime(new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc));
         store[accepted.Name] = accepted;

@@ -6,13 +6,6 @@ namespace Exchange.Client.Commands;
 /// <summary><c>amend &lt;name-or-id&gt; &lt;file.json&gt;</c>: replaces a declaration's content (AmendDeclaration).</summary>
 public sealed class AmendCommand : ICommand
 {
-    public CommandSpec Spec { get; } = new(
-        "amend",
-        "Replace the content of a declaration with the one in a proto3 JSON file.",
-        ["<name-or-id>", "<file.json>"],
-        [],
-        "Reads the declaration's current etag first and sends it with the amendment: if someone changed the declaration in between, the server refuses with ETAG_MISMATCH instead of overwriting that change.");
-
     public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var name = context.DeclarationName(arguments.Positionals[0]);
@@ -35,7 +28,7 @@ public sealed class AmendCommand : ICommand
                 RequestId = Guid.NewGuid().ToString(),
             },
             context.CallOptions(cancellationToken));
-        Display.Summary(context.Console, "Amended", response.Declaration);
+        Display.Summary(context.Console, Display.Heading("Amended", response.Declaration.Status), response.Declaration);
         return ExitCodes.Success;
     }
 }

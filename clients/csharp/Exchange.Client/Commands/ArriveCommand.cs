@@ -10,18 +10,6 @@ namespace Exchange.Client.Commands;
 /// </summary>
 public sealed class ArriveCommand : ICommand
 {
-    public CommandSpec Spec { get; } = new(
-        "arrive",
-        "Notify the arrival of a declaration's goods (single filing: you are also the carrier).",
-        ["<name-or-id>"],
-        [
-            new("--time", "ISO8601", "When the goods arrived (UTC unless an offset is given); default now."),
-            new("--office", "CODE", "The customs office of arrival, e.g. NL000396."),
-            new("--conveyance", "REF", "The conveyance they arrived on, e.g. a flight number."),
-        ],
-        "An ASSESSED declaration is released on arrival; otherwise release waits for what is pending. "
-        + "After arrival the declaration can no longer be amended or cancelled.");
-
     public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var response = await context.Client.NotifyArrivalAsync(
@@ -35,7 +23,7 @@ public sealed class ArriveCommand : ICommand
             },
             context.CallOptions(cancellationToken));
         var declaration = response.Declaration;
-        Display.Summary(context.Console, declaration.Status == DeclarationStatus.Released ? "Arrived and released" : "Arrived", declaration);
+        Display.Summary(context.Console, Display.Heading("Arrived", declaration.Status), declaration);
         return ExitCodes.Success;
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Exchange.Client.Cli;
 using Exchange.Contracts.Declaration.V1;
 using Grpc.Core;
@@ -9,23 +10,18 @@ namespace Exchange.Client.Commands;
 /// <c>bulk-submit &lt;file.jsonl or directory&gt;</c>: sends many declarations over
 /// BulkSubmitDeclarations streams, sending and receiving at the same time.
 /// </summary>
-public sealed class BulkSubmitCommand : ICommand
+/// <param name="progressInterval">How often a progress line is written when the output is not a terminal (default 5 s).</param>
+public sealed class BulkSubmitCommand(TimeSpan? progressInterval = null) : ICommand
 {
     /// <summary>The contract's cap on declarations per stream (STREAM_LIMIT_EXCEEDED beyond it).</summary>
     public const int MaxPerStream = 100_000;
-
-    public CommandSpec Spec { get; } = new(
-        "bulk-submit",
-        "Submit many declarations: a JSON Lines file (one per line) or every *.json file of a directory.",
-        ["<file.jsonl or directory>"],
-        [new("--parallel", "N", "Streams to use at once, 1 to 64 (default 1).")],
-        "Each item's request id is derived from its content (a SHA-256 name-based UUID), so re-running the same file is an idempotent retry: items already accepted are answered with their first result, not recorded twice. A changed item gets a new id and is a new submission; to change an accepted declaration use 'amend'.");
 
     public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var parallel = arguments.Int("--parallel", 1, 64) ?? 1;
         var items = DeclarationFiles.ReadMany(arguments.Positionals[0]);
         var answers = new BulkSubmitDeclarationsResponse?[items.Count];
+        var progress = new Progress(items.Count);
         var streamErrors = new List<RpcException>();
 
         // Items are dealt round-robin over the streams; more streams than --parallel only when
@@ -37,13 +33,19 @@ public sealed class BulkSubmitCommand : ICommand
 
         async Task RunAllAsync(Action onAnswer)
         {
+            void Answered()
+            {
+                progress.Answered();
+                onAnswer();
+            }
+
             using var gate = new SemaphoreSlim(parallel);
             await Task.WhenAll(streams.Select(async positions =>
             {
                 await gate.WaitAsync(cancellationToken);
                 try
                 {
-                    await RunStreamAsync(context, items, positions, answers, onAnswer, cancellationToken);
+                    await RunStreamAsync(context, items, positions, answers, progress.Sent, Answered, cancellationToken);
                 }
                 catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -60,18 +62,30 @@ public sealed class BulkSubmitCommand : ICommand
             }));
         }
 
-        // A progress bar only on a terminal: redirected to a file it would be noise.
+        // A progress bar on a terminal; redirected (a log, CI, a pipe) a bar is noise, so a plain
+        // line every few seconds on the error stream, which keeps the results on stdout clean.
         if (context.Console.Profile.Out.IsTerminal)
         {
-            await context.Console.Progress().StartAsync(async progress =>
+            await context.Console.Progress().StartAsync(async bar =>
             {
-                var task = progress.AddTask($"Submitting {items.Count} declarations", maxValue: items.Count);
+                var task = bar.AddTask($"Submitting {items.Count} declarations", maxValue: items.Count);
                 await RunAllAsync(() => task.Increment(1));
             });
         }
         else
         {
-            await RunAllAsync(() => { });
+            using var stopReporting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var reporting = ReportProgressAsync(context, progress, progressInterval ?? TimeSpan.FromSeconds(5), stopReporting.Token);
+            try
+            {
+                await RunAllAsync(() => { });
+            }
+            finally
+            {
+                await stopReporting.CancelAsync();
+                await reporting;
+            }
+            context.Errors.WriteLine(progress.Line());
         }
 
         return PrintSummary(context, items, answers, streamErrors);
@@ -82,6 +96,7 @@ public sealed class BulkSubmitCommand : ICommand
         IReadOnlyList<DeclarationItem> items,
         int[] positions,
         BulkSubmitDeclarationsResponse?[] answers,
+        Action onSent,
         Action onAnswer,
         CancellationToken cancellationToken)
     {
@@ -100,6 +115,7 @@ public sealed class BulkSubmitCommand : ICommand
                     Declaration = item.Declaration,
                     RequestId = item.RequestId,
                 }, cancellationToken);
+                onSent();
             }
             await call.RequestStream.CompleteAsync();
         }, cancellationToken);
@@ -167,7 +183,45 @@ public sealed class BulkSubmitCommand : ICommand
         {
             ErrorPrinter.Print(context.Errors, error);
         }
-        context.Errors.WriteLine("Re-run the same command to retry: request ids are derived from the content, so items already accepted are not recorded twice.");
+        if (!streamErrors.All(CallFailure.ErrorDetailsUnreadable))
+        {
+            context.Errors.WriteLine("Re-run the same command to retry: request ids are derived from the content, so items already accepted are not recorded twice.");
+        }
+        else
+        {
+            context.Errors.WriteLine(CallFailure.ErrorDetailsUnreadableAdvice);
+        }
         return ExitCodes.Failure;
+    }
+
+    private static async Task ReportProgressAsync(CommandContext context, Progress progress, TimeSpan interval, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                context.Errors.WriteLine(progress.Line());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The work ended (or Ctrl+C): the caller writes the last line.
+        }
+    }
+
+    /// <summary>Items sent and answered so far, counted from every stream at once.</summary>
+    private sealed class Progress(int total)
+    {
+        private int sent;
+        private int answered;
+
+        public void Sent() => Interlocked.Increment(ref sent);
+
+        public void Answered() => Interlocked.Increment(ref answered);
+
+        /// <summary>E.g. "12,000 / 100,000 sent, 11,800 answered".</summary>
+        public string Line() => string.Create(CultureInfo.InvariantCulture,
+            $"{Volatile.Read(ref sent):N0} / {total:N0} sent, {Volatile.Read(ref answered):N0} answered");
     }
 }

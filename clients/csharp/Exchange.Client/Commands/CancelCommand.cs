@@ -6,13 +6,6 @@ namespace Exchange.Client.Commands;
 /// <summary><c>cancel &lt;name-or-id&gt; --reason TEXT</c>: invalidates a declaration (CancelDeclaration).</summary>
 public sealed class CancelCommand : ICommand
 {
-    public CommandSpec Spec { get; } = new(
-        "cancel",
-        "Cancel (invalidate) a declaration before its goods arrive.",
-        ["<name-or-id>"],
-        [new("--reason", "TEXT", "Required: why the declaration is cancelled, 1 to 512 characters.")],
-        "Reads the current etag first, so a declaration that changed meanwhile is not cancelled unseen (ETAG_MISMATCH).");
-
     public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var name = context.DeclarationName(arguments.Positionals[0]);
@@ -33,7 +26,7 @@ public sealed class CancelCommand : ICommand
                 RequestId = Guid.NewGuid().ToString(),
             },
             context.CallOptions(cancellationToken));
-        Display.Summary(context.Console, "Cancelled", response.Declaration);
+        Display.Summary(context.Console, Display.Heading("Cancelled", response.Declaration.Status), response.Declaration);
         return ExitCodes.Success;
     }
 }

@@ -8,14 +8,6 @@ namespace Exchange.Client.Commands;
 /// <summary><c>consignment-create &lt;file.json&gt; --id ID</c>: files a master consignment as carrier (CreateConsignment, beta).</summary>
 public sealed class ConsignmentCreateCommand : ICommand
 {
-    public CommandSpec Spec { get; } = new(
-        "consignment-create",
-        "File a master consignment as its carrier (multiple filing: others file the houses).",
-        ["<file.json>"],
-        [new("--id", "ID", "Required: your id for it, lower-case letters, digits and hyphens, e.g. mawb-176-12345675.")],
-        "The file is a Consignment in proto3 JSON (see samples/consignment-air-master.json). Filing it again "
-        + "with the same id and content answers alike. Houses name it by its masterTransportDocument.");
-
     public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var id = arguments.Value("--id") is { } given && CommandContext.IdPattern().IsMatch(given)
@@ -33,13 +25,6 @@ public sealed class ConsignmentCreateCommand : ICommand
 /// <summary><c>consignment-houses &lt;id&gt;</c>: the houses linked to a consignment, as the carrier may see them.</summary>
 public sealed class ConsignmentHousesCommand : ICommand
 {
-    public CommandSpec Spec { get; } = new(
-        "consignment-houses",
-        "List the houses other parties filed under your consignment, with where each stands.",
-        ["<name-or-id>"],
-        [],
-        "Shows each house's waybill or S10 identifier and status, never its parties or goods.");
-
     public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var request = new ListConsignmentHousesRequest { Parent = context.ConsignmentName(arguments.Positionals[0]) };
@@ -68,16 +53,6 @@ public sealed class ConsignmentHousesCommand : ICommand
 /// <summary><c>consignment-arrive &lt;id&gt;</c>: notifies the consignment's arrival, which is every house's (NotifyConsignmentArrival).</summary>
 public sealed class ConsignmentArriveCommand : ICommand
 {
-    public CommandSpec Spec { get; } = new(
-        "consignment-arrive",
-        "Notify the arrival of your consignment: its houses arrive, assessed ones are released.",
-        ["<name-or-id>"],
-        [
-            new("--time", "ISO8601", "When it arrived (UTC unless an offset is given); default now."),
-            new("--office", "CODE", "The customs office of arrival, e.g. NL000396."),
-        ],
-        "Prints the houses to present for control (ICS2 IE3N08 control notification).");
-
     public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var response = await context.Consignments.NotifyConsignmentArrivalAsync(
@@ -110,16 +85,6 @@ public sealed class ConsignmentArriveCommand : ICommand
 /// </summary>
 public sealed class ConsignmentPresentCommand : ICommand
 {
-    public CommandSpec Spec { get; } = new(
-        "consignment-present",
-        "Present houses of your arrived consignment to customs for control.",
-        ["<name-or-id>", "<house-ref>..."],
-        [],
-        "Name each house by its house waybill or S10 item identifier, as consignment-arrive listed it to present. "
-        + "Held houses are released only once presented, by the officer's control result or decision. Houses "
-        + "presented already are left as they are. A reference to no house of the consignment, or to a house with "
-        + "nothing to present (released, or in a final status), refuses the whole call and is named in the error.");
-
     public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var name = context.ConsignmentName(arguments.Positionals[0]);
@@ -148,20 +113,6 @@ public sealed class ConsignmentWatchCommand(TimeSpan? initialBackoff = null, Tim
     public static readonly string Header = Columns("CURSOR", "TIME", "TYPE", "HOUSE", "STATUS", "CLEARANCE", "CONSIGNMENT", "REFERRAL");
 
     private readonly ResumableWatch watch = new(initialBackoff ?? TimeSpan.FromMilliseconds(500), maxBackoff ?? TimeSpan.FromSeconds(30));
-
-    public CommandSpec Spec { get; } = new(
-        "consignment-watch",
-        "Print the notices for your consignments' houses as they happen, until Ctrl+C.",
-        [],
-        [
-            .. ResumableWatch.StartOptions("notice"),
-            new("--consignment", "NAME-OR-ID", "Only notices of this consignment."),
-        ],
-        "One line per notice under column headings: cursor, time, type (HOUSE_REFERRAL_OPENED, HOUSE_AMENDED, "
-        + "HOUSE_INVALIDATED, HOUSE_CONTROL_REQUIRED, HOUSE_RELEASED, HOUSE_NOT_RELEASED), the house's waybill or S10 "
-        + "identifier, its status and clearance, the consignment id and the kind of referral. Without --history or "
-        + "--cursor, only new notices; the two together are refused. If the connection drops, the client reconnects "
-        + "(backing off up to 30 s) and resumes after the last cursor printed.");
 
     public Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {

@@ -6,13 +6,6 @@ namespace Exchange.Client.Commands;
 /// <summary><c>get &lt;name-or-id&gt;</c>: prints one declaration as proto3 JSON.</summary>
 public sealed class GetCommand : ICommand
 {
-    public CommandSpec Spec { get; } = new(
-        "get",
-        "Print one declaration as proto3 JSON.",
-        ["<name-or-id>"],
-        [],
-        "Accepts the full name filers/{filer}/declarations/{id} or just the id. The output can be edited and passed to 'amend'.");
-
     public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var name = context.DeclarationName(arguments.Positionals[0]);

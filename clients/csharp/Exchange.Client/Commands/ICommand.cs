@@ -8,8 +8,6 @@ namespace Exchange.Client.Commands;
 /// </summary>
 public interface ICommand
 {
-    CommandSpec Spec { get; }
-
     /// <summary>Runs the command; returns the process exit code (<see cref="ExitCodes"/>).</summary>
     Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken);
 }

@@ -8,20 +8,6 @@ namespace Exchange.Client.Commands;
 /// <summary><c>list</c>: the filer's declarations, newest first, filtered (ListDeclarations).</summary>
 public sealed class ListCommand : ICommand
 {
-    public CommandSpec Spec { get; } = new(
-        "list",
-        "List your declarations, newest first.",
-        [],
-        [
-            new("--status", "STATUS", "Only this status: ACCEPTED, UNDER_REVIEW, ASSESSED, RELEASED, HELD, REJECTED, CANCELLED, SEIZED or RETURNED_TO_SENDER."),
-            new("--reference", "REF", "Only declarations with this LRN, UCR, S10 identifier, waybill or customs reference."),
-            new("--since", "ISO8601", "Only declarations created at or after this time (UTC unless an offset is given)."),
-            new("--until", "ISO8601", "Only declarations created before this time."),
-            new("--page-size", "N", "Declarations per page, 1 to 1000 (server default 50)."),
-            new("--page-token", "TOKEN", "Continue a previous listing with the same filters."),
-            new("--all", null, "Follow next_page_token until the last page."),
-        ]);
-
     public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var request = new ListDeclarationsRequest

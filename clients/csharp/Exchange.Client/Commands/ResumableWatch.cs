@@ -21,16 +21,8 @@ public sealed class ResumableWatch(TimeSpan initialBackoff, TimeSpan maxBackoff)
     /// <summary>Where the first connection starts: after a cursor (empty: none), or with the retained history.</summary>
     public readonly record struct Start(string AfterCursor, bool IncludeHistory);
 
-    /// <summary>The options every watch command starts from, with the same names and meaning.</summary>
-    /// <param name="item">What one line is, e.g. "event" or "notice".</param>
-    public static OptionSpec[] StartOptions(string item) =>
-    [
-        new("--history", null, $"First replay every retained {item}, oldest first."),
-        new("--cursor", "CURSOR", $"Resume after this {item}'s cursor (the first column of an earlier watch)."),
-    ];
-
     /// <summary>
-    /// Reads <see cref="StartOptions"/>. Both together are refused: the server ignores
+    /// Reads --history and --cursor, which every watch command takes (<see cref="Cli.ClientCommandLine"/>). Both together are refused: the server ignores
     /// include_history when a cursor is given, so accepting both would promise a replay that
     /// never comes.
     /// </summary>
@@ -95,7 +87,8 @@ public sealed class ResumableWatch(TimeSpan initialBackoff, TimeSpan maxBackoff)
             {
                 return ExitCodes.Success;
             }
-            catch (RpcException ex) when (IsTransient(ex.StatusCode))
+            // Error details too large to read would be as large on every attempt: not worth reconnecting for.
+            catch (RpcException ex) when (IsTransient(ex.StatusCode) && !CallFailure.ErrorDetailsUnreadable(ex))
             {
                 lostBecause = $"{ErrorPrinter.CodeName((int)ex.StatusCode)}: {ex.Status.Detail}";
             }

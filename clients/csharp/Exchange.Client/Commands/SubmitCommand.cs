@@ -8,13 +8,6 @@ namespace Exchange.Client.Commands;
 /// <summary><c>submit &lt;file.json&gt;</c>: lodges one declaration (SubmitDeclaration).</summary>
 public sealed class SubmitCommand : ICommand
 {
-    public CommandSpec Spec { get; } = new(
-        "submit",
-        "Validate and record one declaration read from a proto3 JSON file.",
-        ["<file.json>"],
-        [new("--request-id", "UUID", "Idempotency key. Default: a new random UUID. Resend the same one to retry without creating a duplicate.")],
-        "Prints the accepted declaration's name, customs reference, status, revision and etag, or every field the server refused.");
-
     public async Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
         var requestId = arguments.Value("--request-id") ?? Guid.NewGuid().ToString();
@@ -29,10 +22,10 @@ public sealed class SubmitCommand : ICommand
             var response = await context.Client.SubmitDeclarationAsync(
                 new SubmitDeclarationRequest { Parent = context.Parent, Declaration = declaration, RequestId = requestId },
                 context.CallOptions(cancellationToken));
-            Display.Summary(context.Console, "Accepted", response.Declaration, requestId);
+            Display.Summary(context.Console, Display.Heading(null, response.Declaration.Status), response.Declaration, requestId);
             return ExitCodes.Success;
         }
-        catch (RpcException ex) when (ExitCodes.ForStatus(ex.StatusCode) == ExitCodes.Failure)
+        catch (RpcException ex) when (ExitCodes.ForStatus(ex.StatusCode) == ExitCodes.Failure && !CallFailure.ErrorDetailsUnreadable(ex))
         {
             // The declaration may or may not have been recorded: only a retry with the same
             // request id is safe, so say which one.

@@ -11,19 +11,10 @@ namespace Exchange.Client.Commands;
 /// </summary>
 public sealed class WatchCommand(TimeSpan? initialBackoff = null, TimeSpan? maxBackoff = null) : ICommand
 {
-    private readonly ResumableWatch watch = new(initialBackoff ?? TimeSpan.FromMilliseconds(500), maxBackoff ?? TimeSpan.FromSeconds(30));
+    /// <summary>The column headings, aligned with <see cref="Format"/>.</summary>
+    public static readonly string Header = Columns("CURSOR", "TIME", "TYPE", "STATUS", "LRN", "DECLARATION", "REVISION", "REASON");
 
-    public CommandSpec Spec { get; } = new(
-        "watch",
-        "Print declaration events as they happen, until Ctrl+C.",
-        [],
-        [
-            .. ResumableWatch.StartOptions("event"),
-            new("--declaration", "NAME-OR-ID", "Only events of this declaration."),
-        ],
-        "One line per event: cursor, time, type, status, LRN, declaration. Without --history or --cursor, only new "
-        + "events; the two together are refused. If the connection drops, the client reconnects (backing off up to "
-        + "30 s) and resumes after the last cursor printed.");
+    private readonly ResumableWatch watch = new(initialBackoff ?? TimeSpan.FromMilliseconds(500), maxBackoff ?? TimeSpan.FromSeconds(30));
 
     public Task<int> ExecuteAsync(CommandContext context, ParsedArguments arguments, CancellationToken cancellationToken)
     {
@@ -37,7 +28,7 @@ public sealed class WatchCommand(TimeSpan? initialBackoff = null, TimeSpan? maxB
         return watch.RunAsync(
             context,
             "events",
-            header: null,
+            Header,
             start,
             cursor =>
             {
@@ -48,14 +39,20 @@ public sealed class WatchCommand(TimeSpan? initialBackoff = null, TimeSpan? maxB
             cancellationToken);
     }
 
-    /// <summary>One event as one line (fixed columns first, free text last).</summary>
-    public static string Format(DeclarationEvent e) => string.Join("  ",
+    /// <summary>One event as one line, in the columns of <see cref="Header"/> (fixed columns first, free text last).</summary>
+    public static string Format(DeclarationEvent e) => Columns(
         e.Cursor,
         Display.Time(e.EventTime),
-        Display.Label(e.Type).PadRight(14),
-        Display.Label(e.Status).PadRight(12),
-        (e.LocalReferenceNumber.Length == 0 ? "-" : e.LocalReferenceNumber).PadRight(22),
+        Display.Label(e.Type),
+        Display.Label(e.Status),
+        e.LocalReferenceNumber.Length == 0 ? "-" : e.LocalReferenceNumber,
         e.Declaration,
         e.Revision.ToString("'r'0", CultureInfo.InvariantCulture),
-        e.Reason).TrimEnd();
+        e.Reason);
+
+    // A longer value pushes the rest along rather than being cut: a line is never ambiguous.
+    private static string Columns(string cursor, string time, string type, string status, string lrn, string declaration, string revision, string reason) =>
+        string.Join("  ",
+            cursor.PadRight(6), time.PadRight(20), type.PadRight(14), status.PadRight(12), lrn.PadRight(22),
+            declaration.PadRight(60), revision.PadRight(8), reason).TrimEnd();
 }
