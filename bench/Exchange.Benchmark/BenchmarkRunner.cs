@@ -62,6 +62,9 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter progres
             // One filer drives the node as hard as it can: lift its rate limit (the limiter still
             // runs, so its cost is in the figures); --server-setting can set it back.
             ["Exchange__RateLimits__Filers__PermitsPerSecond"] = "0",
+            // --streams allows up to 64 bulk streams from that one filer; the node's default caps a
+            // caller at 16 concurrent bulk streams (docs/security.md).
+            ["Exchange__RateLimits__MaxConcurrentBulkStreamsPerCaller"] = "0",
         };
         if (options.Store == "postgres")
         {
