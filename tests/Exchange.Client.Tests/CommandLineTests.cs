@@ -32,7 +32,7 @@ public sealed class CommandLineTests
 
         Assert.Equal(0, code);
         foreach (var command in new[] { "submit", "bulk-submit", "get", "list", "amend", "cancel", "arrive", "present", "consignment-create", "consignment-houses", "consignment-arrive",
-                     "consignment-present", "consignment-watch", "watch", "help" })
+                     "consignment-present", "consignment-watch", "watch", "profiles", "dataset", "check-data", "help" })
         {
             Assert.Contains($"  {command} ", output.Text);
         }

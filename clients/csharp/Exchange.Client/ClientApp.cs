@@ -50,6 +50,9 @@ public sealed class ClientApp(
         "consignment-present" => new ConsignmentPresentCommand(),
         "consignment-watch" => new ConsignmentWatchCommand(),
         "watch" => new WatchCommand(),
+        "profiles" => new ProfilesCommand(),
+        "dataset" => new DataSetCommand(),
+        "check-data" => new CheckDataCommand(),
         _ => throw new ArgumentException($"No command is called '{name}'.", nameof(name)),
     };
 

@@ -24,6 +24,9 @@ public sealed partial class CommandContext(
     /// <summary>The consignment service (beta), for the filer acting as carrier.</summary>
     public ConsignmentService.ConsignmentServiceClient Consignments { get; } = new(invoker);
 
+    /// <summary>DataSetService: profiles and data sets (beta).</summary>
+    public DataSetService.DataSetServiceClient DataSets { get; } = new(invoker);
+
     public string Filer { get; } = filer;
 
     /// <summary>Results go here (standard output).</summary>

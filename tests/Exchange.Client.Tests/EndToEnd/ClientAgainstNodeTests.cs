@@ -39,6 +39,40 @@ public sealed class ClientAgainstNodeTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_sample_is_checked_before_filing_and_printed_as_the_data_set_of_each_of_its_profiles()
+    {
+        Assert.Equal(ExitCodes.Success, await RunAsync("profiles"));
+        Assert.Contains("US-ENTRY-TYPE-86", _output.Text);
+
+        var samples = new Dictionary<string, string[]>
+        {
+            [Samples.PostalGift] = ["EU-H7", "EU-ICS2-HOUSE-POSTAL", "UPU-CN23"],
+            [Samples.ExpressSale] = ["EU-H7", "EU-ICS2-HOUSE-EXPRESS"],
+        };
+        foreach (var (file, profiles) in samples)
+        {
+            Assert.Equal(ExitCodes.Success, await RunAsync("check-data", file));
+            Assert.Contains($"Complete: no rule broken, every profile satisfied ({string.Join(", ", profiles)})", _output.Text);
+            Assert.Equal(ExitCodes.Success, await RunAsync("submit", file));
+        }
+        foreach (var declaration in await StoredAsync())
+        {
+            var id = declaration.Name.Split('/')[^1];
+            foreach (var profile in samples.Single(s => s.Value.Length == (declaration.Channel == Channel.Postal ? 3 : 2)).Value)
+            {
+                Assert.Equal(ExitCodes.Success, await RunAsync("dataset", profile, id));
+                Assert.Contains($"{profile} 2026.1: complete", _output.Text);
+            }
+        }
+        Assert.Contains("local_reference_number", _output.Text);
+
+        // The same sale checked as a US Entry Type 86 is not complete: every gap is named, nothing is stored.
+        Assert.Equal(ExitCodes.Rejected, await RunAsync("check-data", Samples.ExpressSale, "--profile", "US-ENTRY-TYPE-86"));
+        Assert.Contains("declaration.us_entry.entry_number: is required by this data set", _output.Text);
+        Assert.Equal(2, (await StoredAsync()).Count);
+    }
+
+    [Fact]
     public async Task The_invalid_sample_comes_back_with_every_violation_named()
     {
         var code = await RunAsync("submit", Samples.Invalid);

@@ -127,6 +127,23 @@ public static class ClientCommandLine
         {
             NameOrId(),
         });
+        Add(new Command("profiles", "List the node's data-set profiles (EU ICS2, EU H7, US Entry Type 86, UPU CN23, ...)."));
+        Add(new Command("dataset", Describe(
+            "Print a declaration as one profile's data set: each element, the field it came from, its value.",
+            "Shows what the standard's data set would carry and what is missing or malformed for it, e.g. "
+            + "'dataset EU-ICS2-HOUSE-POSTAL <id>'. 'profiles' lists the profile ids."))
+        {
+            new Argument<string>("profile") { Description = "The profile id, e.g. EU-ICS2-HOUSE-POSTAL." },
+            NameOrId(),
+        });
+        Add(new Command("check-data", Describe(
+            "Check a declaration file before filing it: the contract's rules and its profiles' data sets; nothing is stored.",
+            "Without --profile, the profiles its destination and channel call for. Exit code 0 when complete, 2 with "
+            + "every problem listed by field path when not."))
+        {
+            File(),
+            Text("--profile", "IDS", "Check against these profiles instead, comma-separated, e.g. UPU-CN23,EU-H7."),
+        });
         Add(new Command("consignment-create", Describe(
             "File a master consignment as its carrier (multiple filing: others file the houses).",
             "The file is a Consignment in proto3 JSON (see samples/consignment-air-master.json). Filing it again "
