@@ -46,6 +46,8 @@ try:
         consignment_pb2,
         consignment_service_pb2,
         consignment_service_pb2_grpc,
+        data_set_service_pb2,
+        data_set_service_pb2_grpc,
         decision_pb2,
         declaration_event_pb2,
         declaration_pb2,
@@ -244,6 +246,17 @@ def notify_arrival(stub, metadata, name, sample):
     )
     clearance = enum_label(lifecycle_pb2.ClearanceState, declaration.clearance.state, "CLEARANCE_STATE_")
     print(f"ARRIVED {sample} status={status} security={security} clearance={clearance}", flush=True)
+
+
+def print_data_set(data_sets, metadata, name, profile):
+    """The declaration as one profile's data set (DataSetService, beta): one line with its completeness."""
+    request = data_set_service_pb2.GetDeclarationDataSetRequest(name=name, profile=profile)
+    try:
+        data_set = data_sets.GetDeclarationDataSet(request, metadata=metadata, timeout=CALL_TIMEOUT_S).data_set
+    except grpc.RpcError as error:
+        raise ScenarioError(f"the {profile} data set of {name} was refused: {describe_rpc_error(error)}") from error
+    complete = "true" if data_set.complete else "false"
+    print(f"DATASET {data_set.profile} {data_set.profile_version} complete={complete} values={len(data_set.values)}", flush=True)
 
 
 def submit_invalid(stub, parent, metadata, samples):
@@ -507,6 +520,7 @@ def run(args):
             accepted = set(valid)
             submit_invalid(stub, parent, metadata, args.samples)
             accepted |= bulk_submit(stub, parent, metadata, args.samples)
+            print_data_set(data_set_service_pb2_grpc.DataSetServiceStub(channel), metadata, valid[0], "UPU-CN23")
             notify_arrival(stub, metadata, valid[0], VALID_SAMPLES[0])
             carrier_stub = consignment_service_pb2_grpc.ConsignmentServiceStub(channel)
             filing = multiple_filing(carrier_stub, stub, parent, metadata, args.carrier, args.samples)

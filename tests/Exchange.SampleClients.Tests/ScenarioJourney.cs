@@ -39,6 +39,9 @@ public static class ScenarioJourney
         var atOnce = assessment == NodeAssessment.AtOnce;
         void Line(string pattern) => AssertLine(lines, pattern, report);
 
+        // The first sample as the UPU CN23 data set (DataSetService): complete, whatever the assessment.
+        Line(@"DATASET UPU-CN23 2026\.1 complete=true values=\d+");
+
         // Single filing: decided at once, the goods are released on arrival; with the delay the arrival is only recorded.
         Line(atOnce
             ? @"ARRIVED postal-cn22-gift\.json status=RELEASED security=COMPLETE clearance=RELEASED"

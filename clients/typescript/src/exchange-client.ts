@@ -3,6 +3,7 @@
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ConsignmentService } from "./gen/exchange/declaration/v1/consignment_service_pb";
+import { DataSetService } from "./gen/exchange/declaration/v1/data_set_service_pb";
 import { DeclarationService } from "./gen/exchange/declaration/v1/declaration_service_pb";
 import { EnforcementService } from "./gen/exchange/enforcement/v1/enforcement_service_pb";
 
@@ -10,6 +11,9 @@ export type ExchangeClient = Client<typeof DeclarationService>;
 
 /** The carrier's side: master consignments (beta). */
 export type ConsignmentClient = Client<typeof ConsignmentService>;
+
+/** A client of DataSetService (beta): profiles and each standard's data set of a declaration. */
+export type DataSetClient = Client<typeof DataSetService>;
 
 /** The customs officer's side: review, decisions and control results. */
 export type EnforcementClient = Client<typeof EnforcementService>;
@@ -31,6 +35,11 @@ export function filerParent(filer: string): string {
  */
 export function createExchangeClient(server: string, filer: string): ExchangeClient {
   return createClient(DeclarationService, transportAs(server, filerHeader, filer));
+}
+
+/** A DataSetService client of the node at `server` calling as `filer`. */
+export function createDataSetClient(server: string, filer: string): DataSetClient {
+  return createClient(DataSetService, transportAs(server, filerHeader, filer));
 }
 
 /** A ConsignmentService client of the node at `server` calling as `carrier` (a filer). */

@@ -27,10 +27,12 @@ import { AcceptedEventWatch } from "./accepted-event-watch";
 import { fromConnectError, fromStatus, type ExchangeError } from "./error-details";
 import {
   createConsignmentClient,
+  createDataSetClient,
   createEnforcementClient,
   createExchangeClient,
   filerParent,
   type ConsignmentClient,
+  type DataSetClient,
   type EnforcementClient,
   type ExchangeClient,
 } from "./exchange-client";
@@ -121,6 +123,7 @@ async function runScenario(options: Options): Promise<void> {
     const [firstName] = accepted;
     const [firstSample] = validSamples;
     if (firstName !== undefined && firstSample !== undefined) {
+      await printDataSet(createDataSetClient(options.server, options.filer), firstName, "UPU-CN23");
       await notifyArrival(client, firstName, firstSample);
     }
     const carrier = createConsignmentClient(options.server, options.carrier);
@@ -139,6 +142,15 @@ async function runScenario(options: Options): Promise<void> {
   }
   log("WATCH closed");
   log("DONE");
+}
+
+/** The first declaration as the UPU CN23 data set (DataSetService, beta): one line with its completeness. */
+async function printDataSet(dataSets: DataSetClient, name: string, profile: string): Promise<void> {
+  const { dataSet } = await dataSets.getDeclarationDataSet({ name, profile }, { timeoutMs: callTimeoutMs });
+  if (dataSet === undefined) {
+    throw new Error(`${name}: the node answered without the data set`);
+  }
+  log(`DATASET ${dataSet.profile} ${dataSet.profileVersion} complete=${dataSet.complete} values=${dataSet.values.length}`);
 }
 
 /** Step 2: one valid declaration; returns its resource name. */
