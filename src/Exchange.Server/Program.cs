@@ -3,6 +3,7 @@ using Exchange.Core.Events;
 using Exchange.Core.Storage;
 using Exchange.Server.Dashboard;
 using Exchange.Server.Grpc;
+using Exchange.Server.Grpc.Marshalling;
 using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
 using Google.Protobuf.Reflection;
@@ -119,6 +120,8 @@ try
     builder.Services.AddGrpcReflection();
     builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+    // Last: it replaces grpc-dotnet's binder, which every AddGrpc above adds again.
+    builder.Services.AddExchangeMessageGuards();
 
     var app = builder.Build();
     app.Services.GetRequiredService<IDeclarationStore>();
@@ -126,6 +129,7 @@ try
     // Subscribed to the other nodes' events from the start, not from the first call on.
     app.Services.GetRequiredService<IEventSignal>();
     app.UseSerilogRequestLogging();
+    app.UseExchangeMessageGuards();
     app.UseSwagger(openApi => openApi.RouteTemplate = "openapi/{documentName}.json");
     app.MapGrpcService<DeclarationGrpcService>();
     app.MapGrpcService<ConsignmentGrpcService>();

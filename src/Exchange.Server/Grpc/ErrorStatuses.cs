@@ -109,6 +109,9 @@ public static class ErrorStatuses
         ErrorReason.PartnerMessageRejected => Code.FailedPrecondition,
         ErrorReason.StreamLimitExceeded => Code.ResourceExhausted,
         ErrorReason.Unavailable => Code.Unavailable,
+        ErrorReason.MalformedMessage => Code.InvalidArgument,
+        ErrorReason.MessageTooLarge => Code.ResourceExhausted,
+        ErrorReason.UnsupportedEncoding => Code.Unimplemented,
         _ => Code.Internal,
     };
 
