@@ -53,7 +53,10 @@ public sealed class RawGrpcNode : IDisposable
     }
 
     /// <summary>Posts <paramref name="body"/> as a gRPC request from <see cref="Filer"/> and reads the call's status.</summary>
-    public async Task<RawAnswer> CallAsync(string method, byte[] body, string? encoding = null)
+    public Task<RawAnswer> CallAsync(string method, byte[] body, string? encoding = null) => CallAsync(_http, method, body, encoding);
+
+    /// <summary>The same over any HTTP/2 client, e.g. to a node process (h2c with prior knowledge).</summary>
+    public static async Task<RawAnswer> CallAsync(HttpClient http, string method, byte[] body, string? encoding = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, method)
         {
@@ -68,7 +71,7 @@ public sealed class RawGrpcNode : IDisposable
         {
             request.Headers.TryAddWithoutValidation("grpc-encoding", encoding);
         }
-        using var response = await _http.SendAsync(request);
+        using var response = await http.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync(); // trailers arrive after the body
         string? Header(string name) =>
             response.TrailingHeaders.TryGetValues(name, out var inTrailers) ? inTrailers.First()
