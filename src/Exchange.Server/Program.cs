@@ -3,6 +3,7 @@ using Exchange.Core.Events;
 using Exchange.Core.Storage;
 using Exchange.Server.Dashboard;
 using Exchange.Server.Grpc;
+using Exchange.Server.Grpc.Marshalling;
 using Exchange.Server.Hosting;
 using Exchange.Server.OpenApi;
 using Google.Protobuf.Reflection;
@@ -100,6 +101,8 @@ try
     builder.Services.AddGrpcReflection();
     builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+    // Last: it replaces grpc-dotnet's binder, which every AddGrpc above adds again.
+    builder.Services.AddExchangeMessageGuards();
 
     var app = builder.Build();
     // Validated now, before the store opens with them (ValidateOnStart would check them only later).
@@ -109,6 +112,7 @@ try
     // Subscribed to the other nodes' events from the start, not from the first call on.
     app.Services.GetRequiredService<IEventSignal>();
     app.UseSerilogRequestLogging();
+    app.UseExchangeMessageGuards();
     app.UseExchangeOpenApi();
     app.MapGrpcService<DeclarationGrpcService>();
     app.MapGrpcService<ConsignmentGrpcService>();

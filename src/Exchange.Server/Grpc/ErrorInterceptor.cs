@@ -1,4 +1,6 @@
+using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Errors;
+using Exchange.Server.Grpc.Marshalling;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
@@ -73,6 +75,13 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
                 return null;
             case (int)Google.Rpc.Code.Unavailable when error is System.Data.Common.DbException:
                 logger.LogWarning(error, "Store unavailable in {Method}", context.Method);
+                break;
+            case not null when error is ExchangeException { Reason: ErrorReason.MalformedMessage or ErrorReason.MessageTooLarge or ErrorReason.UnsupportedEncoding } unreadable:
+                // A client's mistake, not the node's: one line (no stack trace), with the parser's
+                // own words where there are some, which the caller never sees.
+                logger.LogWarning("Refused an unreadable request to {Method} from {Peer}: {Reason}: {Problem} {ParserMessage}",
+                    context.Method, context.Peer, unreadable.Reason, unreadable.Message,
+                    unreadable.Data[MalformedMessageException.ParserMessageKey]);
                 break;
             case (int)Google.Rpc.Code.Internal:
                 logger.LogError(error, "Unexpected fault in {Method}", context.Method);

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Errors;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -24,17 +26,20 @@ public static class ErrorStatuses
         {
             info.Metadata[key] = value;
         }
+        var omitted = 0;
+        var badRequest = refusal.Violations.Count > 0 ? BoundedBadRequest(refusal.Violations, out omitted) : null;
+        if (omitted > 0)
+        {
+            info.Metadata["omitted_violations"] = omitted.ToString(CultureInfo.InvariantCulture);
+        }
         var status = new Status
         {
             Code = (int)CodeOf(refusal.Reason),
             Message = refusal.Message,
-            Details = { Any.Pack(info) },
+            Details = { Any.Pack(info) }, // packing encodes: info is complete by now
         };
-        if (refusal.Violations.Count > 0)
+        if (badRequest is not null)
         {
-            var badRequest = new BadRequest();
-            badRequest.FieldViolations.AddRange(refusal.Violations.Select(v =>
-                new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
             status.Details.Add(Any.Pack(badRequest));
         }
         if (status.Code == (int)Code.FailedPrecondition)
@@ -58,6 +63,48 @@ public static class ErrorStatuses
             status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(limited.RetryAfter) }));
         }
         return status;
+    }
+
+    /// <summary>
+    /// Encoded bytes of field violations one BadRequest carries at most. The whole status travels
+    /// base64-encoded in the grpc-status-details-bin trailer, and gRPC clients refuse trailers
+    /// past their header-list limit (8 KiB in grpc-core and grpc-java, 16 KiB in others; the .NET
+    /// client then reports UNAVAILABLE): 2 KiB of violations keeps the trailer near 3 KiB.
+    /// </summary>
+    public const int MaxViolationBytes = 2048;
+
+    /// <summary>Characters of a violation's path or description kept; longer text is cut, ending in "...".</summary>
+    public const int MaxViolationTextLength = 200;
+
+    /// <summary>
+    /// The violations in the order found (by path: the validator walks the request in field
+    /// order), as many as fit in <see cref="MaxViolationBytes"/>, always at least one; the number
+    /// left out is returned for ErrorInfo.metadata["omitted_violations"].
+    /// </summary>
+    private static BadRequest BoundedBadRequest(IReadOnlyList<Core.Validation.FieldViolation> violations, out int omitted)
+    {
+        var badRequest = new BadRequest();
+        var bytes = 0;
+        foreach (var violation in violations)
+        {
+            var fieldViolation = new BadRequest.Types.FieldViolation
+            {
+                Field = Cut(violation.Field),
+                Description = Cut(violation.Description),
+            };
+            // The size of the repeated field entry: tag, length prefix, message.
+            var entryBytes = 1 + CodedOutputStream.ComputeLengthSize(fieldViolation.CalculateSize()) + fieldViolation.CalculateSize();
+            if (badRequest.FieldViolations.Count > 0 && bytes + entryBytes > MaxViolationBytes)
+            {
+                break;
+            }
+            badRequest.FieldViolations.Add(fieldViolation);
+            bytes += entryBytes;
+        }
+        omitted = violations.Count - badRequest.FieldViolations.Count;
+        return badRequest;
+
+        static string Cut(string text) => text.Length <= MaxViolationTextLength ? text : string.Concat(text.AsSpan(0, MaxViolationTextLength - 3), "...");
     }
 
     /// <summary>
@@ -109,6 +156,9 @@ public static class ErrorStatuses
         ErrorReason.PartnerMessageRejected => Code.FailedPrecondition,
         ErrorReason.StreamLimitExceeded => Code.ResourceExhausted,
         ErrorReason.Unavailable => Code.Unavailable,
+        ErrorReason.MalformedMessage => Code.InvalidArgument,
+        ErrorReason.MessageTooLarge => Code.ResourceExhausted,
+        ErrorReason.UnsupportedEncoding => Code.Unimplemented,
         _ => Code.Internal,
     };
 
