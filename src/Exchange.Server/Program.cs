@@ -4,6 +4,7 @@ using Exchange.Core.Storage;
 using Exchange.Server.Dashboard;
 using Exchange.Server.Grpc;
 using Exchange.Server.Hosting;
+using Exchange.Server.Http;
 using Exchange.Server.Identity;
 using Google.Protobuf.Reflection;
 using Google.Rpc;
@@ -85,6 +86,7 @@ try
     // Interceptors run in the order added: errors (outermost), then audit, then rate limits.
     builder.Services.AddExchangeAudit();
     builder.Services.AddExchangeRateLimits();
+    builder.Services.AddExchangeAuthorizationRefusals(); // innermost: a refused call is audited and rate-limited first
     builder.AddExchangePartners();
     builder.Services.AddGrpcSwagger();
     builder.Services.AddSwaggerGen(openApi =>
@@ -125,8 +127,13 @@ try
     EnforcementRegistration.LoadRuleFiles(app.Services);
     // Subscribed to the other nodes' events from the start, not from the first call on.
     app.Services.GetRequiredService<IEventSignal>();
+    app.UseExchangeHttpErrors();
     app.UseSerilogRequestLogging();
+    // The OpenAPI description is middleware, ahead of authorization: open to every caller, as it describes the API only.
     app.UseSwagger(openApi => openApi.RouteTemplate = "openapi/{documentName}.json");
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseExchangeJsonFieldChecks();
     app.MapGrpcService<DeclarationGrpcService>();
     app.MapGrpcService<ConsignmentGrpcService>();
     app.MapGrpcService<EnforcementGrpcService>();
@@ -137,15 +144,20 @@ try
     app.MapExchangePartners();
     app.MapExchangeObservability();
     app.MapExchangeDashboard();
-    app.MapGrpcHealthChecksService();
-    app.MapGrpcReflectionService();
-    app.MapGet("/", () => "Exchange node: gRPC (HTTP/2) service exchange.declaration.v1.DeclarationService. See README.md.");
+    app.MapGrpcHealthChecksService().AllowAnonymous();
+    app.MapGrpcReflectionService().AllowAnonymous();
+    app.MapGet("/", () => "Exchange node: gRPC (HTTP/2) service exchange.declaration.v1.DeclarationService. See README.md.").AllowAnonymous();
 
     app.Lifetime.ApplicationStarted.Register(() =>
         Log.Information("Exchange node listening on {Addresses}, store {Provider}",
             string.Join(", ", app.Urls), app.Services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Store.Provider));
     await app.RunAsync();
     return 0;
+}
+catch (NodeConfigurationException error)
+{
+    Log.Fatal("The Exchange node cannot start: {Problem}", error.Message);
+    return 1;
 }
 catch (Exception error) when (error is not HostAbortedException)
 {
