@@ -13,7 +13,7 @@ internal static class DeclarationFields
     // WCO DM 006 sequence number and ICS2 house consignments: 1 to 999 goods items.
     public const int MaxItems = 999;
 
-    public static void Check(Declaration d, string path, ViolationList violations)
+    public static void Check(Declaration d, string path, ViolationList violations, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(d.LocalReferenceNumber))
         {
@@ -84,7 +84,7 @@ internal static class DeclarationFields
         }
         else
         {
-            TransportFields.Check(d.Transport, path + ".transport", violations);
+            TransportFields.Check(d.Transport, path + ".transport", violations, now);
         }
 
         if (d.IossNumber.Length > 0 && IossNumber.Check(d.IossNumber) is { } iossProblem)
