@@ -95,6 +95,8 @@ public static class HttpErrorResponses
     private static string ReasonPhrase(int httpStatus) =>
         Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(httpStatus) is { Length: > 0 } phrase ? phrase + "." : "HTTP " + httpStatus + ".";
 
+    /// <summary>A gRPC call proper (HTTP/2 or later): its errors travel in grpc-status trailers, which its client reads.</summary>
     private static bool IsGrpc(HttpContext context) =>
-        context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
+        context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
+        && !HttpProtocol.IsHttp10(context.Request.Protocol) && !HttpProtocol.IsHttp11(context.Request.Protocol);
 }

@@ -16,7 +16,9 @@ namespace Exchange.Server.Identity;
 /// before the service method runs. That way a refused call is still audited and counted by the
 /// rate limiter under its caller, as every call is, and gets the same status as any other
 /// refusal. Other endpoints get the framework's challenge or forbid (401/403). A request that
-/// reaches no endpoint has nothing to authorize and goes on to its 404.
+/// reaches no endpoint, or only one of the framework's rejections (<see cref="IsFrameworkRejection"/>:
+/// routing's 405, grpc-dotnet's UNIMPLEMENTED for unknown services and methods), has nothing to
+/// authorize: it goes on to that answer, which tells a caller no more than a refusal would.
 /// </summary>
 public sealed class GrpcAuthorizationResultHandler(IdentityScheme scheme) : IAuthorizationMiddlewareResultHandler
 {
@@ -25,7 +27,7 @@ public sealed class GrpcAuthorizationResultHandler(IdentityScheme scheme) : IAut
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
         var endpoint = context.GetEndpoint();
-        if (authorizeResult.Succeeded || endpoint is null)
+        if (authorizeResult.Succeeded || endpoint is null || IsFrameworkRejection(endpoint))
         {
             await next(context);
             return;
@@ -43,6 +45,15 @@ public sealed class GrpcAuthorizationResultHandler(IdentityScheme scheme) : IAut
         context.Features.Set(new AuthorizationRefusal(refusal));
         await next(context);
     }
+
+    /// <summary>
+    /// An endpoint that only rejects the request and runs none of the node's code, and carries no
+    /// metadata to put a policy on: routing's "405 HTTP Method Not Supported" (not a route of its
+    /// own: a plain <see cref="Endpoint"/>), and grpc-dotnet's endpoints for a service or method
+    /// this node does not have (UNIMPLEMENTED; their route has grpc-dotnet's "grpcunimplemented" constraint).
+    /// </summary>
+    public static bool IsFrameworkRejection(Endpoint endpoint) => endpoint is not RouteEndpoint route
+        || route.RoutePattern.ParameterPolicies.Values.Any(policies => policies.Any(policy => policy.Content == "grpcunimplemented"));
 }
 
 /// <summary>The refusal the authorization middleware decided for this request's gRPC call.</summary>
