@@ -235,7 +235,7 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>The server built next to this test run (same configuration), found from the repository root.</summary>
-    private static string ServerAssembly()
+    public static string ServerAssembly()
     {
         var here = AppContext.BaseDirectory;
         var configuration = new DirectoryInfo(here).Parent!.Name; // bin/<Configuration>/net10.0/
