@@ -48,12 +48,14 @@ public sealed class GrpcAuthorizationResultHandler(IdentityScheme scheme) : IAut
 
     /// <summary>
     /// An endpoint that only rejects the request and runs none of the node's code, and carries no
-    /// metadata to put a policy on: routing's "405 HTTP Method Not Supported" (not a route of its
-    /// own: a plain <see cref="Endpoint"/>), and grpc-dotnet's endpoints for a service or method
-    /// this node does not have (UNIMPLEMENTED; their route has grpc-dotnet's "grpcunimplemented" constraint).
+    /// metadata to put a policy on: routing's "405 HTTP Method Not Supported" (made by the matcher,
+    /// not mapped: a plain <see cref="Endpoint"/> without any metadata), and grpc-dotnet's endpoints
+    /// for a service or method this node does not have (UNIMPLEMENTED; their route has grpc-dotnet's
+    /// "grpcunimplemented" constraint).
     /// </summary>
-    public static bool IsFrameworkRejection(Endpoint endpoint) => endpoint is not RouteEndpoint route
-        || route.RoutePattern.ParameterPolicies.Values.Any(policies => policies.Any(policy => policy.Content == "grpcunimplemented"));
+    public static bool IsFrameworkRejection(Endpoint endpoint) => endpoint is RouteEndpoint route
+        ? route.RoutePattern.ParameterPolicies.Values.Any(policies => policies.Any(policy => policy.Content == "grpcunimplemented"))
+        : endpoint.Metadata.Count == 0 && endpoint.DisplayName?.StartsWith("405 ", StringComparison.Ordinal) == true;
 }
 
 /// <summary>The refusal the authorization middleware decided for this request's gRPC call.</summary>
