@@ -59,6 +59,8 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter progres
             ["Kestrel__Endpoints__Http__Url"] = $"http://127.0.0.1:{ChildProcess.FreeLoopbackPort()}",
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            // The load generator names its filer in the development header (loopback only).
+            ["Exchange__Authentication__Mode"] = "Development",
             // One filer drives the node as hard as it can: lift its rate limit (the limiter still
             // runs, so its cost is in the figures); --server-setting can set it back.
             ["Exchange__RateLimits__Filers__PermitsPerSecond"] = "0",

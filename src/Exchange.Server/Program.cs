@@ -5,6 +5,8 @@ using Exchange.Server.Dashboard;
 using Exchange.Server.Grpc;
 using Exchange.Server.Grpc.Marshalling;
 using Exchange.Server.Hosting;
+using Exchange.Server.Http;
+using Exchange.Server.Identity;
 using Exchange.Server.OpenApi;
 using Google.Protobuf.Reflection;
 using Google.Rpc;
@@ -96,6 +98,7 @@ try
     // Interceptors run in the order added: errors (outermost), then audit, then rate limits.
     builder.Services.AddExchangeAudit();
     builder.Services.AddExchangeRateLimits();
+    builder.Services.AddExchangeAuthorizationRefusals(); // innermost: a refused call is audited and rate-limited first
     builder.AddExchangePartners();
     builder.Services.AddExchangeOpenApi();
     builder.Services.AddGrpcReflection();
@@ -111,9 +114,14 @@ try
     EnforcementRegistration.LoadRuleFiles(app.Services);
     // Subscribed to the other nodes' events from the start, not from the first call on.
     app.Services.GetRequiredService<IEventSignal>();
+    app.UseExchangeHttpErrors();
     app.UseSerilogRequestLogging();
     app.UseExchangeMessageGuards();
+    // The OpenAPI description is middleware, ahead of authorization: open to every caller, as it describes the API only.
     app.UseExchangeOpenApi();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseExchangeJsonFieldChecks();
     app.MapGrpcService<DeclarationGrpcService>();
     app.MapGrpcService<ConsignmentGrpcService>();
     app.MapGrpcService<DataSetGrpcService>();
@@ -125,13 +133,18 @@ try
     app.MapExchangePartners();
     app.MapExchangeObservability();
     app.MapExchangeDashboard();
-    app.MapGrpcHealthChecksService();
-    app.MapGrpcReflectionService();
-    app.MapGet("/", () => "Exchange node: gRPC (HTTP/2) service exchange.declaration.v1.DeclarationService. See README.md.");
+    app.MapGrpcHealthChecksService().AllowAnonymous();
+    app.MapGrpcReflectionService().AllowAnonymous();
+    app.MapGet("/", () => "Exchange node: gRPC (HTTP/2) service exchange.declaration.v1.DeclarationService. See README.md.").AllowAnonymous();
 
     StartupBanner.LogOnceListening(app);
     await app.RunAsync();
     return 0;
+}
+catch (NodeConfigurationException error)
+{
+    Log.Fatal("The Exchange node cannot start: {Problem}", error.Message);
+    return 1;
 }
 catch (Exception error) when (error is not HostAbortedException)
 {

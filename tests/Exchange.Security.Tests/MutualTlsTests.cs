@@ -21,6 +21,13 @@ public sealed class MutualTlsTests(CertificateNode node) : IClassFixture<Certifi
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
     [Fact]
+    public void The_start_up_log_names_the_certificate_scheme()
+    {
+        var line = Assert.Single(node.Server.Output.Split('\n'), l => l.Contains("Caller identity:", StringComparison.Ordinal));
+        Assert.Contains("Certificate, client certificates (mutual TLS)", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_filer_certificate_submits_and_reads_its_own_declaration()
     {
         using var channel = node.Server.OpenChannel(node[FilerPostNl]);

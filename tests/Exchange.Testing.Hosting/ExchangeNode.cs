@@ -37,6 +37,8 @@ public sealed class ExchangeNode : WebApplicationFactory<Program>
             ["Exchange:Store:Provider"] = "Sqlite",
             ["Exchange:Store:DataDirectory"] = DataDirectory,
             ["Exchange:Administration:CountryCode"] = "NL",
+            // Tests name their callers in the development headers; the node's default is certificates.
+            ["Exchange:Authentication:Mode"] = "Development",
             // Declarations stay ACCEPTED (the filer's correction window) unless a test is about
             // assessment and sets AssessAtOnce; so filer-side tests amend and cancel without racing it.
             ["Exchange:Assessment:Delay"] = "01:00:00",

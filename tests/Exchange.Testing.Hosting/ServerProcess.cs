@@ -75,6 +75,12 @@ public sealed class ServerProcess : IDisposable
         info.Environment["Exchange__Store__DataDirectory"] = dataDirectory;
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Without TLS the harness names callers in the development headers, which a Production
+        // node believes only when told to; with TLS the caller's settings choose Certificate mode.
+        if (tls is null)
+        {
+            info.Environment["Exchange__Authentication__Mode"] = "Development";
+        }
         // Declarations stay ACCEPTED (the filer's correction window) unless the test's settings
         // choose another Exchange__Assessment__Delay, so filer-side scenarios do not race the assessor.
         info.Environment["Exchange__Assessment__Delay"] = "01:00:00";
@@ -235,7 +241,7 @@ public sealed class ServerProcess : IDisposable
     }
 
     /// <summary>The server built next to this test run (same configuration), found from the repository root.</summary>
-    private static string ServerAssembly()
+    public static string ServerAssembly()
     {
         var here = AppContext.BaseDirectory;
         var configuration = new DirectoryInfo(here).Parent!.Name; // bin/<Configuration>/net10.0/

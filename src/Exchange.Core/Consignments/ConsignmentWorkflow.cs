@@ -41,7 +41,7 @@ public sealed class ConsignmentWorkflow(
         var violations = new List<FieldViolation>();
         RequestChecks.CheckParent(caller, request.Parent, "parent", violations);
         RequestChecks.CheckId(request.ConsignmentId, "consignment_id", violations);
-        violations.AddRange(ConsignmentValidator.Validate(request.Consignment));
+        violations.AddRange(ConsignmentValidator.Validate(request.Consignment, clock: clock));
         RequestChecks.ThrowIfAny(violations);
 
         var name = ResourceNames.Consignment(caller.FilerId, request.ConsignmentId);
@@ -103,7 +103,7 @@ public sealed class ConsignmentWorkflow(
         var violations = new List<FieldViolation>();
         var name = ReadName(caller, request.Consignment?.Name, "consignment.name", violations);
         RequestChecks.CheckEtag(request.Etag, "the consignment this amendment is based on", violations);
-        violations.AddRange(ConsignmentValidator.Validate(request.Consignment));
+        violations.AddRange(ConsignmentValidator.Validate(request.Consignment, clock: clock));
         RequestChecks.ThrowIfAny(violations);
 
         var content = CarrierSupplied(request.Consignment!);

@@ -9,12 +9,6 @@ namespace Exchange.Core.Declarations;
 /// </summary>
 internal static class ArrivalNotices
 {
-    /// <summary>Clock skew tolerated between the arrival site and the node.</summary>
-    private static readonly TimeSpan Skew = TimeSpan.FromMinutes(5);
-
-    /// <summary>Arrivals before this are typing errors (year 0001, a missing century), not goods.</summary>
-    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
     /// <summary>The conveyance reference, as WCO DM 149 (an..17) and Transport.conveyance_reference.</summary>
     private const int ConveyanceReferenceLength = 17;
 
@@ -29,17 +23,9 @@ internal static class ArrivalNotices
         {
             violations.Add(new FieldViolation("arrive_time", "Required: when the goods arrived."));
         }
-        else if (!Timestamps.TryFromProto(arriveTime, out var arrived))
+        else if (PlausibleTimes.CheckPast(arriveTime, now) is { } timeProblem)
         {
-            violations.Add(new FieldViolation("arrive_time", "Not a valid timestamp (seconds or nanos out of range)."));
-        }
-        else if (arrived > now + Skew)
-        {
-            violations.Add(new FieldViolation("arrive_time", "Must not be in the future."));
-        }
-        else if (arrived < Earliest)
-        {
-            violations.Add(new FieldViolation("arrive_time", "Must not be before the year 2000."));
+            violations.Add(new FieldViolation("arrive_time", timeProblem));
         }
         if (arrivalOffice.Length > 0 && OfficeOfFirstEntry.Check(arrivalOffice) is { } officeProblem)
         {

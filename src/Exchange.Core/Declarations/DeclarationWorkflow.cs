@@ -184,7 +184,7 @@ public sealed class DeclarationWorkflow(
         RequestChecks.CheckEtag(request.Etag, "the declaration this amendment is based on", violations);
         RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
         RequestChecks.CheckSize(request.Declaration, "declaration", violations);
-        violations.AddRange(DeclarationValidator.Validate(request.Declaration, "declaration"));
+        violations.AddRange(DeclarationValidator.Validate(request.Declaration, "declaration", clock));
         RequestChecks.ThrowIfAny(violations);
 
         var content = DeclarationContent.FilerSupplied(request.Declaration!);
@@ -381,7 +381,7 @@ public sealed class DeclarationWorkflow(
         RequestChecks.CheckParent(caller, parent, pathPrefix + "parent", violations);
         RequestChecks.CheckRequestId(requestId, required: true, violations);
         RequestChecks.CheckSize(declaration, pathPrefix + "declaration", violations);
-        violations.AddRange(DeclarationValidator.Validate(declaration, pathPrefix + "declaration"));
+        violations.AddRange(DeclarationValidator.Validate(declaration, pathPrefix + "declaration", clock));
         RequestChecks.ThrowIfAny(violations);
 
         // The content is hashed before the node's fields are set, then becomes the recorded declaration.

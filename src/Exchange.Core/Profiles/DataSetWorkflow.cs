@@ -13,7 +13,7 @@ namespace Exchange.Core.Profiles;
 /// the check of a declaration before it is filed (the contract's rules and the profiles' data
 /// sets, nothing stored).
 /// </summary>
-public sealed class DataSetWorkflow(DataSetProfiles profiles, DeclarationWorkflow declarations)
+public sealed class DataSetWorkflow(DataSetProfiles profiles, DeclarationWorkflow declarations, TimeProvider clock)
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 100;
@@ -66,7 +66,7 @@ public sealed class DataSetWorkflow(DataSetProfiles profiles, DeclarationWorkflo
         var declaration = request.Declaration!;
         var chosen = named.Count > 0 ? named.Select(p => p!).DistinctBy(p => p.Id).ToList() : profiles.For(declaration);
         var dataSets = chosen.Select(p => DataSets.Of(p, declaration)).ToList();
-        var problems = DeclarationValidator.Validate(declaration)
+        var problems = DeclarationValidator.Validate(declaration, "declaration", clock)
             .Concat(dataSets.SelectMany(d => d.Violations("declaration")))
             .ToList();
         return new CheckDeclarationDataResponse

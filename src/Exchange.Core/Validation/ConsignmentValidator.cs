@@ -21,7 +21,8 @@ public static partial class ConsignmentValidator
     [GeneratedRegex("^[A-Z]{2}[A-Z2-9]{3}$")]
     private static partial Regex LocodeShape();
 
-    public static IReadOnlyList<FieldViolation> Validate(Consignment? consignment, string path = "consignment")
+    /// <param name="clock">The node's clock, for the times a carrier states (<see cref="PlausibleTimes"/>); null: the system clock.</param>
+    public static IReadOnlyList<FieldViolation> Validate(Consignment? consignment, string path = "consignment", TimeProvider? clock = null)
     {
         var violations = new ViolationList();
         if (consignment is null)
@@ -59,7 +60,8 @@ public static partial class ConsignmentValidator
         {
             violations.Add(path + ".office_of_first_entry", officeProblem);
         }
-        if (consignment.ExpectedArrivalTime is { } expected && TimestampValues.Check(expected) is { } timeProblem)
+        if (consignment.ExpectedArrivalTime is { } expected
+            && PlausibleTimes.CheckExpected(expected, (clock ?? TimeProvider.System).GetUtcNow()) is { } timeProblem)
         {
             violations.Add(path + ".expected_arrival_time", timeProblem);
         }

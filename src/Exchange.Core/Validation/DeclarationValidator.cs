@@ -37,7 +37,8 @@ public static class DeclarationValidator
     /// whatever the input: null sub-messages, out-of-range numbers, unknown enum values, huge or
     /// binary strings are all reported as violations.
     /// </summary>
-    public static IReadOnlyList<FieldViolation> Validate(Declaration? declaration, string path = "declaration")
+    /// <param name="clock">The node's clock, for the times a filer states (<see cref="PlausibleTimes"/>); null: the system clock.</param>
+    public static IReadOnlyList<FieldViolation> Validate(Declaration? declaration, string path = "declaration", TimeProvider? clock = null)
     {
         path ??= "";
         var violations = new ViolationList();
@@ -47,7 +48,7 @@ public static class DeclarationValidator
             return violations.ToReadOnlyList();
         }
 
-        DeclarationFields.Check(declaration, path, violations);
+        DeclarationFields.Check(declaration, path, violations, (clock ?? TimeProvider.System).GetUtcNow());
         foreach (var rule in CrossFieldRules)
         {
             rule(declaration, path, violations);

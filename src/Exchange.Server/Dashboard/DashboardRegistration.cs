@@ -29,10 +29,13 @@ public static class DashboardRegistration
         }
         app.MapGet(PagePath, (HttpContext context) => Serve(context, assets.Find(PageAsset)!))
             .WithName("Dashboard")
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AllowAnonymous(); // the page holds no data: it calls the JSON API, which authorizes each call
+
         app.MapGet(AssetsPath + "/{file}", (HttpContext context, string file) =>
                 assets.Find(file) is { } asset && file != PageAsset ? Serve(context, asset) : Results.NotFound())
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AllowAnonymous();
         return app;
     }
 

@@ -2,10 +2,12 @@ using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Enforcement;
 using Exchange.Server.Identity;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Exchange.Server.Grpc;
 
 /// <summary>AgencyService over gRPC: partner government agencies, each acting only for itself.</summary>
+[Authorize(Policy = ExchangePolicies.Agency)]
 public sealed class AgencyGrpcService(AgencySubscriptions subscriptions, EnforcementWorkflow workflow, ICallerIdentityResolver identities)
     : AgencyService.AgencyServiceBase
 {

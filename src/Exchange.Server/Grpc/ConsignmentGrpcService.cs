@@ -2,6 +2,7 @@ using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Consignments;
 using Exchange.Server.Identity;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Exchange.Server.Grpc;
 
@@ -9,6 +10,7 @@ namespace Exchange.Server.Grpc;
 /// ConsignmentService over gRPC (beta): identifies the calling carrier (a filer) and hands the
 /// request to the workflow. Refusals become statuses in ErrorInterceptor.
 /// </summary>
+[Authorize(Policy = ExchangePolicies.Filer)]
 public sealed class ConsignmentGrpcService(ConsignmentWorkflow workflow, ICallerIdentityResolver identities, IHostApplicationLifetime lifetime)
     : ConsignmentService.ConsignmentServiceBase
 {

@@ -5,6 +5,7 @@ using Exchange.Core.Errors;
 using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Server.Grpc;
@@ -13,6 +14,7 @@ namespace Exchange.Server.Grpc;
 /// DeclarationService over gRPC: identifies the caller and hands the request to the workflow.
 /// Refusals become statuses in ErrorInterceptor.
 /// </summary>
+[Authorize(Policy = ExchangePolicies.Filer)]
 public sealed class DeclarationGrpcService(
     DeclarationWorkflow workflow,
     ICallerIdentityResolver identities,

@@ -2,10 +2,12 @@ using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Enforcement;
 using Exchange.Server.Identity;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Exchange.Server.Grpc;
 
 /// <summary>EnforcementService over gRPC: officers only; the work is the enforcement workflow's.</summary>
+[Authorize(Policy = ExchangePolicies.Officer)]
 public sealed class EnforcementGrpcService(EnforcementWorkflow workflow, ICallerIdentityResolver identities)
     : EnforcementService.EnforcementServiceBase
 {

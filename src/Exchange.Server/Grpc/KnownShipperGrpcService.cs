@@ -2,10 +2,12 @@ using Exchange.Contracts.Enforcement.V1;
 using Exchange.Core.Enforcement;
 using Exchange.Server.Identity;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Exchange.Server.Grpc;
 
 /// <summary>KnownShipperService over gRPC: officers only; the registry does the work.</summary>
+[Authorize(Policy = ExchangePolicies.Officer)]
 public sealed class KnownShipperGrpcService(KnownShipperRegistry registry, ICallerIdentityResolver identities)
     : KnownShipperService.KnownShipperServiceBase
 {

@@ -2,10 +2,12 @@ using Exchange.Contracts.Partner.V1;
 using Exchange.Core.Partners;
 using Exchange.Server.Identity;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Exchange.Server.Grpc;
 
 /// <summary>PartnerAdministrationService over gRPC: officers only; the work is the partner administration's.</summary>
+[Authorize(Policy = ExchangePolicies.Officer)]
 public sealed class PartnerAdministrationGrpcService(PartnerAdministration partners, ICallerIdentityResolver identities)
     : PartnerAdministrationService.PartnerAdministrationServiceBase
 {

@@ -5,6 +5,7 @@ using Exchange.Core.Partners;
 using Exchange.Server.Hosting;
 using Exchange.Server.Identity;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Exchange.Server.Grpc;
 
@@ -12,6 +13,7 @@ namespace Exchange.Server.Grpc;
 /// PartnerExchangeService over gRPC: partner nodes only. Where the configuration pins a partner's
 /// certificate, the caller must present exactly that one. The work is the inbox's.
 /// </summary>
+[Authorize(Policy = ExchangePolicies.Partner)]
 public sealed class PartnerExchangeGrpcService(PartnerInbox inbox, ICallerIdentityResolver identities, PinnedPartnerCertificates pinned)
     : PartnerExchangeService.PartnerExchangeServiceBase
 {

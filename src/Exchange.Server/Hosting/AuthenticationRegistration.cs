@@ -1,17 +1,24 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Exchange.Server.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Certificate;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Exchange.Server.Hosting;
 
 /// <summary>
-/// How callers are authenticated: the scheme named by Exchange:Authentication:Mode.
-/// "Development" (default): the development headers (DevelopmentHeaderIdentityResolver, kept on
-/// loopback by DevelopmentModeGuard). "Certificate": every Kestrel endpoint must be https; each
-/// requires a client certificate, accepted at the TLS handshake only when it chains to
-/// Exchange:Authentication:Certificate:TrustedAuthorityPath and is within its validity; the
-/// caller's identity is then read from it (CertificateIdentityResolver). See docs/security.md.
+/// How callers are authenticated and authorized: ASP.NET Core authentication with the scheme
+/// named by Exchange:Authentication:Mode, and one authorization policy per role
+/// (<see cref="ExchangePolicies"/>) with a fallback that refuses whatever has no policy.
+/// "Certificate" (the default; appsettings.json): every Kestrel endpoint must be https; each
+/// requires a client certificate, accepted at the TLS handshake only when it chains to a
+/// configured authority and is within its validity; the certificate authentication handler then
+/// reads the caller's identity from it and checks the authority vouches for that role.
+/// "Development" (appsettings.Development.json, so only in the Development hosting environment
+/// unless configured explicitly): the development headers (DevelopmentHeaderAuthenticationHandler,
+/// kept on loopback by DevelopmentModeGuard). See docs/security.md.
 /// </summary>
 public static class AuthenticationRegistration
 {
@@ -22,17 +29,29 @@ public static class AuthenticationRegistration
                 "Exchange:Authentication:Mode must be 'Development' or 'Certificate'.");
         var authentication = builder.Configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.Authentication
             ?? new AuthenticationOptions();
-        if (authentication.Mode != AuthenticationOptions.CertificateMode)
+        builder.Services.AddExchangePolicies();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResultHandler>();
+        builder.Services.AddSingleton<ICallerIdentityResolver, ClaimsCallerIdentityResolver>();
+        builder.Services.AddHostedService<IdentitySchemeAnnouncement>();
+        if (authentication.Mode == AuthenticationOptions.DevelopmentMode)
         {
-            builder.Services.AddSingleton<ICallerIdentityResolver, DevelopmentHeaderIdentityResolver>();
+            builder.Services.AddSingleton(IdentityScheme.Development);
+            builder.Services.AddAuthentication(DevelopmentHeaderAuthenticationHandler.SchemeName)
+                .AddScheme<AuthenticationSchemeOptions, DevelopmentHeaderAuthenticationHandler>(DevelopmentHeaderAuthenticationHandler.SchemeName, null);
             return builder;
         }
+        if (authentication.Mode != AuthenticationOptions.CertificateMode)
+        {
+            return builder; // refused by the options validation above, with the values it takes
+        }
 
+        RequireCertificateSettings(authentication.Certificate, builder.Environment);
         RequireHttpsEndpoints(builder.Configuration);
         var serverCertificate = LoadServerCertificate(authentication.Certificate);
         var roles = RoleTrust.Load(authentication.Certificate);
         var trust = roles.Handshake;
         builder.Services.AddSingleton(roles);
+        builder.Services.AddSingleton(IdentityScheme.Certificate);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
         {
             https.ServerCertificate = serverCertificate;
@@ -43,9 +62,43 @@ public static class AuthenticationRegistration
             https.ClientCertificateValidation = (certificate, _, _) => trust.IsTrusted(certificate);
             https.CheckCertificateRevocation = false;
         }));
-        builder.Services.AddSingleton<CertificateIdentityResolver>();
-        builder.Services.AddSingleton<ICallerIdentityResolver>(services => services.GetRequiredService<CertificateIdentityResolver>());
+        builder.Services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme).AddCertificate(certificate =>
+        {
+            // The same trust as the handshake's: the configured authorities only, no revocation
+            // (development PKI without CRL or OCSP), client-authentication use, within validity.
+            certificate.AllowedCertificateTypes = CertificateTypes.All;
+            certificate.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
+            certificate.CustomTrustStore = trust.Authorities;
+            certificate.RevocationMode = X509RevocationMode.NoCheck;
+            certificate.ValidateCertificateUse = true;
+            certificate.ValidateValidityPeriod = true;
+            certificate.Events = new CertificateAuthenticationEvents
+            {
+                OnCertificateValidated = context =>
+                {
+                    CertificateCallers.Authenticate(context, roles);
+                    return Task.CompletedTask;
+                },
+            };
+        });
         return builder;
+    }
+
+    /// <summary>
+    /// Outside development a node must know its callers by certificate: without the settings that
+    /// needs it refuses to start, saying what to configure (one line, no stack trace).
+    /// </summary>
+    private static void RequireCertificateSettings(CertificateAuthenticationOptions certificate, IHostEnvironment environment)
+    {
+        if (string.IsNullOrWhiteSpace(certificate.ServerCertificatePath) && string.IsNullOrWhiteSpace(certificate.TrustedAuthorityPath)
+            && certificate.RoleAuthorityPaths.Count == 0)
+        {
+            throw new NodeConfigurationException(
+                $"No caller identity is configured ({environment.EnvironmentName} environment, Exchange:Authentication:Mode=Certificate): "
+                + "set Exchange:Authentication:Certificate:ServerCertificatePath and Exchange:Authentication:Certificate:TrustedAuthorityPath "
+                + "and make every Kestrel endpoint https:// (mutual TLS, docs/security.md), or, on a developer's machine only, "
+                + "set Exchange:Authentication:Mode=Development (or ASPNETCORE_ENVIRONMENT=Development) to trust the x-exchange-* headers on loopback.");
+        }
     }
 
     /// <summary>In Certificate mode a plain-http endpoint would be one without authentication: refuse to start.</summary>
@@ -179,3 +232,9 @@ public sealed class ClientCertificateTrust
         }
     }
 }
+
+/// <summary>
+/// A setting that makes the node unable to start safely. Program logs its message alone, on one
+/// line: it already says what to configure, and a stack trace would only bury it.
+/// </summary>
+public sealed class NodeConfigurationException(string message) : InvalidOperationException(message);

@@ -11,7 +11,7 @@ public static class DevelopmentModeGuard
 {
     public static void Check(IConfiguration configuration, AuthenticationOptions authentication)
     {
-        if (authentication.Mode != "Development" || authentication.AllowDevelopmentModeOffLoopback)
+        if (authentication.Mode != AuthenticationOptions.DevelopmentMode || authentication.AllowDevelopmentModeOffLoopback)
         {
             return;
         }

@@ -173,11 +173,12 @@ public sealed class AuthenticationOptions
     public const string CertificateMode = "Certificate";
 
     /// <summary>
-    /// "Development" (the default): the caller names itself in the x-exchange-filer header and is
-    /// believed; only for local development and tests. "Certificate": mutual TLS on every endpoint,
-    /// the caller is who its client certificate says (docs/security.md).
+    /// "Certificate" (the default): mutual TLS on every endpoint, the caller is who its client
+    /// certificate says (docs/security.md). "Development": the caller names itself in the
+    /// x-exchange-filer header and is believed; only for local development and tests, set by
+    /// appsettings.Development.json in the Development hosting environment or explicitly.
     /// </summary>
-    public string Mode { get; set; } = DevelopmentMode;
+    public string Mode { get; set; } = CertificateMode;
 
     /// <summary>Lets a Development-mode node listen beyond loopback. Off: such a node refuses to start.</summary>
     public bool AllowDevelopmentModeOffLoopback { get; set; }

@@ -72,7 +72,7 @@ public static class ObservabilityRegistration
     public static WebApplication MapExchangeObservability(this WebApplication app)
     {
         app.Use(TagGrpcStatusAsync);
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        app.MapPrometheusScrapingEndpoint(MetricsPath).AllowAnonymous(); // for the scraper, as before the fallback policy
         return app;
     }
 

@@ -1,16 +1,17 @@
-using Exchange.Core.Errors;
-using Exchange.Core.Identity;
-using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 
 namespace Exchange.Server.Identity;
 
 /// <summary>
-/// Development scheme: the caller states who it is in one header, <c>x-exchange-filer</c>,
+/// Development identity: the caller states who it is in one header, <c>x-exchange-filer</c>,
 /// <c>x-exchange-officer</c>, <c>x-exchange-agency</c> or <c>x-exchange-partner</c> (an
-/// administration code such as BE), and is believed. It proves nothing, so
-/// it is for a developer's machine and tests only (DevelopmentModeGuard keeps it on loopback).
+/// administration code such as BE), and is believed. It proves nothing, so it is for a
+/// developer's machine and tests only: a node uses it only when configured to
+/// (Exchange:Authentication:Mode=Development, which appsettings.Development.json sets), and
+/// DevelopmentModeGuard keeps such a node on loopback. This class reads the headers;
+/// <see cref="DevelopmentHeaderAuthenticationHandler"/> turns what it read into the request's user.
 /// </summary>
-public sealed class DevelopmentHeaderIdentityResolver : ICallerIdentityResolver
+public static class DevelopmentHeaderIdentityResolver
 {
     public const string HeaderName = FilerHeader;
     public const string FilerHeader = "x-exchange-filer";
@@ -18,57 +19,43 @@ public sealed class DevelopmentHeaderIdentityResolver : ICallerIdentityResolver
     public const string AgencyHeader = "x-exchange-agency";
     public const string PartnerHeader = "x-exchange-partner";
 
-    private static readonly (string Header, string Collection)[] Roles =
-        [(FilerHeader, "filers"), (OfficerHeader, "officers"), (AgencyHeader, "agencies"), (PartnerHeader, "partners")];
+    private static readonly (string Header, string Role)[] Roles =
+        [(FilerHeader, ExchangeRoles.Filers), (OfficerHeader, ExchangeRoles.Officers), (AgencyHeader, ExchangeRoles.Agencies), (PartnerHeader, ExchangeRoles.Partners)];
 
-    private static readonly string[] RoleHeaders = Roles.Select(r => r.Header).ToArray();
+    /// <summary>All four headers, for messages.</summary>
+    public static string AllHeaders => string.Join(", ", Roles.Select(r => r.Header));
 
-    public CallerIdentity Resolve(ServerCallContext context) => new(IdIn(context, FilerHeader, "a filer"));
+    /// <summary>The header that names a caller in <paramref name="role"/>.</summary>
+    public static string HeaderOf(string role) => Roles.Single(r => r.Role == role).Header;
 
-    public OfficerIdentity ResolveOfficer(ServerCallContext context) => new(IdIn(context, OfficerHeader, "an officer"));
-
-    public AgencyIdentity ResolveAgency(ServerCallContext context) => new(IdIn(context, AgencyHeader, "an agency"));
-
-    public PartnerIdentity ResolvePartner(ServerCallContext context) => new(IdIn(context, PartnerHeader, "a partner administration"));
-
-    public string DescribeCaller(ServerCallContext context)
+    /// <summary>What the headers say.</summary>
+    /// <returns>
+    /// Nobody (no header: the caller did not try); or the caller's role and id; or why the headers
+    /// identify no one (two of them, one repeated, or an id that is not valid for its role).
+    /// </returns>
+    public static HeaderIdentity Read(IHeaderDictionary headers)
     {
-        var named = Roles.Where(r => !string.IsNullOrEmpty(context.RequestHeaders.GetValue(r.Header))).ToList();
-        return named.Count == 1 && IsValid(named[0].Header, context.RequestHeaders.GetValue(named[0].Header)!)
-            ? named[0].Collection + "/" + context.RequestHeaders.GetValue(named[0].Header)
-            : Actors.Anonymous;
-    }
-
-    private static bool IsValid(string header, string id) => header switch
-    {
-        PartnerHeader => PartnerIdentity.IsCountryCode(id),
-        FilerHeader => ResourceNames.IsValidId(id) && !PartnerIdentity.IsReservedFilerId(id),
-        _ => ResourceNames.IsValidId(id),
-    };
-
-    private static string IdIn(ServerCallContext context, string header, string role)
-    {
-        var named = RoleHeaders.Where(h => !string.IsNullOrEmpty(context.RequestHeaders.GetValue(h))).ToList();
+        var named = Roles.Where(r => !string.IsNullOrEmpty(headers[r.Header])).ToList();
         if (named.Count == 0)
         {
-            throw new CallerUnauthenticatedException($"Name the caller in the '{header}' header.");
+            return new HeaderIdentity(null, null, null);
         }
-        if (named.Count > 1)
+        if (named.Count > 1 || headers[named[0].Header].Count > 1)
         {
-            throw new CallerUnauthenticatedException($"Name the caller in exactly one of {string.Join(", ", RoleHeaders)}.");
+            return new HeaderIdentity(null, null, $"Name the caller in exactly one of {AllHeaders}, once.");
         }
-        if (named[0] != header)
+        var (header, role) = named[0];
+        var id = headers[header].ToString();
+        if (!ExchangeRoles.IsValidId(role, id))
         {
-            throw new RoleNotPermittedException(role);
-        }
-        var id = context.RequestHeaders.GetValue(header)!;
-        if (!IsValid(header, id))
-        {
-            throw new CallerUnauthenticatedException(header == PartnerHeader
+            return new HeaderIdentity(null, null, header == PartnerHeader
                 ? $"The '{header}' header must be an ISO 3166-1 alpha-2 administration code, e.g. BE."
                 : $"The '{header}' header must be an id: lower-case letters, digits and hyphens, at most 63 characters"
                     + (header == FilerHeader ? ", not starting with 'partner-' (reserved)." : "."));
         }
-        return id;
+        return new HeaderIdentity(role, id, null);
     }
 }
+
+/// <summary>What the development headers say: a role and id, or a failure, or (all null) nothing.</summary>
+public sealed record HeaderIdentity(string? Role, string? Id, string? Failure);

@@ -108,6 +108,8 @@ public class SupplementaryElementsTests
         ["eleven licence numbers"] = (() => PostalWithEverything(d => d.PostalDetails.LicenceNumbers.Add(Enumerable.Range(1, 10).Select(i => $"L{i}"))), ["declaration.postal_details.licence_numbers"]),
         ["empty certificate number"] = (() => PostalWithEverything(d => d.PostalDetails.CertificateNumbers[1] = ""), ["declaration.postal_details.certificate_numbers[1]"]),
         ["invoice number of 36 characters"] = (() => PostalWithEverything(d => d.PostalDetails.InvoiceNumber = new string('9', 36)), ["declaration.postal_details.invoice_number"]),
+        ["posted tomorrow"] = (() => PostalWithEverything(d => d.PostalDetails.PostingTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1))),
+            ["declaration.postal_details.posting_time"]),
         ["posting time out of range"] = (() => PostalWithEverything(d => d.PostalDetails.PostingTime = new Timestamp { Seconds = long.MaxValue }), ["declaration.postal_details.posting_time"]),
         ["item gross weight below its net weight"] = (() => PostalWithEverything(d => d.Items[0].GrossWeightKg = Dec("0.0001")), ["declaration.items[0].gross_weight_kg"]),
         ["item gross weight negative"] = (() => PostalWithEverything(d => d.Items[0].GrossWeightKg = Dec("-1")), ["declaration.items[0].gross_weight_kg"]),

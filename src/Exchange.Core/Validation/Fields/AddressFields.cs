@@ -24,12 +24,12 @@ internal static class AddressFields
 
         for (var i = 0; i < Math.Min(address.StreetLines.Count, MaxStreetLines); i++)
         {
-            TextValues.Required(address.StreetLines[i], 1, 70, $"{linesPath}[{i}]", violations);
+            IdentifyingText.Required(address.StreetLines[i], 1, 70, $"{linesPath}[{i}]", violations);
         }
 
-        TextValues.Required(address.City, 1, 35, path + ".city", violations);
-        TextValues.Optional(address.Postcode, 17, path + ".postcode", violations);
-        TextValues.Optional(address.Subdivision, 35, path + ".subdivision", violations);
+        IdentifyingText.Required(address.City, 1, 35, path + ".city", violations);
+        IdentifyingText.Optional(address.Postcode, 17, path + ".postcode", violations);
+        IdentifyingText.Optional(address.Subdivision, 35, path + ".subdivision", violations);
         CountryField.Required(address.CountryCode, path + ".country_code", violations);
     }
 }

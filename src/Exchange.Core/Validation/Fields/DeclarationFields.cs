@@ -13,7 +13,7 @@ internal static class DeclarationFields
     // WCO DM 006 sequence number and ICS2 house consignments: 1 to 999 goods items.
     public const int MaxItems = 999;
 
-    public static void Check(Declaration d, string path, ViolationList violations)
+    public static void Check(Declaration d, string path, ViolationList violations, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(d.LocalReferenceNumber))
         {
@@ -84,7 +84,7 @@ internal static class DeclarationFields
         }
         else
         {
-            TransportFields.Check(d.Transport, path + ".transport", violations);
+            TransportFields.Check(d.Transport, path + ".transport", violations, now);
         }
 
         if (d.IossNumber.Length > 0 && IossNumber.Check(d.IossNumber) is { } iossProblem)
@@ -101,7 +101,7 @@ internal static class DeclarationFields
             RepresentativeFields.Check(d.Representative, path + ".representative", violations);
         }
 
-        PostalDetailsFields.Check(d, path + ".postal_details", violations);
+        PostalDetailsFields.Check(d, path + ".postal_details", violations, now);
         UnitedStatesEntryFields.Check(d, path + ".us_entry", violations);
     }
 

@@ -10,7 +10,7 @@ internal static class MarketplaceFields
 {
     public static void Check(Marketplace marketplace, string path, ViolationList violations)
     {
-        TextValues.Required(marketplace.Name, 1, 70, path + ".name", violations);
+        IdentifyingText.Required(marketplace.Name, 1, 70, path + ".name", violations);
 
         if (marketplace.Website.Length > 0 && WebAddress.Check(marketplace.Website) is { } urlProblem)
         {

@@ -22,7 +22,7 @@ internal static class PartyFields
 
     public static void Check(Party party, string path, ViolationList violations)
     {
-        TextValues.Required(party.Name, 1, 70, path + ".name", violations);
+        IdentifyingText.Required(party.Name, 1, 70, path + ".name", violations);
         EnumValues.Optional(party.Type, path + ".type", violations);
 
         if (party.Address is null)

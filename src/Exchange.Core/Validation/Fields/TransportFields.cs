@@ -11,9 +11,9 @@ internal static class TransportFields
 {
     public const int MaxRoutingCountries = 99;
 
-    public static void Check(Transport transport, string path, ViolationList violations)
+    public static void Check(Transport transport, string path, ViolationList violations, DateTimeOffset now)
     {
-        TextValues.Optional(transport.CarrierName, 70, path + ".carrier_name", violations);
+        IdentifyingText.Optional(transport.CarrierName, 70, path + ".carrier_name", violations);
         TextValues.Optional(transport.CarrierId, 17, path + ".carrier_id", violations);
         EnumValues.Optional(transport.Mode, path + ".mode", violations);
         TextValues.Optional(transport.ConveyanceReference, 17, path + ".conveyance_reference", violations);
@@ -44,7 +44,7 @@ internal static class TransportFields
             }
         }
 
-        if (transport.ExpectedArrivalTime is { } arrival && TimestampValues.Check(arrival) is { } timeProblem)
+        if (transport.ExpectedArrivalTime is { } arrival && PlausibleTimes.CheckExpected(arrival, now) is { } timeProblem)
         {
             violations.Add(path + ".expected_arrival_time", timeProblem);
         }
