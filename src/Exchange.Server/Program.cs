@@ -50,7 +50,7 @@ try
         .ValidateOnStart();
 
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddExchangeStore();
+    builder.Services.AddExchangeStore(builder.Configuration);
     builder.Services.AddSingleton(services => new WorkflowOptions
     {
         AdministrationCountryCode = services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Administration.CountryCode,
@@ -121,7 +121,6 @@ try
     builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
     var app = builder.Build();
-    app.Services.GetRequiredService<IDeclarationStore>();
     EnforcementRegistration.LoadRuleFiles(app.Services);
     // Subscribed to the other nodes' events from the start, not from the first call on.
     app.Services.GetRequiredService<IEventSignal>();

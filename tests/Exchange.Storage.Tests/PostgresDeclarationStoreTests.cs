@@ -17,14 +17,12 @@ public sealed class PostgresDeclarationStoreTests : DeclarationStoreConformance
 
     protected override async Task CreateDatabaseAsync() => _database = await PostgresTestDatabase.CreateAsync();
 
-    protected override async Task<IDeclarationStore> OpenStoreAsync() =>
-        await PostgresDeclarationStore.OpenAsync(_database!.ConnectionString);
+    protected override SqlDialect Dialect => PostgresDialect.Instance;
 
-    protected override async Task MigrateToSchemaVersionAsync(int version)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(_database!.ConnectionString);
-        await PostgresSchema.MigrateAsync(dataSource, version, CancellationToken.None);
-    }
+    protected override Task<ExchangeStores> OpenStoreAsync() => PostgresStore.OpenAsync(_database!.ConnectionString);
+
+    protected override Task MigrateToSchemaVersionAsync(int version) =>
+        PostgresStore.MigrateToVersionAsync(_database!.ConnectionString, version);
 
     protected override async Task<object?> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
     {
@@ -40,7 +38,7 @@ public sealed class PostgresDeclarationStoreTests : DeclarationStoreConformance
     [SkippableFact]
     public async Task TheAuditLogRefusesTruncate()
     {
-        var audit = (IAuditStore)await OpenFreshStoreAsync();
+        var audit = StoresOf(await OpenFreshStoreAsync()).Audit;
         var entry = new AuditEntry(DateTimeOffset.UnixEpoch, "filers/a", "CreateDeclaration", "filers/a/declarations/d1", "OK", "");
         await audit.AppendAsync([entry], CancellationToken.None);
 

@@ -1,4 +1,3 @@
-using Exchange.Core.Storage;
 using Exchange.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -14,14 +13,11 @@ public sealed class SqliteDeclarationStoreTests : DeclarationStoreConformance
 
     protected override Task CreateDatabaseAsync() => Task.CompletedTask;
 
-    protected override async Task<IDeclarationStore> OpenStoreAsync() => await SqliteDeclarationStore.OpenAsync(DatabasePath);
+    protected override SqlDialect Dialect => SqliteDialect.Instance;
 
-    protected override async Task MigrateToSchemaVersionAsync(int version)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        await using var connection = await OpenConnectionAsync();
-        await SqliteSchema.MigrateAsync(connection, version, CancellationToken.None);
-    }
+    protected override Task<ExchangeStores> OpenStoreAsync() => SqliteStore.OpenAsync(DatabasePath);
+
+    protected override Task MigrateToSchemaVersionAsync(int version) => SqliteStore.MigrateToVersionAsync(DatabasePath, version);
 
     protected override async Task<object?> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
     {
