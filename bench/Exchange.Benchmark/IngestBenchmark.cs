@@ -9,6 +9,7 @@ using Exchange.Core.Identity;
 using Exchange.Core.Monetary;
 using Exchange.Core.Risk;
 using Exchange.Core.Storage;
+using Exchange.Storage;
 using Exchange.Storage.Postgres;
 using Exchange.Storage.Sqlite;
 
@@ -71,8 +72,8 @@ public static class IngestBenchmark
         try
         {
             await using var stores = postgres is null
-                ? await SqliteStore.OpenAsync(Path.Combine(directory!, "exchange.db"))
-                : await PostgresStore.OpenAsync(postgres);
+                ? await ExchangeStores.OpenAsync(new SqliteDatabase(Path.Combine(directory!, "exchange.db")))
+                : await ExchangeStores.OpenAsync(new PostgresDatabase(postgres));
             var store = stores.Declarations;
             progress.WriteLine($"Store: {(postgres is null ? "SQLite in " + directory : "PostgreSQL")}; {count:N0} declarations per phase in batches of {batch}.");
             var phases = new List<IngestPhase>();

@@ -30,7 +30,11 @@ public sealed class PostgresDatabase : StoreDatabase
 
     private readonly NpgsqlDataSource _dataSource;
 
-    /// <summary>The database named by <paramref name="connectionString"/>; nothing is opened until <see cref="OpenAsync"/>.</summary>
+    /// <summary>
+    /// The database named by <paramref name="connectionString"/>; nothing is opened until OpenAsync.
+    /// Tests and tools open its stores with <c>ExchangeStores.OpenAsync(new PostgresDatabase(connectionString))</c>;
+    /// a node registers <see cref="PostgresServiceCollectionExtensions.AddExchangePostgres"/>.
+    /// </summary>
     public PostgresDatabase(string connectionString)
         : base(PostgresDialect.Instance)
     {
@@ -52,15 +56,12 @@ public sealed class PostgresDatabase : StoreDatabase
         _dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
     }
 
-    /// <summary>Brings the schema up to date. Safe to call from several nodes at once.</summary>
-    public override Task OpenAsync(CancellationToken cancellationToken) => OpenAsync(SchemaMigrations.LatestVersion, cancellationToken);
-
     /// <summary>
     /// Brings the schema to <paramref name="schemaVersion"/> in one transaction holding the
     /// migration advisory lock: concurrent nodes queue on the lock, and the later ones find the
-    /// work done. A version below the latest is how tests make a database as an earlier release left it.
+    /// work done. Safe to call from several nodes at once.
     /// </summary>
-    internal async Task OpenAsync(int schemaVersion, CancellationToken cancellationToken)
+    public override async Task OpenAsync(int schemaVersion, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);

@@ -82,19 +82,11 @@ public sealed class PostgresDialect : SqlDialect
         """;
 
     public override async Task<IReadOnlyList<MeasureAggregate>> AggregateAsync(
-        DbConnection connection, ReportQuery query, CancellationToken cancellationToken)
+        DbConnection connection, ReportQuery query, string group, CancellationToken cancellationToken)
     {
         var windows = query.Windows();
         var starts = windows.Select(w => w.Start).ToArray();
         var ends = windows.Select(w => w.End).ToArray();
-        var group = query.Grouping switch
-        {
-            ReportGrouping.None => "''::text",
-            ReportGrouping.Channel => "m.channel",
-            ReportGrouping.OriginCountry => "m.origin_country",
-            ReportGrouping.Filer => "m.filer_id",
-            _ => throw new ArgumentOutOfRangeException(nameof(query), query.Grouping, "Not a report grouping."),
-        };
 
         await using var batch = new NpgsqlBatch((NpgsqlConnection)connection);
         void Query(string sql)

@@ -28,7 +28,11 @@ public sealed class SqliteDatabase : StoreDatabase
     private SqliteConnection? _writer;
     private bool _disposed;
 
-    /// <summary>The database file at <paramref name="databasePath"/>; nothing is opened until <see cref="OpenAsync"/>.</summary>
+    /// <summary>
+    /// The database file at <paramref name="databasePath"/>; nothing is opened until OpenAsync.
+    /// Tests and tools open its stores with <c>ExchangeStores.OpenAsync(new SqliteDatabase(path))</c>;
+    /// a node registers <see cref="SqliteServiceCollectionExtensions.AddExchangeSqlite"/>.
+    /// </summary>
     public SqliteDatabase(string databasePath)
         : base(SqliteDialect.Instance)
     {
@@ -44,14 +48,8 @@ public sealed class SqliteDatabase : StoreDatabase
         }.ToString();
     }
 
-    /// <summary>Opens (creating if needed, directory included) the file and brings its schema up to date.</summary>
-    public override Task OpenAsync(CancellationToken cancellationToken) => OpenAsync(SchemaMigrations.LatestVersion, cancellationToken);
-
-    /// <summary>
-    /// Opens the file and brings its schema to <paramref name="schemaVersion"/>; a version below the
-    /// latest is how tests make a database as an earlier release left it.
-    /// </summary>
-    internal async Task OpenAsync(int schemaVersion, CancellationToken cancellationToken)
+    /// <summary>Opens (creating if needed, directory included) the file and brings its schema to <paramref name="schemaVersion"/>.</summary>
+    public override async Task OpenAsync(int schemaVersion, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_writer is not null)

@@ -74,17 +74,9 @@ public sealed class SqliteDialect : SqlDialect
     /// which interpolates exactly as PostgreSQL does.
     /// </summary>
     public override async Task<IReadOnlyList<MeasureAggregate>> AggregateAsync(
-        DbConnection connection, ReportQuery query, CancellationToken cancellationToken)
+        DbConnection connection, ReportQuery query, string group, CancellationToken cancellationToken)
     {
         var starts = query.Windows().Select(w => w.Start).ToArray();
-        var group = query.Grouping switch
-        {
-            ReportGrouping.None => "''",
-            ReportGrouping.Channel => "m.channel",
-            ReportGrouping.OriginCountry => "m.origin_country",
-            ReportGrouping.Filer => "m.filer_id",
-            _ => throw new ArgumentOutOfRangeException(nameof(query), query.Grouping, "Not a report grouping."),
-        };
         var aggregates = new ReportAggregates();
 
         await using (var rows = connection.CreateCommand())

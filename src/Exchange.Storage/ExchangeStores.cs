@@ -35,7 +35,7 @@ public sealed class ExchangeStores : IAsyncDisposable
     public IAuditStore Audit { get; }
 
     /// <summary>Opens (and migrates) <paramref name="database"/> and returns its stores; the database is disposed if opening fails.</summary>
-    public static async Task<ExchangeStores> OpenAsync(StoreDatabase database, CancellationToken cancellationToken)
+    public static async Task<ExchangeStores> OpenAsync(StoreDatabase database, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
         try

@@ -42,8 +42,17 @@ public sealed class ReportRepository(StoreDatabase database) : IReportStore
     {
         ArgumentNullException.ThrowIfNull(query);
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return await database.Dialect.AggregateAsync(connection, query, cancellationToken);
+        return await database.Dialect.AggregateAsync(connection, query, GroupColumn(query.Grouping), cancellationToken);
     }
+
+    private static string GroupColumn(ReportGrouping grouping) => grouping switch
+    {
+        ReportGrouping.None => "CAST('' AS TEXT)",
+        ReportGrouping.Channel => "m.channel",
+        ReportGrouping.OriginCountry => "m.origin_country",
+        ReportGrouping.Filer => "m.filer_id",
+        _ => throw new ArgumentOutOfRangeException(nameof(grouping), grouping, "Not a report grouping."),
+    };
 
     public async Task<long?> GetFirstCreateTimeAsync(CancellationToken cancellationToken) =>
         await database.ScalarAsync(database.Statement("SELECT MIN(create_time) FROM declaration_measures"), cancellationToken) is long first

@@ -60,9 +60,12 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string LockCounters(string table, string keyColumn);
 
-    /// <summary>The performance report's aggregates of <paramref name="query"/>, over the declaration_measures table.</summary>
+    /// <summary>
+    /// The performance report's aggregates of <paramref name="query"/>, over the
+    /// declaration_measures table (alias m), grouped by the text expression <paramref name="group"/>.
+    /// </summary>
     public abstract Task<IReadOnlyList<MeasureAggregate>> AggregateAsync(
-        DbConnection connection, ReportQuery query, CancellationToken cancellationToken);
+        DbConnection connection, ReportQuery query, string group, CancellationToken cancellationToken);
 
     // ---- Schema ----
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Exchange.Storage.Schema;
 
 namespace Exchange.Storage;
 
@@ -15,7 +16,13 @@ public abstract class StoreDatabase(SqlDialect dialect) : IAsyncDisposable
     public SqlDialect Dialect { get; } = dialect;
 
     /// <summary>Connects, creating the database where that is the provider's job, and brings the schema up to date.</summary>
-    public abstract Task OpenAsync(CancellationToken cancellationToken);
+    public Task OpenAsync(CancellationToken cancellationToken) => OpenAsync(SchemaMigrations.LatestVersion, cancellationToken);
+
+    /// <summary>
+    /// Connects and brings the schema to <paramref name="schemaVersion"/>; a version below the
+    /// latest is how tests make a database as an earlier release left it.
+    /// </summary>
+    public abstract Task OpenAsync(int schemaVersion, CancellationToken cancellationToken);
 
     /// <summary>An open connection for reads; the caller disposes it.</summary>
     public abstract Task<DbConnection> OpenReaderAsync(CancellationToken cancellationToken);

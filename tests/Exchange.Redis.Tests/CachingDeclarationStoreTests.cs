@@ -27,7 +27,7 @@ public sealed class CachingDeclarationStoreTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _stores = await SqliteStore.OpenAsync(Path.Combine(_directory.Path, "exchange.db"));
+        _stores = await ExchangeStores.OpenAsync(new SqliteDatabase(Path.Combine(_directory.Path, "exchange.db")));
         _store = new CountingStore(_stores.Declarations);
     }
 

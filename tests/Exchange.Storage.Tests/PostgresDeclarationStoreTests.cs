@@ -1,4 +1,5 @@
 using Exchange.Core.Storage;
+using Exchange.Storage;
 using Exchange.Storage.Postgres;
 using Exchange.Testing;
 using Npgsql;
@@ -19,10 +20,13 @@ public sealed class PostgresDeclarationStoreTests : DeclarationStoreConformance
 
     protected override SqlDialect Dialect => PostgresDialect.Instance;
 
-    protected override Task<ExchangeStores> OpenStoreAsync() => PostgresStore.OpenAsync(_database!.ConnectionString);
+    protected override Task<ExchangeStores> OpenStoreAsync() => ExchangeStores.OpenAsync(new PostgresDatabase(_database!.ConnectionString));
 
-    protected override Task MigrateToSchemaVersionAsync(int version) =>
-        PostgresStore.MigrateToVersionAsync(_database!.ConnectionString, version);
+    protected override async Task MigrateToSchemaVersionAsync(int version)
+    {
+        await using var database = new PostgresDatabase(_database!.ConnectionString);
+        await database.OpenAsync(version, CancellationToken.None);
+    }
 
     protected override async Task<object?> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
     {

@@ -1,3 +1,4 @@
+using Exchange.Storage;
 using Exchange.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -15,9 +16,13 @@ public sealed class SqliteDeclarationStoreTests : DeclarationStoreConformance
 
     protected override SqlDialect Dialect => SqliteDialect.Instance;
 
-    protected override Task<ExchangeStores> OpenStoreAsync() => SqliteStore.OpenAsync(DatabasePath);
+    protected override Task<ExchangeStores> OpenStoreAsync() => ExchangeStores.OpenAsync(new SqliteDatabase(DatabasePath));
 
-    protected override Task MigrateToSchemaVersionAsync(int version) => SqliteStore.MigrateToVersionAsync(DatabasePath, version);
+    protected override async Task MigrateToSchemaVersionAsync(int version)
+    {
+        await using var database = new SqliteDatabase(DatabasePath);
+        await database.OpenAsync(version, CancellationToken.None);
+    }
 
     protected override async Task<object?> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
     {
