@@ -9,6 +9,7 @@ using Exchange.Core.Identity;
 using Exchange.Core.Monetary;
 using Exchange.Core.Risk;
 using Exchange.Core.Storage;
+using Exchange.Storage;
 using Exchange.Storage.Postgres;
 using Exchange.Storage.Sqlite;
 
@@ -56,17 +57,17 @@ public static class IngestBenchmark
         var directory = postgres is null ? Directory.CreateTempSubdirectory("exchange-ingest-").FullName : null;
         try
         {
-            IDeclarationStore store = postgres is null
-                ? await SqliteDeclarationStore.OpenAsync(Path.Combine(directory!, "exchange.db"))
-                : await PostgresDeclarationStore.OpenAsync(postgres);
-            await using var _ = (IAsyncDisposable)store;
+            await using var stores = postgres is null
+                ? await ExchangeStores.OpenAsync(new SqliteDatabase(Path.Combine(directory!, "exchange.db")))
+                : await ExchangeStores.OpenAsync(new PostgresDatabase(postgres));
+            var store = stores.Declarations;
             progress.WriteLine($"Store: {(postgres is null ? "SQLite in " + directory : "PostgreSQL")}; {count:N0} declarations per phase in batches of {batch}.");
             var phases = new List<IngestPhase>();
             foreach (var (phase, phaseStore) in new[] { ("core only", (IDeclarationStore)new RecordNothingStore(store)), ("core + store", store) })
             {
                 // A warm-up of a tenth, so the JIT's tiers have settled before the timed part.
-                await RunAsync(phaseStore, (IRegistryStore)store, Math.Max(batch, count / 10), batch, null);
-                var (elapsed, cpu, filerId) = await RunAsync(phaseStore, (IRegistryStore)store, count, batch, progress);
+                await RunAsync(phaseStore, stores.Registries, Math.Max(batch, count / 10), batch, null);
+                var (elapsed, cpu, filerId) = await RunAsync(phaseStore, stores.Registries, count, batch, progress);
                 var events = await store.GetLastEventSequenceAsync(filerId, CancellationToken.None);
                 phases.Add(new IngestPhase(phase, count, batch, count / elapsed.TotalSeconds, cpu.TotalMicroseconds / count, cpu / elapsed, events));
             }

@@ -6,6 +6,7 @@ using Exchange.Core.Identity;
 using Exchange.Core.Monetary;
 using Exchange.Core.Reporting;
 using Exchange.Core.Storage;
+using Exchange.Storage;
 using Exchange.Storage.Postgres;
 using Exchange.Storage.Sqlite;
 using Google.Protobuf.WellKnownTypes;
@@ -39,15 +40,15 @@ public static class ReportBenchmark
         if (postgres is null)
         {
             var path = Path.Combine(directory, "exchange.db");
-            var sqlite = await SqliteDeclarationStore.OpenAsync(path);
-            (store, disposable) = (sqlite, sqlite);
+            var sqlite = await ExchangeStores.OpenAsync(new SqliteDatabase(path));
+            (store, disposable) = (sqlite.Reports, sqlite);
             await FillSqliteAsync(path, count);
             Console.WriteLine($"SQLite ({path}): {count:N0} declarations' measures written in {fill.Elapsed.TotalSeconds:0.0} s");
         }
         else
         {
-            var pg = await PostgresDeclarationStore.OpenAsync(postgres);
-            (store, disposable) = (pg, pg);
+            var pg = await ExchangeStores.OpenAsync(new PostgresDatabase(postgres));
+            (store, disposable) = (pg.Reports, pg);
             await FillPostgresAsync(postgres, count);
             Console.WriteLine($"PostgreSQL: {count:N0} declarations' measures written in {fill.Elapsed.TotalSeconds:0.0} s");
         }

@@ -63,7 +63,7 @@ try
         .ValidateOnStart();
 
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddExchangeStore();
+    builder.Services.AddExchangeStore(builder.Configuration);
     builder.Services.AddSingleton(services => new WorkflowOptions
     {
         AdministrationCountryCode = services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Administration.CountryCode,
@@ -108,9 +108,8 @@ try
     builder.Services.AddExchangeMessageGuards();
 
     var app = builder.Build();
-    // Validated now, before the store opens with them (ValidateOnStart would check them only later).
+    // Validated now, before the store opens with them in its start-up step (ValidateOnStart would check them only later).
     _ = app.Services.GetRequiredService<IOptions<ExchangeOptions>>().Value;
-    app.Services.GetRequiredService<IDeclarationStore>();
     EnforcementRegistration.LoadRuleFiles(app.Services);
     // Subscribed to the other nodes' events from the start, not from the first call on.
     app.Services.GetRequiredService<IEventSignal>();

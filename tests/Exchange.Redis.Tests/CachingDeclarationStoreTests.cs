@@ -4,6 +4,7 @@ using Exchange.Core.Errors;
 using Exchange.Core.Events;
 using Exchange.Core.Identity;
 using Exchange.Redis.Tests.Support;
+using Exchange.Storage;
 using Exchange.Storage.Sqlite;
 using Exchange.Testing;
 using Exchange.Testing.Hosting;
@@ -21,14 +22,18 @@ public sealed class CachingDeclarationStoreTests : IAsyncLifetime
     private const string Filer = "cache-cn";
     private static readonly CallerIdentity Caller = new(Filer);
     private readonly TempDirectory _directory = new();
+    private ExchangeStores _stores = null!;
     private CountingStore _store = null!;
 
-    public async Task InitializeAsync() =>
-        _store = new CountingStore(await SqliteDeclarationStore.OpenAsync(Path.Combine(_directory.Path, "exchange.db")));
+    public async Task InitializeAsync()
+    {
+        _stores = await ExchangeStores.OpenAsync(new SqliteDatabase(Path.Combine(_directory.Path, "exchange.db")));
+        _store = new CountingStore(_stores.Declarations);
+    }
 
     public async Task DisposeAsync()
     {
-        await _store.DisposeAsync();
+        await _stores.DisposeAsync();
         _directory.Dispose();
     }
 

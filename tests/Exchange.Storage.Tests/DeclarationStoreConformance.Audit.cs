@@ -120,9 +120,9 @@ public abstract partial class DeclarationStoreConformance
         var audit = await OpenFreshAuditAsync();
         var entry = AuditAt(0, "filers/a", "CreateDeclaration", "filers/a/declarations/d1", detail: "ünïcödé \U0001F600");
         await audit.AppendAsync([entry], CancellationToken.None);
-        await CloseAsync((IDeclarationStore)audit);
+        await CloseAsync(audit);
 
-        var reopened = Assert.IsAssignableFrom<IAuditStore>(await OpenStoreTrackedAsync());
+        var reopened = StoresOf(await OpenStoreTrackedAsync()).Audit;
 
         Assert.Equal(entry, Assert.Single(await reopened.ListAsync(new(10), CancellationToken.None)).Entry);
     }
@@ -137,7 +137,7 @@ public abstract partial class DeclarationStoreConformance
 
     /// <summary>The audit log of a store on a new, empty database: the same object as the declaration store.</summary>
     private async Task<IAuditStore> OpenFreshAuditAsync() =>
-        Assert.IsAssignableFrom<IAuditStore>(await OpenFreshStoreAsync());
+        StoresOf(await OpenFreshStoreAsync()).Audit;
 
     /// <summary>An audit entry <paramref name="seconds"/> after <see cref="BaseTime"/>.</summary>
     private static AuditEntry AuditAt(

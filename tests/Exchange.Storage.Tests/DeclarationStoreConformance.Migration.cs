@@ -1,6 +1,7 @@
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Partner.V1;
 using Exchange.Core.Storage;
+using Exchange.Storage.Schema;
 using Google.Protobuf;
 using static Exchange.Storage.Tests.StoreWrites;
 
@@ -66,11 +67,11 @@ public abstract partial class DeclarationStoreConformance
         var message = new OutboxEntry("m-1", "BE", old.Key.Name, MessageKind.Declarations, [1, 2], BaseTime);
         var amend = Update(old.Declaration, d => d.Remarks = "amended") with { Outbox = [message] };
         Assert.Equal(WriteOutcomeKind.Written, (await store.UpdateAsync(amend, CancellationToken.None)).Kind);
-        var pending = await ((IOutboxStore)store).ListPendingAsync("BE", 10, CancellationToken.None);
+        var pending = await (StoresOf(store).Outbox).ListPendingAsync("BE", 10, CancellationToken.None);
         Assert.Equal(["m-1"], pending.Select(r => r.Entry.MessageId));
         var entry = new AuditEntry(BaseTime, "officers/o", "GetDeclaration", old.Key.Name, "OK", "");
-        await ((IAuditStore)store).AppendAsync([entry], CancellationToken.None);
-        Assert.Equal(entry, Assert.Single(await ((IAuditStore)store).ListAsync(new(10), CancellationToken.None)).Entry);
+        await (StoresOf(store).Audit).AppendAsync([entry], CancellationToken.None);
+        Assert.Equal(entry, Assert.Single(await (StoresOf(store).Audit).ListAsync(new(10), CancellationToken.None)).Entry);
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => ExecuteSqlAsync("DELETE FROM audit_log"));
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM schema_version WHERE version = 5"));
     }
@@ -115,7 +116,7 @@ public abstract partial class DeclarationStoreConformance
         var store = await OpenStoreTrackedAsync();
 
         // A declaration of the earlier release is updated with a notice; the new log starts at 1.
-        var notices = Assert.IsAssignableFrom<INoticeStore>(store);
+        var notices = StoresOf(store).Notices;
         Assert.Equal(0, await notices.GetLastNoticeSequenceAsync("carrier-x", CancellationToken.None));
         var amend = Update(old.Declaration, d => d.Remarks = "amended") with { Notices = [new("carrier-x", [7, 8])] };
         Assert.Equal(WriteOutcomeKind.Written, (await store.UpdateAsync(amend, CancellationToken.None)).Kind);
@@ -123,6 +124,65 @@ public abstract partial class DeclarationStoreConformance
         Assert.Equal(1, notice.Sequence);
         Assert.Equal([7, 8], notice.Payload);
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM schema_version WHERE version = 8"));
+    }
+
+    [SkippableFact]
+    public async Task EachAppliedMigrationIsRecordedWithTheChecksumOfItsStatements()
+    {
+        await OpenFreshStoreAsync();
+
+        var migrations = SchemaMigrations.For(Dialect);
+        Assert.Equal(SchemaMigrations.LatestVersion, migrations.Count);
+        Assert.Equal(migrations.Count, await ScalarAsync("SELECT COUNT(*) FROM schema_version"));
+        foreach (var migration in migrations)
+        {
+            Assert.Equal(64, migration.Checksum.Length);
+            Assert.Equal(migration.Checksum,
+                await ExecuteSqlAsync("SELECT checksum FROM schema_version WHERE version = @version", ("version", migration.Version)));
+        }
+        // A checksum is the text's: no two migrations share one.
+        Assert.Equal(migrations.Count, migrations.Select(m => m.Checksum).Distinct().Count());
+    }
+
+    [SkippableFact]
+    public async Task ADatabaseWhoseAppliedMigrationWasEditedIsRefused()
+    {
+        var store = await OpenFreshStoreAsync();
+        await store.InsertAsync(Insert(Filer, "decl-1"), CancellationToken.None);
+        await CloseAsync(store);
+        await ExecuteSqlAsync("UPDATE schema_version SET checksum = @checksum WHERE version = 3", ("checksum", new string('0', 64)));
+
+        var refused = await Assert.ThrowsAsync<SchemaChecksumMismatchException>(OpenStoreTrackedAsync);
+
+        Assert.Equal(3, refused.Version);
+        Assert.Contains("migration 3", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(new string('0', 64), refused.Message, StringComparison.Ordinal);
+        Assert.Contains(SchemaMigrations.For(Dialect)[2].Checksum, refused.Message, StringComparison.Ordinal);
+        // Refused, not repaired: the recorded checksum is left as found, so the next start is refused too.
+        Assert.Equal(new string('0', 64), await ExecuteSqlAsync("SELECT checksum FROM schema_version WHERE version = 3"));
+        await Assert.ThrowsAsync<SchemaChecksumMismatchException>(OpenStoreTrackedAsync);
+    }
+
+    [SkippableFact]
+    public async Task ADatabaseOfAReleaseBeforeChecksumsGetsThemOnItsFirstOpening()
+    {
+        await CreateFreshDatabaseAsync();
+        await MigrateToSchemaVersionAsync(SchemaMigrations.LatestVersion);
+        // What a release before checksums left: schema_version without the column.
+        await ExecuteSqlAsync("ALTER TABLE schema_version DROP COLUMN checksum");
+        var old = Insert(Filer, "decl-old", requestId: "req-old");
+        await InsertAsRelease1Async(old);
+
+        var store = await OpenStoreTrackedAsync();
+
+        Assert.Equal(old.Declaration, await store.GetAsync(old.Key, CancellationToken.None));
+        Assert.Equal(0, await ScalarAsync("SELECT COUNT(*) FROM schema_version WHERE checksum IS NULL"));
+        foreach (var migration in SchemaMigrations.For(Dialect))
+        {
+            Assert.Equal(migration.Checksum,
+                await ExecuteSqlAsync("SELECT checksum FROM schema_version WHERE version = @version", ("version", migration.Version)));
+        }
+        Assert.Equal(SchemaMigrations.LatestVersion, await ScalarAsync("SELECT COUNT(*) FROM schema_version"));
     }
 
     private async Task<long> ScalarAsync(string sql) =>

@@ -227,7 +227,7 @@ public abstract partial class DeclarationStoreConformance
         await store.InsertAsync(Insert(Filer, "decl-1") with { Notices = [Notice(Carrier, "kept")] }, CancellationToken.None);
         await CloseAsync(store);
 
-        var reopened = Assert.IsAssignableFrom<INoticeStore>(await OpenStoreTrackedAsync());
+        var reopened = StoresOf(await OpenStoreTrackedAsync()).Notices;
 
         Assert.Equal([(1L, "kept")], Read(await reopened.ReadNoticesAsync(Carrier, 0, 10, CancellationToken.None)));
         Assert.Equal(1, await reopened.GetLastNoticeSequenceAsync(Carrier, CancellationToken.None));
@@ -362,7 +362,7 @@ public abstract partial class DeclarationStoreConformance
     private async Task<(IDeclarationStore Store, INoticeStore Notices)> OpenFreshNoticesAsync()
     {
         var store = await OpenFreshStoreAsync();
-        return (store, Assert.IsAssignableFrom<INoticeStore>(store));
+        return (store, StoresOf(store).Notices);
     }
 
     /// <summary>A notice whose payload is <paramref name="text"/> in UTF-8, so the tests can tell notices apart.</summary>

@@ -176,7 +176,7 @@ public abstract partial class DeclarationStoreConformance
         await store.InsertAsync(Insert(Filer, "decl-1") with { Outbox = [message] }, CancellationToken.None);
         await CloseAsync(store);
 
-        var reopened = Assert.IsAssignableFrom<IOutboxStore>(await OpenStoreTrackedAsync());
+        var reopened = StoresOf(await OpenStoreTrackedAsync()).Outbox;
 
         AssertEntry(message, Assert.Single(await reopened.ListPendingAsync(Belgium, 10, CancellationToken.None)).Entry);
     }
@@ -225,7 +225,7 @@ public abstract partial class DeclarationStoreConformance
     public async Task TwoNodesAcknowledgingTheSameMessagesAtOnceKeepOneAnswerEach()
     {
         var (store, outbox) = await OpenFreshOutboxAsync();
-        var otherNode = Assert.IsAssignableFrom<IOutboxStore>(await OpenStoreTrackedAsync());
+        var otherNode = StoresOf(await OpenStoreTrackedAsync()).Outbox;
         var ids = Enumerable.Range(1, 20).Select(i => $"m-{i:D2}").ToArray();
         await store.InsertAsync(Insert(Filer, "decl-1") with { Outbox = [.. ids.Select(id => Message(id))] }, CancellationToken.None);
 
@@ -385,7 +385,7 @@ public abstract partial class DeclarationStoreConformance
     private async Task<(IDeclarationStore Store, IOutboxStore Outbox)> OpenFreshOutboxAsync()
     {
         var store = await OpenFreshStoreAsync();
-        return (store, Assert.IsAssignableFrom<IOutboxStore>(store));
+        return (store, StoresOf(store).Outbox);
     }
 
     /// <summary>An outbox entry about decl-1 of <see cref="Filer"/>; the payload defaults to bytes naming the message.</summary>

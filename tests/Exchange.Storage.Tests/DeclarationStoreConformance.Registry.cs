@@ -105,16 +105,16 @@ public abstract partial class DeclarationStoreConformance
         var record = new RegistryRecord(Enrolments, "programmes/p1/enrolments/e1", 1, [1, 2, 3]);
         await registry.TryInsertAsync(record, CancellationToken.None);
         await registry.TryReplaceAsync(record with { Revision = 2, Payload = [4] }, 1, CancellationToken.None);
-        await CloseAsync((IDeclarationStore)registry);
+        await CloseAsync(registry);
 
-        var reopened = (IRegistryStore)await OpenStoreTrackedAsync();
+        var reopened = StoresOf(await OpenStoreTrackedAsync()).Registries;
 
         AssertRecord(record with { Revision = 2, Payload = [4] }, await reopened.GetAsync(Enrolments, record.Id, CancellationToken.None));
     }
 
     /// <summary>The registry of a store on a new, empty database: the same object as the declaration store.</summary>
     private async Task<IRegistryStore> OpenFreshRegistryAsync() =>
-        Assert.IsAssignableFrom<IRegistryStore>(await OpenFreshStoreAsync());
+        StoresOf(await OpenFreshStoreAsync()).Registries;
 
     // RegistryRecord holds a byte array, which record equality compares by reference.
     private static void AssertRecord(RegistryRecord expected, RegistryRecord? actual)

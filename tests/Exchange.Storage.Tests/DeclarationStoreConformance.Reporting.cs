@@ -53,7 +53,7 @@ public abstract partial class DeclarationStoreConformance
         var d6 = await SubmitAsync(store, "filer-a", "d6", Day.AddDays(1), Channel.Postal, "CN");
         await DecideAsync(store, d6, DecisionOutcome.Release, 5, Complete(d6));
         await SubmitAsync(store, "filer-b", "d7", Day.AddTicks(-10), Channel.Postal, "CN");
-        return (IReportStore)store;
+        return StoresOf(store).Reports;
     }
 
     [SkippableFact]
@@ -153,7 +153,7 @@ public abstract partial class DeclarationStoreConformance
     public async Task MeasuresChangeOnlyWithWrittenWrites()
     {
         var store = await OpenFreshStoreAsync();
-        var reports = (IReportStore)store;
+        var reports = StoresOf(store).Reports;
         Assert.Null(await reports.GetFirstCreateTimeAsync(CancellationToken.None));
         Assert.Empty(await reports.AggregateAsync(new([Micros(Day)], Micros(Day.AddDays(1)), ReportGrouping.None), CancellationToken.None));
 

@@ -17,7 +17,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
     private const string Filer = "filer-a";
     private const string OtherFiler = "filer-b";
 
-    private readonly List<IAsyncDisposable> _openStores = [];
+    private readonly List<ExchangeStores> _openStores = [];
     private bool _databaseCreated;
 
     /// <summary>Why this backend cannot run here, or null when it can.</summary>
@@ -26,11 +26,14 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
     /// <summary>Makes this test's new, empty database (called at most once per test).</summary>
     protected abstract Task CreateDatabaseAsync();
 
-    /// <summary>Opens a store on this test's database; called again to re-open it, or to act as another node.</summary>
-    protected abstract Task<IDeclarationStore> OpenStoreAsync();
+    /// <summary>Opens the stores of this test's database; called again to re-open it, or to act as another node.</summary>
+    protected abstract Task<ExchangeStores> OpenStoreAsync();
 
     /// <summary>Removes this test's database after every store on it is closed.</summary>
     protected abstract Task DropDatabaseAsync();
+
+    /// <summary>The dialect of this backend: what its migrations' checksums are computed from.</summary>
+    protected abstract SqlDialect Dialect { get; }
 
     /// <summary>
     /// Brings this test's new database (no store open on it) to schema <paramref name="version"/>
@@ -920,7 +923,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             store.GetConsigneeActivityAsync(["consignee-default"], BaseTime, cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            ((IRegistryStore)store).TryInsertAsync(new("kind", "id", 1, [1]), cancelled.Token));
+            (StoresOf(store).Registries).TryInsertAsync(new("kind", "id", 1, [1]), cancelled.Token));
 
         Assert.Null(await store.GetAsync(write.Key, CancellationToken.None));
         Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-1", CancellationToken.None));
@@ -939,7 +942,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
             store.ListByStatusAsync(DeclarationStatus.Accepted, null, null, 0, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListFlaggedAsync("fda", null, 0, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
-            ((IRegistryStore)store).ListAsync("kind", "", null, 0, CancellationToken.None));
+            (StoresOf(store).Registries).ListAsync("kind", "", null, 0, CancellationToken.None));
     }
 
     // ---- Helpers ----
@@ -962,18 +965,35 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
     /// <summary>Another store on this test's database, closed when the test ends.</summary>
     private async Task<IDeclarationStore> OpenStoreTrackedAsync()
     {
-        var store = await OpenStoreAsync();
+        var stores = await OpenStoreAsync();
         lock (_openStores)
         {
-            _openStores.Add((IAsyncDisposable)store);
+            _openStores.Add(stores);
         }
-        return store;
+        return stores.Declarations;
     }
 
-    private async Task CloseAsync(IDeclarationStore store)
+    /// <summary>The stores opened with <paramref name="store"/> (any one of them): one database, one repository per aggregate.</summary>
+    protected ExchangeStores StoresOf(object store)
     {
-        _openStores.Remove((IAsyncDisposable)store);
-        await ((IAsyncDisposable)store).DisposeAsync();
+        lock (_openStores)
+        {
+            return _openStores.Single(stores =>
+                ReferenceEquals(stores.Declarations, store) || ReferenceEquals(stores.Registries, store)
+                || ReferenceEquals(stores.Reports, store) || ReferenceEquals(stores.Outbox, store)
+                || ReferenceEquals(stores.Notices, store) || ReferenceEquals(stores.Audit, store));
+        }
+    }
+
+    /// <summary>Closes the database of <paramref name="store"/> (any of its stores).</summary>
+    private async Task CloseAsync(object store)
+    {
+        var stores = StoresOf(store);
+        lock (_openStores)
+        {
+            _openStores.Remove(stores);
+        }
+        await stores.DisposeAsync();
     }
 
     private static async Task<List<Declaration>> ReadAllPagesAsync(IDeclarationStore store, DeclarationQuery query)

@@ -1,4 +1,5 @@
 using Exchange.Core.Storage;
+using Exchange.Storage;
 using Exchange.Storage.Postgres;
 using Exchange.Testing;
 using Npgsql;
@@ -17,13 +18,14 @@ public sealed class PostgresDeclarationStoreTests : DeclarationStoreConformance
 
     protected override async Task CreateDatabaseAsync() => _database = await PostgresTestDatabase.CreateAsync();
 
-    protected override async Task<IDeclarationStore> OpenStoreAsync() =>
-        await PostgresDeclarationStore.OpenAsync(_database!.ConnectionString);
+    protected override SqlDialect Dialect => PostgresDialect.Instance;
+
+    protected override Task<ExchangeStores> OpenStoreAsync() => ExchangeStores.OpenAsync(new PostgresDatabase(_database!.ConnectionString));
 
     protected override async Task MigrateToSchemaVersionAsync(int version)
     {
-        await using var dataSource = NpgsqlDataSource.Create(_database!.ConnectionString);
-        await PostgresSchema.MigrateAsync(dataSource, version, CancellationToken.None);
+        await using var database = new PostgresDatabase(_database!.ConnectionString);
+        await database.OpenAsync(version, CancellationToken.None);
     }
 
     protected override async Task<object?> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
@@ -40,7 +42,7 @@ public sealed class PostgresDeclarationStoreTests : DeclarationStoreConformance
     [SkippableFact]
     public async Task TheAuditLogRefusesTruncate()
     {
-        var audit = (IAuditStore)await OpenFreshStoreAsync();
+        var audit = StoresOf(await OpenFreshStoreAsync()).Audit;
         var entry = new AuditEntry(DateTimeOffset.UnixEpoch, "filers/a", "CreateDeclaration", "filers/a/declarations/d1", "OK", "");
         await audit.AppendAsync([entry], CancellationToken.None);
 

@@ -1,4 +1,4 @@
-using Exchange.Core.Storage;
+using Exchange.Storage;
 using Exchange.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -14,13 +14,14 @@ public sealed class SqliteDeclarationStoreTests : DeclarationStoreConformance
 
     protected override Task CreateDatabaseAsync() => Task.CompletedTask;
 
-    protected override async Task<IDeclarationStore> OpenStoreAsync() => await SqliteDeclarationStore.OpenAsync(DatabasePath);
+    protected override SqlDialect Dialect => SqliteDialect.Instance;
+
+    protected override Task<ExchangeStores> OpenStoreAsync() => ExchangeStores.OpenAsync(new SqliteDatabase(DatabasePath));
 
     protected override async Task MigrateToSchemaVersionAsync(int version)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        await using var connection = await OpenConnectionAsync();
-        await SqliteSchema.MigrateAsync(connection, version, CancellationToken.None);
+        await using var database = new SqliteDatabase(DatabasePath);
+        await database.OpenAsync(version, CancellationToken.None);
     }
 
     protected override async Task<object?> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)

@@ -29,9 +29,8 @@ public static class ReportingRegistration
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReportingOptions>, ReportingOptionsValidation>();
-        // Reports read the store as opened: the Redis cache in front of it caches no aggregates.
-        services.AddSingleton(provider => provider.GetRequiredService<OpenedStore>().Store as IReportStore
-            ?? throw new InvalidOperationException("The configured store does not serve performance reports."));
+        // Reports read the store provider's IReportStore (AddExchangeSqlite / AddExchangePostgres) directly:
+        // the Redis cache in front of the declaration store caches no aggregates.
         services.AddSingleton(provider => new ReportingWorkflow(
             provider.GetRequiredService<IReportStore>(),
             provider.GetRequiredService<IOptions<ReportingOptions>>().Value,

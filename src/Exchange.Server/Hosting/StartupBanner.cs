@@ -62,7 +62,7 @@ public sealed class StartupBanner(ILogger<StartupBanner> logger, IOptions<Exchan
             return;
         }
         logger.LogInformation("Store: SQLite, file {SqliteFile}",
-            Path.Combine(Path.GetFullPath(store.DataDirectory), StoreFactory.SqliteFileName));
+            Path.Combine(Path.GetFullPath(store.DataDirectory), StoreProvider.SqliteFileName));
     }
 
     private static bool SpeaksHttp1(string protocols) => protocols.Contains("Http1", StringComparison.OrdinalIgnoreCase);

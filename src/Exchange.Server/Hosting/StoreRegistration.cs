@@ -4,6 +4,7 @@ using Exchange.Core.Partners;
 using Exchange.Core.Storage;
 using Exchange.Core.Telemetry;
 using Exchange.Redis;
+using Exchange.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -11,15 +12,19 @@ namespace Exchange.Server.Hosting;
 
 /// <summary>
 /// Wires the store and the event signal: on their own (one node), or with Redis in front as the
-/// shared fast path of several nodes (Exchange:Redis:Configuration set). The declaration store
+/// shared fast path of several nodes (Exchange:Redis:Configuration set). The provider registers
+/// its own repositories (AddExchangeSqlite / AddExchangePostgres) and opens the database in a
+/// start-up step, so a store that cannot open stops the node at start-up. The declaration store
 /// the node uses is instrumented (<see cref="InstrumentedDeclarationStore"/>), outermost, and
 /// shares with partner administrations (<see cref="SharingDeclarationStore"/>) and tells carriers
 /// of their houses (<see cref="NoticingDeclarationStore"/>), innermost.
 /// </summary>
 public static class StoreRegistration
 {
-    public static IServiceCollection AddExchangeStore(this IServiceCollection services)
+    public static IServiceCollection AddExchangeStore(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddConfiguredStore(configuration.GetSection(ExchangeOptions.Section).Get<ExchangeOptions>()?.Store ?? new StoreOptions());
+        // Redis cannot stop the node at start-up: a node starts without it and uses it once it is up.
         // Resolved only when Redis is configured; disposed (connection closed) with the host.
         services.AddSingleton(provider =>
         {
@@ -29,18 +34,11 @@ public static class StoreRegistration
         services.AddSingleton<IEventSignal>(provider => UsesRedis(provider)
             ? new RedisEventSignal(provider.GetRequiredService<RedisConnection>(), provider.GetRequiredService<ILogger<RedisEventSignal>>())
             : new InProcessEventSignal());
-        // Opened once, before the first call: a store that cannot open stops the node at start-up.
-        // Redis cannot: a node starts without it and uses it once it is up.
-        // The registries live in the same database as the declarations: the opened store is both.
-        services.AddSingleton(provider => new OpenedStore(StoreFactory.OpenAsync(Options(provider).Store).GetAwaiter().GetResult()));
-        services.AddSingleton(provider => (IRegistryStore)provider.GetRequiredService<OpenedStore>().Store);
-        services.AddSingleton(provider => (IOutboxStore)provider.GetRequiredService<OpenedStore>().Store);
-        services.AddSingleton(provider => (INoticeStore)provider.GetRequiredService<OpenedStore>().Store);
-        services.AddSingleton(provider => (IAuditStore)provider.GetRequiredService<OpenedStore>().Store);
         services.TryAddSingleton<ExchangeMetrics>();
-        services.AddSingleton<IDeclarationStore>(provider =>
+        // Replaces the provider's IDeclarationStore (its repository, undecorated) with the decorated one.
+        services.Replace(ServiceDescriptor.Singleton<IDeclarationStore>(provider =>
         {
-            var opened = provider.GetRequiredService<OpenedStore>().Store;
+            IDeclarationStore opened = provider.GetRequiredService<DeclarationRepository>();
             // Innermost, so what a change shares and tells other parties is written in the change's own transaction.
             IDeclarationStore store = new NoticingDeclarationStore(
                 opened, provider.GetRequiredService<IRegistryStore>(), provider.GetRequiredService<IEventSignal>());
@@ -52,7 +50,7 @@ public static class StoreRegistration
                     provider.GetRequiredService<RedisConnection>(), Options(provider).Redis.IdempotencyTtl))
                 : store;
             return new InstrumentedDeclarationStore(cached, provider.GetRequiredService<ExchangeMetrics>());
-        });
+        }));
         return services;
     }
 
@@ -61,8 +59,3 @@ public static class StoreRegistration
     private static bool UsesRedis(IServiceProvider provider) => !string.IsNullOrWhiteSpace(Options(provider).Redis.Configuration);
 }
 
-/// <summary>
-/// The store as opened, before any decorator: the registries use it directly. Not disposable
-/// itself: the host disposes the store through its IDeclarationStore registration.
-/// </summary>
-public sealed record OpenedStore(IDeclarationStore Store);

@@ -198,8 +198,7 @@ public sealed class AutomaticDecisionTests : IDisposable
     public async Task A_declaration_the_assessor_cannot_assess_is_held_for_an_officer_and_the_queue_moves_on()
     {
         // A corrupt registry record makes every known-shipper look-up fail.
-        var registry = (Exchange.Core.Storage.IRegistryStore)_node.Services
-            .GetRequiredService<Exchange.Server.Hosting.OpenedStore>().Store;
+        var registry = _node.Services.GetRequiredService<Exchange.Core.Storage.IRegistryStore>();
         await registry.TryInsertAsync(new Exchange.Core.Storage.RegistryRecord("programme", "programmes/broken", 1, [0xFF, 0xFF, 0xFF]), default);
         var client = _node.ClientFor(Filer);
 

@@ -1,0 +1,659 @@
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Contracts.Enforcement.V1;
+using Exchange.Core.Identity;
+using Exchange.Core.Reporting;
+using Exchange.Core.Storage;
+
+namespace Exchange.Storage;
+
+/// <summary>
+/// The declarations and their events (<see cref="IDeclarationStore"/>): each declaration's
+/// canonical bytes with its index columns and facts, its events numbered per filer, the
+/// idempotency records, the agency flags and the split-shipment counters' queries. A declaration
+/// write also writes, in its own transaction, the report's measures (<see cref="ReportRepository"/>),
+/// the outbox entries (<see cref="OutboxRepository"/>) and the notices (<see cref="NoticeRepository"/>)
+/// it carries, so no change is ever durable without them.
+///
+/// Every write transaction first locks the event counter of each filer it writes for and then the
+/// notice counter of each recipient (<see cref="SequenceCounters"/>); only then are the checks
+/// made and the rows written. That gives event (and notice) sequences in commit order, race-free
+/// idempotency and compare-and-set, and, on PostgreSQL, no deadlocks between writers: the counter
+/// rows are the first locks taken, always in the same order, and every later row a transaction
+/// touches belongs to a filer it already holds (the declaration rows' triggers lock consignee
+/// counters, which is why the recipients are locked before the batch runs). On SQLite the single
+/// writer already serializes every write.
+/// </summary>
+public sealed class DeclarationRepository(StoreDatabase database) : IDeclarationStore
+{
+    private const string InsertSql = """
+        INSERT INTO declarations (
+            filer_id, declaration_id, status, revision, create_time, update_time,
+            local_reference_number, unique_consignment_reference, item_identifier,
+            house_waybill, master_waybill, customs_reference, declaration,
+            consignee_key, intrinsic_value_cents, assessment)
+        VALUES (@filer_id, @declaration_id, @status, @revision, @create_time, @update_time,
+            @local_reference_number, @unique_consignment_reference, @item_identifier,
+            @house_waybill, @master_waybill, @customs_reference, @declaration,
+            @consignee_key, @intrinsic_value_cents, @assessment)
+        ON CONFLICT (filer_id, declaration_id) DO NOTHING
+        """;
+
+    private const string UpdateSetClause = """
+        UPDATE declarations SET
+            status = @status, revision = @revision, create_time = @create_time, update_time = @update_time,
+            local_reference_number = @local_reference_number,
+            unique_consignment_reference = @unique_consignment_reference,
+            item_identifier = @item_identifier, house_waybill = @house_waybill,
+            master_waybill = @master_waybill, customs_reference = @customs_reference,
+            declaration = @declaration
+        """;
+
+    private const string UpdateWhereClause =
+        "\nWHERE filer_id = @filer_id AND declaration_id = @declaration_id AND revision = @expected_revision";
+
+    /// <summary>The compare-and-set update that keeps the stored facts.</summary>
+    private const string UpdateSql = UpdateSetClause + UpdateWhereClause;
+
+    /// <summary>The compare-and-set update that replaces the facts (agency flags are added separately).</summary>
+    private const string UpdateWithFactsSql = UpdateSetClause
+        + ",\n    consignee_key = @consignee_key, intrinsic_value_cents = @intrinsic_value_cents, assessment = @assessment"
+        + UpdateWhereClause;
+
+    private readonly SqlDialect _dialect = database.Dialect;
+
+    public async Task<WriteOutcome> InsertAsync(DeclarationWrite write, CancellationToken cancellationToken)
+    {
+        var outcomes = await InsertManyAsync([write], cancellationToken);
+        return outcomes[0];
+    }
+
+    public Task<IReadOnlyList<WriteOutcome>> InsertManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
+        var facts = writes.Select(StoredFacts.ForInsert).ToArray();
+        var measures = writes.Select(write => DeclarationMeasures.ForWrite(write, previous: null)).ToArray();
+        var outbox = writes.Select(OutboxRepository.Of).ToArray();
+        var notices = writes.Select(PartyNotice.Of).ToArray();
+        var serialized = writes.Select(SerializedWrite.Of).ToArray();
+        return database.WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
+        {
+            var events = await SequenceCounters.LockEventsAsync(database, transaction, writes.Select(write => write.Key.FilerId), ct);
+            var answers = await FindAnswersAsync(transaction, writes, ct);
+
+            // The outcomes are decided up front: the locks guarantee nobody else changes these
+            // filers' rows meanwhile. All statements then run together (one round trip on PostgreSQL).
+            var statements = new List<Statement>();
+            var declarationInserts = new List<(Statement Insert, DeclarationKey Key)>();
+            var outboxInserts = new List<(Statement Insert, OutboxEntry Entry)>();
+            var written = new List<int>();
+            var outcomes = new WriteOutcome[writes.Count];
+            for (var i = 0; i < writes.Count; i++)
+            {
+                var write = writes[i];
+                if (write.RequestId is { } requestId && answers.TryGetValue((write.Key.FilerId, requestId), out var earlier))
+                {
+                    outcomes[i] = Answer(earlier, write);
+                    continue;
+                }
+                var insert = AddDeclarationParameters(database.Statement(InsertSql), write.Key, indexes[i], serialized[i].Declaration);
+                AddFactsParameters(insert, facts[i]);
+                statements.Add(insert);
+                declarationInserts.Add((insert, write.Key));
+                statements.AddRange(AgencyFlags(write, indexes[i]));
+                statements.AddRange(ReportRepository.Writes(database, write.Key, measures[i]));
+                outcomes[i] = Append(statements, write, events, serialized[i]);
+                AddOutbox(statements, outboxInserts, outbox[i]);
+                written.Add(i);
+                if (write.RequestId is not null)
+                {
+                    // A later item of this batch with the same request id is answered from here.
+                    answers[(write.Key.FilerId, write.RequestId)] = (write.RequestHash!, serialized[i].Declaration);
+                }
+            }
+            if (written.Count == 0)
+            {
+                return (outcomes, false);
+            }
+
+            // The recipients' locks before the statements run: the declaration rows lock consignee
+            // counters (triggers), which come after the recipients.
+            var noticeSequences = await SequenceCounters.LockNoticesAsync(
+                database, transaction, written.SelectMany(item => notices[item]).Select(notice => notice.Recipient), ct);
+            foreach (var item in written)
+            {
+                statements.AddRange(NoticeRepository.Inserts(database, noticeSequences, notices[item]));
+            }
+            statements.AddRange(noticeSequences.Saves(database));
+            statements.AddRange(events.Saves(database));
+            await transaction.ExecuteAsync(statements, ct);
+            foreach (var (insert, key) in declarationInserts)
+            {
+                if (insert.RecordsAffected != 1)
+                {
+                    // Ids are assigned by the core, so a taken one is a bug upstream; throwing
+                    // rolls the whole batch back.
+                    throw new InvalidOperationException($"Declaration {key.Name} already exists.");
+                }
+            }
+            OutboxRepository.ThrowIfConflicted(outboxInserts);
+            return (outcomes, true);
+        }, cancellationToken);
+    }
+
+    public async Task<WriteOutcome> UpdateAsync(DeclarationWrite write, CancellationToken cancellationToken)
+    {
+        var outcomes = await UpdateManyAsync([write], cancellationToken);
+        return outcomes[0];
+    }
+
+    public Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var indexes = writes.Select(DeclarationIndex.ForWrite).ToArray();
+        var facts = writes.Select(StoredFacts.ForUpdate).ToArray();
+        var outbox = writes.Select(OutboxRepository.Of).ToArray();
+        var notices = writes.Select(PartyNotice.Of).ToArray();
+        var serialized = writes.Select(SerializedWrite.Of).ToArray();
+        return database.WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
+        {
+            var events = await SequenceCounters.LockEventsAsync(database, transaction, writes.Select(write => write.Key.FilerId), ct);
+
+            // The idempotency check comes first: a retry of an update that succeeded must be
+            // answered as before, not as a revision conflict.
+            var answers = await FindAnswersAsync(transaction, writes, ct);
+
+            // The recipients' locks next, before the compare-and-sets (whose triggers lock
+            // consignee counters). Whether an item is written is known only after them, so every
+            // item that may be is covered; a retry of a request answered before never writes, so
+            // it locks nothing.
+            var noticeSequences = await SequenceCounters.LockNoticesAsync(database, transaction,
+                Enumerable.Range(0, writes.Count)
+                    .Where(item => writes[item].RequestId is not { } requestId || !answers.ContainsKey((writes[item].Key.FilerId, requestId)))
+                    .SelectMany(item => notices[item])
+                    .Select(notice => notice.Recipient),
+                ct);
+            var outcomes = new WriteOutcome[writes.Count];
+            var updated = new List<int>(writes.Count);
+            var missed = new List<int>();
+
+            // The compare-and-sets go in rounds (each one round trip on PostgreSQL). The statements
+            // of a round run in order, each seeing the ones before, so a round acts exactly like
+            // its updates one by one: a second update of a declaration expects the revision the
+            // first wrote. Only a request id repeated within the batch ends a round, since whether
+            // the later item is a replay depends on whether the earlier one was written.
+            var next = 0;
+            while (next < writes.Count)
+            {
+                var round = new List<(int Item, Statement Update)>();
+                var roundRequestIds = new HashSet<(string FilerId, string RequestId)>();
+                for (; next < writes.Count; next++)
+                {
+                    var write = writes[next];
+                    if (write.RequestId is { } requestId)
+                    {
+                        if (answers.TryGetValue((write.Key.FilerId, requestId), out var earlier))
+                        {
+                            outcomes[next] = Answer(earlier, write);
+                            continue;
+                        }
+                        if (!roundRequestIds.Add((write.Key.FilerId, requestId)))
+                        {
+                            break;
+                        }
+                    }
+                    var update = AddDeclarationParameters(
+                        database.Statement(facts[next] is null ? UpdateSql : UpdateWithFactsSql), write.Key, indexes[next], serialized[next].Declaration);
+                    if (facts[next] is { } replacement)
+                    {
+                        AddFactsParameters(update, replacement);
+                    }
+                    round.Add((next, update.With("expected_revision", write.ExpectedRevision)));
+                }
+                if (round.Count == 0)
+                {
+                    continue;
+                }
+                await transaction.ExecuteAsync(round.Select(r => r.Update).ToList(), ct);
+                foreach (var (item, update) in round)
+                {
+                    if (update.RecordsAffected == 0)
+                    {
+                        missed.Add(item);
+                        continue;
+                    }
+                    updated.Add(item);
+                    if (writes[item].RequestId is { } requestId)
+                    {
+                        // A later item with the same request id is answered from here.
+                        answers[(writes[item].Key.FilerId, requestId)] = (writes[item].RequestHash!, serialized[item].Declaration);
+                    }
+                }
+            }
+
+            if (missed.Count > 0)
+            {
+                // Nothing inserts or deletes the filers' declarations meanwhile (they are locked),
+                // so whether a key exists is the same now as at its turn.
+                var existing = await FindExistingAsync(transaction, missed.Select(item => writes[item].Key), ct);
+                foreach (var item in missed)
+                {
+                    outcomes[item] = WriteOutcome.Of(
+                        existing.Contains(writes[item].Key) ? WriteOutcomeKind.RevisionConflict : WriteOutcomeKind.NotFound);
+                }
+            }
+            if (updated.Count == 0)
+            {
+                return (outcomes, false);
+            }
+
+            // The measures follow the writes in order, each from the one before: a declaration
+            // written before the store kept measures has none, and gets none (docs/reporting.md).
+            var measures = await ReportRepository.ReadAsync(database, transaction, updated.Select(item => writes[item].Key), ct);
+
+            // Events in the order of the writes (the rounds kept it), with flags, records, measures,
+            // outbox entries and notices, run together.
+            var statements = new List<Statement>();
+            var outboxInserts = new List<(Statement Insert, OutboxEntry Entry)>();
+            foreach (var item in updated)
+            {
+                var write = writes[item];
+                statements.AddRange(AgencyFlags(write, indexes[item]));
+                if (measures.TryGetValue(write.Key, out var previous))
+                {
+                    var change = DeclarationMeasures.ForWrite(write, previous);
+                    measures[write.Key] = change.Row;
+                    statements.AddRange(ReportRepository.Writes(database, write.Key, change));
+                }
+                outcomes[item] = Append(statements, write, events, serialized[item]);
+                AddOutbox(statements, outboxInserts, outbox[item]);
+                statements.AddRange(NoticeRepository.Inserts(database, noticeSequences, notices[item]));
+            }
+            statements.AddRange(noticeSequences.Saves(database));
+            statements.AddRange(events.Saves(database));
+            await transaction.ExecuteAsync(statements, ct);
+            OutboxRepository.ThrowIfConflicted(outboxInserts);
+            return (outcomes, true);
+        }, cancellationToken);
+    }
+
+    public async Task<Declaration?> GetAsync(DeclarationKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var query = database.Statement("SELECT declaration FROM declarations WHERE filer_id = @filer_id AND declaration_id = @declaration_id")
+            .With("filer_id", key.FilerId)
+            .With("declaration_id", key.DeclarationId);
+        return await database.ScalarAsync(query, cancellationToken) is byte[] bytes ? Declaration.Parser.ParseFrom(bytes) : null;
+    }
+
+    public async Task<IReadOnlyList<Declaration>> ListAsync(DeclarationQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1, nameof(query));
+
+        // Only the filters given become SQL, so each query shape can use its index.
+        var sql = new StringBuilder("SELECT declarations.declaration FROM ");
+        var statement = database.Statement("").With("filer_id", query.FilerId);
+        // An empty reference would match every declaration lacking one of the columns, so it
+        // means "no filter".
+        var byReference = !string.IsNullOrEmpty(query.Reference);
+        var (from, referenceCondition) = byReference ? _dialect.ReferenceFilter : ("declarations", "");
+        sql.Append(from).Append(" WHERE declarations.filer_id = @filer_id").Append(referenceCondition);
+        if (byReference)
+        {
+            statement.With("reference", query.Reference!);
+        }
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND status = @status");
+            statement.With("status", (int)status);
+        }
+        if (query.CreatedAtOrAfter is { } createdFrom)
+        {
+            sql.Append(" AND create_time >= @created_from");
+            statement.With("created_from", DeclarationIndex.CeilingUnixMicroseconds(createdFrom));
+        }
+        if (query.CreatedBefore is { } before)
+        {
+            sql.Append(" AND create_time < @created_before");
+            statement.With("created_before", DeclarationIndex.CeilingUnixMicroseconds(before));
+        }
+        if (query.After is { } after)
+        {
+            var (afterTime, afterId) = DeclarationIndex.KeysetBound(after);
+            sql.Append(" AND (create_time, declaration_id) < (@after_time, @after_id)");
+            statement.With("after_time", afterTime).With("after_id", afterId);
+        }
+        sql.Append(" ORDER BY create_time DESC, declaration_id DESC LIMIT @limit");
+        statement.With("limit", query.Limit).Sql = sql.ToString();
+        return await database.QueryAsync(statement, ReadDeclaration, cancellationToken);
+    }
+
+    public async Task<IdempotencyRecord?> FindIdempotencyRecordAsync(string filerId, string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filerId);
+        ArgumentNullException.ThrowIfNull(requestId);
+        var query = database.Statement(
+                "SELECT request_hash, response FROM idempotency_records WHERE filer_id = @filer_id AND request_id = @request_id")
+            .With("filer_id", filerId)
+            .With("request_id", requestId);
+        var records = await database.QueryAsync(query,
+            reader => IdempotencyRecord.FromStored(requestId, reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1)),
+            cancellationToken);
+        return records.Count == 0 ? null : records[0];
+    }
+
+    public async Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(
+        string filerId, long afterSequence, int limit, string? declarationId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filerId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var query = database.Statement(declarationId is null
+                ? "SELECT seq, event FROM declaration_events WHERE filer_id = @filer_id AND seq > @after ORDER BY seq LIMIT @limit"
+                : "SELECT seq, event FROM declaration_events WHERE filer_id = @filer_id AND declaration_id = @declaration_id AND seq > @after ORDER BY seq LIMIT @limit")
+            .With("filer_id", filerId)
+            .With("after", afterSequence)
+            .With("limit", limit);
+        if (declarationId is not null)
+        {
+            query.With("declaration_id", declarationId);
+        }
+        return await database.QueryAsync(query, reader =>
+        {
+            var stored = DeclarationEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1));
+            stored.Cursor = reader.GetInt64(0).ToString(CultureInfo.InvariantCulture);
+            return stored;
+        }, cancellationToken);
+    }
+
+    public async Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filerId);
+        var query = database.Statement("SELECT last_seq FROM filer_event_sequences WHERE filer_id = @filer_id").With("filer_id", filerId);
+        return await database.ScalarAsync(query, cancellationToken) is long last ? last : 0;
+    }
+
+    public async Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(
+        DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        // The status is a literal, so the partial index of ACCEPTED declarations is used.
+        var query = database.Statement($"""
+                SELECT declaration FROM declarations
+                WHERE status = {(int)DeclarationStatus.Accepted} AND update_time <= @updated_at_or_before
+                ORDER BY update_time LIMIT @limit
+                """)
+            .With("updated_at_or_before", StoredTimes.FloorUnixMicroseconds(updatedAtOrBefore))
+            .With("limit", limit);
+        return await database.QueryAsync(query, ReadDeclaration, cancellationToken);
+    }
+
+    public async Task<RiskAssessment?> GetAssessmentAsync(DeclarationKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var query = database.Statement("SELECT assessment FROM declarations WHERE filer_id = @filer_id AND declaration_id = @declaration_id")
+            .With("filer_id", key.FilerId)
+            .With("declaration_id", key.DeclarationId);
+        return await database.ScalarAsync(query, cancellationToken) is byte[] bytes ? RiskAssessment.Parser.ParseFrom(bytes) : null;
+    }
+
+    public Task<IReadOnlyList<Declaration>> ListByStatusAsync(
+        DeclarationStatus status, string? filerId, ListPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        var statement = database.Statement("").With("status", (int)status);
+        if (filerId is not null)
+        {
+            statement.With("filer_id", filerId);
+        }
+        return ListOldestFirstAsync(filerId is null ? "status = @status" : "status = @status AND filer_id = @filer_id",
+            statement, after, limit, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(
+        string masterDocument, ListPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(masterDocument);
+        // "<> ''" repeats the partial index's condition, so the planner may use it.
+        return ListOldestFirstAsync("master_waybill = @document AND master_waybill <> ''",
+            database.Statement("").With("document", masterDocument), after, limit, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Declaration>> ListFlaggedAsync(
+        string agencyId, ListPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agencyId);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        // The agency's flags, in list order, drive the query.
+        var sql = new StringBuilder($"""
+            SELECT declarations.declaration FROM declaration_agency_flags AS flags
+            {_dialect.OrderedJoin} declarations
+                ON declarations.filer_id = flags.filer_id AND declarations.declaration_id = flags.declaration_id
+            WHERE flags.agency_id = @agency_id
+            """);
+        var statement = database.Statement("").With("agency_id", agencyId);
+        if (after is not null)
+        {
+            var (afterTime, afterId) = DeclarationIndex.KeysetBound(after);
+            sql.Append(" AND (flags.create_time, flags.declaration_id) < (@after_time, @after_id)");
+            statement.With("after_time", afterTime).With("after_id", afterId);
+        }
+        sql.Append(" ORDER BY flags.create_time DESC, flags.declaration_id DESC LIMIT @limit");
+        statement.With("limit", limit).Sql = sql.ToString();
+        return await database.QueryAsync(statement, ReadDeclaration, cancellationToken);
+    }
+
+    public async Task<bool> IsFlaggedAsync(string agencyId, DeclarationKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agencyId);
+        ArgumentNullException.ThrowIfNull(key);
+        var query = database.Statement("""
+                SELECT 1 FROM declaration_agency_flags
+                WHERE agency_id = @agency_id AND filer_id = @filer_id AND declaration_id = @declaration_id
+                """)
+            .With("agency_id", agencyId)
+            .With("filer_id", key.FilerId)
+            .With("declaration_id", key.DeclarationId);
+        return await database.ScalarAsync(query, cancellationToken) is not null;
+    }
+
+    public async Task<IReadOnlyDictionary<string, ConsigneeActivity>> GetConsigneeActivityAsync(
+        IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(consigneeKeys);
+        var activity = new Dictionary<string, ConsigneeActivity>(StringComparer.Ordinal);
+        var keys = consigneeKeys.Distinct(StringComparer.Ordinal).ToArray();
+        if (keys.Length == 0)
+        {
+            return activity;
+        }
+        // One statement (so one snapshot) for every key: the counters of the hours after since's
+        // hour (at most the window's hours per key, added up here so the value saturates instead
+        // of overflowing), and the declarations of since's own hour, counted exactly.
+        var plan = ConsigneeActivityBuckets.For(since);
+        var query = database.Statement($"""
+                SELECT consignee_key, consignments, value_cents FROM consignee_activity
+                WHERE consignee_key {_dialect.InList("consignee_keys")} AND hour > @since_bucket
+                UNION ALL
+                SELECT consignee_key, COUNT(*), {_dialect.SaturatingSum("intrinsic_value_cents")} FROM declarations
+                WHERE consignee_key {_dialect.InList("consignee_keys")} AND create_time >= @exact_from AND create_time < @exact_until
+                  AND status <> {(int)DeclarationStatus.Cancelled}
+                GROUP BY consignee_key
+                """)
+            .WithList("consignee_keys", keys)
+            .With("since_bucket", plan.SinceBucket)
+            .With("exact_from", plan.ExactFrom)
+            .With("exact_until", plan.ExactUntil);
+        var rows = await database.QueryAsync(query, reader => (Key: reader.GetString(0), Count: reader.GetInt64(1), Value: reader.GetInt64(2)), cancellationToken);
+        foreach (var (key, count, value) in rows)
+        {
+            ConsigneeActivityBuckets.Add(activity, key, count, value);
+        }
+        return ConsigneeActivityBuckets.WithoutEmpty(activity);
+    }
+
+    /// <summary>Declarations matching <paramref name="where"/>, oldest first (create time, then id), strictly after <paramref name="after"/>.</summary>
+    private async Task<IReadOnlyList<Declaration>> ListOldestFirstAsync(
+        string where, Statement statement, ListPosition? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var sql = new StringBuilder("SELECT declaration FROM declarations WHERE ").Append(where);
+        if (after is not null)
+        {
+            // A position that is not a whole microsecond lies between stored times, so every row
+            // from its ceiling on comes after it.
+            statement.With("after_time", DeclarationIndex.CeilingUnixMicroseconds(after.CreateTime));
+            if (StoredTimes.IsWholeMicrosecond(after.CreateTime))
+            {
+                sql.Append(" AND (create_time, declaration_id) > (@after_time, @after_id)");
+                statement.With("after_id", after.DeclarationId);
+            }
+            else
+            {
+                sql.Append(" AND create_time >= @after_time");
+            }
+        }
+        sql.Append(" ORDER BY create_time, declaration_id LIMIT @limit");
+        statement.With("limit", limit).Sql = sql.ToString();
+        return await database.QueryAsync(statement, ReadDeclaration, cancellationToken);
+    }
+
+    /// <summary>The recorded answers to the request ids of <paramref name="writes"/>, by (filer, request id): one query per filer.</summary>
+    private async Task<Dictionary<(string FilerId, string RequestId), (byte[] Hash, byte[] Response)>> FindAnswersAsync(
+        WriteTransaction transaction, IReadOnlyList<DeclarationWrite> writes, CancellationToken ct)
+    {
+        var answers = new Dictionary<(string, string), (byte[], byte[])>();
+        foreach (var filer in writes.Where(write => write.RequestId is not null).GroupBy(write => write.Key.FilerId, StringComparer.Ordinal))
+        {
+            var lookup = database.Statement($"""
+                    SELECT request_id, request_hash, response FROM idempotency_records
+                    WHERE filer_id = @filer_id AND request_id {_dialect.InList("request_ids")}
+                    """)
+                .With("filer_id", filer.Key)
+                .WithList("request_ids", filer.Select(write => write.RequestId!).Distinct(StringComparer.Ordinal).ToArray());
+            await using var reader = await transaction.ReadAsync(lookup, ct);
+            while (await reader.ReadAsync(ct))
+            {
+                answers[(filer.Key, reader.GetString(0))] = (reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2));
+            }
+        }
+        return answers;
+    }
+
+    /// <summary>Which of <paramref name="keys"/> name a stored declaration.</summary>
+    private async Task<HashSet<DeclarationKey>> FindExistingAsync(
+        WriteTransaction transaction, IEnumerable<DeclarationKey> keys, CancellationToken ct)
+    {
+        var query = database.Statement(
+                $"SELECT filer_id, declaration_id FROM declarations WHERE (filer_id, declaration_id) IN ({_dialect.KeyList("keys")})")
+            .WithKeys("keys", keys.Distinct().ToArray());
+        var existing = new HashSet<DeclarationKey>();
+        await using var reader = await transaction.ReadAsync(query, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            existing.Add(new DeclarationKey(reader.GetString(0), reader.GetString(1)));
+        }
+        return existing;
+    }
+
+    /// <summary>Same request hash: the earlier answer; another hash: a conflict.</summary>
+    private static WriteOutcome Answer((byte[] Hash, byte[] Response) earlier, DeclarationWrite write) =>
+        IdempotencyRecord.FromStored(write.RequestId!, earlier.Hash, earlier.Response).AnswerTo(write.RequestHash);
+
+    /// <summary>
+    /// Adds the write's event rows, numbered in order after the filer's last sequence, and, when
+    /// the request carried one, the idempotency record (the declaration as written); returns the
+    /// Written outcome.
+    /// </summary>
+    private WriteOutcome Append(List<Statement> statements, DeclarationWrite write, SequenceCounters events, SerializedWrite serialized)
+    {
+        var sequence = events.Last(write.Key.FilerId);
+        foreach (var @event in serialized.Events)
+        {
+            sequence = events.Next(write.Key.FilerId);
+            statements.Add(database.Statement("""
+                    INSERT INTO declaration_events (filer_id, seq, declaration_id, event)
+                    VALUES (@filer_id, @seq, @declaration_id, @event)
+                    """)
+                .With("filer_id", write.Key.FilerId)
+                .With("seq", sequence)
+                .With("declaration_id", write.Key.DeclarationId)
+                .With("event", @event));
+        }
+
+        if (write.RequestId is not null)
+        {
+            statements.Add(database.Statement("""
+                    INSERT INTO idempotency_records (filer_id, request_id, request_hash, response)
+                    VALUES (@filer_id, @request_id, @request_hash, @response)
+                    """)
+                .With("filer_id", write.Key.FilerId)
+                .With("request_id", write.RequestId)
+                .With("request_hash", write.RequestHash!)
+                .With("response", serialized.Declaration));
+        }
+
+        var appended = write.Event.Clone();
+        appended.Cursor = sequence.ToString(CultureInfo.InvariantCulture);
+        return new WriteOutcome(WriteOutcomeKind.Written, write.Declaration, appended);
+    }
+
+    /// <summary>
+    /// The insert of the write's agency flags (kept if already there: flags only accumulate), under
+    /// the declaration's create time, which orders an agency's list. No statement at all for a
+    /// write without facts or flags: the common case on the ingest path.
+    /// </summary>
+    private IEnumerable<Statement> AgencyFlags(DeclarationWrite write, DeclarationIndex index)
+    {
+        if (write.Facts is not { FlaggedAgencies.Count: > 0 } facts)
+        {
+            yield break;
+        }
+        // "WHERE 1 = 1" lets SQLite parse the upsert after a SELECT.
+        yield return database.Statement($"""
+                INSERT INTO declaration_agency_flags (agency_id, filer_id, declaration_id, create_time)
+                SELECT value, @filer_id, @declaration_id, @create_time FROM {_dialect.ListValues("agency_ids")} WHERE 1 = 1
+                ON CONFLICT (agency_id, filer_id, declaration_id) DO NOTHING
+                """)
+            .WithList("agency_ids", facts.FlaggedAgencies.ToArray())
+            .With("filer_id", write.Key.FilerId)
+            .With("declaration_id", write.Key.DeclarationId)
+            .With("create_time", index.CreateTime);
+    }
+
+    private void AddOutbox(List<Statement> statements, List<(Statement Insert, OutboxEntry Entry)> inserts, IReadOnlyList<OutboxEntry> entries)
+    {
+        foreach (var (insert, entry) in OutboxRepository.Inserts(database, entries).Zip(entries))
+        {
+            statements.Add(insert);
+            inserts.Add((insert, entry));
+        }
+    }
+
+    private static Statement AddDeclarationParameters(Statement statement, DeclarationKey key, DeclarationIndex index, byte[] declarationBytes) =>
+        statement
+            .With("filer_id", key.FilerId)
+            .With("declaration_id", key.DeclarationId)
+            .With("status", index.Status)
+            .With("revision", index.Revision)
+            .With("create_time", index.CreateTime)
+            .With("update_time", index.UpdateTime)
+            .With("local_reference_number", index.LocalReferenceNumber)
+            .With("unique_consignment_reference", index.UniqueConsignmentReference)
+            .With("item_identifier", index.ItemIdentifier)
+            .With("house_waybill", index.HouseWaybill)
+            .With("master_waybill", index.MasterWaybill)
+            .With("customs_reference", index.CustomsReference)
+            .With("declaration", declarationBytes);
+
+    private static void AddFactsParameters(Statement statement, StoredFacts facts) =>
+        statement
+            .With("consignee_key", facts.ConsigneeKey)
+            .With("intrinsic_value_cents", facts.IntrinsicValueCents)
+            .WithNullable("assessment", facts.Assessment, DbType.Binary);
+
+    private static Declaration ReadDeclaration(DbDataReader reader) => Declaration.Parser.ParseFrom(reader.GetFieldValue<byte[]>(0));
+}
