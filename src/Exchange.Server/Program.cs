@@ -63,7 +63,7 @@ try
         .ValidateOnStart();
 
     builder.Services.AddSingleton(TimeProvider.System);
-    builder.Services.AddExchangeStore(builder.Configuration);
+    StartupFailure.AsSettingsProblem(() => builder.Services.AddExchangeStore(builder.Configuration));
     builder.Services.AddSingleton(services => new WorkflowOptions
     {
         AdministrationCountryCode = services.GetRequiredService<IOptions<ExchangeOptions>>().Value.Administration.CountryCode,

@@ -2,6 +2,7 @@ using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Profiles;
 using Exchange.Server.Identity;
 using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Exchange.Server.Grpc;
 
@@ -9,6 +10,7 @@ namespace Exchange.Server.Grpc;
 /// DataSetService over gRPC (beta): identifies the calling filer and hands the request to the
 /// workflow. Refusals become statuses in ErrorInterceptor.
 /// </summary>
+[Authorize(Policy = ExchangePolicies.Filer)]
 public sealed class DataSetGrpcService(DataSetWorkflow workflow, ICallerIdentityResolver identities) : DataSetService.DataSetServiceBase
 {
     public override Task<ListDataSetProfilesResponse> ListDataSetProfiles(ListDataSetProfilesRequest request, ServerCallContext context)

@@ -108,6 +108,8 @@ public sealed class SettingsProblemTests : IDisposable
             ["Exchange__Store__DataDirectory"] = _data.Path,
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            // Production needs an identity scheme: headers on loopback, so the setting under test is the one refused.
+            ["Exchange__Authentication__Mode"] = "Development",
         };
         foreach (var (key, value) in environment ?? [])
         {
