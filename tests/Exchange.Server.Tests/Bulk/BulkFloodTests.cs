@@ -16,7 +16,11 @@ namespace Exchange.Server.Tests.Bulk;
 /// One filer opening hundreds of bulk streams at once against a real node process whose heap is
 /// capped (issue 18, finding 1: 192 streams took a node to 1.3 GB, and one with a 512 MB heap
 /// died). The node must live, keep serving another filer, and answer every stream with its
-/// declarations or a RESOURCE_EXHAUSTED refusal; never UNKNOWN or INTERNAL.
+/// declarations or a RESOURCE_EXHAUSTED refusal; never UNKNOWN or INTERNAL from the node. One thing
+/// is the transport's, not the node's: the refused streams' clients keep writing, and when that
+/// outlasts Kestrel's drain of a completed stream's body, Kestrel closes the flooder's connection
+/// (HTTP/2 STREAM_CLOSED) and the flooder's other streams on it end; that is counted and allowed
+/// (docs/security.md), and it never reaches the other filer, who has a connection of its own.
 /// </summary>
 [Collection(Alone.Name)]
 public sealed class BulkFloodTests(ITestOutputHelper output) : IDisposable
@@ -56,9 +60,10 @@ public sealed class BulkFloodTests(ITestOutputHelper output) : IDisposable
             ["Exchange__Authentication__Mode"] = "Development",
         });
         using var channel = node.OpenChannel();
+        using var otherConnection = node.OpenChannel();
         var flooder = ClientFor(channel, Flooder);
-        var bystander = ClientFor(channel, Bystander);
-        var health = new Health.HealthClient(channel);
+        var bystander = ClientFor(otherConnection, Bystander);
+        var health = new Health.HealthClient(otherConnection);
 
         using var watching = new CancellationTokenSource();
         var peak = WatchPeakResidentAsync(node.ProcessId, watching.Token);
@@ -69,7 +74,8 @@ public sealed class BulkFloodTests(ITestOutputHelper output) : IDisposable
             var during = await bystander.SubmitDeclarationAsync(
                 Requests.Submit(Bystander, SampleDeclarations.PostalGift("LRN-QUIET-1")), deadline: DateTime.UtcNow.AddMinutes(1));
             var outcomes = await Task.WhenAll(flood);
-            output.WriteLine($"Streams completed: {outcomes.Count(o => o == StatusCode.OK)}, refused: {outcomes.Count(o => o == StatusCode.ResourceExhausted)}.");
+            output.WriteLine($"Streams completed: {outcomes.Count(o => o == Outcome.Completed)}, refused: {outcomes.Count(o => o == Outcome.Refused)}, "
+                + $"ended by the transport closing the flooder's connection: {outcomes.Count(o => o == Outcome.ConnectionClosed)}.");
             var after = await bystander.SubmitDeclarationAsync(
                 Requests.Submit(Bystander, SampleDeclarations.PostalGift("LRN-QUIET-2")), deadline: DateTime.UtcNow.AddMinutes(1));
             var probe = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
@@ -78,8 +84,8 @@ public sealed class BulkFloodTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(DeclarationStatus.Accepted, during.Declaration.Status);
             Assert.Equal(DeclarationStatus.Accepted, after.Declaration.Status);
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, probe.Status);
-            Assert.All(outcomes, code => Assert.Contains(code, new[] { StatusCode.OK, StatusCode.ResourceExhausted }));
-            Assert.Contains(StatusCode.OK, outcomes);
+            Assert.All(outcomes, outcome => Assert.NotEqual(Outcome.Other, outcome));
+            Assert.Contains(Outcome.Completed, outcomes);
         }
         finally
         {
@@ -93,10 +99,19 @@ public sealed class BulkFloodTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>
-    /// Sends the stream's declarations while reading its answers; returns OK when every one was
-    /// answered, or the status the node ended the stream with.
+    /// Sends the stream's declarations while reading its answers: completed when every one was
+    /// answered, refused on RESOURCE_EXHAUSTED, connection-closed when Kestrel closed the HTTP/2
+    /// connection under it, other for anything else (a failure).
     /// </summary>
-    private static async Task<StatusCode> OneStreamAsync(DeclarationService.DeclarationServiceClient client, int stream)
+    private enum Outcome
+    {
+        Completed,
+        Refused,
+        ConnectionClosed,
+        Other,
+    }
+
+    private static async Task<Outcome> OneStreamAsync(DeclarationService.DeclarationServiceClient client, int stream)
     {
         using var call = client.BulkSubmitDeclarations(deadline: DateTime.UtcNow.AddMinutes(3));
         var writer = Task.Run(async () =>
@@ -126,11 +141,17 @@ public sealed class BulkFloodTests(ITestOutputHelper output) : IDisposable
         {
             // A refused stream: the writer's failure (writing to an ended call) is the same refusal.
             await writer.ContinueWith(_ => { }, TaskScheduler.Default);
-            return ended.StatusCode;
+            return ended.StatusCode switch
+            {
+                StatusCode.ResourceExhausted => Outcome.Refused,
+                StatusCode.Internal when ended.Status.DebugException is System.Net.Http.HttpProtocolException { Message: var text }
+                    && text.Contains("server closed the connection", StringComparison.Ordinal) => Outcome.ConnectionClosed,
+                _ => Outcome.Other,
+            };
         }
         await writer;
         Assert.Equal(ItemsPerStream, answered);
-        return StatusCode.OK;
+        return Outcome.Completed;
     }
 
     /// <summary>A postal gift with remarks of 500 characters: ordinary in size, as in the issue.</summary>
