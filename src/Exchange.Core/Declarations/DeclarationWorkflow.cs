@@ -46,6 +46,20 @@ public sealed class DeclarationWorkflow(
     }
 
     /// <summary>
+    /// A unary submission's whole answer: the declaration as <see cref="SubmitAsync"/> records it,
+    /// and the warnings of <see cref="LocalReferenceReuse"/>.
+    /// </summary>
+    public async Task<SubmitDeclarationResponse> SubmitAnsweredAsync(CallerIdentity caller, SubmitDeclarationRequest request, CancellationToken cancellationToken)
+    {
+        var recorded = await SubmitAsync(caller, request, cancellationToken);
+        return new SubmitDeclarationResponse
+        {
+            Declaration = recorded,
+            Warnings = { await LocalReferenceReuse.WarningsAsync(store, caller.FilerId, recorded, clock.GetUtcNow(), cancellationToken) },
+        };
+    }
+
+    /// <summary>
     /// Submits several declarations in one store transaction (group commit). Each item gets its
     /// own answer: the declaration, or the refusal that SubmitAsync would have thrown for it.
     /// Field paths of item refusals start at the item's request message (e.g. <c>declaration.items[0]</c>).

@@ -29,8 +29,8 @@ public sealed class DeclarationGrpcService(
 
     private readonly LimitOptions _limits = options.Value.Limits;
 
-    public override async Task<SubmitDeclarationResponse> SubmitDeclaration(SubmitDeclarationRequest request, ServerCallContext context) =>
-        new() { Declaration = await workflow.SubmitAsync(identities.Resolve(context), request, context.CancellationToken) };
+    public override Task<SubmitDeclarationResponse> SubmitDeclaration(SubmitDeclarationRequest request, ServerCallContext context) =>
+        workflow.SubmitAnsweredAsync(identities.Resolve(context), request, context.CancellationToken);
 
     public override async Task<GetDeclarationResponse> GetDeclaration(GetDeclarationRequest request, ServerCallContext context) =>
         new() { Declaration = await workflow.GetAsync(identities.Resolve(context), request, context.CancellationToken) };

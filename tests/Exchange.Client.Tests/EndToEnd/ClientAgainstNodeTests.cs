@@ -36,6 +36,18 @@ public sealed class ClientAgainstNodeTests : IDisposable
         var stored = await StoredAsync();
         Assert.Equal(["LRN-SALE-0001", "LRN-GIFT-0001"], stored.Select(d => d.LocalReferenceNumber));
         Assert.All(stored, d => Assert.Contains(d.CustomsReference, _output.Text));
+        Assert.DoesNotContain("Warning", _output.Text);
+    }
+
+    [Fact]
+    public async Task The_same_file_submitted_again_under_a_new_request_id_is_accepted_with_a_warning_naming_the_first()
+    {
+        Assert.Equal(ExitCodes.Success, await RunAsync("submit", Samples.PostalGift));
+        Assert.Equal(ExitCodes.Success, await RunAsync("submit", Samples.PostalGift));
+
+        var stored = await StoredAsync();
+        Assert.Equal(2, stored.Count);
+        Assert.Contains($"Warning (DUPLICATE_LOCAL_REFERENCE_NUMBER): This filer used the LRN LRN-GIFT-0001 for another declaration within the last 30 days ({stored[1].Name})", _output.Text);
     }
 
     [Fact]

@@ -23,6 +23,11 @@ public sealed class SubmitCommand : ICommand
                 new SubmitDeclarationRequest { Parent = context.Parent, Declaration = declaration, RequestId = requestId },
                 context.CallOptions(cancellationToken));
             Display.Summary(context.Console, Display.Heading(null, response.Declaration.Status), response.Declaration, requestId);
+            foreach (var warning in response.Warnings)
+            {
+                // Plain text: the description names the LRN the filer sent, never markup.
+                context.Console.Write(new Spectre.Console.Text($"Warning ({warning.Code}): {warning.Description}\n"));
+            }
             return ExitCodes.Success;
         }
         catch (RpcException ex) when (ExitCodes.ForStatus(ex.StatusCode) == ExitCodes.Failure && !CallFailure.ErrorDetailsUnreadable(ex))
