@@ -30,6 +30,7 @@ public sealed class BenchmarkCommandLine
     private readonly Option<string> duration = Text("--duration", "SECONDS", "Unary phase length (default 20, max 600).");
     private readonly Option<string> unaryCount = Text("--unary-count", "N", "Unary calls instead of a duration.");
     private readonly Option<string> streams = Text("--streams", "S", $"Bulk streams (default 2, max {BenchmarkOptions.MaxStreams}).");
+    private readonly Option<string> filers = Text("--filers", "F", $"Filers the load is spread over: unary calls take turns, bulk stream s is filer s mod F (default 1, max {BenchmarkOptions.MaxStreams}).");
     private readonly Option<string> bulkCount = Text("--bulk-count", "N", $"Bulk declarations in all (default 200000, max {BenchmarkOptions.MaxCount}).");
     private readonly Option<string> count = Text("--count", "N", "Both --unary-count and --bulk-count (each of those, when given too, wins).");
     private readonly Option<string> bulkWindow = Text("--bulk-window", "N", "Unanswered bulk items per stream (default 2000).");
@@ -85,7 +86,7 @@ public sealed class BenchmarkCommandLine
         };
         Root = new Command(Name, "Measures the node and a bare gRPC baseline on this machine (docs/benchmarks.md).")
         {
-            scenario, targets, concurrency, connections, duration, unaryCount, streams, bulkCount, count, bulkWindow, warmup,
+            scenario, targets, concurrency, connections, duration, unaryCount, streams, filers, bulkCount, count, bulkWindow, warmup,
             store, postgres, redis, set, target, serverPid, serverDll, json,
             new HelpOption { Recursive = true },
             assess, ingest, report, serveBaseline,
@@ -140,6 +141,7 @@ public sealed class BenchmarkCommandLine
             Duration = Value(duration) is { } d ? BenchmarkOptions.Seconds(duration.Name, d, min: 1) : options.Duration,
             UnaryCount = Value(unaryCount) is { } u ? BenchmarkOptions.Number(unaryCount.Name, u, 1, BenchmarkOptions.MaxCount) : options.UnaryCount,
             Streams = Value(streams) is { } st ? (int)BenchmarkOptions.Number(streams.Name, st, 1, BenchmarkOptions.MaxStreams) : options.Streams,
+            Filers = Value(filers) is { } f ? (int)BenchmarkOptions.Number(filers.Name, f, 1, BenchmarkOptions.MaxStreams) : options.Filers,
             BulkCount = Value(bulkCount) is { } b ? BenchmarkOptions.Number(bulkCount.Name, b, 1, BenchmarkOptions.MaxCount) : options.BulkCount,
             BulkWindow = Value(bulkWindow) is { } w ? (int)BenchmarkOptions.Number(bulkWindow.Name, w, 1, 100_000) : options.BulkWindow,
             Warmup = Value(warmup) is { } wu ? BenchmarkOptions.Seconds(warmup.Name, wu, min: 0) : options.Warmup,

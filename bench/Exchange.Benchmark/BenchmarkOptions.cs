@@ -29,6 +29,13 @@ public sealed record BenchmarkOptions
 
     public int Streams { get; init; } = 2;
 
+    /// <summary>
+    /// Filers the load is spread over: unary requests take turns, bulk stream s writes as filer
+    /// s modulo this (so give at least as many streams). One by default, the worst case for a
+    /// store that orders each filer's writers.
+    /// </summary>
+    public int Filers { get; init; } = 1;
+
     public long BulkCount { get; init; } = 200_000;
 
     /// <summary>Bulk items written but not yet answered, per stream.</summary>

@@ -13,7 +13,7 @@ namespace Exchange.Benchmark;
 /// </summary>
 public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter progress)
 {
-    private readonly DeclarationFactory _factory = new();
+    private readonly DeclarationFactory _factory = new(options.Filers);
     private string? _dataDirectory;
 
     public async Task<BenchmarkReport> RunAsync(CancellationToken ct)
@@ -241,6 +241,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter progres
             ["connections"] = options.Connections.ToString(c),
             ["unary"] = options.UnaryCount is { } n ? $"{n} calls" : $"{options.Duration.TotalSeconds.ToString(c)} s",
             ["streams"] = options.Streams.ToString(c),
+            ["filers"] = options.Filers.ToString(c),
             ["bulkCount"] = options.BulkCount.ToString(c),
             ["bulkWindow"] = options.BulkWindow.ToString(c),
             ["warmupSeconds"] = options.Warmup.TotalSeconds.ToString(c),

@@ -103,7 +103,7 @@ public static class IngestBenchmark
         var lastReport = TimeSpan.Zero;
         for (var done = 0; done < count; done += batch)
         {
-            var requests = Enumerable.Range(0, Math.Min(batch, count - done)).Select(_ => factory.NextUnary()).ToList();
+            var requests = Enumerable.Range(0, Math.Min(batch, count - done)).Select(_ => factory.NextUnary().Request).ToList();
             var results = await workflow.SubmitManyAsync(caller, requests, CancellationToken.None);
             if (results.FirstOrDefault(r => r.Refusal is not null) is { } refused)
             {

@@ -60,11 +60,11 @@ public static class LoadGenerator
                 {
                     break;
                 }
-                var request = factory.NextUnary();
+                var (request, filer) = factory.NextUnary();
                 var start = Stopwatch.GetTimestamp();
                 try
                 {
-                    await client.SubmitDeclarationAsync(request, factory.Headers, DateTime.UtcNow + CallDeadline, ct);
+                    await client.SubmitDeclarationAsync(request, filer.Headers, DateTime.UtcNow + CallDeadline, ct);
                     counters.Succeeded();
                 }
                 catch (RpcException e) when (!ct.IsCancellationRequested)
@@ -98,7 +98,9 @@ public static class LoadGenerator
             while (remaining > 0 && Stopwatch.GetTimestamp() < endAt && !ct.IsCancellationRequested)
             {
                 var items = (int)Math.Min(remaining, ItemsPerStream);
-                var written = await OneStreamAsync(clients[s % clients.Count], factory, items, window, endAt, counters, mine, ct);
+                // Stream s writes as filer s (round-robin when there are more streams than filers).
+                var filer = factory.Filers[s % factory.Filers.Count];
+                var written = await OneStreamAsync(clients[s % clients.Count], factory, filer, items, window, endAt, counters, mine, ct);
                 remaining -= items;
                 if (written < items)
                 {
@@ -113,12 +115,12 @@ public static class LoadGenerator
 
     /// <summary>One stream of up to <paramref name="items"/> declarations; returns how many were written.</summary>
     private static async Task<int> OneStreamAsync(
-        DeclarationService.DeclarationServiceClient client, DeclarationFactory factory, int items, int window,
+        DeclarationService.DeclarationServiceClient client, DeclarationFactory factory, BenchmarkFiler filer, int items, int window,
         long endAt, LoadCounters counters, List<long> latencies, CancellationToken ct)
     {
         // Ends the writer if the stream fails while it waits for room in the window.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var call = client.BulkSubmitDeclarations(factory.Headers, cancellationToken: ct);
+        using var call = client.BulkSubmitDeclarations(filer.Headers, cancellationToken: ct);
         var writtenAt = new long[items];
         using var unanswered = new SemaphoreSlim(window);
         var written = 0;
@@ -127,7 +129,7 @@ public static class LoadGenerator
             for (var i = 0; i < items && Stopwatch.GetTimestamp() < endAt; i++)
             {
                 await unanswered.WaitAsync(stop.Token);
-                var request = factory.NextBulk();
+                var request = factory.NextBulk(filer);
                 Volatile.Write(ref writtenAt[i], Stopwatch.GetTimestamp());
                 await call.RequestStream.WriteAsync(request, stop.Token);
                 written++;

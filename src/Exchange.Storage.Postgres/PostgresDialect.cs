@@ -57,13 +57,6 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string SaturatingSum(string column) => $"LEAST(sum({column}), 9223372036854775807)::bigint";
 
-    // The planner combines the reference columns' indexes with a BitmapOr.
-    public override (string From, string Condition) ReferenceFilter { get; } = ("declarations", """
-         AND (local_reference_number = @reference OR unique_consignment_reference = @reference
-           OR item_identifier = @reference OR house_waybill = @reference
-           OR master_waybill = @reference OR customs_reference = @reference)
-        """);
-
     /// <summary>
     /// Creates, or locks with a no-op update, each key's counter row and returns its last
     /// sequence, in one statement. The lock is held until commit and serializes the key's

@@ -47,22 +47,6 @@ public sealed class SqliteDialect : SqlDialect
     public override string SaturatingSum(string column) => $"CAST(MIN(TOTAL({column}), 9223372036854775807.0) AS INTEGER)";
 
     /// <summary>
-    /// The rows matching the reference (one index search per reference column) drive the query;
-    /// CROSS JOIN fixes that join order. Left to itself, SQLite without statistics walks the
-    /// whole filer in list order and tests each row, because an OR across columns looks no more
-    /// selective to it than the ordered scan.
-    /// </summary>
-    public override (string From, string Condition) ReferenceFilter { get; } = ("""
-        (SELECT rowid AS match_rowid FROM declarations WHERE filer_id = @filer_id AND local_reference_number = @reference
-         UNION SELECT rowid FROM declarations WHERE filer_id = @filer_id AND unique_consignment_reference = @reference
-         UNION SELECT rowid FROM declarations WHERE filer_id = @filer_id AND item_identifier = @reference
-         UNION SELECT rowid FROM declarations WHERE filer_id = @filer_id AND house_waybill = @reference
-         UNION SELECT rowid FROM declarations WHERE filer_id = @filer_id AND master_waybill = @reference
-         UNION SELECT rowid FROM declarations WHERE filer_id = @filer_id AND customs_reference = @reference) AS matches
-        CROSS JOIN declarations ON declarations.rowid = matches.match_rowid
-        """, "");
-
-    /// <summary>
     /// SQLite runs one writer at a time, and it holds the file's write lock from BEGIN IMMEDIATE
     /// on: reading the counters is all it takes.
     /// </summary>

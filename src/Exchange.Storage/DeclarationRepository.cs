@@ -63,6 +63,29 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         + ",\n    consignee_key = @consignee_key, intrinsic_value_cents = @intrinsic_value_cents, assessment = @assessment"
         + UpdateWhereClause;
 
+    /// <summary>
+    /// Request id, hash and answer of idempotency records (alias records): the record's own copy,
+    /// or, when it holds none (<see cref="Append"/>), the row of the declaration it names.
+    /// </summary>
+    private const string AnswerSql = """
+        SELECT records.request_id, records.request_hash,
+            CASE WHEN length(records.response) = 0 THEN declarations.declaration ELSE records.response END
+        FROM idempotency_records AS records
+        LEFT JOIN declarations
+            ON declarations.filer_id = records.filer_id AND declarations.declaration_id = records.declaration_id
+        """;
+
+    /// <summary>
+    /// The reference filter of a list: the side table's entries of the reference drive the query,
+    /// and the row is checked again, so an entry of a reference an amendment dropped matches nothing.
+    /// </summary>
+    private const string ReferenceCondition = """
+         AND refs.filer_id = @filer_id AND refs.reference = @reference
+         AND (declarations.local_reference_number = @reference OR declarations.unique_consignment_reference = @reference
+           OR declarations.item_identifier = @reference OR declarations.house_waybill = @reference
+           OR declarations.master_waybill = @reference OR declarations.customs_reference = @reference)
+        """;
+
     private readonly SqlDialect _dialect = database.Dialect;
 
     public async Task<WriteOutcome> InsertAsync(DeclarationWrite write, CancellationToken cancellationToken)
@@ -104,9 +127,10 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
                 AddFactsParameters(insert, facts[i]);
                 statements.Add(insert);
                 declarationInserts.Add((insert, write.Key));
+                statements.AddRange(References(write.Key, indexes[i]));
                 statements.AddRange(AgencyFlags(write, indexes[i]));
                 statements.AddRange(ReportRepository.Writes(database, write.Key, measures[i]));
-                outcomes[i] = Append(statements, write, events, serialized[i]);
+                outcomes[i] = Append(statements, write, events, serialized[i], answerIsTheRow: true);
                 AddOutbox(statements, outboxInserts, outbox[i]);
                 written.Add(i);
                 if (write.RequestId is not null)
@@ -190,6 +214,7 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
             while (next < writes.Count)
             {
                 var round = new List<(int Item, Statement Update)>();
+                var roundStatements = new List<Statement>();
                 var roundRequestIds = new HashSet<(string FilerId, string RequestId)>();
                 for (; next < writes.Count; next++)
                 {
@@ -206,19 +231,23 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
                             break;
                         }
                     }
+                    // The records answered by the row as it is keep it before it changes.
+                    roundStatements.Add(KeepAnswers(write.Key));
                     var update = AddDeclarationParameters(
                         database.Statement(facts[next] is null ? UpdateSql : UpdateWithFactsSql), write.Key, indexes[next], serialized[next].Declaration);
                     if (facts[next] is { } replacement)
                     {
                         AddFactsParameters(update, replacement);
                     }
-                    round.Add((next, update.With("expected_revision", write.ExpectedRevision)));
+                    update.With("expected_revision", write.ExpectedRevision);
+                    roundStatements.Add(update);
+                    round.Add((next, update));
                 }
                 if (round.Count == 0)
                 {
                     continue;
                 }
-                await transaction.ExecuteAsync(round.Select(r => r.Update).ToList(), ct);
+                await transaction.ExecuteAsync(roundStatements, ct);
                 foreach (var (item, update) in round)
                 {
                     if (update.RecordsAffected == 0)
@@ -259,9 +288,17 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
             // outbox entries and notices, run together.
             var statements = new List<Statement>();
             var outboxInserts = new List<(Statement Insert, OutboxEntry Entry)>();
+            // The rows' records are inserted after every round ran, so only the last update of a
+            // declaration in this batch leaves the row as its answer; an earlier one keeps its bytes.
+            var lastUpdate = new Dictionary<DeclarationKey, int>();
+            foreach (var item in updated)
+            {
+                lastUpdate[writes[item].Key] = item;
+            }
             foreach (var item in updated)
             {
                 var write = writes[item];
+                statements.AddRange(References(write.Key, indexes[item]));
                 statements.AddRange(AgencyFlags(write, indexes[item]));
                 if (measures.TryGetValue(write.Key, out var previous))
                 {
@@ -269,7 +306,7 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
                     measures[write.Key] = change.Row;
                     statements.AddRange(ReportRepository.Writes(database, write.Key, change));
                 }
-                outcomes[item] = Append(statements, write, events, serialized[item]);
+                outcomes[item] = Append(statements, write, events, serialized[item], answerIsTheRow: lastUpdate[write.Key] == item);
                 AddOutbox(statements, outboxInserts, outbox[item]);
                 statements.AddRange(NoticeRepository.Inserts(database, noticeSequences, notices[item]));
             }
@@ -301,7 +338,12 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         // An empty reference would match every declaration lacking one of the columns, so it
         // means "no filter".
         var byReference = !string.IsNullOrEmpty(query.Reference);
-        var (from, referenceCondition) = byReference ? _dialect.ReferenceFilter : ("declarations", "");
+        var (from, referenceCondition) = byReference
+            ? ($"""
+                declaration_references AS refs {_dialect.OrderedJoin} declarations
+                    ON declarations.filer_id = refs.filer_id AND declarations.declaration_id = refs.declaration_id
+                """, ReferenceCondition)
+            : ("declarations", "");
         sql.Append(from).Append(" WHERE declarations.filer_id = @filer_id").Append(referenceCondition);
         if (byReference)
         {
@@ -309,26 +351,26 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         }
         if (query.Status is { } status)
         {
-            sql.Append(" AND status = @status");
+            sql.Append(" AND declarations.status = @status");
             statement.With("status", (int)status);
         }
         if (query.CreatedAtOrAfter is { } createdFrom)
         {
-            sql.Append(" AND create_time >= @created_from");
+            sql.Append(" AND declarations.create_time >= @created_from");
             statement.With("created_from", DeclarationIndex.CeilingUnixMicroseconds(createdFrom));
         }
         if (query.CreatedBefore is { } before)
         {
-            sql.Append(" AND create_time < @created_before");
+            sql.Append(" AND declarations.create_time < @created_before");
             statement.With("created_before", DeclarationIndex.CeilingUnixMicroseconds(before));
         }
         if (query.After is { } after)
         {
             var (afterTime, afterId) = DeclarationIndex.KeysetBound(after);
-            sql.Append(" AND (create_time, declaration_id) < (@after_time, @after_id)");
+            sql.Append(" AND (declarations.create_time, declarations.declaration_id) < (@after_time, @after_id)");
             statement.With("after_time", afterTime).With("after_id", afterId);
         }
-        sql.Append(" ORDER BY create_time DESC, declaration_id DESC LIMIT @limit");
+        sql.Append(" ORDER BY declarations.create_time DESC, declarations.declaration_id DESC LIMIT @limit");
         statement.With("limit", query.Limit).Sql = sql.ToString();
         return await database.QueryAsync(statement, ReadDeclaration, cancellationToken);
     }
@@ -338,11 +380,11 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         ArgumentNullException.ThrowIfNull(filerId);
         ArgumentNullException.ThrowIfNull(requestId);
         var query = database.Statement(
-                "SELECT request_hash, response FROM idempotency_records WHERE filer_id = @filer_id AND request_id = @request_id")
+                AnswerSql + " WHERE records.filer_id = @filer_id AND records.request_id = @request_id")
             .With("filer_id", filerId)
             .With("request_id", requestId);
         var records = await database.QueryAsync(query,
-            reader => IdempotencyRecord.FromStored(requestId, reader.GetFieldValue<byte[]>(0), reader.GetFieldValue<byte[]>(1)),
+            reader => IdempotencyRecord.FromStored(requestId, reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2)),
             cancellationToken);
         return records.Count == 0 ? null : records[0];
     }
@@ -529,8 +571,8 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         foreach (var filer in writes.Where(write => write.RequestId is not null).GroupBy(write => write.Key.FilerId, StringComparer.Ordinal))
         {
             var lookup = database.Statement($"""
-                    SELECT request_id, request_hash, response FROM idempotency_records
-                    WHERE filer_id = @filer_id AND request_id {_dialect.InList("request_ids")}
+                    {AnswerSql}
+                    WHERE records.filer_id = @filer_id AND records.request_id {_dialect.InList("request_ids")}
                     """)
                 .With("filer_id", filer.Key)
                 .WithList("request_ids", filer.Select(write => write.RequestId!).Distinct(StringComparer.Ordinal).ToArray());
@@ -566,9 +608,12 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
     /// <summary>
     /// Adds the write's event rows, numbered in order after the filer's last sequence, and, when
     /// the request carried one, the idempotency record (the declaration as written); returns the
-    /// Written outcome.
+    /// Written outcome. With <paramref name="answerIsTheRow"/> the record holds no copy of the
+    /// declaration but names its row, which is the answer until it next changes (then
+    /// <see cref="KeepAnswers"/> copies it in): one copy of the declaration's bytes per write.
     /// </summary>
-    private WriteOutcome Append(List<Statement> statements, DeclarationWrite write, SequenceCounters events, SerializedWrite serialized)
+    private WriteOutcome Append(
+        List<Statement> statements, DeclarationWrite write, SequenceCounters events, SerializedWrite serialized, bool answerIsTheRow)
     {
         var sequence = events.Last(write.Key.FilerId);
         foreach (var @event in serialized.Events)
@@ -587,18 +632,69 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         if (write.RequestId is not null)
         {
             statements.Add(database.Statement("""
-                    INSERT INTO idempotency_records (filer_id, request_id, request_hash, response)
-                    VALUES (@filer_id, @request_id, @request_hash, @response)
+                    INSERT INTO idempotency_records (filer_id, request_id, request_hash, response, declaration_id)
+                    VALUES (@filer_id, @request_id, @request_hash, @response, @declaration_id)
                     """)
                 .With("filer_id", write.Key.FilerId)
                 .With("request_id", write.RequestId)
                 .With("request_hash", write.RequestHash!)
-                .With("response", serialized.Declaration));
+                .With("response", answerIsTheRow ? Array.Empty<byte>() : serialized.Declaration)
+                .With("declaration_id", write.Key.DeclarationId));
         }
 
         var appended = write.Event.Clone();
         appended.Cursor = sequence.ToString(CultureInfo.InvariantCulture);
         return new WriteOutcome(WriteOutcomeKind.Written, write.Declaration, appended);
+    }
+
+    /// <summary>
+    /// Copies the row of <paramref name="key"/> into the idempotency records it answers (an empty
+    /// response, <see cref="Append"/>), to run before the row changes: each keeps the answer it
+    /// was given. Found by the partial index, which holds such records only.
+    /// </summary>
+    private Statement KeepAnswers(DeclarationKey key) =>
+        database.Statement("""
+                UPDATE idempotency_records SET response = (
+                    SELECT declaration FROM declarations
+                    WHERE declarations.filer_id = idempotency_records.filer_id
+                      AND declarations.declaration_id = idempotency_records.declaration_id)
+                WHERE filer_id = @filer_id AND declaration_id = @declaration_id AND length(response) = 0
+                """)
+            .With("filer_id", key.FilerId)
+            .With("declaration_id", key.DeclarationId);
+
+    /// <summary>
+    /// The insert of the declaration's distinct non-empty references into the side table the
+    /// reference filter reads (kept if already there; one a later change dropped is never matched,
+    /// since the filter re-checks the row). No statement for a declaration without any.
+    /// </summary>
+    private IEnumerable<Statement> References(DeclarationKey key, DeclarationIndex index)
+    {
+        var references = new[]
+            {
+                index.LocalReferenceNumber, index.UniqueConsignmentReference, index.ItemIdentifier,
+                index.HouseWaybill, index.MasterWaybill, index.CustomsReference,
+            }
+            .Where(reference => reference.Length > 0)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+        if (references.Length == 0)
+        {
+            yield break;
+        }
+        // One statement per count of references (at most six texts, each prepared once).
+        var rows = string.Join(", ", references.Select((_, i) => $"(@filer_id, @reference_{i}, @declaration_id)"));
+        var statement = database.Statement($"""
+                INSERT INTO declaration_references (filer_id, reference, declaration_id) VALUES {rows}
+                ON CONFLICT DO NOTHING
+                """)
+            .With("filer_id", key.FilerId)
+            .With("declaration_id", key.DeclarationId);
+        for (var i = 0; i < references.Length; i++)
+        {
+            statement.With($"reference_{i}", references[i]);
+        }
+        yield return statement;
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Exchange.Storage;
 /// <summary>
 /// What SQLite and PostgreSQL write differently, and nothing else: how a value or a list becomes a
 /// parameter, the few fragments of SQL that differ (list membership, a join whose order is fixed,
-/// a saturating sum, the reference filter, locking a counter row), the column types of the
+/// a saturating sum, locking a counter row), the column types of the
 /// migrations, and the report's aggregation, which each database does its own way. Every
 /// statement that reads the same in both lives once in the repositories.
 /// </summary>
@@ -45,12 +45,6 @@ public abstract class SqlDialect
     /// <summary>The sum of <paramref name="column"/> as a 64-bit integer that saturates at its largest value instead of failing.</summary>
     public abstract string SaturatingSum(string column);
 
-    /// <summary>
-    /// The declarations of the filer @filer_id matching @reference in any of the reference
-    /// columns: what follows "SELECT declaration FROM " (the table, or a join driving it) and what
-    /// the WHERE clause adds after "declarations.filer_id = @filer_id".
-    /// </summary>
-    public abstract (string From, string Condition) ReferenceFilter { get; }
 
     /// <summary>
     /// One statement, with the key list @keys, that returns (key, last_seq) of each key's counter

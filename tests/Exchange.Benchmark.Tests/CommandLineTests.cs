@@ -29,6 +29,22 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Filers_spreads_unary_calls_in_turn_and_gives_each_bulk_stream_its_filer()
+    {
+        var options = BenchmarkOptions.Parse(["--filers", "4", "--streams", "4"]);
+        var factory = new DeclarationFactory(options.Filers);
+
+        var unary = Enumerable.Range(0, 8).Select(_ => factory.NextUnary()).ToList();
+
+        Assert.Equal(1, BenchmarkOptions.Parse([]).Filers);
+        Assert.Equal(4, factory.Filers.Select(f => f.FilerId).Distinct().Count());
+        Assert.Equal(factory.Filers.Concat(factory.Filers).Select(f => f.FilerId), unary.Select(u => u.Filer.FilerId));
+        Assert.All(unary, u => Assert.Equal(u.Filer.Parent, u.Request.Parent));
+        Assert.Equal(factory.Filers[2].Parent, factory.NextBulk(factory.Filers[2]).Parent);
+        Assert.Equal(factory.Filers[0].FilerId, factory.Filers[0].Headers.GetValue("x-exchange-filer"));
+    }
+
+    [Fact]
     public void Count_sets_both_counts_and_a_specific_count_wins()
     {
         var both = BenchmarkOptions.Parse(["--count", "100"]);
@@ -61,6 +77,7 @@ public sealed class CommandLineTests
     [InlineData("'--batch'", "report", "--batch", "5")]
     [InlineData("--set expects KEY=VALUE, got 'no-equals'", "--set", "no-equals")]
     [InlineData("'--scenario'", "assess", "--scenario", "bulk")]
+    [InlineData("--filers must be a whole number from 1 to 64", "--filers", "65")]
     public void Wrong_mode_options_are_refused_by_name(string expected, params string[] args)
     {
         var commandLine = new BenchmarkCommandLine();

@@ -89,8 +89,14 @@ public sealed record SerializedWrite(byte[] Declaration, IReadOnlyList<byte[]> E
         var bytes = new byte[events.Count][];
         for (var i = 0; i < events.Count; i++)
         {
-            var stored = events[i].Clone();
-            stored.Cursor = "";
+            // A new event has no cursor yet: serialized as it is, without a copy (the profile of
+            // issue 17 found a clone per event here); only one that carries a cursor is copied.
+            var stored = events[i];
+            if (stored.Cursor.Length > 0)
+            {
+                stored = stored.Clone();
+                stored.Cursor = "";
+            }
             bytes[i] = stored.ToByteArray();
         }
         return new SerializedWrite(write.Declaration.ToByteArray(), bytes);

@@ -34,7 +34,7 @@ public static class SchemaMigrations
     private const string Int64Max = "9223372036854775807";
 
     /// <summary>The schema version this build writes: the number of migrations below.</summary>
-    public const int LatestVersion = 8;
+    public const int LatestVersion = 9;
 
     /// <summary>The migrations as <paramref name="dialect"/> runs them: migration n brings the schema from version n-1 to n.</summary>
     public static IReadOnlyList<Migration> For(SqlDialect dialect)
@@ -289,6 +289,7 @@ public static class SchemaMigrations
                 ){strict}{without_rowid}
                 """,
             ],
+            LeanWritePath(),
         ];
         if (migrations.Length != LatestVersion)
         {
@@ -297,6 +298,41 @@ public static class SchemaMigrations
         return migrations
             .Select((statements, index) => new Migration(index + 1, statements.Select(dialect.Render).ToArray()))
             .ToArray();
+    }
+
+    /// <summary>
+    /// 9: what a declaration costs to write (issue 17, docs/benchmarks.md). (1) The reference
+    /// look-up reads a narrow side table, one row per distinct non-empty reference of a
+    /// declaration, instead of six indexes on the declarations row that every write updated
+    /// (empty references included); the reference columns stay, and the query re-checks them, so a
+    /// reference an amendment dropped is never matched. (2) An idempotency record no longer holds a
+    /// second copy of the declaration: an empty response means "the declaration's row", and the
+    /// record names it (declaration_id); a change of the row first copies the row into the records
+    /// that still point at it (the partial index finds them), so a retry keeps getting the first
+    /// answer. Records of earlier versions keep their copy and name no declaration. A node of an
+    /// earlier release must not share a database migrated to this version: it would read such a
+    /// record as an empty declaration.
+    /// </summary>
+    private static string[] LeanWritePath()
+    {
+        string[] references = ["local_reference_number", "unique_consignment_reference", "item_identifier", "house_waybill", "master_waybill", "customs_reference"];
+        return
+        [
+            """
+            CREATE TABLE IF NOT EXISTS declaration_references (
+                filer_id {key} NOT NULL,
+                reference {key} NOT NULL,
+                declaration_id {key} NOT NULL,
+                PRIMARY KEY (filer_id, reference, declaration_id)
+            ){strict}{without_rowid}
+            """,
+            "INSERT INTO declaration_references (filer_id, reference, declaration_id)\n"
+                + string.Join("\nUNION ", references.Select(column =>
+                    $"SELECT filer_id, {column}, declaration_id FROM declarations WHERE {column} <> ''")),
+            .. references.Select(column => $"DROP INDEX IF EXISTS declarations_by_{column}"),
+            "ALTER TABLE idempotency_records ADD COLUMN {if_not_exists}declaration_id {key}",
+            "CREATE INDEX IF NOT EXISTS idempotency_records_by_row ON idempotency_records (filer_id, declaration_id) WHERE length(response) = 0",
+        ];
     }
 
     /// <summary>
