@@ -120,16 +120,17 @@ public class DataSetProfilesTests
         using var directory = new ScratchDirectory();
         var copy = ReadBuiltIn("upu-cn23.json");
         File.WriteAllText(Path.Combine(directory.Path, "same.json"), copy);
-        Assert.Equal("2026.1", DataSetProfiles.Load(directory.Path).Find("UPU-CN23")!.Version); // the same content: fine
+        var version = BuiltIn.Find("UPU-CN23")!.Version;
+        Assert.Equal(version, DataSetProfiles.Load(directory.Path).Find("UPU-CN23")!.Version); // the same content: fine
 
         File.WriteAllText(Path.Combine(directory.Path, "same.json"), copy.Replace("\"required\": false", "\"required\": true", StringComparison.Ordinal));
         var error = Assert.Throws<ConfigurationFileException>(() => DataSetProfiles.Load(directory.Path));
-        Assert.Equal(["same.json $.version: profile UPU-CN23 2026.1 contradicts the built-in UPU-CN23 2026.1, which has other content under the same version; "
+        Assert.Equal([$"same.json $.version: profile UPU-CN23 {version} contradicts the built-in UPU-CN23 {version}, which has other content under the same version; "
             + "a version names one content, so give yours a version of its own"], error.Problems);
 
         File.WriteAllText(Path.Combine(directory.Path, "same.json"), copy.Replace("\"required\": false", "\"required\": true", StringComparison.Ordinal)
-            .Replace("\"2026.1\"", "\"2026.1-NL\"", StringComparison.Ordinal));
-        Assert.Equal("2026.1-NL", DataSetProfiles.Load(directory.Path).Find("UPU-CN23")!.Version);
+            .Replace($"\"{version}\"", $"\"{version}-NL\"", StringComparison.Ordinal));
+        Assert.Equal($"{version}-NL", DataSetProfiles.Load(directory.Path).Find("UPU-CN23")!.Version);
     }
 
     [Fact]

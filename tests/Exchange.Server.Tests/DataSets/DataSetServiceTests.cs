@@ -26,7 +26,7 @@ public sealed class DataSetServiceTests : IDisposable
             first.Profiles.Concat(rest.Profiles).Select(p => p.Id));
         Assert.Empty(rest.NextPageToken);
         var ics2 = first.Profiles.Single(p => p.Id == "EU-ICS2-HOUSE-POSTAL");
-        Assert.Equal("2026.1", ics2.Version);
+        Assert.Equal("2026.2", ics2.Version);
         Assert.Equal([Channel.Postal], ics2.Channels);
         Assert.Contains("DE", ics2.DestinationCountryCodes);
         Assert.Contains(ics2.Elements, e => e is { ElementId: "D026", FieldPath: "local_reference_number", Required: true });
@@ -40,7 +40,7 @@ public sealed class DataSetServiceTests : IDisposable
 
         var dataSet = (await Client().GetDeclarationDataSetAsync(new GetDeclarationDataSetRequest { Name = filed.Name, Profile = "UPU-CN23" })).DataSet;
 
-        Assert.Equal(("UPU-CN23", "2026.1", true), (dataSet.Profile, dataSet.ProfileVersion, dataSet.Complete));
+        Assert.Equal(("UPU-CN23", "2026.2", true), (dataSet.Profile, dataSet.ProfileVersion, dataSet.Complete));
         Assert.Contains(dataSet.Values, v => v is { ElementId: "box 7", FieldPath: "items[0].hs_code", Value: "611710", Problem: "" });
         Assert.Contains(dataSet.Values, v => v is { ElementId: "box 10", FieldPath: "category", Value: "ITEM_CATEGORY_GIFT" });
     }

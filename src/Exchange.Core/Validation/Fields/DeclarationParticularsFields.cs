@@ -4,9 +4,10 @@ namespace Exchange.Core.Validation;
 
 /// <summary>
 /// The particulars a declaration adds for the data sets that ask for them (beta, contract v1):
-/// the EU declaration type (H7 1/1, 1/2), previous documents (H7 2/1), the specific circumstance
-/// indicator (WCO DM 504, an3), the notify party and the buyer, the intrinsic value, the method of
-/// payment, and the data-set profiles the filer names. Each as its field comment in
+/// the EU customs procedure (H7 1/1 declaration type, 1/2 additional type, 1/10 procedure),
+/// previous documents (H7 2/1), the specific circumstance indicator (WCO DM 504, an3), the notify
+/// party and the buyer, the valuation (intrinsic value, method of payment), the document issue
+/// date (WCO DM D011, not in the future), and the data-set profiles the filer names. Each as its field comment in
 /// declaration.proto states it. Whether a named profile exists is the node's to say
 /// (<c>Profiles.ProfileEnforcement</c>); here only its form.
 /// </summary>
@@ -15,18 +16,23 @@ internal static class DeclarationParticularsFields
     public const int MaxPreviousDocuments = 99;
     public const int MaxProfiles = 10;
 
-    public static void Check(Declaration d, string path, ViolationList violations)
+    public static void Check(Declaration d, string path, ViolationList violations, DateTimeOffset now)
     {
-        if (d.DeclarationType is { } type)
+        if (d.CustomsProcedure is { } procedure)
         {
-            if (CodeValues.Check(type.TypeCode, 2, 2, "IM") is { } typeProblem)
+            if (CodeValues.Check(procedure.DeclarationTypeCode, 2, 2, "IM") is { } typeProblem)
             {
-                violations.Add(path + ".declaration_type.type_code", typeProblem);
+                violations.Add(path + ".customs_procedure.declaration_type_code", typeProblem);
             }
 
-            if (type.AdditionalTypeCode.Length > 0 && CodeValues.Check(type.AdditionalTypeCode, 1, 1, "A") is { } additionalProblem)
+            if (procedure.AdditionalDeclarationTypeCode.Length > 0 && CodeValues.Check(procedure.AdditionalDeclarationTypeCode, 1, 1, "A") is { } additionalProblem)
             {
-                violations.Add(path + ".declaration_type.additional_type_code", additionalProblem);
+                violations.Add(path + ".customs_procedure.additional_declaration_type_code", additionalProblem);
+            }
+
+            if (procedure.ProcedureCode.Length > 0 && CodeValues.Check(procedure.ProcedureCode, 2, 4, "4000") is { } procedureProblem)
+            {
+                violations.Add(path + ".customs_procedure.procedure_code", procedureProblem);
             }
         }
 
@@ -48,19 +54,27 @@ internal static class DeclarationParticularsFields
             PartyFields.Check(d.Buyer, path + ".buyer", violations);
         }
 
-        if (d.IntrinsicValue is { } intrinsic)
+        if (d.Valuation is { } valuation)
         {
-            MoneyValues.Check(intrinsic, path + ".intrinsic_value", MoneyValues.Sign.NotNegative, violations);
-            var itemCurrency = d.Totals?.InvoiceTotal?.CurrencyCode;
-            if (CurrencyCodes.IsActive(itemCurrency) && CurrencyCodes.IsActive(intrinsic.CurrencyCode) && intrinsic.CurrencyCode != itemCurrency)
+            if (valuation.IntrinsicValue is { } intrinsic)
             {
-                violations.Add(path + ".intrinsic_value.currency_code", $"must be {itemCurrency}, the currency of the goods items; got {intrinsic.CurrencyCode}");
+                MoneyValues.Check(intrinsic, path + ".valuation.intrinsic_value", MoneyValues.Sign.NotNegative, violations);
+                var itemCurrency = d.Totals?.InvoiceTotal?.CurrencyCode;
+                if (CurrencyCodes.IsActive(itemCurrency) && CurrencyCodes.IsActive(intrinsic.CurrencyCode) && intrinsic.CurrencyCode != itemCurrency)
+                {
+                    violations.Add(path + ".valuation.intrinsic_value.currency_code", $"must be {itemCurrency}, the currency of the goods items; got {intrinsic.CurrencyCode}");
+                }
+            }
+
+            if (valuation.PaymentMethodCode.Length > 0 && CodeValues.Check(valuation.PaymentMethodCode, 1, 1, "A") is { } paymentProblem)
+            {
+                violations.Add(path + ".valuation.payment_method_code", paymentProblem);
             }
         }
 
-        if (d.PaymentMethodCode.Length > 0 && CodeValues.Check(d.PaymentMethodCode, 1, 1, "A") is { } paymentProblem)
+        if (d.DocumentIssueTime is { } issued && PlausibleTimes.CheckPast(issued, now) is { } issueProblem)
         {
-            violations.Add(path + ".payment_method_code", paymentProblem);
+            violations.Add(path + ".document_issue_time", issueProblem);
         }
 
         CheckProfiles(d, path + ".data_set_profiles", violations);
