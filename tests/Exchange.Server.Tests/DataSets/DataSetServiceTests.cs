@@ -82,4 +82,19 @@ public sealed class DataSetServiceTests : IDisposable
         });
         Assert.True(complete.Complete, string.Join("; ", complete.Violations.Select(v => $"{v.Field}: {v.Description}")));
     }
+
+    [Fact]
+    public async Task The_check_covers_the_profiles_the_declaration_names_and_lists_an_unknown_one_among_its_problems()
+    {
+        var sale = SampleDeclarations.ExpressMarketplaceSale();
+        sale.DataSetProfiles.Add(["US-ENTRY-TYPE-86", "XX-NONE"]);
+
+        var answer = await Client().CheckDeclarationDataAsync(new CheckDeclarationDataRequest { Parent = $"filers/{Filer}", Declaration = sale });
+
+        Assert.False(answer.Complete);
+        Assert.Equal(["EU-H7", "EU-ICS2-HOUSE-EXPRESS", "US-ENTRY-TYPE-86"], answer.DataSets.Select(d => d.Profile).Order(StringComparer.Ordinal));
+        var fields = answer.Violations.Select(v => v.Field).ToList();
+        Assert.Contains("declaration.data_set_profiles[1]", fields);
+        Assert.Contains("declaration.us_entry.entry_number", fields); // what submission would refuse it for
+    }
 }
