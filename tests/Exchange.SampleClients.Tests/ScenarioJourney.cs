@@ -40,7 +40,7 @@ public static class ScenarioJourney
         void Line(string pattern) => AssertLine(lines, pattern, report);
 
         // The first sample as the UPU CN23 data set (DataSetService): complete, whatever the assessment.
-        Line(@"DATASET UPU-CN23 2026\.1 complete=true values=\d+");
+        Line($@"DATASET UPU-CN23 {Regex.Escape(Exchange.Core.Profiles.DataSetProfiles.BuiltIn.Find("UPU-CN23")!.Version)} complete=true values=\d+");
 
         // Single filing: decided at once, the goods are released on arrival; with the delay the arrival is only recorded.
         Line(atOnce

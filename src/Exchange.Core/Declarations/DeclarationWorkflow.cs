@@ -5,6 +5,7 @@ using Exchange.Core.Errors;
 using Exchange.Core.Events;
 using Exchange.Core.Identity;
 using Exchange.Core.Monetary;
+using Exchange.Core.Profiles;
 using Exchange.Core.Risk;
 using Exchange.Core.Storage;
 using Exchange.Core.Telemetry;
@@ -23,9 +24,13 @@ namespace Exchange.Core.Declarations;
 /// </summary>
 public sealed class DeclarationWorkflow(
     IDeclarationStore store, IEventSignal signal, TimeProvider clock, WorkflowOptions options, ExchangeRates rates, WorkPulse? accepted = null,
-    ExchangeMetrics? metrics = null, Assessor? assessor = null, Consignments.ConsignmentWorkflow? consignments = null)
+    ExchangeMetrics? metrics = null, Assessor? assessor = null, Consignments.ConsignmentWorkflow? consignments = null,
+    ProfileEnforcement? profiles = null)
     : IAsyncDisposable
 {
+    // Without a configuration: only the profiles a filer names are enforced.
+    private readonly ProfileEnforcement _profiles = profiles ?? ProfileEnforcement.OnRequest(DataSetProfiles.BuiltIn);
+
     private readonly GroupCommitWriter _submissions = new(
         (writes, cancellationToken) => RecordAsync(store, writes, ExchangeMetrics.Submissions.Unary, assessor, accepted, metrics, cancellationToken),
         options.SubmitBatchSize);
@@ -199,6 +204,7 @@ public sealed class DeclarationWorkflow(
         RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
         RequestChecks.CheckSize(request.Declaration, "declaration", violations);
         violations.AddRange(DeclarationValidator.Validate(request.Declaration, "declaration", clock));
+        violations.AddRange(_profiles.Check(request.Declaration, "declaration"));
         RequestChecks.ThrowIfAny(violations);
 
         var content = DeclarationContent.FilerSupplied(request.Declaration!);
@@ -396,6 +402,7 @@ public sealed class DeclarationWorkflow(
         RequestChecks.CheckRequestId(requestId, required: true, violations);
         RequestChecks.CheckSize(declaration, pathPrefix + "declaration", violations);
         violations.AddRange(DeclarationValidator.Validate(declaration, pathPrefix + "declaration", clock));
+        violations.AddRange(_profiles.Check(declaration, pathPrefix + "declaration"));
         RequestChecks.ThrowIfAny(violations);
 
         // The content is hashed before the node's fields are set, then becomes the recorded declaration.

@@ -19,10 +19,13 @@ internal static class DataSetProfileReader
     /// <summary>The destinations token for every country (a universal form such as the UPU CN23).</summary>
     public const string AnyCountry = "ANY";
 
+    /// <summary>Whether <paramref name="id"/> has the form of a profile id: 1 to 40 upper-case letters, digits and hyphens, starting with a letter or digit.</summary>
+    public static bool IsWellFormedId(string id) => id.Length is > 0 and <= 40 && Regex.IsMatch(id, "^[A-Z0-9][A-Z0-9-]*$");
+
     public static DataSetProfile Read(string json, string source) => ConfigFileObject.Read(json, source, (root, problems) =>
     {
         var id = root.String("id", required: true, maxLength: 40);
-        if (id is not null && !Regex.IsMatch(id, "^[A-Z0-9][A-Z0-9-]*$"))
+        if (id is not null && !IsWellFormedId(id))
         {
             root.Problem("id", $"must be upper-case letters, digits and hyphens, e.g. EU-ICS2-HOUSE-POSTAL; got \"{id}\"");
         }

@@ -76,8 +76,15 @@ public sealed class DataSetProfiles
                     continue;
                 }
                 fromDirectory[profile.Id] = file;
+                if (profiles.TryGetValue(profile.Id, out var builtIn) && builtIn.Version == profile.Version && Content(builtIn) != Content(profile))
+                {
+                    problems.Add($"{Path.GetFileName(file)} $.version: profile {profile.Id} {profile.Version} contradicts the built-in {profile.Id} {builtIn.Version}, "
+                        + "which has other content under the same version; a version names one content, so give yours a version of its own");
+                    continue;
+                }
                 profiles[profile.Id] = profile;
             }
+            problems.AddRange(Contradictions(profiles.Values.OrderBy(p => p.Id, StringComparer.Ordinal).ToList(), fromDirectory));
             if (problems.Count > 0)
             {
                 throw new ConfigurationFileException(directory, problems);
@@ -86,4 +93,57 @@ public sealed class DataSetProfiles
 
         return new DataSetProfiles(profiles.Values.OrderBy(p => p.Id, StringComparer.Ordinal).ToList());
     }
+
+    /// <summary>
+    /// Two profiles contradict each other when they can apply to one declaration (a destination
+    /// and a channel in common), are profiles of the same standard, and disagree about one of its
+    /// elements (the same element id): they carry it at different field paths, or require
+    /// different forms of it. A declaration could then not say which of the two it satisfies.
+    /// Profiles of different standards may ask different things of one field; that is not a
+    /// contradiction, only two data sets.
+    /// </summary>
+    private static IEnumerable<string> Contradictions(IReadOnlyList<DataSetProfile> profiles, IReadOnlyDictionary<string, string> files)
+    {
+        for (var i = 0; i < profiles.Count; i++)
+        {
+            for (var j = i + 1; j < profiles.Count; j++)
+            {
+                var (a, b) = (profiles[i], profiles[j]);
+                if (a.Standard != b.Standard || !a.Channels.Overlaps(b.Channels) || !a.Destinations.Overlaps(b.Destinations))
+                {
+                    continue;
+                }
+                var inB = b.Elements.Where(e => e.ElementId.Length > 0).ToLookup(e => e.ElementId, StringComparer.Ordinal);
+                foreach (var group in a.Elements.Where(e => e.ElementId.Length > 0).GroupBy(e => e.ElementId, StringComparer.Ordinal))
+                {
+                    if (!inB.Contains(group.Key))
+                    {
+                        continue;
+                    }
+                    var forms = Forms(group);
+                    var otherForms = Forms(inB[group.Key]);
+                    if (forms != otherForms)
+                    {
+                        var where = files.GetValueOrDefault(b.Id) ?? files.GetValueOrDefault(a.Id);
+                        yield return $"{(where is null ? "" : Path.GetFileName(where) + " ")}$.elements: profiles {a.Id} and {b.Id} (both {a.Standard}, both applying to "
+                            + $"{a.Destinations.Intersect(b.Destinations).Order(StringComparer.Ordinal).First()} {a.Channels.Intersect(b.Channels).Order().First().ToString().ToUpperInvariant()}) "
+                            + $"contradict each other on element {group.Key}: {a.Id} has {forms}, {b.Id} has {otherForms}";
+                    }
+                }
+            }
+        }
+    }
+
+    // Where and in what form a profile carries one element, as comparable text.
+    private static string Forms(IEnumerable<ProfileElement> elements) =>
+        string.Join(" and ", elements.Select(e => e.Path.Text + (e.Pattern is null ? "" : $" matching {e.Pattern}")).Distinct().Order(StringComparer.Ordinal));
+
+    // What a profile asks, as comparable text: where it applies and its elements (not its id, version or title).
+    private static string Content(DataSetProfile profile) => string.Join("\n",
+        [
+            profile.Standard,
+            string.Join(",", profile.Destinations.Order(StringComparer.Ordinal)),
+            string.Join(",", profile.Channels.Order()),
+            .. profile.Elements.Select(e => $"{e.ElementId}|{e.ElementName}|{e.Path.Text}|{e.Required}|{e.Pattern}|{e.PatternHint}"),
+        ]);
 }

@@ -13,7 +13,7 @@ namespace Exchange.Core.Profiles;
 /// the check of a declaration before it is filed (the contract's rules and the profiles' data
 /// sets, nothing stored).
 /// </summary>
-public sealed class DataSetWorkflow(DataSetProfiles profiles, DeclarationWorkflow declarations, TimeProvider clock)
+public sealed class DataSetWorkflow(DataSetProfiles profiles, DeclarationWorkflow declarations, TimeProvider clock, ProfileEnforcement? enforcement = null)
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 100;
@@ -64,9 +64,15 @@ public sealed class DataSetWorkflow(DataSetProfiles profiles, DeclarationWorkflo
         RequestChecks.ThrowIfAny(violations);
 
         var declaration = request.Declaration!;
-        var chosen = named.Count > 0 ? named.Select(p => p!).DistinctBy(p => p.Id).ToList() : profiles.For(declaration);
+        // Unnamed: every profile the destination and channel call for, and those submission would
+        // hold the declaration to (required by the administration, or named in the declaration).
+        var unknown = new List<FieldViolation>();
+        var chosen = named.Count > 0
+            ? named.Select(p => p!).DistinctBy(p => p.Id).ToList()
+            : profiles.For(declaration).Concat((enforcement ?? ProfileEnforcement.OnRequest(profiles)).HeldTo(declaration, "declaration", unknown)).Distinct().ToList();
         var dataSets = chosen.Select(p => DataSets.Of(p, declaration)).ToList();
         var problems = DeclarationValidator.Validate(declaration, "declaration", clock)
+            .Concat(unknown)
             .Concat(dataSets.SelectMany(d => d.Violations("declaration")))
             .ToList();
         return new CheckDeclarationDataResponse

@@ -30,6 +30,13 @@ public static class EnforcementRegistration
         services.AddSingleton(provider => Settings(provider) is { DataSetProfilesDirectory.Length: > 0 } s
             ? DataSetProfiles.Load(s.DataSetProfilesDirectory)
             : DataSetProfiles.BuiltIn);
+        services.AddSingleton(provider =>
+        {
+            var problems = new List<string>();
+            var required = Settings(provider).RequiredProfiles.ToDictionary(e => e.Key, e => (IReadOnlyList<string>)e.Value, StringComparer.OrdinalIgnoreCase);
+            return ProfileEnforcement.Configure(provider.GetRequiredService<DataSetProfiles>(), required, "Exchange:Assessment:RequiredProfiles", problems)
+                ?? throw new SettingsException($"Invalid settings: {string.Join("; ", problems)}.");
+        });
         services.AddSingleton<DataSetWorkflow>();
         services.AddSingleton<DutyCalculator>();
         // Both registries are read by every assessment from a copy that a change on any node
@@ -67,6 +74,7 @@ public static class EnforcementRegistration
         services.GetRequiredService<ExchangeRates>();
         services.GetRequiredService<RiskEngine>();
         services.GetRequiredService<DataSetProfiles>();
+        services.GetRequiredService<ProfileEnforcement>();
         services.GetRequiredService<DutyCalculator>();
     }
 

@@ -64,6 +64,16 @@ public sealed class AssessmentSettings
     /// one of the same id; empty: the built-in profiles only (docs/contract/standards-mapping.md).
     /// </summary>
     public string DataSetProfilesDirectory { get; set; } = "";
+
+    /// <summary>
+    /// The data-set profiles every submission and amendment must satisfy, by channel (POSTAL,
+    /// EXPRESS, CARGO), e.g. Exchange:Assessment:RequiredProfiles:POSTAL:0=UPU-CN23; a profile is
+    /// enforced on the declarations of its channel whose destination it applies to. Empty (the
+    /// default): none, so only the contract's rules and the profiles a filer names in
+    /// data_set_profiles are enforced. An unknown channel or profile, or a profile listed for a
+    /// channel it does not apply to, stops the node at start-up.
+    /// </summary>
+    public Dictionary<string, List<string>> RequiredProfiles { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>Which administration this node serves.</summary>

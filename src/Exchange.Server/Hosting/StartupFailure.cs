@@ -18,9 +18,9 @@ public static partial class StartupFailure
     {
         SettingsException settings => settings.Message,
         OptionsValidationException validation => $"Invalid settings: {string.Join(" ", validation.Failures)}",
-        // A rule, tariff or exchange-rate file named by Exchange:Assessment:*File.
+        // A rule, tariff or exchange-rate file named by Exchange:Assessment:*File, or the profile directory.
         ConfigurationFileException file => $"{file.FileName} is not valid: {string.Join("; ", file.Problems)}. "
-            + "Fix the file, or point its Exchange:Assessment setting (RiskRulesFile, TariffProfileFile, ExchangeRatesFile) at a valid one.",
+            + "Fix the file, or point its Exchange:Assessment setting (RiskRulesFile, TariffProfileFile, ExchangeRatesFile, DataSetProfilesDirectory) at a valid one.",
         AggregateException { InnerExceptions: [var only] } => Describe(only, configuration),
         IOException { InnerException: AddressInUseException } inUse => PortInUse(inUse, configuration),
         _ => null,

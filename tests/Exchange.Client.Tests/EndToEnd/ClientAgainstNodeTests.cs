@@ -73,15 +73,30 @@ public sealed class ClientAgainstNodeTests : IDisposable
             foreach (var profile in samples.Single(s => s.Value.Length == (declaration.Channel == Channel.Postal ? 3 : 2)).Value)
             {
                 Assert.Equal(ExitCodes.Success, await RunAsync("dataset", profile, id));
-                Assert.Contains($"{profile} 2026.1: complete", _output.Text);
+                Assert.Contains($"{profile} {Exchange.Core.Profiles.DataSetProfiles.BuiltIn.Find(profile)!.Version}: complete", _output.Text);
             }
+
+            // A profile the declaration does not satisfy is printed too, its gaps shown.
+            Assert.Equal(ExitCodes.Success, await RunAsync("dataset", "US-ENTRY-TYPE-86", id));
+            Assert.Contains("US-ENTRY-TYPE-86 2026.1: not complete", _output.Text);
         }
         Assert.Contains("local_reference_number", _output.Text);
+
+        // Every declaration of the bulk sample file prints as the data set of each profile its destination and channel call for.
+        await RunAsync("bulk-submit", Samples.BulkMixed);
+        foreach (var declaration in (await StoredAsync()).Where(d => d.LocalReferenceNumber.StartsWith("LRN-BULK", StringComparison.Ordinal)))
+        {
+            foreach (var profile in Exchange.Core.Profiles.DataSetProfiles.BuiltIn.For(declaration))
+            {
+                Assert.Equal(ExitCodes.Success, await RunAsync("dataset", profile.Id, declaration.Name.Split('/')[^1]));
+                Assert.Contains($"{profile.Id} {profile.Version}: ", _output.Text);
+            }
+        }
 
         // The same sale checked as a US Entry Type 86 is not complete: every gap is named, nothing is stored.
         Assert.Equal(ExitCodes.Rejected, await RunAsync("check-data", Samples.ExpressSale, "--profile", "US-ENTRY-TYPE-86"));
         Assert.Contains("declaration.us_entry.entry_number: is required by this data set", _output.Text);
-        Assert.Equal(2, (await StoredAsync()).Count);
+        Assert.Equal(2 + SampleFiles.BulkMixedAccepted, (await StoredAsync()).Count);
     }
 
     [Fact]

@@ -106,6 +106,94 @@ public class DataSetProfilesTests
         Assert.Equal(["c.json $.id: profile CH-POSTAL is also defined by a.json; give each profile one file"], error.Problems);
     }
 
+    [Fact]
+    public void The_built_in_profiles_do_not_contradict_each_other()
+    {
+        using var directory = new ScratchDirectory();
+
+        Assert.Equal(BuiltIn.All.Select(p => p.Id), DataSetProfiles.Load(directory.Path).All.Select(p => p.Id));
+    }
+
+    [Fact]
+    public void A_file_giving_a_built_in_profile_other_content_under_the_same_version_contradicts_it()
+    {
+        using var directory = new ScratchDirectory();
+        var copy = ReadBuiltIn("upu-cn23.json");
+        File.WriteAllText(Path.Combine(directory.Path, "same.json"), copy);
+        var version = BuiltIn.Find("UPU-CN23")!.Version;
+        Assert.Equal(version, DataSetProfiles.Load(directory.Path).Find("UPU-CN23")!.Version); // the same content: fine
+
+        File.WriteAllText(Path.Combine(directory.Path, "same.json"), copy.Replace("\"required\": false", "\"required\": true", StringComparison.Ordinal));
+        var error = Assert.Throws<ConfigurationFileException>(() => DataSetProfiles.Load(directory.Path));
+        Assert.Equal([$"same.json $.version: profile UPU-CN23 {version} contradicts the built-in UPU-CN23 {version}, which has other content under the same version; "
+            + "a version names one content, so give yours a version of its own"], error.Problems);
+
+        File.WriteAllText(Path.Combine(directory.Path, "same.json"), copy.Replace("\"required\": false", "\"required\": true", StringComparison.Ordinal)
+            .Replace($"\"{version}\"", $"\"{version}-NL\"", StringComparison.Ordinal));
+        Assert.Equal($"{version}-NL", DataSetProfiles.Load(directory.Path).Find("UPU-CN23")!.Version);
+    }
+
+    [Fact]
+    public void Two_profiles_of_one_standard_for_the_same_declarations_contradict_each_other_when_they_carry_an_element_differently()
+    {
+        using var directory = new ScratchDirectory();
+        const string Own = """
+            { "id": "NL-ICS2", "version": "1", "title": "T", "standard": "EU ICS2", "source": "here",
+              "applies_to": { "destinations": ["%TO%"], "channels": ["POSTAL"] },
+              "elements": [ { "element_id": "D026", "element_name": "LRN", "path": "local_reference_number", "required": true, "pattern": "^[A-Z]+$" } ] }
+            """;
+        File.WriteAllText(Path.Combine(directory.Path, "nl.json"), Own.Replace("%TO%", "NL", StringComparison.Ordinal));
+
+        var error = Assert.Throws<ConfigurationFileException>(() => DataSetProfiles.Load(directory.Path));
+
+        Assert.Equal(["nl.json $.elements: profiles EU-ICS2-HOUSE-POSTAL and NL-ICS2 (both EU ICS2, both applying to NL POSTAL) contradict each other on element D026: "
+            + "EU-ICS2-HOUSE-POSTAL has local_reference_number, NL-ICS2 has local_reference_number matching ^[A-Z]+$"], error.Problems);
+
+        // Not for declarations the built-in one never sees.
+        File.WriteAllText(Path.Combine(directory.Path, "nl.json"), Own.Replace("%TO%", "CH", StringComparison.Ordinal));
+        Assert.NotNull(DataSetProfiles.Load(directory.Path).Find("NL-ICS2"));
+    }
+
+    [Fact]
+    public void Required_profiles_are_refused_for_an_unknown_channel_an_unknown_id_and_a_channel_the_profile_does_not_serve()
+    {
+        var problems = new List<string>();
+        var required = new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["POSTAL"] = ["UPU-CN23", "UPU-CN23"],
+            ["EXPRESS"] = ["UPU-CN23", "EU-ICS3"],
+            ["PIGEON"] = ["EU-H7"],
+        };
+
+        Assert.Null(ProfileEnforcement.Configure(BuiltIn, required, "R", problems));
+
+        Assert.Equal([
+            "R:EXPRESS:0: profile UPU-CN23 applies to POSTAL, not EXPRESS; list it under a channel it applies to",
+            "R:EXPRESS:1: no profile \"EU-ICS3\" (known: EU-H7, EU-ICS2-HOUSE-EXPRESS, EU-ICS2-HOUSE-POSTAL, UPU-CN23, US-ENTRY-TYPE-86)",
+            "R:PIGEON: not a channel; use POSTAL, EXPRESS or CARGO",
+            "R:POSTAL:1: lists UPU-CN23 twice",
+        ], problems);
+        Assert.Equal(["UPU-CN23"], ProfileEnforcement.Configure(BuiltIn, new Dictionary<string, IReadOnlyList<string>> { ["postal"] = ["UPU-CN23"] }, "R", problems)!
+            .RequiredFor(Channel.Postal).Select(p => p.Id));
+    }
+
+    [Fact]
+    public void A_required_profile_holds_only_declarations_of_its_destination_and_a_named_one_holds_any()
+    {
+        var enforcement = ProfileEnforcement.Configure(BuiltIn, new Dictionary<string, IReadOnlyList<string>> { ["EXPRESS"] = ["US-ENTRY-TYPE-86"] }, "R", [])!;
+
+        Assert.Empty(enforcement.Check(ExpressMarketplaceSale(), "declaration")); // to the EU
+        var named = ExpressMarketplaceSale();
+        named.DataSetProfiles.Add("US-ENTRY-TYPE-86");
+        Assert.Contains(enforcement.Check(named, "declaration"), v => v.Field == "declaration.us_entry.entry_number");
+    }
+
+    private static string ReadBuiltIn(string name)
+    {
+        using var stream = typeof(DataSetProfiles).Assembly.GetManifestResourceStream("Exchange.Core.Profiles." + name)!;
+        return new StreamReader(stream).ReadToEnd();
+    }
+
     /// <summary>A directory of profile files for one test, removed afterwards.</summary>
     private sealed class ScratchDirectory : IDisposable
     {

@@ -43,6 +43,19 @@ public class SupplementaryElementsTests
         item.HsCode = item.HsCode.Length > 0 ? item.HsCode[..6] : "";
         item.HsEdition = "HS 2022";
         d.TransportDocument.HouseDocumentType = "N741";
+        d.CustomsProcedure = new CustomsProcedure { DeclarationTypeCode = "IM", AdditionalDeclarationTypeCode = "A", ProcedureCode = "4000" };
+        d.PreviousDocuments.Add(new PreviousDocument { TypeCode = "N337", Identifier = "26NL0000000000001" });
+        d.SpecificCircumstanceIndicator = "F45";
+        d.NotifyParty = Company("Notify B.V.", "Kade 2", "Amsterdam", "1011 AA", "NL");
+        d.Buyer = Person("Jan Jansen", "Dorpsstraat 3", "Utrecht", "3511 AA", "NL");
+        d.Valuation = new Valuation { IntrinsicValue = new Google.Type.Money { CurrencyCode = d.Totals.InvoiceTotal.CurrencyCode, Units = 20 }, PaymentMethodCode = "A" };
+        d.DocumentIssueTime = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+        d.Transport.PlaceOfAcceptance = "CNSHA";
+        d.Transport.PlaceOfDelivery = "Berlin";
+        d.Transport.ContainerIndicator = ContainerIndicator.NotContainerised;
+        d.Transport.Equipment.Add(new TransportEquipment { Identifier = "AKE12345CA", SealIdentifiers = { "S-1" } });
+        d.PostalDetails.MailClass = MailClass.ParcelPost;
+        d.DataSetProfiles.Add(["UPU-CN23", "EU-H7"]);
         edit?.Invoke(d);
         return d;
     }
@@ -127,6 +140,28 @@ public class SupplementaryElementsTests
         ["US entry to the Netherlands"] = (() => Samples.Express(d => d.UsEntry = new UnitedStatesEntry { EntryNumber = "ABC12345678" }), ["declaration.us_entry"]),
         ["US entry number too short"] = (() => UnitedStatesSale(d => d.UsEntry.EntryNumber = "ABC-123456-8"), ["declaration.us_entry.entry_number"]),
         ["US entry number missing"] = (() => UnitedStatesSale(d => d.UsEntry.EntryNumber = ""), ["declaration.us_entry.entry_number"]),
+        ["declaration type of 3 letters"] = (() => PostalWithEverything(d => d.CustomsProcedure.DeclarationTypeCode = "IMP"), ["declaration.customs_procedure.declaration_type_code"]),
+        ["additional declaration type of 2 letters"] = (() => PostalWithEverything(d => d.CustomsProcedure.AdditionalDeclarationTypeCode = "AB"),
+            ["declaration.customs_procedure.additional_declaration_type_code"]),
+        ["procedure code of 5 digits"] = (() => PostalWithEverything(d => d.CustomsProcedure.ProcedureCode = "40000"), ["declaration.customs_procedure.procedure_code"]),
+        ["document issued tomorrow"] = (() => PostalWithEverything(d => d.DocumentIssueTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1))), ["declaration.document_issue_time"]),
+        ["place of acceptance of 36 characters"] = (() => PostalWithEverything(d => d.Transport.PlaceOfAcceptance = new string('p', 36)), ["declaration.transport.place_of_acceptance"]),
+        ["container indicator unknown number"] = (() => PostalWithEverything(d => d.Transport.ContainerIndicator = (ContainerIndicator)9), ["declaration.transport.container_indicator"]),
+        ["equipment without identifier"] = (() => PostalWithEverything(d => d.Transport.Equipment[0].Identifier = ""), ["declaration.transport.equipment[0].identifier"]),
+        ["the same equipment twice"] = (() => PostalWithEverything(d => d.Transport.Equipment.Add(d.Transport.Equipment[0].Clone())), ["declaration.transport.equipment[1].identifier"]),
+        ["empty seal"] = (() => PostalWithEverything(d => d.Transport.Equipment[0].SealIdentifiers.Add("")), ["declaration.transport.equipment[0].seal_identifiers[1]"]),
+        ["previous document without identifier"] = (() => PostalWithEverything(d => d.PreviousDocuments[0].Identifier = ""), ["declaration.previous_documents[0].identifier"]),
+        ["the same previous document twice"] = (() => PostalWithEverything(d => d.PreviousDocuments.Add(d.PreviousDocuments[0].Clone())), ["declaration.previous_documents[1]"]),
+        ["specific circumstance indicator of 2 characters"] = (() => PostalWithEverything(d => d.SpecificCircumstanceIndicator = "F4"), ["declaration.specific_circumstance_indicator"]),
+        ["notify party without a name"] = (() => PostalWithEverything(d => d.NotifyParty.Name = ""), ["declaration.notify_party.name"]),
+        ["buyer in an unknown country"] = (() => PostalWithEverything(d => d.Buyer.Address.CountryCode = "QQ"), ["declaration.buyer.address.country_code"]),
+        ["negative intrinsic value"] = (() => PostalWithEverything(d => d.Valuation.IntrinsicValue.Units = -1), ["declaration.valuation.intrinsic_value"]),
+        ["intrinsic value in another currency"] = (() => PostalWithEverything(d => d.Valuation.IntrinsicValue.CurrencyCode = d.Valuation.IntrinsicValue.CurrencyCode == "USD" ? "EUR" : "USD"),
+            ["declaration.valuation.intrinsic_value.currency_code"]),
+        ["method of payment of 2 characters"] = (() => PostalWithEverything(d => d.Valuation.PaymentMethodCode = "AB"), ["declaration.valuation.payment_method_code"]),
+        ["mail class unknown number"] = (() => PostalWithEverything(d => d.PostalDetails.MailClass = (MailClass)42), ["declaration.postal_details.mail_class"]),
+        ["profile id in lower case"] = (() => PostalWithEverything(d => d.DataSetProfiles[1] = "eu-h7"), ["declaration.data_set_profiles[1]"]),
+        ["the same profile twice"] = (() => PostalWithEverything(d => d.DataSetProfiles.Add("UPU-CN23")), ["declaration.data_set_profiles[2]"]),
         ["US port of entry not Schedule D"] = (() => UnitedStatesSale(d => d.UsEntry.PortOfEntry = "USNYC"), ["declaration.us_entry.port_of_entry"]),
     };
 

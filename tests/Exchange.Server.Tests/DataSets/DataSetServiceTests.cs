@@ -26,7 +26,7 @@ public sealed class DataSetServiceTests : IDisposable
             first.Profiles.Concat(rest.Profiles).Select(p => p.Id));
         Assert.Empty(rest.NextPageToken);
         var ics2 = first.Profiles.Single(p => p.Id == "EU-ICS2-HOUSE-POSTAL");
-        Assert.Equal("2026.1", ics2.Version);
+        Assert.Equal("2026.2", ics2.Version);
         Assert.Equal([Channel.Postal], ics2.Channels);
         Assert.Contains("DE", ics2.DestinationCountryCodes);
         Assert.Contains(ics2.Elements, e => e is { ElementId: "D026", FieldPath: "local_reference_number", Required: true });
@@ -40,7 +40,7 @@ public sealed class DataSetServiceTests : IDisposable
 
         var dataSet = (await Client().GetDeclarationDataSetAsync(new GetDeclarationDataSetRequest { Name = filed.Name, Profile = "UPU-CN23" })).DataSet;
 
-        Assert.Equal(("UPU-CN23", "2026.1", true), (dataSet.Profile, dataSet.ProfileVersion, dataSet.Complete));
+        Assert.Equal(("UPU-CN23", "2026.2", true), (dataSet.Profile, dataSet.ProfileVersion, dataSet.Complete));
         Assert.Contains(dataSet.Values, v => v is { ElementId: "box 7", FieldPath: "items[0].hs_code", Value: "611710", Problem: "" });
         Assert.Contains(dataSet.Values, v => v is { ElementId: "box 10", FieldPath: "category", Value: "ITEM_CATEGORY_GIFT" });
     }
@@ -81,5 +81,20 @@ public sealed class DataSetServiceTests : IDisposable
             Parent = $"filers/{Filer}", Declaration = SampleDeclarations.PostalGift(), Profiles = { "EU-ICS2-HOUSE-POSTAL" },
         });
         Assert.True(complete.Complete, string.Join("; ", complete.Violations.Select(v => $"{v.Field}: {v.Description}")));
+    }
+
+    [Fact]
+    public async Task The_check_covers_the_profiles_the_declaration_names_and_lists_an_unknown_one_among_its_problems()
+    {
+        var sale = SampleDeclarations.ExpressMarketplaceSale();
+        sale.DataSetProfiles.Add(["US-ENTRY-TYPE-86", "XX-NONE"]);
+
+        var answer = await Client().CheckDeclarationDataAsync(new CheckDeclarationDataRequest { Parent = $"filers/{Filer}", Declaration = sale });
+
+        Assert.False(answer.Complete);
+        Assert.Equal(["EU-H7", "EU-ICS2-HOUSE-EXPRESS", "US-ENTRY-TYPE-86"], answer.DataSets.Select(d => d.Profile).Order(StringComparer.Ordinal));
+        var fields = answer.Violations.Select(v => v.Field).ToList();
+        Assert.Contains("declaration.data_set_profiles[1]", fields);
+        Assert.Contains("declaration.us_entry.entry_number", fields); // what submission would refuse it for
     }
 }

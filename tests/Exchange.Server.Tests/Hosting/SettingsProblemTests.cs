@@ -65,6 +65,50 @@ public sealed class SettingsProblemTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_required_profile_is_refused_naming_the_setting_and_the_known_ones()
+    {
+        var problem = await StartExpectingRefusalAsync(["--Exchange:Assessment:RequiredProfiles:POSTAL:0=UPU-CN23", "--Exchange:Assessment:RequiredProfiles:POSTAL:1=UPU-CN24"]);
+
+        Assert.Contains("Exchange:Assessment:RequiredProfiles:POSTAL:1: no profile \"UPU-CN24\"", problem, StringComparison.Ordinal);
+        Assert.Contains("UPU-CN23", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_profile_file_naming_a_field_the_contract_lacks_is_refused_naming_the_file_and_the_element()
+    {
+        var directory = Path.Combine(_data.Path, "profiles");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "xx.json"), Profile("XX-TEST", "EU ICS2", """{ "element_id": "D026", "element_name": "LRN", "path": "local_reference_nummer", "required": true }"""));
+
+        var problem = await StartExpectingRefusalAsync([$"--Exchange:Assessment:DataSetProfilesDirectory={directory}"]);
+
+        Assert.Contains("xx.json $.elements[0].path: Declaration has no field \"local_reference_nummer\"", problem, StringComparison.Ordinal);
+        Assert.Contains("DataSetProfilesDirectory", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_profiles_that_contradict_each_other_are_refused_naming_both_and_the_element()
+    {
+        // An administration's own ICS2 postal profile that carries the LRN elsewhere than the built-in one.
+        var directory = Path.Combine(_data.Path, "profiles");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "own.json"), Profile("XX-OWN-ICS2", "EU ICS2", """{ "element_id": "D026", "element_name": "LRN", "path": "unique_consignment_reference", "required": true }"""));
+
+        var problem = await StartExpectingRefusalAsync([$"--Exchange:Assessment:DataSetProfilesDirectory={directory}"]);
+
+        Assert.Contains("profiles EU-ICS2-HOUSE-POSTAL and XX-OWN-ICS2", problem, StringComparison.Ordinal);
+        Assert.Contains("contradict each other on element D026", problem, StringComparison.Ordinal);
+    }
+
+    private static string Profile(string id, string standard, string element) => $$"""
+        {
+          "id": "{{id}}", "version": "1", "title": "Test", "standard": "{{standard}}", "source": "test",
+          "applies_to": { "destinations": ["EU"], "channels": ["POSTAL"] },
+          "elements": [ {{element}} ]
+        }
+        """;
+
+    [Fact]
     public async Task A_port_in_use_names_the_endpoint_setting_to_change()
     {
         using var occupant = new TcpListener(IPAddress.Loopback, 0);

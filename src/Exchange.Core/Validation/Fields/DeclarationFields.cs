@@ -103,6 +103,7 @@ internal static class DeclarationFields
 
         PostalDetailsFields.Check(d, path + ".postal_details", violations, now);
         UnitedStatesEntryFields.Check(d, path + ".us_entry", violations);
+        DeclarationParticularsFields.Check(d, path, violations, now);
     }
 
     private static void CheckItems(Declaration d, string path, ViolationList violations)

@@ -5,7 +5,7 @@ namespace Exchange.Core.Validation;
 /// <summary>
 /// The CN23 details beyond the goods: the sender's customs reference, invoice number and office of
 /// origin at most 35 characters each; 0 to 10 licence and 0 to 10 certificate numbers of at most
-/// 35 characters; a posting time in the plausible window, not in the future (<see cref="PlausibleTimes"/>). Only on the postal channel, where the CN23 is the form.
+/// 35 characters; a posting time in the plausible window, not in the future (<see cref="PlausibleTimes"/>); a known mail class when given. Only on the postal channel, where the CN23 is the form.
 /// </summary>
 internal static class PostalDetailsFields
 {
@@ -29,6 +29,7 @@ internal static class PostalDetailsFields
         TextValues.Optional(details.OfficeOfOrigin, MaxText, path + ".office_of_origin", violations);
         CheckNumbers(details.LicenceNumbers, path + ".licence_numbers", violations);
         CheckNumbers(details.CertificateNumbers, path + ".certificate_numbers", violations);
+        EnumValues.Optional(details.MailClass, path + ".mail_class", violations);
         if (details.PostingTime is { } posted && PlausibleTimes.CheckPast(posted, now) is { } timeProblem)
         {
             violations.Add(path + ".posting_time", timeProblem);

@@ -59,5 +59,9 @@ internal static class TransportFields
         {
             CountryField.Required(routing[i], $"{path}.routing_country_codes[{i}]", violations);
         }
+
+        // Beta (issue 16): places of acceptance (L011) and delivery (L003), the container
+        // indicator (096), equipment (159) with seals (165).
+        TransportEquipmentFields.Check(transport, path, violations);
     }
 }
