@@ -106,6 +106,11 @@ public sealed class AgencyRequestTests : IDisposable
     {
         var held = await HeldByAgencyAsync();
         await _agency.CreateAgencyRequestAsync(new CreateAgencyRequestRequest { Declaration = held.Name, Agency = AgencyName, RequestText = "Test report?" });
+        // The filer's amendment replaces what was filed, not the agency's request.
+        var current = await CurrentAsync(held.Name);
+        current.Remarks = "Corrected remarks.";
+        var amended = (await _filer.AmendDeclarationAsync(new AmendDeclarationRequest { Declaration = current, Etag = current.Etag })).Declaration;
+        Assert.Equal(AgencyRequestState.Open, Assert.Single(amended.AgencyRequests).State);
 
         var refused = (await _agency.RecordAgencyDecisionAsync(new RecordAgencyDecisionRequest
         {
