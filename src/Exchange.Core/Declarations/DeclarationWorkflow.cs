@@ -403,15 +403,19 @@ public sealed class DeclarationWorkflow(
         {
             throw new NodeUnavailableException("This node does not record arrivals without advance data.");
         }
-        var recorded = await postalArrivals.RecordAsync(new PostalArrivalWithoutData(
-            caller.FilerId, request.ItemIdentifier, request.ItemIdentifier[^2..],
+        var arrival = new PostalArrivalWithoutData(
+            caller.FilerId, request.ItemIdentifier, request.ItemIdentifier[^2..], // S10: the issuing post's country
             DeclarationIndex.ToUnixMicroseconds(request.ArriveTime), request.ArrivalOffice,
-            DeclarationIndex.ToUnixMicroseconds(Timestamps.ToProto(Timestamps.Now(clock)))), cancellationToken);
-        metrics?.PostalItemWithoutAdvanceData();
+            DeclarationIndex.ToUnixMicroseconds(Timestamps.ToProto(Timestamps.Now(clock))));
+        var recorded = await postalArrivals.RecordAsync(arrival, cancellationToken);
+        if (recorded == arrival)
+        {
+            metrics?.PostalItemWithoutAdvanceData(); // a repeat report of the item is not another item
+        }
         return new NotifyItemArrivalResponse
         {
             AdvanceDataMissing = true,
-            RecordTime = Timestamps.ToProto(DateTimeOffset.FromUnixTimeMilliseconds(recorded.RecordTime / 1000)),
+            RecordTime = Timestamps.ToProto(Timestamps.FromUnixMicroseconds(recorded.RecordTime)),
         };
     }
 

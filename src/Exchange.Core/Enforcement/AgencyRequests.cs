@@ -57,22 +57,8 @@ public static class AgencyRequests
     }
 
     /// <summary>Reads `filers/{filer}/declarations/{declaration}/agencyRequests/{agency_request}` of the calling filer.</summary>
-    public static DeclarationKey? ReadName(CallerIdentity caller, string? name, List<FieldViolation> violations)
-    {
-        var parts = name?.Split('/');
-        if (parts is not { Length: 6 } || parts[4] != "agencyRequests" || !ResourceNames.IsValidId(parts[5])
-            || !ResourceNames.TryParseDeclaration(string.Join('/', parts[..4]), out var key))
-        {
-            violations.Add(new FieldViolation("name",
-                $"Must have the form 'filers/{{filer}}/declarations/{{declaration}}/agencyRequests/{{agency_request}}'; got {Echo.Quote(name)}."));
-            return null;
-        }
-        if (key.FilerId != caller.FilerId)
-        {
-            throw new FilerMismatchException("name");
-        }
-        return key;
-    }
+    public static DeclarationKey? ReadName(CallerIdentity caller, string? name, List<FieldViolation> violations) =>
+        RequestChecks.ReadDeclarationChildName(caller, name, "agencyRequests", violations);
 
     /// <summary>The state as the contract names it, e.g. ANSWERED.</summary>
     public static string Label(AgencyRequestState state) => state switch

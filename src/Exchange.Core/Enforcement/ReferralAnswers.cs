@@ -15,22 +15,8 @@ public static class ReferralAnswers
     private const int MaxDocuments = 20;
 
     /// <summary>Reads `filers/{filer}/declarations/{declaration}/referrals/{referral}` of the calling filer.</summary>
-    public static DeclarationKey? ReadName(CallerIdentity caller, string? name, List<FieldViolation> violations)
-    {
-        var parts = name?.Split('/');
-        if (parts is not { Length: 6 } || parts[4] != "referrals" || !ResourceNames.IsValidId(parts[5])
-            || !ResourceNames.TryParseDeclaration(string.Join('/', parts[..4]), out var key))
-        {
-            violations.Add(new FieldViolation("name",
-                $"Must have the form 'filers/{{filer}}/declarations/{{declaration}}/referrals/{{referral}}'; got {Echo.Quote(name)}."));
-            return null;
-        }
-        if (key.FilerId != caller.FilerId)
-        {
-            throw new FilerMismatchException("name");
-        }
-        return key;
-    }
+    public static DeclarationKey? ReadName(CallerIdentity caller, string? name, List<FieldViolation> violations) =>
+        RequestChecks.ReadDeclarationChildName(caller, name, "referrals", violations);
 
     /// <summary>Every field problem of the answer, with paths under <c>response</c>.</summary>
     public static void Check(ReferralResponse? response, DateTimeOffset now, List<FieldViolation> violations)
