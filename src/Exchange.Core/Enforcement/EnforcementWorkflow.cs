@@ -326,7 +326,8 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
             var hold = AgencyRequests.RequireHold(current, agency.Name, "record a decision");
             if (request.Decision == AgencyDecision.Refuse && hold.Decision == AgencyDecision.Refuse)
             {
-                throw new AgencyHoldRequiredException(key.Name, agency.Name, "refuse the goods again (its refusal is recorded)");
+                throw new AgencyHoldRequiredException(key.Name, agency.Name, "refuse them again",
+                    $"{agency.Name} refused these goods already (its hold stays active); only MAY_PROCEED can follow");
             }
             if (request.Decision == AgencyDecision.MayProceed)
             {

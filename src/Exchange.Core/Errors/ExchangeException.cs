@@ -245,16 +245,19 @@ public sealed class ReferralAnswerMismatchException(IReadOnlyList<FieldViolation
     public override IReadOnlyList<FieldViolation> Violations { get; } = violations;
 }
 
-/// <summary>An agency acted on a declaration it holds no active hold on (a request for information, a decision).</summary>
-public sealed class AgencyHoldRequiredException(string name, string agency, string operation)
+/// <summary>
+/// An agency acted on a declaration it holds no active hold on (a request for information, a
+/// decision), or refused goods whose refusal it recorded already (<paramref name="why"/> says which).
+/// </summary>
+public sealed class AgencyHoldRequiredException(string name, string agency, string operation, string? why = null)
     : ExchangeException(ErrorReason.AgencyHoldRequired,
-        $"{agency} holds no active hold on declaration '{name}'; it cannot {operation}. Place a hold first.")
+        $"{why ?? $"{agency} holds no active hold on declaration '{name}'"}; it cannot {operation}.")
 {
     public override IReadOnlyDictionary<string, string> Metadata { get; } =
         new Dictionary<string, string> { ["name"] = name, ["agency"] = agency };
 
     public override IReadOnlyList<FieldViolation> Violations { get; } =
-        [new FieldViolation("declaration", $"{agency} holds no active hold on this declaration.")];
+        [new FieldViolation("declaration", why ?? $"{agency} holds no active hold on this declaration; place a hold first.")];
 }
 
 /// <summary>The agency request cannot take an answer: it is answered or closed already.</summary>
