@@ -74,8 +74,8 @@ public sealed class PostgresDialect : SqlDialect
         RETURNING {keyColumn}, last_seq
         """;
 
-    public override async Task<IReadOnlyList<MeasureAggregate>> AggregateAsync(
-        DbConnection connection, ReportQuery query, string group, CancellationToken cancellationToken)
+    public override async Task AggregateAsync(
+        DbConnection connection, ReportQuery query, string group, ReportAggregates aggregates, CancellationToken cancellationToken)
     {
         var windows = query.Windows();
         var starts = windows.Select(w => w.Start).ToArray();
@@ -97,7 +97,8 @@ public sealed class PostgresDialect : SqlDialect
                 count(*) FILTER (WHERE m.latest_outcome IN ({RefusedOutcomes})),
                 count(*) FILTER (WHERE m.agency_hold),
                 count(*) FILTER (WHERE m.referral_count = 0 AND NOT m.amended),
-                coalesce(sum(m.duty_micros), 0)::bigint, coalesce(sum(m.tax_micros), 0)::bigint
+                coalesce(sum(m.duty_micros), 0)::bigint, coalesce(sum(m.tax_micros), 0)::bigint,
+                count(*) FILTER (WHERE m.channel = 'POSTAL')
             {WindowsJoin}
             GROUP BY 1, 2, 3, 4
             """);
@@ -116,15 +117,21 @@ public sealed class PostgresDialect : SqlDialect
             JOIN declaration_referral_answers AS a ON a.filer_id = m.filer_id AND a.declaration_id = m.declaration_id
             GROUP BY 1, 2
             """);
+        Query($"""
+            SELECT w.window_start, {group} AS report_group, a.referral_type, count(*),
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY a.response_micros)
+            {WindowsJoin}
+            JOIN declaration_referral_answers AS a ON a.filer_id = m.filer_id AND a.declaration_id = m.declaration_id
+            GROUP BY 1, 2, 3
+            """);
 
-        var aggregates = new ReportAggregates();
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             aggregates.AddCounts(reader.GetInt64(0), reader.GetString(1),
                 new ReportAggregates.Counts(
                     reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8),
-                    reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12)),
+                    reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(15)),
                 reader.GetString(2), reader.GetInt64(13), reader.GetString(3), reader.GetInt64(14));
         }
         await reader.NextResultAsync(cancellationToken);
@@ -137,7 +144,11 @@ public sealed class PostgresDialect : SqlDialect
         {
             aggregates.SetReferralTimes(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetDouble(3));
         }
-        return aggregates.Build();
+        await reader.NextResultAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            aggregates.SetReferralTypeTimes(reader.GetInt64(0), reader.GetString(1), reader.GetInt16(2), reader.GetInt64(3), reader.GetDouble(4));
+        }
     }
 
     // ---- Schema ----

@@ -59,18 +59,17 @@ public sealed class SqliteDialect : SqlDialect
     /// time) and counted, summed and sorted per window and group by <see cref="ReportAggregates"/>,
     /// which interpolates exactly as PostgreSQL does.
     /// </summary>
-    public override async Task<IReadOnlyList<MeasureAggregate>> AggregateAsync(
-        DbConnection connection, ReportQuery query, string group, CancellationToken cancellationToken)
+    public override async Task AggregateAsync(
+        DbConnection connection, ReportQuery query, string group, ReportAggregates aggregates, CancellationToken cancellationToken)
     {
         var starts = query.Windows().Select(w => w.Start).ToArray();
-        var aggregates = new ReportAggregates();
 
         await using (var rows = connection.CreateCommand())
         {
             rows.CommandText = $"""
                 SELECT m.create_time, {group}, m.complete_data, m.first_decision_time - m.create_time, m.first_outcome,
                     m.latest_outcome, m.amended, m.referral_count, m.agency_hold, m.duty_currency, m.duty_micros,
-                    m.tax_currency, m.tax_micros
+                    m.tax_currency, m.tax_micros, m.channel
                 FROM declaration_measures AS m
                 WHERE m.create_time >= @start AND m.create_time < @end
                 """;
@@ -85,7 +84,8 @@ public sealed class SqliteDialect : SqlDialect
                     reader.IsDBNull(2) ? null : reader.GetInt64(2) == 1,
                     reader.IsDBNull(3) ? null : reader.GetInt64(3),
                     reader.GetInt32(4), reader.GetInt32(5), reader.GetInt64(6) == 1, reader.GetInt32(7), reader.GetInt64(8) == 1,
-                    reader.GetString(9), reader.GetInt64(10), reader.GetString(11), reader.GetInt64(12));
+                    reader.GetString(9), reader.GetInt64(10), reader.GetString(11), reader.GetInt64(12),
+                    postal: reader.GetString(13) == "POSTAL");
             }
         }
 
@@ -93,7 +93,7 @@ public sealed class SqliteDialect : SqlDialect
         await using (var answers = connection.CreateCommand())
         {
             answers.CommandText = $"""
-                SELECT m.create_time, {group}, a.response_micros
+                SELECT m.create_time, {group}, a.response_micros, a.referral_type
                 FROM declaration_referral_answers AS a
                 CROSS JOIN declaration_measures AS m ON m.filer_id = a.filer_id AND m.declaration_id = a.declaration_id
                 WHERE m.create_time >= @start AND m.create_time < @end
@@ -103,18 +103,12 @@ public sealed class SqliteDialect : SqlDialect
             await using var reader = await answers.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                aggregates.AddReferralAnswer(WindowOf(starts, reader.GetInt64(0)), reader.GetString(1), reader.GetInt64(2));
+                aggregates.AddReferralAnswer(WindowOf(starts, reader.GetInt64(0)), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3));
             }
         }
-        return aggregates.Build();
     }
 
-    /// <summary>The start of the window holding <paramref name="createTime"/> (within the query's range).</summary>
-    private static long WindowOf(long[] starts, long createTime)
-    {
-        var index = Array.BinarySearch(starts, createTime);
-        return starts[index >= 0 ? index : ~index - 1];
-    }
+    private static long WindowOf(long[] starts, long createTime) => ReportAggregates.WindowOf(starts, createTime);
 
     // ---- Schema ----
 

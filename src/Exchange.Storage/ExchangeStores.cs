@@ -20,6 +20,7 @@ public sealed class ExchangeStores : IAsyncDisposable
         Outbox = new OutboxRepository(database);
         Notices = new NoticeRepository(database);
         Audit = new AuditRepository(database);
+        PostalArrivals = new PostalArrivalRepository(database);
     }
 
     public IDeclarationStore Declarations { get; }
@@ -33,6 +34,8 @@ public sealed class ExchangeStores : IAsyncDisposable
     public INoticeStore Notices { get; }
 
     public IAuditStore Audit { get; }
+
+    public IPostalArrivalStore PostalArrivals { get; }
 
     /// <summary>Opens (and migrates) <paramref name="database"/> and returns its stores; the database is disposed if opening fails.</summary>
     public static async Task<ExchangeStores> OpenAsync(StoreDatabase database, CancellationToken cancellationToken = default)

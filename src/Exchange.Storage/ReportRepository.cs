@@ -33,16 +33,53 @@ public sealed class ReportRepository(StoreDatabase database) : IReportStore
         """;
 
     private const string InsertReferralAnswerSql = """
-        INSERT INTO declaration_referral_answers (filer_id, declaration_id, referral, response_micros)
-        VALUES (@filer_id, @declaration_id, @referral, @response_micros)
+        INSERT INTO declaration_referral_answers (filer_id, declaration_id, referral, response_micros, referral_type)
+        VALUES (@filer_id, @declaration_id, @referral, @response_micros, @referral_type)
         ON CONFLICT (filer_id, declaration_id, referral) DO NOTHING
         """;
 
     public async Task<IReadOnlyList<MeasureAggregate>> AggregateAsync(ReportQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await database.OpenReaderAsync(cancellationToken);
-        return await database.Dialect.AggregateAsync(connection, query, GroupColumn(query.Grouping), cancellationToken);
+        var aggregates = new ReportAggregates();
+        await using (var connection = await database.OpenReaderAsync(cancellationToken))
+        {
+            await database.Dialect.AggregateAsync(connection, query, GroupColumn(query.Grouping), aggregates, cancellationToken);
+        }
+        await AddPostalWithoutDataAsync(query, aggregates, cancellationToken);
+        return aggregates.Build();
+    }
+
+    /// <summary>
+    /// The postal items that arrived with no advance data, by window of arrival and group: few
+    /// (each is an exception the STOP Act counts), so read by the arrival-time index and counted here,
+    /// the same way for every store.
+    /// </summary>
+    private async Task AddPostalWithoutDataAsync(ReportQuery query, ReportAggregates aggregates, CancellationToken cancellationToken)
+    {
+        var starts = query.Windows().Select(w => w.Start).ToArray();
+        var group = query.Grouping switch
+        {
+            ReportGrouping.None => "CAST('' AS TEXT)",
+            ReportGrouping.Channel => "CAST('POSTAL' AS TEXT)",
+            ReportGrouping.OriginCountry => "p.origin_country",
+            ReportGrouping.Filer => "p.filer_id",
+            _ => throw new ArgumentOutOfRangeException(nameof(query), query.Grouping, "Not a report grouping."),
+        };
+        var rows = await database.QueryAsync(
+            database.Statement($"""
+                    SELECT p.arrive_time, {group}
+                    FROM postal_arrivals_without_data AS p
+                    WHERE p.arrive_time >= @start AND p.arrive_time < @end
+                    """)
+                .With("start", starts[0])
+                .With("end", query.End),
+            reader => (Time: reader.GetInt64(0), Group: reader.GetString(1)),
+            cancellationToken);
+        foreach (var row in rows)
+        {
+            aggregates.AddPostalWithoutData(ReportAggregates.WindowOf(starts, row.Time), row.Group, 1);
+        }
     }
 
     private static string GroupColumn(ReportGrouping grouping) => grouping switch
@@ -122,7 +159,8 @@ public sealed class ReportRepository(StoreDatabase database) : IReportStore
                 .With("filer_id", key.FilerId)
                 .With("declaration_id", key.DeclarationId)
                 .With("referral", answer.Referral)
-                .With("response_micros", answer.ResponseMicros);
+                .With("response_micros", answer.ResponseMicros)
+                .With("referral_type", (short)answer.Type);
         }
     }
 }

@@ -56,10 +56,11 @@ public abstract class SqlDialect
 
     /// <summary>
     /// The performance report's aggregates of <paramref name="query"/>, over the
-    /// declaration_measures table (alias m), grouped by the text expression <paramref name="group"/>.
+    /// declaration_measures table (alias m), grouped by the text expression <paramref name="group"/>,
+    /// added to <paramref name="aggregates"/> (which the caller completes and builds).
     /// </summary>
-    public abstract Task<IReadOnlyList<MeasureAggregate>> AggregateAsync(
-        DbConnection connection, ReportQuery query, string group, CancellationToken cancellationToken);
+    public abstract Task AggregateAsync(
+        DbConnection connection, ReportQuery query, string group, ReportAggregates aggregates, CancellationToken cancellationToken);
 
     // ---- Schema ----
 

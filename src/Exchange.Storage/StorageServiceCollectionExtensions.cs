@@ -27,6 +27,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton<IDeclarationStore>(provider => provider.GetRequiredService<DeclarationRepository>());
         services.AddSingleton<IRegistryStore, RegistryRepository>();
         services.AddSingleton<IReportStore, ReportRepository>();
+        services.AddSingleton<IPostalArrivalStore, PostalArrivalRepository>();
         services.AddSingleton<IOutboxStore, OutboxRepository>();
         services.AddSingleton<INoticeStore, NoticeRepository>();
         services.AddSingleton<IAuditStore, AuditRepository>();

@@ -31,7 +31,7 @@ public sealed class CommandLineTests
         var code = await App().RunAsync(args, CancellationToken.None);
 
         Assert.Equal(0, code);
-        foreach (var command in new[] { "submit", "bulk-submit", "get", "list", "amend", "cancel", "arrive", "present", "consignment-create", "consignment-houses", "consignment-arrive",
+        foreach (var command in new[] { "submit", "bulk-submit", "get", "list", "amend", "cancel", "arrive", "present", "answer-agency", "consignment-create", "consignment-houses", "consignment-arrive",
                      "consignment-present", "consignment-watch", "watch", "profiles", "dataset", "check-data", "help" })
         {
             Assert.Contains($"  {command} ", output.Text);

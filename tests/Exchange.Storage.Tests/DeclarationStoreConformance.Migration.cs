@@ -127,6 +127,21 @@ public abstract partial class DeclarationStoreConformance
     }
 
     [SkippableFact]
+    public async Task ADatabaseOfSchemaVersion9KeepsItsReferralAnswersUntypedAndGainsThePostalArrivals()
+    {
+        await CreateFreshDatabaseAsync();
+        await MigrateToSchemaVersionAsync(9);
+        await ExecuteSqlAsync("INSERT INTO declaration_referral_answers (filer_id, declaration_id, referral, response_micros) VALUES ('f', 'd', 'r', 5)");
+
+        var store = await OpenStoreTrackedAsync();
+
+        Assert.Equal(0, await ScalarAsync("SELECT referral_type FROM declaration_referral_answers WHERE referral = 'r'"));
+        var arrival = new PostalArrivalWithoutData("post-a", "RB123456785GB", "GB", 1, "", 2);
+        Assert.Equal(arrival, await StoresOf(store).PostalArrivals.RecordAsync(arrival, CancellationToken.None));
+        Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM schema_version WHERE version = 10"));
+    }
+
+    [SkippableFact]
     public async Task EachAppliedMigrationIsRecordedWithTheChecksumOfItsStatements()
     {
         await OpenFreshStoreAsync();

@@ -79,6 +79,9 @@ public abstract partial class DeclarationStoreConformance
         Assert.Equal(37e6, day.DecisionP90Micros, 3);
         Assert.Equal(1, day.ReferralsAnswered);
         Assert.Equal(90e6, day.ReferralResponseMedianMicros, 3);
+        // The one answer is d2's request for information; no HRCM screening was answered.
+        Assert.Equal((1, 90e6, 0, 0d), (day.InformationAnswered, day.InformationResponseMedianMicros, day.ScreeningAnswered, day.ScreeningResponseMedianMicros));
+        Assert.Equal((3, 0), (day.PostalReceived, day.PostalWithoutData)); // d1, d3, d5
         Assert.Equal([new MoneySum("EUR", 5_500_000), new MoneySum("USD", 10_000_000)], day.Duty);
         Assert.Equal([new MoneySum("EUR", 1_500_000), new MoneySum("USD", 0)], day.Tax); // d2 estimated no tax, in USD
     }
@@ -262,4 +265,56 @@ public abstract partial class DeclarationStoreConformance
         Units = (long)decimal.Truncate(amount),
         Nanos = (int)((amount - decimal.Truncate(amount)) * 1_000_000_000m),
     };
+
+    [SkippableFact]
+    public async Task PostalItemsWithoutAdvanceDataAreRecordedOnceAndCountedInTheWindowOfTheirArrival()
+    {
+        var store = await OpenFreshStoreAsync();
+        var stores = StoresOf(store);
+        var d1 = await SubmitAsync(store, "post-a", "d1", Day.AddHours(8), Channel.Postal, "CN");
+        await DecideAsync(store, d1, DecisionOutcome.Release, 10, Complete(d1));
+        var first = new PostalArrivalWithoutData("post-a", "RB123456785GB", "GB", Micros(Day.AddHours(9)), "NL000396", Micros(Day.AddHours(9).AddMinutes(1)));
+
+        var recorded = await stores.PostalArrivals.RecordAsync(first, CancellationToken.None);
+        var again = await stores.PostalArrivals.RecordAsync(
+            first with { ArriveTime = Micros(Day.AddHours(10)), RecordTime = Micros(Day.AddHours(10)) }, CancellationToken.None);
+        await stores.PostalArrivals.RecordAsync(
+            new("post-b", "RB123456785GB", "GB", Micros(Day.AddHours(23)), "", Micros(Day.AddHours(23))), CancellationToken.None);
+        await stores.PostalArrivals.RecordAsync(
+            new("post-a", "EE123456785CN", "CN", Micros(Day.AddDays(1)), "", Micros(Day.AddDays(1))), CancellationToken.None);
+
+        Assert.Equal(first, recorded);
+        Assert.Equal(first, again); // the first report stays
+        var windows = new ReportQuery([Micros(Day), Micros(Day.AddHours(12))], Micros(Day.AddDays(1)), ReportGrouping.None);
+        var halves = await stores.Reports.AggregateAsync(windows, CancellationToken.None);
+        // Morning: d1 (postal) and post-a's item; afternoon: post-b's item alone (a window with no declaration);
+        // the CN item arrived at the end (exclusive).
+        Assert.Equal([(Micros(Day), 1L, 1L), (Micros(Day.AddHours(12)), 0L, 1L)], halves.Select(a => (a.WindowStart, a.PostalReceived, a.PostalWithoutData)));
+        var byFiler = await stores.Reports.AggregateAsync(new([Micros(Day)], Micros(Day.AddDays(1)), ReportGrouping.Filer), CancellationToken.None);
+        Assert.Equal([("post-a", 1L, 1L), ("post-b", 0L, 1L)], byFiler.Select(a => (a.Group, a.PostalReceived, a.PostalWithoutData)));
+        var byChannel = await stores.Reports.AggregateAsync(new([Micros(Day)], Micros(Day.AddDays(2)), ReportGrouping.Channel), CancellationToken.None);
+        Assert.Equal([("POSTAL", 1L, 3L)], byChannel.Select(a => (a.Group, a.PostalReceived, a.PostalWithoutData)));
+    }
+
+    [SkippableFact]
+    public async Task ReferralAnswersAreCountedPerType()
+    {
+        var store = await OpenFreshStoreAsync();
+        var d1 = await SubmitAsync(store, "filer-a", "d1", Day.AddHours(8), Channel.Express, "CN");
+        var opened = d1.CreateTime.ToDateTimeOffset().AddSeconds(10);
+        d1 = await DecideAsync(store, d1, DecisionOutcome.Hold, 10, Complete(d1), referrals: 1);
+        var screening = Update(d1, d =>
+        {
+            d.Referrals[0].Type = ReferralType.HrcmScreening;
+            d.Referrals[0].State = ReferralState.Answered;
+            d.Referrals[0].RespondTime = Timestamp.FromDateTimeOffset(opened.AddSeconds(40));
+        });
+        screening = WithEvent(screening, DeclarationEventType.ReferralAnswered, screening.Declaration.Referrals[0]);
+        Assert.Equal(WriteOutcomeKind.Written, (await store.UpdateAsync(screening, CancellationToken.None)).Kind);
+
+        var day = Assert.Single(await StoresOf(store).Reports.AggregateAsync(new([Micros(Day)], Micros(Day.AddDays(1)), ReportGrouping.None), CancellationToken.None));
+
+        Assert.Equal((1, 40e6), (day.ReferralsAnswered, Math.Round(day.ReferralResponseMedianMicros)));
+        Assert.Equal((0, 1, 40e6), (day.InformationAnswered, day.ScreeningAnswered, Math.Round(day.ScreeningResponseMedianMicros)));
+    }
 }

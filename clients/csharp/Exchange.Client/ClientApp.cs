@@ -44,6 +44,7 @@ public sealed class ClientApp(
         "cancel" => new CancelCommand(),
         "arrive" => new ArriveCommand(),
         "present" => new PresentCommand(),
+        "answer-agency" => new AnswerAgencyCommand(),
         "consignment-create" => new ConsignmentCreateCommand(),
         "consignment-houses" => new ConsignmentHousesCommand(),
         "consignment-arrive" => new ConsignmentArriveCommand(),

@@ -119,6 +119,7 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
         @event.Referrals.AddRange(change.EventReferrals.Select(r => r.Clone()));
         @event.AgencyHold = change.EventHold?.Clone();
         @event.PartnerDecision = change.PartnerDecision?.Clone();
+        @event.AgencyRequest = change.Request?.Clone();
         return @event;
     }
 
@@ -188,8 +189,8 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
 /// lifecycle states are set by <see cref="DeclarationChanges"/>), what the event says, and
 /// optionally new facts, the referrals, agency hold or partner decision the event is about, and
 /// a step recorded just before it in the same write (e.g. an arrival, then the release it allows),
-/// and who made this step when not the caller who applies it (the risk engine deciding a
-/// filer's amendment).
+/// who made this step when not the caller who applies it (the risk engine deciding a
+/// filer's amendment), and the agency request the event is about.
 /// </summary>
 public sealed record Change(
     Declaration Next,
@@ -200,7 +201,8 @@ public sealed record Change(
     AgencyHold? Hold = null,
     PartnerDecision? PartnerDecision = null,
     Change? Earlier = null,
-    string? Actor = null)
+    string? Actor = null,
+    AgencyRequest? Request = null)
 {
     internal IReadOnlyList<Referral> EventReferrals => Referrals ?? [];
 

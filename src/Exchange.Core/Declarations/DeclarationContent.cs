@@ -25,6 +25,7 @@ internal static class DeclarationContent
         content.Decision = null;
         content.Referrals.Clear();
         content.AgencyHolds.Clear();
+        content.AgencyRequests.Clear();
         content.DutyEstimate = null;
         content.SharingOrigin = null;
         content.PartnerDecisions.Clear();
@@ -51,6 +52,7 @@ internal static class DeclarationContent
         amended.Decision = current.Decision;
         amended.Referrals.AddRange(current.Referrals);
         amended.AgencyHolds.AddRange(current.AgencyHolds);
+        amended.AgencyRequests.AddRange(current.AgencyRequests);
         amended.DutyEstimate = current.DutyEstimate;
         amended.SharingOrigin = current.SharingOrigin;
         amended.PartnerDecisions.AddRange(current.PartnerDecisions);

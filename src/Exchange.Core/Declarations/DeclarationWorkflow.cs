@@ -25,7 +25,7 @@ namespace Exchange.Core.Declarations;
 public sealed class DeclarationWorkflow(
     IDeclarationStore store, IEventSignal signal, TimeProvider clock, WorkflowOptions options, ExchangeRates rates, WorkPulse? accepted = null,
     ExchangeMetrics? metrics = null, Assessor? assessor = null, Consignments.ConsignmentWorkflow? consignments = null,
-    ProfileEnforcement? profiles = null)
+    ProfileEnforcement? profiles = null, IPostalArrivalStore? postalArrivals = null)
     : IAsyncDisposable
 {
     // Without a configuration: only the profiles a filer names are enforced.
@@ -291,6 +291,15 @@ public sealed class DeclarationWorkflow(
         var key = Enforcement.ReferralAnswers.ReadName(caller, request.Name, violations);
         Enforcement.ReferralAnswers.Check(request.Response, clock.GetUtcNow(), violations);
         RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        // Whether the answer is the kind the referral takes is a fact of the stored referral (its
+        // type never changes), checked here so it is reported with every other field problem.
+        if (key is not null && await store.GetAsync(key, cancellationToken) is { } stored
+            && stored.Referrals.FirstOrDefault(r => r.Name == request.Name) is { } target
+            && Enforcement.ReferralAnswers.KindMismatch(target.Type, request.Response) is { } mismatch)
+        {
+            violations.Add(mismatch);
+            throw new ReferralAnswerMismatchException(violations);
+        }
         RequestChecks.ThrowIfAny(violations);
 
         var hash = DeclarationContent.RequestHash("respond", request.Name, request.Response);
@@ -304,7 +313,7 @@ public sealed class DeclarationWorkflow(
             {
                 throw new InvalidStateTransitionException(key!.Name, current.Status, "answered for a referral (it is not held)");
             }
-            if (Enforcement.ReferralAnswers.Mismatch(referral, request.Response) is { } why)
+            if (Enforcement.ReferralAnswers.NotOpen(referral) is { } why)
             {
                 throw new ReferralNotOpenException(request.Name, why);
             }
@@ -319,6 +328,100 @@ public sealed class DeclarationWorkflow(
             metrics?.ReferralAnswered(type);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Answers a partner government agency's request for information on the filer's declaration:
+    /// the request becomes ANSWERED; the agency sees the answer on the declaration it lists.
+    /// </summary>
+    public async Task<Declaration> RespondToAgencyRequestAsync(
+        CallerIdentity caller, RespondToAgencyRequestRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = AgencyRequests.ReadName(caller, request.Name, violations);
+        if (request.Response is null)
+        {
+            violations.Add(new FieldViolation("response", "Required: the answer, with a text of 1 to 2000 characters."));
+        }
+        else
+        {
+            Enforcement.ReferralAnswers.CheckInformation(request.Response, "response", violations);
+        }
+        RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        RequestChecks.ThrowIfAny(violations);
+
+        var hash = DeclarationContent.RequestHash("respond-agency", request.Name, request.Response!);
+        return await ChangeAsync(caller, key!, request.RequestId, hash, etag: null, current =>
+        {
+            var next = current.Clone();
+            var agencyRequest = next.AgencyRequests.FirstOrDefault(r => r.Name == request.Name)
+                ?? throw new ResourceNotFoundException(request.Name);
+            if (agencyRequest.State != AgencyRequestState.Open)
+            {
+                throw new AgencyRequestNotOpenException(request.Name, AgencyRequests.Label(agencyRequest.State));
+            }
+            agencyRequest.State = AgencyRequestState.Answered;
+            agencyRequest.Response = request.Response!.Clone();
+            agencyRequest.RespondTime = Timestamps.ToProto(Timestamps.Now(clock));
+            return ValueTask.FromResult(new Change(next, DeclarationEventType.AgencyRequestAnswered, Request: agencyRequest));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// A postal item's arrival reported by its S10 identifier: the arrival of the filer's declaration
+    /// that carries it (as <see cref="NotifyArrivalAsync"/>), or, when none does, an item that
+    /// arrived with no advance data, recorded once for the performance report (US STOP Act).
+    /// </summary>
+    public async Task<NotifyItemArrivalResponse> NotifyItemArrivalAsync(
+        CallerIdentity caller, NotifyItemArrivalRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        RequestChecks.CheckParent(caller, request.Parent, "parent", violations);
+        if (string.IsNullOrEmpty(request.ItemIdentifier))
+        {
+            violations.Add(new FieldViolation("item_identifier", "Required: the UPU S10 item identifier, e.g. RB123456785GB."));
+        }
+        else if (S10ItemIdentifier.Check(request.ItemIdentifier) is { } problem)
+        {
+            violations.Add(new FieldViolation("item_identifier", problem));
+        }
+        ArrivalNotices.Check(request.ArriveTime, request.ArrivalOffice, "", clock.GetUtcNow(), violations);
+        RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        RequestChecks.ThrowIfAny(violations);
+
+        var carrying = await store.ListAsync(
+            new DeclarationQuery(caller.FilerId, Limit: 20, Reference: request.ItemIdentifier), cancellationToken);
+        // The newest declaration of the item still waiting for its goods; a cancelled filing is no advance data.
+        var declared = carrying
+            .Where(d => d.TransportDocument?.ItemIdentifier == request.ItemIdentifier && d.Status != DeclarationStatus.Cancelled)
+            .OrderByDescending(d => d.CreateTime)
+            .FirstOrDefault();
+        if (declared is not null && ResourceNames.TryParseDeclaration(declared.Name, out var key))
+        {
+            var hash = DeclarationContent.RequestHash("arrive", declared.Name, request);
+            var arrived = await ChangeAsync(caller, key, request.RequestId, hash, etag: null, current =>
+                ValueTask.FromResult(ArrivalNotices.Change(current, request.ArriveTime, request.ArrivalOffice, "")),
+                cancellationToken);
+            return new NotifyItemArrivalResponse { Declaration = arrived };
+        }
+        if (postalArrivals is null)
+        {
+            throw new NodeUnavailableException("This node does not record arrivals without advance data.");
+        }
+        var arrival = new PostalArrivalWithoutData(
+            caller.FilerId, request.ItemIdentifier, request.ItemIdentifier[^2..], // S10: the issuing post's country
+            DeclarationIndex.ToUnixMicroseconds(request.ArriveTime), request.ArrivalOffice,
+            DeclarationIndex.ToUnixMicroseconds(Timestamps.ToProto(Timestamps.Now(clock))));
+        var recorded = await postalArrivals.RecordAsync(arrival, cancellationToken);
+        if (recorded == arrival)
+        {
+            metrics?.PostalItemWithoutAdvanceData(); // a repeat report of the item is not another item
+        }
+        return new NotifyItemArrivalResponse
+        {
+            AdvanceDataMissing = true,
+            RecordTime = Timestamps.ToProto(Timestamps.FromUnixMicroseconds(recorded.RecordTime)),
+        };
     }
 
     /// <summary>

@@ -38,6 +38,28 @@ internal static class RequestChecks
         return key;
     }
 
+    /// <summary>
+    /// Reads the name of a child resource of the calling filer's declaration,
+    /// <c>filers/{filer}/declarations/{declaration}/{collection}/{id}</c> (a referral, an agency
+    /// request), in field <c>name</c>: the declaration's key, or null with why it cannot.
+    /// </summary>
+    public static DeclarationKey? ReadDeclarationChildName(CallerIdentity caller, string? name, string collection, List<FieldViolation> violations)
+    {
+        var parts = name?.Split('/');
+        if (parts is not { Length: 6 } || parts[4] != collection || !ResourceNames.IsValidId(parts[5])
+            || !ResourceNames.TryParseDeclaration(string.Join('/', parts[..4]), out var key))
+        {
+            violations.Add(new FieldViolation("name",
+                $"Must have the form 'filers/{{filer}}/declarations/{{declaration}}/{collection}/{{id}}'; got {Echo.Quote(name)}."));
+            return null;
+        }
+        if (key.FilerId != caller.FilerId)
+        {
+            throw new FilerMismatchException("name");
+        }
+        return key;
+    }
+
     /// <summary>Reads a declaration name of any filer (for officers and agencies), or records why it cannot.</summary>
     public static DeclarationKey? ReadAnyDeclarationName(string? name, string field, List<FieldViolation> violations)
     {

@@ -306,6 +306,10 @@ public sealed class Assessor(
                     RequestText = engine.ReferralText(type),
                     RecommendedScreeningMethod = type == ReferralType.HrcmScreening ? engine.RecommendedScreeningMethod : "",
                     CreateTime = at,
+                    Reference = ReferralAnswers.Reference(key, next.Referrals.Count + 1),
+                    TransportDocument = next.TransportDocument is { } document
+                        ? (document.ItemIdentifier.Length > 0 ? document.ItemIdentifier : document.HouseWaybill)
+                        : "",
                 };
                 next.Referrals.Add(referral);
                 opened.Add(referral);

@@ -135,12 +135,19 @@ public static class Decisions
         return new Change(released, DeclarationEventType.Decided, reason, Earlier: control);
     }
 
-    /// <summary>The referrals closed, as a decision ends them.</summary>
+    /// <summary>The referrals closed, as a decision ends them, and the agency requests still open with them.</summary>
     public static void CloseReferrals(Declaration declaration)
     {
         foreach (var referral in declaration.Referrals)
         {
             referral.State = ReferralState.Closed;
+        }
+        foreach (var request in declaration.AgencyRequests)
+        {
+            if (request.State == AgencyRequestState.Open)
+            {
+                request.State = AgencyRequestState.Closed;
+            }
         }
     }
 

@@ -249,37 +249,148 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         var released = false; // set when this lift released the declaration
         var lifted = await _changes.ApplyAsync(key, null, hash, null, agency.Name, async current =>
         {
-            if (DeclarationStatuses.IsFinal(current.Status))
-            {
-                throw new InvalidStateTransitionException(key.Name, current.Status, $"released from a hold of {agency.Name}");
-            }
-            var next = current.Clone();
-            if (ActiveHold(next, agency) is not { } hold)
-            {
-                throw new InvalidStateTransitionException(key.Name, current.Status, $"released from a hold of {agency.Name}, which holds none");
-            }
-            var now = Timestamps.ToProto(Timestamps.Now(clock));
-            hold.LiftTime = now;
-            if (await ReleasesOnLiftAsync(key, next, cancellationToken))
-            {
-                if (Lifecycles.MustPresentBeforeRelease(next))
-                {
-                    throw new GoodsNotPresentedException(key.Name, "released by lifting the last hold");
-                }
-                var reason = Decisions.AutomaticReasons.ReleaseOf(next);
-                next.Status = Lifecycles.StatusOnRelease(next);
-                next.Decision = Decisions.Make(DecisionOutcome.Release, reason, Actors.RiskEngine, now);
-                released = true;
-                return new Change(next, DeclarationEventType.Decided, reason, Hold: hold);
-            }
-            released = false; // an earlier attempt, beaten by a concurrent writer, may have said otherwise
-            return new Change(next, DeclarationEventType.AgencyHoldLifted, "", Hold: hold);
+            var (change, releases) = await LiftAsync(key, current, agency, decision: null, cancellationToken);
+            released = releases; // an earlier attempt, beaten by a concurrent writer, may have said otherwise
+            return change;
         }, cancellationToken);
         if (released)
         {
             metrics?.Decided(DecisionOutcome.Release, ExchangeMetrics.DecidedBy.AgencyRelease);
         }
         return FilerView.Of(lifted);
+    }
+
+    /// <summary>
+    /// The agency asks the filer for information about a declaration it holds (an active hold of
+    /// its own): an OPEN request on the declaration and an AGENCY_REQUEST_OPENED event on the
+    /// filer's watch stream.
+    /// </summary>
+    public async Task<CreateAgencyRequestResponse> CreateRequestAsync(
+        AgencyIdentity agency, CreateAgencyRequestRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = RequestChecks.ReadAnyDeclarationName(request.Declaration, "declaration", violations);
+        CheckAgency(agency, request.Agency, "agency", violations);
+        RequestChecks.CheckText(request.RequestText, 1, AgencyRequests.MaxRequestText, "request_text", violations);
+        RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        RequestChecks.ThrowIfAny(violations);
+        await CheckFlaggedAsync(agency, key!, cancellationToken);
+
+        var hash = DeclarationContent.RequestHash("agency-request", key!.Name + "\n" + request.RequestText);
+        var asked = await _changes.ApplyAsync(key, IdempotencyKey(agency.Name, request.RequestId), hash, null, agency.Name, current =>
+        {
+            if (DeclarationStatuses.IsFinal(current.Status))
+            {
+                throw new InvalidStateTransitionException(key.Name, current.Status, $"asked for information by {agency.Name}");
+            }
+            AgencyRequests.RequireHold(current, agency.Name, "ask the filer for information");
+            var next = current.Clone();
+            var opened = AgencyRequests.Open(next, agency.Name, request.RequestText, Timestamps.ToProto(Timestamps.Now(clock)));
+            next.AgencyRequests.Add(opened);
+            return ValueTask.FromResult(new Change(next, DeclarationEventType.AgencyRequestOpened, request.RequestText, Request: opened));
+        }, cancellationToken);
+        var view = FilerView.Of(asked);
+        // The request this call made, or the one a replay made: the newest of the agency with this text.
+        var made = view.AgencyRequests.LastOrDefault(r => r.Agency == agency.Name && r.RequestText == request.RequestText);
+        return new CreateAgencyRequestResponse { Declaration = view, AgencyRequest = made };
+    }
+
+    /// <summary>
+    /// The agency's decision on goods it holds: MAY_PROCEED lifts its hold (releasing them when
+    /// nothing else blocks, as <see cref="LiftHoldAsync"/>); REFUSE keeps the hold active, so an
+    /// officer decides. Either closes the agency's open requests.
+    /// </summary>
+    public async Task<Declaration> RecordDecisionAsync(
+        AgencyIdentity agency, RecordAgencyDecisionRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = RequestChecks.ReadAnyDeclarationName(request.Declaration, "declaration", violations);
+        CheckAgency(agency, request.Agency, "agency", violations);
+        if (request.Decision is not (AgencyDecision.MayProceed or AgencyDecision.Refuse))
+        {
+            violations.Add(new FieldViolation("decision", "Must be MAY_PROCEED or REFUSE."));
+        }
+        RequestChecks.CheckText(request.Reason, 1, 512, "reason", violations);
+        RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        RequestChecks.ThrowIfAny(violations);
+        await CheckFlaggedAsync(agency, key!, cancellationToken);
+
+        var hash = DeclarationContent.RequestHash("agency-decision", string.Join('\n', key!.Name, request.Decision, request.Reason));
+        var released = false;
+        var decided = await _changes.ApplyAsync(key, IdempotencyKey(agency.Name, request.RequestId), hash, null, agency.Name, async current =>
+        {
+            if (DeclarationStatuses.IsFinal(current.Status))
+            {
+                throw new InvalidStateTransitionException(key.Name, current.Status, $"decided by {agency.Name}");
+            }
+            var hold = AgencyRequests.RequireHold(current, agency.Name, "record a decision");
+            if (request.Decision == AgencyDecision.Refuse && hold.Decision == AgencyDecision.Refuse)
+            {
+                throw new AgencyHoldRequiredException(key.Name, agency.Name, "refuse them again",
+                    $"{agency.Name} refused these goods already (its hold stays active); only MAY_PROCEED can follow");
+            }
+            if (request.Decision == AgencyDecision.MayProceed)
+            {
+                var (change, releases) = await LiftAsync(key, current, agency, request, cancellationToken);
+                released = releases;
+                return change;
+            }
+            released = false;
+            var next = current.Clone();
+            var refused = AgencyRequests.ActiveHold(next, agency.Name)!;
+            refused.Decision = AgencyDecision.Refuse;
+            refused.DecisionReason = request.Reason;
+            refused.DecideTime = Timestamps.ToProto(Timestamps.Now(clock));
+            AgencyRequests.CloseOpen(next, agency.Name);
+            return new Change(next, DeclarationEventType.AgencyDecisionRecorded, request.Reason, Hold: refused);
+        }, cancellationToken);
+        if (released)
+        {
+            metrics?.Decided(DecisionOutcome.Release, ExchangeMetrics.DecidedBy.AgencyRelease);
+        }
+        return FilerView.Of(decided);
+    }
+
+    /// <summary>
+    /// Lifts the agency's active hold on <paramref name="current"/> (with its MAY_PROCEED decision
+    /// when <paramref name="decision"/> is given), releasing the goods when that was all that kept
+    /// them: the change, and whether it releases.
+    /// </summary>
+    private async Task<(Change Change, bool Releases)> LiftAsync(
+        DeclarationKey key, Declaration current, AgencyIdentity agency, RecordAgencyDecisionRequest? decision, CancellationToken cancellationToken)
+    {
+        if (DeclarationStatuses.IsFinal(current.Status))
+        {
+            throw new InvalidStateTransitionException(key.Name, current.Status, $"released from a hold of {agency.Name}");
+        }
+        var next = current.Clone();
+        if (ActiveHold(next, agency) is not { } hold)
+        {
+            throw new InvalidStateTransitionException(key.Name, current.Status, $"released from a hold of {agency.Name}, which holds none");
+        }
+        var now = Timestamps.ToProto(Timestamps.Now(clock));
+        hold.LiftTime = now;
+        if (decision is not null)
+        {
+            hold.Decision = AgencyDecision.MayProceed;
+            hold.DecisionReason = decision.Reason;
+            hold.DecideTime = now;
+            AgencyRequests.CloseOpen(next, agency.Name);
+        }
+        if (await ReleasesOnLiftAsync(key, next, cancellationToken))
+        {
+            if (Lifecycles.MustPresentBeforeRelease(next))
+            {
+                throw new GoodsNotPresentedException(key.Name, "released by lifting the last hold");
+            }
+            var reason = Decisions.AutomaticReasons.ReleaseOf(next);
+            next.Status = Lifecycles.StatusOnRelease(next);
+            next.Decision = Decisions.Make(DecisionOutcome.Release, reason, Actors.RiskEngine, now);
+            return (new Change(next, DeclarationEventType.Decided, reason, Hold: hold), true);
+        }
+        return decision is null
+            ? (new Change(next, DeclarationEventType.AgencyHoldLifted, "", Hold: hold), false)
+            : (new Change(next, DeclarationEventType.AgencyDecisionRecorded, decision.Reason, Hold: hold), false);
     }
 
     /// <summary>

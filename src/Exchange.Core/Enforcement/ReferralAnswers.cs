@@ -15,22 +15,8 @@ public static class ReferralAnswers
     private const int MaxDocuments = 20;
 
     /// <summary>Reads `filers/{filer}/declarations/{declaration}/referrals/{referral}` of the calling filer.</summary>
-    public static DeclarationKey? ReadName(CallerIdentity caller, string? name, List<FieldViolation> violations)
-    {
-        var parts = name?.Split('/');
-        if (parts is not { Length: 6 } || parts[4] != "referrals" || !ResourceNames.IsValidId(parts[5])
-            || !ResourceNames.TryParseDeclaration(string.Join('/', parts[..4]), out var key))
-        {
-            violations.Add(new FieldViolation("name",
-                $"Must have the form 'filers/{{filer}}/declarations/{{declaration}}/referrals/{{referral}}'; got {Echo.Quote(name)}."));
-            return null;
-        }
-        if (key.FilerId != caller.FilerId)
-        {
-            throw new FilerMismatchException("name");
-        }
-        return key;
-    }
+    public static DeclarationKey? ReadName(CallerIdentity caller, string? name, List<FieldViolation> violations) =>
+        RequestChecks.ReadDeclarationChildName(caller, name, "referrals", violations);
 
     /// <summary>Every field problem of the answer, with paths under <c>response</c>.</summary>
     public static void Check(ReferralResponse? response, DateTimeOffset now, List<FieldViolation> violations)
@@ -38,7 +24,7 @@ public static class ReferralAnswers
         switch (response?.AnswerCase)
         {
             case ReferralResponse.AnswerOneofCase.AdditionalInformation:
-                CheckInformation(response.AdditionalInformation, violations);
+                CheckInformation(response.AdditionalInformation, "response.additional_information", violations);
                 break;
             case ReferralResponse.AnswerOneofCase.ScreeningResult:
                 CheckScreening(response.ScreeningResult, now, violations);
@@ -49,21 +35,61 @@ public static class ReferralAnswers
         }
     }
 
-    /// <summary>Why the referral cannot take this answer, or null when it can.</summary>
-    public static string? Mismatch(Referral referral, ReferralResponse response) => (referral.State, referral.Type) switch
-    {
-        (not ReferralState.Open, _) => $"it is {referral.State.ToString().ToUpperInvariant()}, not OPEN.",
-        (_, ReferralType.DoNotLoad) => "a DO_NOT_LOAD cannot be answered; customs decides.",
-        (_, ReferralType.RequestForInformation) when response.AnswerCase != ReferralResponse.AnswerOneofCase.AdditionalInformation =>
-            "a REQUEST_FOR_INFORMATION is answered with additional_information.",
-        (_, ReferralType.HrcmScreening) when response.AnswerCase != ReferralResponse.AnswerOneofCase.ScreeningResult =>
-            "an HRCM_SCREENING is answered with a screening_result.",
-        _ => null,
-    };
+    /// <summary>Why the referral cannot take an answer now (it is not OPEN), or null when it can.</summary>
+    public static string? NotOpen(Referral referral) => referral.State != ReferralState.Open
+        ? $"it is {referral.State.ToString().ToUpperInvariant()}, not OPEN."
+        : null;
 
-    private static void CheckInformation(AdditionalInformation information, List<FieldViolation> violations)
+    /// <summary>
+    /// The field violation of an answer that is not the kind the referral's type takes, or null
+    /// when it fits: ICS2 answers an RFI (IE3Q02) with an RFI response (IE3R02) and an HRCM
+    /// screening request (IE3Q03) with a screening response (IE3R03); a Do Not Load (IE3Q01) has no
+    /// answer message (docs/enforcement.md; /work/shared/reference/standards.md, ICS2 message
+    /// catalogue). The path is the answer given, so the filer sees which part does not fit.
+    /// </summary>
+    public static FieldViolation? KindMismatch(ReferralType type, ReferralResponse? response)
     {
-        const string path = "response.additional_information";
+        var given = response?.AnswerCase switch
+        {
+            ReferralResponse.AnswerOneofCase.AdditionalInformation => "response.additional_information",
+            ReferralResponse.AnswerOneofCase.ScreeningResult => "response.screening_result",
+            _ => null,
+        };
+        if (given is null)
+        {
+            return null; // no answer at all: Check reports it
+        }
+        return type switch
+        {
+            ReferralType.DoNotLoad => new FieldViolation(given,
+                "The referral is a DO_NOT_LOAD (ICS2 IE3Q01): it takes no answer; customs decides."),
+            ReferralType.RequestForInformation when response!.AnswerCase != ReferralResponse.AnswerOneofCase.AdditionalInformation =>
+                new FieldViolation(given,
+                    "The referral is a REQUEST_FOR_INFORMATION (ICS2 IE3Q02): answer it with response.additional_information (IE3R02), not a screening result."),
+            ReferralType.HrcmScreening when response!.AnswerCase != ReferralResponse.AnswerOneofCase.ScreeningResult =>
+                new FieldViolation(given,
+                    "The referral is an HRCM_SCREENING (ICS2 IE3Q03): answer it with response.screening_result (IE3R03), not additional information."),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// The reference of the <paramref name="sequence"/>th referral of a declaration, as an ICS2
+    /// referral request carries one (IE3Q03 ReferralRequest reference, an..17): the last 14
+    /// characters of the declaration id (the random part of its UUIDv7) and the sequence on 3
+    /// digits, upper case, 17 characters.
+    /// </summary>
+    public static string Reference(DeclarationKey key, int sequence)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var id = key.DeclarationId.Replace("-", "", StringComparison.Ordinal);
+        var tail = id.Length > 14 ? id[^14..] : id;
+        return string.Concat(tail.ToUpperInvariant(), (sequence % 1000).ToString("D3", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Every field problem of additional information given at <paramref name="path"/> (a referral's or an agency request's answer).</summary>
+    public static void CheckInformation(AdditionalInformation information, string path, List<FieldViolation> violations)
+    {
         RequestChecks.CheckText(information.Text, 1, 2000, path + ".text", violations);
         if (information.Documents.Count > MaxDocuments)
         {
@@ -102,6 +128,11 @@ public static class ReferralAnswers
         if (result.Remarks.Length > 0 && Validation.TextValues.Check(result.Remarks, 1, 512) is { } problem)
         {
             violations.Add(new FieldViolation(path + ".remarks", problem));
+        }
+        else if (!result.Cleared && string.IsNullOrWhiteSpace(result.Remarks))
+        {
+            // A screening that did not clear the consignment is what the officer acts on: it must say what was found.
+            violations.Add(new FieldViolation(path + ".remarks", "Required when cleared is false: what the screening found, 1 to 512 characters."));
         }
     }
 }

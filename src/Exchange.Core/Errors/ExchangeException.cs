@@ -232,3 +232,41 @@ public sealed class MasterDocumentTakenException(string document)
     public override IReadOnlyList<FieldViolation> Violations { get; } =
         [new FieldViolation("consignment.master_transport_document", "Filed already by another open consignment.")];
 }
+
+/// <summary>
+/// A referral's answer is not the kind its type takes (ICS2: an RFI is answered with an IE3R02,
+/// an HRCM screening request with an IE3R03; a Do Not Load takes none). Carries every field
+/// violation of the request, the mismatch among them.
+/// </summary>
+public sealed class ReferralAnswerMismatchException(IReadOnlyList<FieldViolation> violations)
+    : ExchangeException(ErrorReason.ReferralAnswerMismatch,
+        "The answer is not the kind the referral's type takes; see the field violations.")
+{
+    public override IReadOnlyList<FieldViolation> Violations { get; } = violations;
+}
+
+/// <summary>
+/// An agency acted on a declaration it holds no active hold on (a request for information, a
+/// decision), or refused goods whose refusal it recorded already (<paramref name="why"/> says which).
+/// </summary>
+public sealed class AgencyHoldRequiredException(string name, string agency, string operation, string? why = null)
+    : ExchangeException(ErrorReason.AgencyHoldRequired,
+        $"{why ?? $"{agency} holds no active hold on declaration '{name}'"}; it cannot {operation}.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name, ["agency"] = agency };
+
+    public override IReadOnlyList<FieldViolation> Violations { get; } =
+        [new FieldViolation("declaration", why ?? $"{agency} holds no active hold on this declaration; place a hold first.")];
+}
+
+/// <summary>The agency request cannot take an answer: it is answered or closed already.</summary>
+public sealed class AgencyRequestNotOpenException(string name, string state)
+    : ExchangeException(ErrorReason.AgencyRequestNotOpen, $"Agency request '{name}' is {state}, not OPEN; it cannot be answered.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name, ["state"] = state };
+
+    public override IReadOnlyList<FieldViolation> Violations { get; } =
+        [new FieldViolation("name", $"The agency request is {state}, not OPEN.")];
+}

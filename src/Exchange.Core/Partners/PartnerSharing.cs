@@ -47,6 +47,7 @@ public sealed class PartnerSharing(PartnerAgreements agreements)
         copy.Decision = null;
         copy.Referrals.Clear();
         copy.AgencyHolds.Clear();
+        copy.AgencyRequests.Clear(); // an agency's questions and the filer's answers are this administration's
         copy.DutyEstimate = null;
         copy.PartnerDecisions.Clear();
         // Both lifecycles are this administration's view (a REFERRED assessment tells of a referral).

@@ -94,7 +94,8 @@ public sealed record DeclarationMeasures(
                 }
                 answers.Add(new ReferralAnswer(
                     referral.Name,
-                    DeclarationIndex.ToUnixMicroseconds(referral.RespondTime) - DeclarationIndex.ToUnixMicroseconds(referral.CreateTime)));
+                    DeclarationIndex.ToUnixMicroseconds(referral.RespondTime) - DeclarationIndex.ToUnixMicroseconds(referral.CreateTime),
+                    referral.Type));
             }
         }
         return new MeasuresChange(row, answers);
@@ -142,5 +143,5 @@ public sealed record DeclarationMeasures(
 /// <summary>A write's measures: the new row, and the referrals the write answered.</summary>
 public sealed record MeasuresChange(DeclarationMeasures Row, IReadOnlyList<ReferralAnswer> Answers);
 
-/// <summary>A referral answered by the filer: its name and the time from its opening to the answer, in microseconds.</summary>
-public sealed record ReferralAnswer(string Referral, long ResponseMicros);
+/// <summary>A referral answered by the filer: its name, the time from its opening to the answer in microseconds, and its type.</summary>
+public sealed record ReferralAnswer(string Referral, long ResponseMicros, ReferralType Type = ReferralType.Unspecified);

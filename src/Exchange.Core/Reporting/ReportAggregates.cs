@@ -14,7 +14,7 @@ public sealed class ReportAggregates
     /// <summary>The count columns of one row of the counts query, in this order.</summary>
     public readonly record struct Counts(
         long Received, long Assessed, long CompleteData, long Decided, long Released, long HeldFirst, long Refused,
-        long AgencyHolds, long Compliant);
+        long AgencyHolds, long Compliant, long Postal = 0);
 
     /// <summary>Adds the counts and sums of the declarations of one window and group whose estimates are in the given currencies.</summary>
     public void AddCounts(long windowStart, string group, Counts counts, string dutyCurrency, long dutyMicros, string taxCurrency, long taxMicros)
@@ -24,7 +24,8 @@ public sealed class ReportAggregates
         entry.Counts = new Counts(
             c.Received + counts.Received, c.Assessed + counts.Assessed, c.CompleteData + counts.CompleteData,
             c.Decided + counts.Decided, c.Released + counts.Released, c.HeldFirst + counts.HeldFirst,
-            c.Refused + counts.Refused, c.AgencyHolds + counts.AgencyHolds, c.Compliant + counts.Compliant);
+            c.Refused + counts.Refused, c.AgencyHolds + counts.AgencyHolds, c.Compliant + counts.Compliant,
+            c.Postal + counts.Postal);
         Add(entry.Duty, dutyCurrency, dutyMicros);
         Add(entry.Tax, taxCurrency, taxMicros);
     }
@@ -36,7 +37,8 @@ public sealed class ReportAggregates
     /// </summary>
     public void AddDeclaration(
         long windowStart, string group, bool? completeData, long? decisionMicros, int firstOutcome, int latestOutcome,
-        bool amended, int referralCount, bool agencyHold, string dutyCurrency, long dutyMicros, string taxCurrency, long taxMicros)
+        bool amended, int referralCount, bool agencyHold, string dutyCurrency, long dutyMicros, string taxCurrency, long taxMicros,
+        bool postal = false)
     {
         var entry = EntryOf(windowStart, group);
         var c = entry.Counts;
@@ -49,7 +51,8 @@ public sealed class ReportAggregates
             c.HeldFirst + (firstOutcome == (int)Contracts.Declaration.V1.DecisionOutcome.Hold ? 1 : 0),
             c.Refused + (IsRefusal(latestOutcome) ? 1 : 0),
             c.AgencyHolds + (agencyHold ? 1 : 0),
-            c.Compliant + (referralCount == 0 && !amended ? 1 : 0));
+            c.Compliant + (referralCount == 0 && !amended ? 1 : 0),
+            c.Postal + (postal ? 1 : 0));
         Add(entry.Duty, dutyCurrency, dutyMicros);
         Add(entry.Tax, taxCurrency, taxMicros);
         if (decisionMicros is { } micros)
@@ -58,9 +61,52 @@ public sealed class ReportAggregates
         }
     }
 
-    /// <summary>Adds one answered referral's response time to its window and group, for the median <see cref="Build"/> computes.</summary>
-    public void AddReferralAnswer(long windowStart, string group, long responseMicros) =>
-        (EntryOf(windowStart, group).ReferralValues ??= []).Add(responseMicros);
+    /// <summary>
+    /// Adds one answered referral's response time to its window and group, and to its type's
+    /// (a ReferralType number; 0 for answers recorded before the store kept types), for the
+    /// medians <see cref="Build"/> computes.
+    /// </summary>
+    public void AddReferralAnswer(long windowStart, string group, long responseMicros, int referralType = 0)
+    {
+        var entry = EntryOf(windowStart, group);
+        (entry.ReferralValues ??= []).Add(responseMicros);
+        switch (referralType)
+        {
+            case (int)Contracts.Declaration.V1.ReferralType.RequestForInformation:
+                (entry.InformationValues ??= []).Add(responseMicros);
+                break;
+            case (int)Contracts.Declaration.V1.ReferralType.HrcmScreening:
+                (entry.ScreeningValues ??= []).Add(responseMicros);
+                break;
+        }
+    }
+
+    /// <summary>Sets the answers of one referral type in a window and group: how many, and their median response time (microseconds).</summary>
+    public void SetReferralTypeTimes(long windowStart, string group, int referralType, long answered, double medianMicros)
+    {
+        var entry = EntryOf(windowStart, group);
+        switch (referralType)
+        {
+            case (int)Contracts.Declaration.V1.ReferralType.RequestForInformation:
+                (entry.InformationAnswered, entry.InformationMedian) = (answered, medianMicros);
+                break;
+            case (int)Contracts.Declaration.V1.ReferralType.HrcmScreening:
+                (entry.ScreeningAnswered, entry.ScreeningMedian) = (answered, medianMicros);
+                break;
+        }
+    }
+
+    /// <summary>Adds postal items that arrived with no advance data to a window and group.</summary>
+    public void AddPostalWithoutData(long windowStart, string group, long items) =>
+        EntryOf(windowStart, group).PostalWithoutData += items;
+
+    /// <summary>The start of the window holding <paramref name="time"/>, which lies within the windows starting at <paramref name="starts"/> (ascending).</summary>
+    public static long WindowOf(long[] starts, long time)
+    {
+        ArgumentNullException.ThrowIfNull(starts);
+        var index = Array.BinarySearch(starts, time);
+        return starts[index >= 0 ? index : ~index - 1];
+    }
 
     /// <summary>REJECT, SEIZE and RETURN_TO_SENDER: the outcomes the report counts as refusals.</summary>
     public static bool IsRefusal(int outcome) => outcome is (int)Contracts.Declaration.V1.DecisionOutcome.Reject
@@ -98,10 +144,19 @@ public sealed class ReportAggregates
             e.ReferralsAnswered = referrals.Count;
             e.ReferralMedian = Interpolate(referrals.Count, 0.5, position => referrals[(int)position]);
         }
+        if (e.InformationValues is { } information)
+        {
+            (e.InformationAnswered, e.InformationMedian) = (information.Count, Median(information));
+        }
+        if (e.ScreeningValues is { } screening)
+        {
+            (e.ScreeningAnswered, e.ScreeningMedian) = (screening.Count, Median(screening));
+        }
         var c = e.Counts;
         return new MeasureAggregate(
             key.WindowStart, key.Group, c.Received, c.Assessed, c.CompleteData, c.Decided, c.Released, c.HeldFirst, c.Refused,
-            c.AgencyHolds, c.Compliant, Sums(e.Duty), Sums(e.Tax), e.DecisionMedian, e.DecisionP90, e.ReferralsAnswered, e.ReferralMedian);
+            c.AgencyHolds, c.Compliant, Sums(e.Duty), Sums(e.Tax), e.DecisionMedian, e.DecisionP90, e.ReferralsAnswered, e.ReferralMedian,
+            e.InformationAnswered, e.InformationMedian, e.ScreeningAnswered, e.ScreeningMedian, c.Postal, e.PostalWithoutData);
     }).ToList();
 
     /// <summary>
@@ -124,6 +179,12 @@ public sealed class ReportAggregates
             return low;
         }
         return low + ((valueAt(lower + 1) - low) * (position - lower));
+    }
+
+    private static double Median(List<long> values)
+    {
+        values.Sort();
+        return Interpolate(values.Count, 0.5, position => values[(int)position]);
     }
 
     private Entry EntryOf(long windowStart, string group)
@@ -159,6 +220,13 @@ public sealed class ReportAggregates
         public double ReferralMedian { get; set; }
         public List<long>? DecisionValues { get; set; }
         public List<long>? ReferralValues { get; set; }
+        public long InformationAnswered { get; set; }
+        public double InformationMedian { get; set; }
+        public long ScreeningAnswered { get; set; }
+        public double ScreeningMedian { get; set; }
+        public List<long>? InformationValues { get; set; }
+        public List<long>? ScreeningValues { get; set; }
+        public long PostalWithoutData { get; set; }
     }
 
     private sealed class KeyOrder : IComparer<(long WindowStart, string Group)>

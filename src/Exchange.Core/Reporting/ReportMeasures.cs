@@ -29,6 +29,14 @@ public static class ReportMeasures
         ["tax_estimated"] = m => (double)ExactMoney.ToDecimal(m.Proto.TaxEstimated),
         ["declarations_decided"] = m => m.Proto.DeclarationsDecided,
         ["referrals_answered"] = m => m.Proto.ReferralsAnswered,
+        ["information_referrals_answered"] = m => m.Proto.InformationReferralsAnswered,
+        ["information_response_time_median_seconds"] = m =>
+            m.Proto.InformationReferralsAnswered > 0 ? m.Proto.InformationResponseTimeMedianSeconds : null,
+        ["screening_referrals_answered"] = m => m.Proto.ScreeningReferralsAnswered,
+        ["screening_response_time_median_seconds"] = m =>
+            m.Proto.ScreeningReferralsAnswered > 0 ? m.Proto.ScreeningResponseTimeMedianSeconds : null,
+        ["postal_items_without_advance_data"] = m => m.Proto.PostalItemsWithoutAdvanceData,
+        ["postal_no_advance_data_share"] = m => m.PostalItems > 0 ? m.Proto.PostalNoAdvanceDataShare : null,
     };
 
     /// <summary>The measure names a target may use: the field names of Measures.</summary>
@@ -54,7 +62,7 @@ public static class ReportMeasures
         };
         if (aggregate is null)
         {
-            return new ComputedMeasures(measures, 0);
+            return new ComputedMeasures(measures, 0, 0);
         }
         measures.DeclarationsReceived = aggregate.Received;
         measures.CompleteAdvanceDataShare = Share(aggregate.CompleteData, aggregate.Assessed);
@@ -70,7 +78,15 @@ public static class ReportMeasures
         measures.FilerComplianceRate = Share(aggregate.Compliant, aggregate.Received);
         measures.DutyEstimated = InBase(aggregate.Duty, rates);
         measures.TaxEstimated = InBase(aggregate.Tax, rates);
-        return new ComputedMeasures(measures, aggregate.Assessed);
+        measures.InformationReferralsAnswered = aggregate.InformationAnswered;
+        measures.InformationResponseTimeMedianSeconds = aggregate.InformationResponseMedianMicros / 1e6;
+        measures.ScreeningReferralsAnswered = aggregate.ScreeningAnswered;
+        measures.ScreeningResponseTimeMedianSeconds = aggregate.ScreeningResponseMedianMicros / 1e6;
+        // Inbound postal items: those declared (advance data) and those that arrived without.
+        var postalItems = aggregate.PostalReceived + aggregate.PostalWithoutData;
+        measures.PostalItemsWithoutAdvanceData = aggregate.PostalWithoutData;
+        measures.PostalNoAdvanceDataShare = Share(aggregate.PostalWithoutData, postalItems);
+        return new ComputedMeasures(measures, aggregate.Assessed, postalItems);
     }
 
     private static double Share(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
@@ -89,5 +105,8 @@ public static class ReportMeasures
     }
 }
 
-/// <summary>The contract's measures, with what they do not show: how many declarations were assessed (the share's denominator).</summary>
-public sealed record ComputedMeasures(Measures Proto, long Assessed);
+/// <summary>
+/// The contract's measures, with what they do not show: how many declarations were assessed (the
+/// complete-data share's denominator) and how many postal items came in (the no-advance-data share's).
+/// </summary>
+public sealed record ComputedMeasures(Measures Proto, long Assessed, long PostalItems = 0);

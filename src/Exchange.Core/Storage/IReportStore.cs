@@ -69,6 +69,9 @@ public enum ReportGrouping
 /// decision sets <see cref="Decided"/> and <see cref="HeldFirst"/>; its latest decision sets
 /// <see cref="Released"/> and <see cref="Refused"/>). Times are Unix microseconds or durations in
 /// microseconds; percentiles are linear interpolations (percentile_cont), 0 when there is no value.
+/// The referral answers are also counted per type (requests for information, HRCM screening);
+/// <see cref="PostalReceived"/> counts the POSTAL declarations received, <see cref="PostalWithoutData"/>
+/// the postal items that arrived in the window with no advance data (<see cref="IPostalArrivalStore"/>).
 /// </summary>
 public sealed record MeasureAggregate(
     long WindowStart,
@@ -87,7 +90,13 @@ public sealed record MeasureAggregate(
     double DecisionMedianMicros,
     double DecisionP90Micros,
     long ReferralsAnswered,
-    double ReferralResponseMedianMicros);
+    double ReferralResponseMedianMicros,
+    long InformationAnswered = 0,
+    double InformationResponseMedianMicros = 0,
+    long ScreeningAnswered = 0,
+    double ScreeningResponseMedianMicros = 0,
+    long PostalReceived = 0,
+    long PostalWithoutData = 0);
 
 /// <summary>A sum of amounts in one currency, in micro-units.</summary>
 public sealed record MoneySum(string Currency, long Micros);

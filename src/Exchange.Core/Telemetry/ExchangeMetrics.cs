@@ -26,6 +26,7 @@ public sealed class ExchangeMetrics : IDisposable
     private readonly Histogram<int> _assessmentBatchSize;
     private readonly Counter<long> _referralsAnswered;
     private readonly Counter<long> _agencyHoldsPlaced;
+    private readonly Counter<long> _postalWithoutData;
     private readonly Histogram<double> _storeDuration;
     private long _oldestDueTicks;
 
@@ -54,6 +55,9 @@ public sealed class ExchangeMetrics : IDisposable
         _referralsAnswered = _meter.CreateCounter<long>(
             "exchange.referrals.answered", "{referral}",
             "Referrals answered by filers, by referral_type (request_for_information, hrcm_screening, do_not_load).");
+        _postalWithoutData = _meter.CreateCounter<long>(
+            "exchange.postal.items_without_advance_data", "{item}",
+            "Postal items reported arrived that no declaration of the reporting post carries (US STOP Act: advance data for every item).");
         _agencyHoldsPlaced = _meter.CreateCounter<long>(
             "exchange.agency_holds.placed", "{hold}",
             "Agency holds placed, by placed_by: agency (an agency's call) or risk-engine (the agency subscribed to hold for review).");
@@ -112,6 +116,8 @@ public sealed class ExchangeMetrics : IDisposable
 
     public void ReferralAnswered(ReferralType type) =>
         _referralsAnswered.Add(1, new KeyValuePair<string, object?>("referral_type", Labels.Of(type)));
+
+    public void PostalItemWithoutAdvanceData() => _postalWithoutData.Add(1);
 
     public void AgencyHoldPlaced(string placedBy) =>
         _agencyHoldsPlaced.Add(1, new KeyValuePair<string, object?>("placed_by", placedBy));

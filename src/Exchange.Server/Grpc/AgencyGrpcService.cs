@@ -31,4 +31,10 @@ public sealed class AgencyGrpcService(AgencySubscriptions subscriptions, Enforce
 
     public override async Task<LiftAgencyHoldResponse> LiftAgencyHold(LiftAgencyHoldRequest request, ServerCallContext context) =>
         new() { Declaration = await workflow.LiftHoldAsync(identities.ResolveAgency(context), request, context.CancellationToken) };
+
+    public override Task<CreateAgencyRequestResponse> CreateAgencyRequest(CreateAgencyRequestRequest request, ServerCallContext context) =>
+        workflow.CreateRequestAsync(identities.ResolveAgency(context), request, context.CancellationToken);
+
+    public override async Task<RecordAgencyDecisionResponse> RecordAgencyDecision(RecordAgencyDecisionRequest request, ServerCallContext context) =>
+        new() { Declaration = await workflow.RecordDecisionAsync(identities.ResolveAgency(context), request, context.CancellationToken) };
 }

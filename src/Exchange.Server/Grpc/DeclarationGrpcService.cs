@@ -47,6 +47,12 @@ public sealed class DeclarationGrpcService(
     public override async Task<RespondToReferralResponse> RespondToReferral(RespondToReferralRequest request, ServerCallContext context) =>
         new() { Declaration = await workflow.RespondToReferralAsync(identities.Resolve(context), request, context.CancellationToken) };
 
+    public override async Task<RespondToAgencyRequestResponse> RespondToAgencyRequest(RespondToAgencyRequestRequest request, ServerCallContext context) =>
+        new() { Declaration = await workflow.RespondToAgencyRequestAsync(identities.Resolve(context), request, context.CancellationToken) };
+
+    public override Task<NotifyItemArrivalResponse> NotifyItemArrival(NotifyItemArrivalRequest request, ServerCallContext context) =>
+        workflow.NotifyItemArrivalAsync(identities.Resolve(context), request, context.CancellationToken);
+
     public override async Task<NotifyArrivalResponse> NotifyArrival(NotifyArrivalRequest request, ServerCallContext context) =>
         new() { Declaration = await workflow.NotifyArrivalAsync(identities.Resolve(context), request, context.CancellationToken) };
 

@@ -142,11 +142,12 @@ public static class ErrorStatuses
     public static Code CodeOf(ErrorReason reason) => reason switch
     {
         ErrorReason.ValidationFailed or ErrorReason.RequestIdReused
-            or ErrorReason.InvalidPageToken or ErrorReason.InvalidCursor => Code.InvalidArgument,
+            or ErrorReason.InvalidPageToken or ErrorReason.InvalidCursor or ErrorReason.ReferralAnswerMismatch => Code.InvalidArgument,
         ErrorReason.DeclarationNotFound or ErrorReason.ResourceNotFound => Code.NotFound,
         ErrorReason.AlreadyExists => Code.AlreadyExists,
         ErrorReason.RoleNotPermitted => Code.PermissionDenied,
-        ErrorReason.ReleaseBlocked or ErrorReason.ReferralNotOpen => Code.FailedPrecondition,
+        ErrorReason.ReleaseBlocked or ErrorReason.ReferralNotOpen
+            or ErrorReason.AgencyHoldRequired or ErrorReason.AgencyRequestNotOpen => Code.FailedPrecondition,
         ErrorReason.EtagMismatch => Code.Aborted,
         ErrorReason.InvalidStateTransition or ErrorReason.GoodsArrived
             or ErrorReason.GoodsNotArrived or ErrorReason.GoodsNotPresented => Code.FailedPrecondition,

@@ -34,7 +34,7 @@ public static class SchemaMigrations
     private const string Int64Max = "9223372036854775807";
 
     /// <summary>The schema version this build writes: the number of migrations below.</summary>
-    public const int LatestVersion = 9;
+    public const int LatestVersion = 10;
 
     /// <summary>The migrations as <paramref name="dialect"/> runs them: migration n brings the schema from version n-1 to n.</summary>
     public static IReadOnlyList<Migration> For(SqlDialect dialect)
@@ -290,6 +290,25 @@ public static class SchemaMigrations
                 """,
             ],
             LeanWritePath(),
+            [
+                // 10: the performance report's referral answers by type (a ReferralType number; 0 for
+                // answers recorded before, which count only in the overall median), and the postal
+                // items that arrived with no advance data (IPostalArrivalStore), once per post and
+                // S10 identifier, read by arrival time.
+                "ALTER TABLE declaration_referral_answers ADD COLUMN referral_type {smallint} NOT NULL DEFAULT 0",
+                """
+                CREATE TABLE IF NOT EXISTS postal_arrivals_without_data (
+                    filer_id {key} NOT NULL,
+                    item_identifier {key} NOT NULL,
+                    origin_country {key} NOT NULL,
+                    arrive_time {bigint} NOT NULL,
+                    arrival_office {key} NOT NULL,
+                    record_time {bigint} NOT NULL,
+                    PRIMARY KEY (filer_id, item_identifier)
+                ){strict}
+                """,
+                "CREATE INDEX IF NOT EXISTS postal_arrivals_without_data_by_time ON postal_arrivals_without_data (arrive_time)",
+            ],
         ];
         if (migrations.Length != LatestVersion)
         {

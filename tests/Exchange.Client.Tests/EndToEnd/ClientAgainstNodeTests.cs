@@ -166,6 +166,38 @@ public sealed class ClientAgainstNodeTests : IDisposable
     }
 
     [Fact]
+    public async Task Answer_agency_answers_the_agencys_request_once()
+    {
+        using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);
+        var output = new CapturedConsole();
+        Task<int> Run(params string[] args) => RunOn(assessing, output, Filer, args);
+        var agency = assessing.AgencyClient("nvwa");
+        await agency.CreateSubscriptionAsync(new Enforcement.CreateSubscriptionRequest
+        {
+            Parent = "agencies/nvwa",
+            SubscriptionId = "audio",
+            Subscription = new Enforcement.Subscription { HsPrefixes = { "8518" }, Description = "Radio equipment", HoldForReview = true },
+        });
+        Assert.Equal(ExitCodes.Success, await Run("submit", Samples.ExpressSale));
+        var held = Assert.Single(await StoredOn(assessing));
+        Assert.Equal(DeclarationStatus.Held, held.Status);
+        await agency.CreateAgencyRequestAsync(new Enforcement.CreateAgencyRequestRequest
+        {
+            Declaration = held.Name, Agency = "agencies/nvwa", RequestText = "Send the declaration of conformity.",
+        });
+        var id = held.Name.Split('/')[^1];
+
+        Assert.Equal(ExitCodes.Success, await Run("answer-agency", id, "--request", "1", "--text", "Attached.", "--document", "N935:DOC-1:https://docs.example/DOC-1.pdf"));
+
+        Assert.Contains("Answered the agency", output.Text);
+        var answered = Assert.Single(Assert.Single(await StoredOn(assessing)).AgencyRequests);
+        Assert.Equal(AgencyRequestState.Answered, answered.State);
+        Assert.Equal(("Attached.", "https://docs.example/DOC-1.pdf"), (answered.Response.Text, answered.Response.Documents[0].Uri));
+        Assert.Equal(ExitCodes.Rejected, await Run("answer-agency", id, "--request", "1", "--text", "Again."));
+        Assert.Contains("AGENCY_REQUEST_NOT_OPEN", output.Text);
+    }
+
+    [Fact]
     public async Task A_carrier_files_the_master_a_marketplace_the_house_and_the_arrival_releases_it()
     {
         using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);

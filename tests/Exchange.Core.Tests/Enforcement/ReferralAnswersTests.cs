@@ -61,31 +61,59 @@ public sealed class ReferralAnswersTests
             Problems(new ReferralResponse { ScreeningResult = new ScreeningResult { Method = "xray", Cleared = true } }));
         Assert.Equal(["response.screening_result.screen_time"], Problems(new ReferralResponse
         {
-            ScreeningResult = new ScreeningResult { Method = "XRY", ScreenTime = Timestamp.FromDateTimeOffset(Now.AddHours(1)) },
+            ScreeningResult = new ScreeningResult { Method = "XRY", Cleared = true, ScreenTime = Timestamp.FromDateTimeOffset(Now.AddHours(1)) },
         }));
         Assert.Empty(Problems(new ReferralResponse
         {
-            ScreeningResult = new ScreeningResult { Method = "XRY", ScreenTime = Timestamp.FromDateTimeOffset(Now.AddMinutes(-30)) },
+            ScreeningResult = new ScreeningResult { Method = "XRY", Cleared = true, ScreenTime = Timestamp.FromDateTimeOffset(Now.AddMinutes(-30)) },
+        }));
+        // A screening that did not clear the consignment must say what it found.
+        Assert.Equal(["response.screening_result.remarks"], Problems(new ReferralResponse
+        {
+            ScreeningResult = new ScreeningResult { Method = "EDD", ScreenTime = Timestamp.FromDateTimeOffset(Now.AddMinutes(-30)) },
+        }));
+        Assert.Empty(Problems(new ReferralResponse
+        {
+            ScreeningResult = new ScreeningResult
+            {
+                Method = "EDD", ScreenTime = Timestamp.FromDateTimeOffset(Now.AddMinutes(-30)), Remarks = "Dog alerted on parcel 2.",
+            },
         }));
         Assert.Equal(["response"], Problems(new ReferralResponse()));
         Assert.Equal(["response"], Problems(null));
     }
 
     [Theory]
-    [InlineData(ReferralType.RequestForInformation, ReferralState.Open, true, null)]
-    [InlineData(ReferralType.RequestForInformation, ReferralState.Open, false, "additional_information")]
-    [InlineData(ReferralType.HrcmScreening, ReferralState.Open, false, null)]
-    [InlineData(ReferralType.HrcmScreening, ReferralState.Open, true, "screening_result")]
-    [InlineData(ReferralType.DoNotLoad, ReferralState.Open, true, "DO_NOT_LOAD")]
-    [InlineData(ReferralType.RequestForInformation, ReferralState.Answered, true, "ANSWERED")]
-    public void Only_an_open_referral_takes_the_answer_of_its_type(ReferralType type, ReferralState state, bool information, string? complaint)
+    [InlineData(ReferralType.RequestForInformation, true, null, null)]
+    [InlineData(ReferralType.RequestForInformation, false, "response.screening_result", "IE3R02")]
+    [InlineData(ReferralType.HrcmScreening, false, null, null)]
+    [InlineData(ReferralType.HrcmScreening, true, "response.additional_information", "IE3R03")]
+    [InlineData(ReferralType.DoNotLoad, true, "response.additional_information", "DO_NOT_LOAD")]
+    [InlineData(ReferralType.DoNotLoad, false, "response.screening_result", "DO_NOT_LOAD")]
+    public void Each_referral_type_takes_only_its_kind_of_answer_named_by_the_answer_given(
+        ReferralType type, bool information, string? path, string? complaint)
     {
-        var referral = new Referral { Type = type, State = state };
         var answer = information
             ? new ReferralResponse { AdditionalInformation = new AdditionalInformation { Text = "x" } }
             : new ReferralResponse { ScreeningResult = new ScreeningResult { Method = "XRY" } };
 
-        var why = ReferralAnswers.Mismatch(referral, answer);
+        var mismatch = ReferralAnswers.KindMismatch(type, answer);
+
+        Assert.Equal(path, mismatch?.Field);
+        if (complaint is not null)
+        {
+            Assert.Contains(complaint, mismatch!.Description, StringComparison.Ordinal);
+        }
+        Assert.Null(ReferralAnswers.KindMismatch(type, new ReferralResponse())); // no answer at all: Check names it
+    }
+
+    [Theory]
+    [InlineData(ReferralState.Open, null)]
+    [InlineData(ReferralState.Answered, "ANSWERED")]
+    [InlineData(ReferralState.Closed, "CLOSED")]
+    public void Only_an_open_referral_takes_an_answer(ReferralState state, string? complaint)
+    {
+        var why = ReferralAnswers.NotOpen(new Referral { Type = ReferralType.RequestForInformation, State = state });
 
         if (complaint is null)
         {
@@ -93,8 +121,20 @@ public sealed class ReferralAnswersTests
         }
         else
         {
-            Assert.Contains(complaint, why);
+            Assert.Contains(complaint, why, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void A_referral_reference_has_the_ics2_length_and_differs_per_referral()
+    {
+        var key = new DeclarationKey("post-nl", "0193a1b2c3d47e5f8a9b0c1d2e3f4a5b");
+
+        var first = ReferralAnswers.Reference(key, 1);
+
+        Assert.Equal("8A9B0C1D2E3F4A5B".Substring(2) + "001", first); // the id's last 14 characters, then the number
+        Assert.Equal(17, first.Length); // IE3Q03 ReferralRequest reference, an..17
+        Assert.NotEqual(first, ReferralAnswers.Reference(key, 2));
     }
 
     [Fact]

@@ -140,7 +140,11 @@ public sealed class ReportingWorkflowTests
                 ("decision_time_p90_seconds", 60.0, false, 30.0, 30.0, true),
                 ("complete_advance_data_share", 0.95, true, 1.0, 1.0, true),
                 ("filer_compliance_rate", 0.9, true, 1.0, 1.0, true),
-                // No referral was answered: no value, so the target is not met (0 s is not a fast answer).
+                // No postal item and no referral of either type: no value, so those targets are not
+                // met (a share of 0 over nothing, or 0 s, is not an achievement).
+                ("postal_no_advance_data_share", 0.0, false, 0.0, 0.0, false),
+                ("information_response_time_median_seconds", 86_400.0, false, 0.0, 0.0, false),
+                ("screening_response_time_median_seconds", 14_400.0, false, 0.0, 0.0, false),
                 ("referral_response_time_median_seconds", 3600.0, false, 0.0, 0.0, false),
             ],
             report.Targets.Select(t => (t.Measure, t.Target, t.HigherIsBetter, t.Baseline, t.Current, t.Met)));

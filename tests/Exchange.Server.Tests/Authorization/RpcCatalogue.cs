@@ -84,6 +84,15 @@ public static class RpcCatalogue
             Name = r.Held.Name, ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)), ArrivalOffice = "NL000396",
         }),
         Filer("NotifyPresentation", r => new NotifyPresentationRequest { Name = r.Held.Name }),
+        Filer("RespondToAgencyRequest", r => new RespondToAgencyRequestRequest
+        {
+            Name = r.Held.Name + "/agencyRequests/1", Response = new AdditionalInformation { Text = "Probe." },
+        }),
+        Filer("NotifyItemArrival", _ => new NotifyItemArrivalRequest
+        {
+            Parent = AuthorizationNode.AlphaParent, ItemIdentifier = "RB123456785GB",
+            ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+        }),
 
         // exchange.declaration.v1 DataSetService (beta): filers; the profiles are the same for every filer.
         new(Method(DataSetService.Descriptor, "ListDataSetProfiles"), Role.Filer, _ => new ListDataSetProfilesRequest(), Stranger: null),
@@ -170,6 +179,14 @@ public static class RpcCatalogue
             Declaration = r.Held.Name, Agency = AuthorizationNode.FlaggedAgencyName, Reason = "Probe.",
         }, Refusal.RoleNotPermitted),
         Agency("LiftAgencyHold", r => new LiftAgencyHoldRequest { Declaration = r.Held.Name, Agency = AuthorizationNode.FlaggedAgencyName }, Refusal.RoleNotPermitted),
+        Agency("CreateAgencyRequest", r => new CreateAgencyRequestRequest
+        {
+            Declaration = r.Held.Name, Agency = AuthorizationNode.FlaggedAgencyName, RequestText = "Probe.",
+        }, Refusal.RoleNotPermitted),
+        Agency("RecordAgencyDecision", r => new RecordAgencyDecisionRequest
+        {
+            Declaration = r.Held.Name, Agency = AuthorizationNode.FlaggedAgencyName, Decision = AgencyDecision.MayProceed, Reason = "Probe.",
+        }, Refusal.RoleNotPermitted),
 
         // exchange.reporting.v1: officers.
         Officer(ReportingService.Descriptor, "GetPerformanceReport", _ => new GetPerformanceReportRequest

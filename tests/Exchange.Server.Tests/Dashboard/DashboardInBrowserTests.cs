@@ -52,8 +52,16 @@ public sealed class DashboardInBrowserTests
 
             var report = await reporting.GetPerformanceReportAsync(shown.Request.ToRpcRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
 
-            Assert.Equal(3, report.Total.DeclarationsReceived);
-            Assert.Equal(3, report.Total.DeclarationsDecided);
+            Assert.Equal(4, report.Total.DeclarationsReceived);
+            Assert.Equal(4, report.Total.DeclarationsDecided);
+            // Referrals by type, and the postal item that arrived with no advance data next to the one declared.
+            Assert.Equal((1L, 0L), (report.Total.InformationReferralsAnswered, report.Total.ScreeningReferralsAnswered));
+            Assert.Equal(1, report.Total.PostalItemsWithoutAdvanceData);
+            Assert.Equal(0.5, report.Total.PostalNoAdvanceDataShare);
+            Assert.Equal("true", shown.Figures["information_response_time_median_seconds"].HasData);
+            Assert.Equal("false", shown.Figures["screening_response_time_median_seconds"].HasData);
+            Assert.Equal("0.5", shown.Figures["postal_no_advance_data_share"].Value);
+            Assert.Contains(shown.Targets, t => t.Measure == "postal_no_advance_data_share" && t.Met == "false");
             AssertSameMeasures(report.Total, shown.Figures);
             AssertSameTargets(report.Targets, shown.Targets);
             AssertSameRows(report.Rows, shown.Rows);
@@ -90,7 +98,11 @@ public sealed class DashboardInBrowserTests
         Assert.Empty(page.Problems(includeNetworkErrors: false));
     }
 
-    /// <summary>Three declarations of two filers, each decided by the node's assessor.</summary>
+    /// <summary>
+    /// Four declarations of two filers, each decided by the node's assessor; the undervalued one's
+    /// request for information answered; and a postal item the post reports arrived that none of
+    /// its declarations carries (no advance data).
+    /// </summary>
     private static async Task SubmitAndAwaitDecisionsAsync(GrpcChannel channel)
     {
         var post = new DeclarationService.DeclarationServiceClient(As(channel, DevelopmentHeaderIdentityResolver.FilerHeader, "dashboard-post"));
@@ -98,6 +110,19 @@ public sealed class DashboardInBrowserTests
         await post.SubmitAndAwaitDecisionAsync("dashboard-post", SampleDeclarations.PostalGift("LRN-DASH-1"));
         await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.ExpressMarketplaceSale("LRN-DASH-2"));
         await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.ExpressMarketplaceSale("LRN-DASH-3"));
+        var held = await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.Undervalued("LRN-DASH-4"));
+        await express.RespondToReferralAsync(new RespondToReferralRequest
+        {
+            Name = held.Referrals.Single(r => r.Type == ReferralType.RequestForInformation).Name,
+            Response = new ReferralResponse { AdditionalInformation = new AdditionalInformation { Text = "Clearance sale; invoice attached." } },
+        });
+        var undeclared = await post.NotifyItemArrivalAsync(new NotifyItemArrivalRequest
+        {
+            Parent = "filers/dashboard-post",
+            ItemIdentifier = "RB123456785GB",
+            ArriveTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+        });
+        Assert.True(undeclared.AdvanceDataMissing);
     }
 
     private static CallInvoker As(GrpcChannel channel, string header, string id) =>
@@ -176,7 +201,7 @@ public sealed class DashboardInBrowserTests
           return {
             request: { period: b.period, startTime: b.startTime, endTime: b.endTime, groupBy: b.groupBy },
             figures: Object.fromEntries([...document.querySelectorAll('#key-figures [data-measure]')].map(e =>
-              [e.dataset.measure, { value: e.dataset.value, currency: e.dataset.currency ?? null, text: e.textContent }])),
+              [e.dataset.measure, { value: e.dataset.value, currency: e.dataset.currency ?? null, text: e.textContent, hasData: e.dataset.hasData }])),
             targets: [...document.querySelectorAll('#targets tbody tr[data-measure]')].map(r => ({
               measure: r.dataset.measure, met: r.dataset.met,
               target: value(r, '[data-field=target]'), baseline: value(r, '[data-field=baseline]'),
@@ -202,7 +227,7 @@ public sealed class DashboardInBrowserTests
             $$"""{"period":"{{Period}}","startTime":"{{StartTime}}","endTime":"{{EndTime}}","groupBy":"{{GroupBy}}"}""");
     }
 
-    private sealed record Figure(string Value, string? Currency, string Text);
+    private sealed record Figure(string Value, string? Currency, string Text, string? HasData = null);
 
     private sealed record TargetRow(string Measure, string Met, string Target, string Baseline, string Current, string Verdict);
 

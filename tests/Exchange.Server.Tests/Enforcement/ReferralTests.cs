@@ -71,13 +71,23 @@ public sealed class ReferralTests : IDisposable
             }));
         Assert.Equal(referral.Name, blocked.GetDetail<Google.Rpc.ErrorInfo>()!.Metadata["blocked_by"]);
 
-        // A screening result does not answer a request for information.
-        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "REFERRAL_NOT_OPEN",
+        // The referral carries its IE3Q03-style reference (an..17) and the house transport document.
+        Assert.Matches("^[0-9A-Z]{17}$", referral.Reference);
+        Assert.Equal(held.TransportDocument.HouseWaybill, referral.TransportDocument);
+
+        // A screening result does not answer a request for information: refused by its field path,
+        // with every other problem of the request, and nothing is recorded.
+        var mismatch = await EnforcementFlow.ExpectAsync(StatusCode.InvalidArgument, "REFERRAL_ANSWER_MISMATCH",
             _filer.RespondToReferralAsync(new RespondToReferralRequest
             {
                 Name = referral.Name,
                 Response = new ReferralResponse { ScreeningResult = new ScreeningResult { Method = "XRY", ScreenTime = Timestamp.FromDateTime(DateTime.UtcNow) } },
+                RequestId = "not-a-uuid",
             }));
+        Assert.Equal(["response.screening_result.remarks", "request_id", "response.screening_result"], RpcErrors.ViolatedFields(mismatch));
+        var unchanged = (await _filer.GetDeclarationAsync(new Contracts.Declaration.V1.GetDeclarationRequest { Name = held.Name })).Declaration;
+        Assert.Equal(held.Etag, unchanged.Etag);
+        Assert.Equal(ReferralState.Open, unchanged.Referrals[0].State);
 
         var answer = new RespondToReferralRequest { Name = referral.Name, Response = Information(), RequestId = Guid.NewGuid().ToString() };
         var answered = (await _filer.RespondToReferralAsync(answer)).Declaration;
@@ -115,8 +125,9 @@ public sealed class ReferralTests : IDisposable
         // The sample's missing seller EORI adds a request for information next to the do-not-load.
         var referral = Assert.Single(held.Referrals, r => r.Type == ReferralType.DoNotLoad);
 
-        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "REFERRAL_NOT_OPEN",
+        var refused = await EnforcementFlow.ExpectAsync(StatusCode.InvalidArgument, "REFERRAL_ANSWER_MISMATCH",
             _filer.RespondToReferralAsync(new RespondToReferralRequest { Name = referral.Name, Response = Information() }));
+        Assert.Equal(["response.additional_information"], RpcErrors.ViolatedFields(refused));
         var seized = (await _officer.DecideDeclarationAsync(new DecideDeclarationRequest
         {
             Name = held.Name, Outcome = DecisionOutcome.Seize, Reason = "Firearm part without import authorisation.", Etag = held.Etag,
@@ -157,5 +168,24 @@ public sealed class ReferralTests : IDisposable
             {
                 Name = "filers/someone-else/declarations/d1/referrals/1", Response = Information(),
             }));
+    }
+
+    [Fact]
+    public async Task An_answered_referral_is_not_open_for_another_answer_and_the_same_request_id_with_another_answer_is_refused()
+    {
+        var held = await _filer.SubmitAndAwaitDecisionAsync(Filer, SampleDeclarations.Undervalued());
+        var referral = Assert.Single(held.Referrals);
+        var requestId = Guid.NewGuid().ToString();
+        var answered = (await _filer.RespondToReferralAsync(new RespondToReferralRequest { Name = referral.Name, Response = Information(), RequestId = requestId })).Declaration;
+
+        var other = Information();
+        other.AdditionalInformation.Text = "Another explanation.";
+        await EnforcementFlow.ExpectAsync(StatusCode.InvalidArgument, "REQUEST_ID_REUSED",
+            _filer.RespondToReferralAsync(new RespondToReferralRequest { Name = referral.Name, Response = other, RequestId = requestId }));
+        var notOpen = await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "REFERRAL_NOT_OPEN",
+            _filer.RespondToReferralAsync(new RespondToReferralRequest { Name = referral.Name, Response = other }));
+        Assert.Contains("ANSWERED", notOpen.Message);
+        var current = (await _filer.GetDeclarationAsync(new Contracts.Declaration.V1.GetDeclarationRequest { Name = held.Name })).Declaration;
+        Assert.Equal(answered.Etag, current.Etag);
     }
 }

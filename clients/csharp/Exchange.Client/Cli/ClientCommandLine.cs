@@ -127,6 +127,17 @@ public static class ClientCommandLine
         {
             NameOrId(),
         });
+        Add(new Command("answer-agency", Describe(
+            "Answer a partner government agency's request for information on one of your declarations.",
+            "The agency (food, product safety, ...) holds the goods and asked through the node; 'get' shows its requests "
+            + "(agencyRequests) and 'watch' prints AGENCY_REQUEST_OPENED when one arrives. The answer reaches the agency "
+            + "and your watch stream (AGENCY_REQUEST_ANSWERED). A request answered or closed already is refused."))
+        {
+            NameOrId(),
+            Text("--request", "N", "Required: the request's number on the declaration (the last part of its name), or its full name."),
+            Text("--text", "TEXT", "Required: the answer, 1 to 2000 characters."),
+            Text("--document", "TYPE:ID[:URI]", "A supporting document by reference, e.g. N935:INV-1:https://docs.example/INV-1.pdf."),
+        });
         Add(new Command("profiles", "List the node's data-set profiles (EU ICS2, EU H7, US Entry Type 86, UPU CN23, ...)."));
         Add(new Command("dataset", Describe(
             "Print a declaration as one profile's data set: each element, the field it came from, its value.",

@@ -28,6 +28,14 @@
     { name: 'agency_holds', label: 'Agency holds', kind: 'count' },
     { name: 'referrals_answered', label: 'Referrals answered', kind: 'count' },
     { name: 'referral_response_time_median_seconds', label: 'Referral response time, median', kind: 'seconds', per: 'referrals_answered' },
+    // Referrals by type (ICS2: a request for information is answered with IE3R02, an HRCM screening request with IE3R03).
+    { name: 'information_referrals_answered', label: 'Requests for information answered', kind: 'count' },
+    { name: 'information_response_time_median_seconds', label: 'Information answer time, median', kind: 'seconds', per: 'information_referrals_answered' },
+    { name: 'screening_referrals_answered', label: 'HRCM screenings answered', kind: 'count' },
+    { name: 'screening_response_time_median_seconds', label: 'Screening answer time, median', kind: 'seconds', per: 'screening_referrals_answered' },
+    // Postal items that arrived with no advance data (the US STOP Act requires it for every item).
+    { name: 'postal_items_without_advance_data', label: 'Postal items without advance data', kind: 'count', key: true },
+    { name: 'postal_no_advance_data_share', label: 'Postal items without advance data, share', kind: 'share', key: true },
   ];
   const MEASURE_BY_NAME = new Map(MEASURES.map((m) => [m.name, m]));
 

@@ -1,0 +1,71 @@
+using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Declarations;
+using Exchange.Core.Errors;
+using Exchange.Core.Identity;
+using Exchange.Core.Validation;
+
+namespace Exchange.Core.Enforcement;
+
+/// <summary>
+/// A partner government agency's own request for information to the filer, and its decision on
+/// goods it holds (may proceed / refuse): the rules of both, in one place. An agency acts only on
+/// a declaration it holds, with an active hold of its own: holding the goods is what gives it the
+/// standing to ask and to decide (docs/enforcement.md).
+/// </summary>
+public static class AgencyRequests
+{
+    /// <summary>The longest request text, as a referral's additional information.</summary>
+    public const int MaxRequestText = 2000;
+
+    /// <summary>The agency's active hold on the declaration, or null when it holds none.</summary>
+    public static AgencyHold? ActiveHold(Declaration declaration, string agency) =>
+        declaration.AgencyHolds.FirstOrDefault(h => h.Agency == agency && h.LiftTime is null);
+
+    /// <summary>
+    /// The agency's hold that lets it act: active, and for a new request or a refusal not refused
+    /// already. Refused with AGENCY_HOLD_REQUIRED (and the `declaration` field) otherwise.
+    /// </summary>
+    public static AgencyHold RequireHold(Declaration declaration, string agency, string operation)
+    {
+        if (ActiveHold(declaration, agency) is not { } hold)
+        {
+            throw new AgencyHoldRequiredException(declaration.Name, agency, operation);
+        }
+        return hold;
+    }
+
+    /// <summary>A new OPEN request of <paramref name="agency"/> on <paramref name="declaration"/>, numbered after the last one.</summary>
+    public static AgencyRequest Open(Declaration declaration, string agency, string text, Google.Protobuf.WellKnownTypes.Timestamp now) => new()
+    {
+        Name = $"{declaration.Name}/agencyRequests/{declaration.AgencyRequests.Count + 1}",
+        Agency = agency,
+        RequestText = text,
+        State = AgencyRequestState.Open,
+        CreateTime = now,
+    };
+
+    /// <summary>Closes the agency's open requests: its decision ends them.</summary>
+    public static void CloseOpen(Declaration declaration, string agency)
+    {
+        foreach (var request in declaration.AgencyRequests)
+        {
+            if (request.Agency == agency && request.State == AgencyRequestState.Open)
+            {
+                request.State = AgencyRequestState.Closed;
+            }
+        }
+    }
+
+    /// <summary>Reads `filers/{filer}/declarations/{declaration}/agencyRequests/{agency_request}` of the calling filer.</summary>
+    public static DeclarationKey? ReadName(CallerIdentity caller, string? name, List<FieldViolation> violations) =>
+        RequestChecks.ReadDeclarationChildName(caller, name, "agencyRequests", violations);
+
+    /// <summary>The state as the contract names it, e.g. ANSWERED.</summary>
+    public static string Label(AgencyRequestState state) => state switch
+    {
+        AgencyRequestState.Open => "OPEN",
+        AgencyRequestState.Answered => "ANSWERED",
+        AgencyRequestState.Closed => "CLOSED",
+        _ => "UNSPECIFIED",
+    };
+}
