@@ -224,7 +224,7 @@ public sealed record ListPosition(DateTimeOffset CreateTime, string DeclarationI
     /// <summary>The position of a stored declaration (its name is well formed).</summary>
     public static ListPosition Of(Declaration declaration)
     {
-        Identity.ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+        var key = Identity.ResourceNames.StoredDeclaration(declaration.Name);
         return new ListPosition(declaration.CreateTime.ToDateTimeOffset(), key!.DeclarationId);
     }
 }
