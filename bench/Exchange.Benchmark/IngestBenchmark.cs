@@ -26,6 +26,8 @@ namespace Exchange.Benchmark;
 /// </summary>
 public static class IngestBenchmark
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>The tool's entry for "ingest": runs, prints the table.</summary>
     public static async Task<int> RunAndPrintAsync(IngestSettings settings)
     {
@@ -42,7 +44,7 @@ public static class IngestBenchmark
         if (json is not null)
         {
             var report = new { Time = DateTimeOffset.UtcNow, Machine = MachineInfo.Current(), Store = postgres is null ? "sqlite" : "postgres", Phases = phases };
-            await File.WriteAllTextAsync(json, System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            await File.WriteAllTextAsync(json, System.Text.Json.JsonSerializer.Serialize(report, Indented));
             Console.WriteLine($"JSON report written to {Path.GetFullPath(json)}");
         }
         return 0;

@@ -28,5 +28,6 @@ internal sealed class RecordNothingStore(IDeclarationStore inner) : DelegatingDe
     }
 
     /// <summary>The real store stays open for the next phase.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2215", Justification = "Deliberate: the wrapped store is the next phase's, so disposing this wrapper must not close it.")]
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

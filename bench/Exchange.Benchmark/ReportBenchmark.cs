@@ -24,6 +24,8 @@ namespace Exchange.Benchmark;
 /// </summary>
 public static class ReportBenchmark
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     private static readonly DateTimeOffset Month = new(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>The tool's entry for "report": runs, prints the table.</summary>
@@ -93,7 +95,7 @@ public static class ReportBenchmark
                 await File.WriteAllTextAsync(json, System.Text.Json.JsonSerializer.Serialize(new
                 {
                     Time = DateTimeOffset.UtcNow, Machine = machine, Store = postgres is null ? "sqlite" : "postgres", Declarations = count, Runs = runs, Results = results,
-                }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+                }, Indented));
             }
         }
         finally

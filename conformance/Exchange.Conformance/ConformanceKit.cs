@@ -122,7 +122,7 @@ public static class ConformanceKit
             channel.Intercept(new CallDefaults(options.IdentityHeader, options.Filer, options.CallTimeout, cancellation)));
         try
         {
-            await client.GetDeclarationAsync(new GetDeclarationRequest { Name = $"filers/{options.Filer}/declarations/{Guid.NewGuid():N}" });
+            await client.GetDeclarationAsync(new GetDeclarationRequest { Name = $"filers/{options.Filer}/declarations/{Guid.NewGuid():N}" }, cancellationToken: cancellation);
             return (null, "GetDeclaration of a declaration that cannot exist answered OK.");
         }
         catch (RpcException error) when (error.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded

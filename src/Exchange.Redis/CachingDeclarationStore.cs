@@ -139,6 +139,10 @@ public sealed class CachingDeclarationStore(IDeclarationStore inner, RedisIdempo
         IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken) =>
         inner.GetConsigneeActivityAsync(consigneeKeys, since, cancellationToken);
 
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FindByLocalReferenceNumbersAsync(
+        string filerId, IReadOnlyCollection<string> localReferenceNumbers, DateTimeOffset since, CancellationToken cancellationToken) =>
+        inner.FindByLocalReferenceNumbersAsync(filerId, localReferenceNumbers, since, cancellationToken);
+
     /// <summary>Disposes the inner store: the host only knows this decorator.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -30,6 +30,9 @@ public sealed class PostgresDatabase : StoreDatabase
 
     private readonly NpgsqlDataSource _dataSource;
 
+    /// <summary>Where the database is, for an operator (server and database, never the password).</summary>
+    private readonly string _target;
+
     /// <summary>
     /// The database named by <paramref name="connectionString"/>; nothing is opened until OpenAsync.
     /// Tests and tools open its stores with <c>ExchangeStores.OpenAsync(new PostgresDatabase(connectionString))</c>;
@@ -54,6 +57,7 @@ public sealed class PostgresDatabase : StoreDatabase
             settings.AutoPrepareMinUsages = 2;
         }
         _dataSource = NpgsqlDataSource.Create(settings.ConnectionString);
+        _target = $"{settings.Host}:{settings.Port}, database {settings.Database ?? settings.Username}";
     }
 
     /// <summary>
@@ -63,7 +67,7 @@ public sealed class PostgresDatabase : StoreDatabase
     /// </summary>
     public override async Task OpenAsync(int schemaVersion, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await ConnectAtStartAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
         await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
         {
@@ -73,6 +77,35 @@ public sealed class PostgresDatabase : StoreDatabase
         await SchemaMigrator.MigrateAsync(connection, transaction, Dialect, schemaVersion, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The first connection: a server that does not answer, or refuses the credentials or the
+    /// database, is a <see cref="StoreUnreachableException"/> naming where and what to fix.
+    /// </summary>
+    private async Task<NpgsqlConnection> ConnectAtStartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (NpgsqlException error) when (!cancellationToken.IsCancellationRequested && IsUnreachable(error))
+        {
+            var reason = error is PostgresException refusal ? refusal.MessageText : (error.InnerException ?? error).Message;
+            throw new StoreUnreachableException(
+                $"The PostgreSQL store at {_target} cannot be reached: {reason}. Start PostgreSQL there, or fix "
+                + "Exchange:Store:ConnectionString (environment variable Exchange__Store__ConnectionString), "
+                + "or use the built-in SQLite store with Exchange:Store:Provider=Sqlite.", error);
+        }
+    }
+
+    private static bool IsUnreachable(NpgsqlException error) => error switch
+    {
+        // A server answered and said no: SQLSTATE class 28 (invalid authorization), 3D000 (no such database).
+        PostgresException refusal => refusal.SqlState.StartsWith("28", StringComparison.Ordinal)
+            || refusal.SqlState == PostgresErrorCodes.InvalidCatalogName,
+        // No server answered: connection refused, timed out, TLS failed.
+        _ => true,
+    };
 
     public override async Task<DbConnection> OpenReaderAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);

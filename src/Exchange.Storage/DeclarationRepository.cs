@@ -537,6 +537,36 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         return ConsigneeActivityBuckets.WithoutEmpty(activity);
     }
 
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FindByLocalReferenceNumbersAsync(
+        string filerId, IReadOnlyCollection<string> localReferenceNumbers, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(localReferenceNumbers);
+        var found = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var lrns = localReferenceNumbers.Where(lrn => lrn.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        if (lrns.Length == 0)
+        {
+            return found;
+        }
+        // Grouped, so a filer that reused one LRN thousands of times still costs one row per LRN
+        // (declarations_by_local_reference_number serves the look-up).
+        var query = database.Statement($"""
+                SELECT local_reference_number, MIN(declaration_id), MAX(declaration_id) FROM declarations
+                WHERE filer_id = @filer_id AND local_reference_number {_dialect.InList("lrns")} AND create_time >= @created_from
+                GROUP BY local_reference_number
+                """)
+            .With("filer_id", filerId)
+            .WithList("lrns", lrns)
+            .With("created_from", DeclarationIndex.CeilingUnixMicroseconds(since));
+        var rows = await database.QueryAsync(query, reader => (Lrn: reader.GetString(0), First: reader.GetString(1), Last: reader.GetString(2)), cancellationToken);
+        foreach (var (lrn, first, last) in rows)
+        {
+            found[lrn] = first == last
+                ? [ResourceNames.Declaration(filerId, first)]
+                : [ResourceNames.Declaration(filerId, first), ResourceNames.Declaration(filerId, last)];
+        }
+        return found;
+    }
+
     /// <summary>Declarations matching <paramref name="where"/>, oldest first (create time, then id), strictly after <paramref name="after"/>.</summary>
     private async Task<IReadOnlyList<Declaration>> ListOldestFirstAsync(
         string where, Statement statement, ListPosition? after, int limit, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ namespace Exchange.Storage;
 /// transactions under the provider's own locking (SQLite: one writer connection, BEGIN
 /// IMMEDIATE; PostgreSQL: READ COMMITTED with row locks on counters, retried on deadlock). The
 /// repositories run every statement through it. Opened and migrated once, by
-/// <see cref="OpenAsync"/> (the node's start-up step, <see cref="StoreStartup"/>), before the
+/// <see cref="OpenAsync(CancellationToken)"/> (the node's start-up step, <see cref="StoreStartup"/>), before the
 /// first read or write.
 /// </summary>
 public abstract class StoreDatabase(SqlDialect dialect) : IAsyncDisposable

@@ -96,7 +96,7 @@ public sealed class CachingDeclarationStoreTests : IAsyncLifetime
 
         foreach (var declaration in new[] { accepted, second, batch[1].Declaration! })
         {
-            ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+            var key = ResourceNames.StoredDeclaration(declaration.Name);
             Assert.Equal(declaration, await _store.Inner.GetAsync(key!, default));
         }
 

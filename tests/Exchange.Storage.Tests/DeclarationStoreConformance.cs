@@ -1,4 +1,5 @@
 using Exchange.Contracts.Declaration.V1;
+using Exchange.Core.Identity;
 using Exchange.Core.Storage;
 using Exchange.Testing;
 using Google.Protobuf;
@@ -336,6 +337,38 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
 
         Assert.Equal(["z", "ab", "a0", "a-b", "b", "c"], listed.Select(d => KeyOf(d).DeclarationId));
         Assert.Equal(["z", "ab"], (await store.ListAsync(new(Filer, 2), CancellationToken.None)).Select(d => KeyOf(d).DeclarationId));
+    }
+
+    [SkippableFact]
+    public async Task LocalReferenceNumbersOfABatchAreFoundInOneReadPerFilerAndWindow()
+    {
+        var store = await OpenFreshStoreAsync();
+        var t0 = BaseTime;
+        var t1 = t0.AddMinutes(1);
+        // LRN-A used three times (from t0 on), LRN-B once at t1, LRN-OLD only before the window;
+        // the other filer's LRN-B is not this filer's.
+        await store.InsertManyAsync(
+        [
+            Insert(Filer, "a1", createTime: t0, configure: d => d.LocalReferenceNumber = "LRN-A"),
+            Insert(Filer, "a2", createTime: t1, configure: d => d.LocalReferenceNumber = "LRN-A"),
+            Insert(Filer, "a3", createTime: t1, configure: d => d.LocalReferenceNumber = "LRN-A"),
+            Insert(Filer, "b1", createTime: t1, configure: d => d.LocalReferenceNumber = "LRN-B"),
+            Insert(Filer, "old", createTime: t0.AddTicks(-10), configure: d => d.LocalReferenceNumber = "LRN-OLD"),
+        ], CancellationToken.None);
+        await store.InsertAsync(Insert(OtherFiler, "b9", createTime: t1, configure: d => d.LocalReferenceNumber = "LRN-B"), CancellationToken.None);
+
+        var found = await store.FindByLocalReferenceNumbersAsync(Filer, ["LRN-A", "LRN-B", "LRN-OLD", "LRN-NONE", "LRN-A"], t0, CancellationToken.None);
+
+        Assert.Equal(["LRN-A", "LRN-B"], found.Keys.Order(StringComparer.Ordinal));
+        // At most two names per LRN, two distinct ones when it was used more than once.
+        var a = found["LRN-A"];
+        Assert.Equal(2, a.Distinct().Count());
+        Assert.All(a, name => Assert.Contains(name, new[] { "a1", "a2", "a3" }.Select(id => ResourceNames.Declaration(Filer, id))));
+        Assert.Equal([ResourceNames.Declaration(Filer, "b1")], found["LRN-B"]);
+        // The window's start is inclusive, exact below a microsecond.
+        Assert.Equal(["LRN-A", "LRN-B"], (await store.FindByLocalReferenceNumbersAsync(Filer, ["LRN-A", "LRN-B"], t1, CancellationToken.None)).Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(await store.FindByLocalReferenceNumbersAsync(Filer, ["LRN-A", "LRN-B"], t1.AddTicks(1), CancellationToken.None));
+        Assert.Empty(await store.FindByLocalReferenceNumbersAsync(Filer, [], t0, CancellationToken.None));
     }
 
     [SkippableFact]

@@ -53,7 +53,7 @@ internal static class GoogleApiOptions
         var resource = WireFields.Message(WireFields.Of(options), ResourceField);
         return resource is null
             ? null
-            : new ResourceType(WireFields.Strings(resource, 1).LastOrDefault() ?? "", WireFields.Strings(resource, 2));
+            : new ResourceType(WireFields.Last(WireFields.Strings(resource, 1)) ?? "", WireFields.Strings(resource, 2));
     }
 
     public static ResourceReference? Reference(FieldOptions? options)
@@ -63,10 +63,10 @@ internal static class GoogleApiOptions
         {
             return null;
         }
-        var type = WireFields.Strings(reference, 1).LastOrDefault();
+        var type = WireFields.Last(WireFields.Strings(reference, 1));
         return type is not null
             ? new ResourceReference(type, IsParent: false)
-            : new ResourceReference(WireFields.Strings(reference, 2).LastOrDefault() ?? "", IsParent: true);
+            : new ResourceReference(WireFields.Last(WireFields.Strings(reference, 2)) ?? "", IsParent: true);
     }
 
     public static HttpBinding? Http(MethodOptions? options)
@@ -78,10 +78,10 @@ internal static class GoogleApiOptions
         }
         foreach (var (field, verb) in HttpVerbs)
         {
-            var path = WireFields.Strings(rule, field).LastOrDefault();
+            var path = WireFields.Last(WireFields.Strings(rule, field));
             if (path is not null)
             {
-                return new HttpBinding(verb, path, WireFields.Strings(rule, HttpBody).LastOrDefault() ?? "");
+                return new HttpBinding(verb, path, WireFields.Last(WireFields.Strings(rule, HttpBody)) ?? "");
             }
         }
         return null;

@@ -144,18 +144,18 @@ internal static class StandardsMapping
 
     private static MappingClaim Claim(string name, string fullName, string kind, ByteString mapping, IReadOnlyDictionary<ulong, string> standardNames)
     {
-        var number = WireFields.Varints(mapping, StandardField).LastOrDefault();
+        var number = WireFields.Last(WireFields.Varints(mapping, StandardField));
         var valueName = standardNames.GetValueOrDefault(number, number.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var standard = Standards.FirstOrDefault(s => s.ValueName == valueName)
             ?? throw new InvalidOperationException($"{fullName}: a mapping names standard {valueName}, which the docs tool does not know (StandardsMapping.Standards).");
-        var editionName = WireFields.Strings(mapping, EditionField).LastOrDefault() ?? "";
+        var editionName = WireFields.Last(WireFields.Strings(mapping, EditionField)) ?? "";
         var edition = Editions.FirstOrDefault(e => e.Standard == valueName && e.Edition == editionName)
             ?? throw new InvalidOperationException(
                 $"{fullName}: a {standard.Title} mapping cites edition \"{editionName}\", which has no source (StandardsMapping.Editions lists: " +
                 string.Join(", ", Editions.Where(e => e.Standard == valueName).Select(e => $"\"{e.Edition}\"")) + ").");
-        string Text(int field) => WireFields.Strings(mapping, field).LastOrDefault() ?? "";
+        string Text(int field) => WireFields.Last(WireFields.Strings(mapping, field)) ?? "";
         return new MappingClaim(name, fullName, kind, standard, edition, Text(ElementIdField), Text(ElementNameField), Text(CodeField), Text(NotesField),
-            WireFields.Varints(mapping, UnconfirmedField).LastOrDefault() != 0);
+            WireFields.Last(WireFields.Varints(mapping, UnconfirmedField)) != 0);
     }
 
     private static IEnumerable<(string FullName, string Kind, IMessage? Options)> Elements(PackageDoc package)

@@ -9,6 +9,9 @@ namespace Exchange.ContractDocs;
 /// </summary>
 internal static class WireFields
 {
+    /// <summary>The last occurrence of a field, or the default when absent: protobuf's "last one wins" for a repeated scalar read as a singular one.</summary>
+    public static T? Last<T>(IReadOnlyList<T> values) => values.Count > 0 ? values[^1] : default;
+
     /// <summary>The wire bytes of <paramref name="message"/>, empty when it is not set.</summary>
     public static ByteString Of(IMessage? message) => message?.ToByteString() ?? ByteString.Empty;
 

@@ -80,7 +80,7 @@ public sealed class ClientApp(
             }
             else
             {
-                return UsageError(null, parsed.UnmatchedTokens.FirstOrDefault() is { } unknown
+                return UsageError(null, parsed.UnmatchedTokens is [{ } unknown, ..]
                     ? unknown.StartsWith('-') ? $"Unknown option '{unknown}'." : $"Unknown command '{unknown}'."
                     : "Missing command.");
             }

@@ -23,7 +23,7 @@ public static class CarrierNotices
     /// </summary>
     public static IReadOnlyList<ConsignmentEvent> For(DeclarationWrite write, Consignment consignment)
     {
-        ResourceNames.TryParseConsignment(consignment.Name, out var carrier, out _);
+        var (carrier, _) = ResourceNames.StoredConsignment(consignment.Name);
         var house = HouseView(carrier!, write.Declaration);
         var notices = new List<ConsignmentEvent>();
         foreach (var @event in write.Events)

@@ -378,7 +378,7 @@ public sealed class ConsignmentWorkflow(
         {
             return house;
         }
-        ResourceNames.TryParseDeclaration(house.Name, out var key);
+        var key = ResourceNames.StoredDeclaration(house.Name);
         try
         {
             return await Presentations.PresentAsync(_changes, store, key!, Actors.Of(carrier), clock, cancellationToken);
@@ -477,7 +477,7 @@ public sealed class ConsignmentWorkflow(
         {
             return house;
         }
-        ResourceNames.TryParseDeclaration(house.Name, out var key);
+        var key = ResourceNames.StoredDeclaration(house.Name);
         try
         {
             return await _changes.ApplyAsync(key!, null, [], null, Actors.Of(carrier), current =>

@@ -21,9 +21,13 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
     /// <summary>
     /// Applies <paramref name="decide"/> to the current declaration and records the result.
     /// </summary>
+    /// <param name="key">The declaration to change.</param>
     /// <param name="idempotencyKey">The key the answer is recorded under (null: not idempotent).</param>
+    /// <param name="hash">The hash of the request's content, recorded with <paramref name="idempotencyKey"/> so a retry with other content is refused.</param>
     /// <param name="etag">The etag the caller based the change on; null to apply to whatever is current.</param>
     /// <param name="actor">Who makes the change, for the audit trail (DeclarationEvent.actor).</param>
+    /// <param name="decide">Decides the change from the current declaration; called again if a concurrent writer moved the revision on.</param>
+    /// <param name="cancellationToken">Cancels the change before it is written.</param>
     public async Task<Declaration> ApplyAsync(
         DeclarationKey key,
         string? idempotencyKey,

@@ -65,6 +65,14 @@ public sealed class DeclarationWorkflow(
     }
 
     /// <summary>
+    /// The warnings of each result of <see cref="SubmitManyAsync"/>, in order (<see cref="LocalReferenceReuse"/>):
+    /// one store read for the whole batch, after its write.
+    /// </summary>
+    public Task<IReadOnlyList<IReadOnlyList<SubmissionWarning>>> WarningsAsync(
+        CallerIdentity caller, IReadOnlyList<SubmissionResult> results, CancellationToken cancellationToken) =>
+        LocalReferenceReuse.WarningsAsync(store, caller.FilerId, results.Select(r => r.Declaration).ToList(), clock.GetUtcNow(), cancellationToken);
+
+    /// <summary>
     /// Submits several declarations in one store transaction (group commit). Each item gets its
     /// own answer: the declaration, or the refusal that SubmitAsync would have thrown for it.
     /// Field paths of item refusals start at the item's request message (e.g. <c>declaration.items[0]</c>).

@@ -8,7 +8,8 @@ namespace Exchange.Core.Declarations;
 /// The node's one rule on reused Local Reference Numbers: reuse is allowed (the request id, not the
 /// LRN, makes a submission idempotent), but a filer that gives an LRN it used for another
 /// declaration within <see cref="Window"/> is warned, since that is more often a mistake than a
-/// choice. A unary submission only: the bulk path stays one write per batch.
+/// choice. A unary submission reads once for its own LRN; a bulk batch reads once for all of its
+/// LRNs (<see cref="IDeclarationStore.FindByLocalReferenceNumbersAsync"/>), after its one write.
 /// </summary>
 public static class LocalReferenceReuse
 {
@@ -25,15 +26,35 @@ public static class LocalReferenceReuse
         // The reference filter also matches UCRs, S10 ids and waybills: a few rows at most.
         var candidates = await store.ListAsync(new DeclarationQuery(filerId, Limit: 20, CreatedAtOrAfter: now - Window, Reference: lrn), cancellationToken);
         var other = candidates.FirstOrDefault(d => d.Name != recorded.Name && d.LocalReferenceNumber == lrn);
-        return other is null
-            ? []
-            : [new SubmissionWarning
-            {
-                Code = Code,
-                Field = "declaration.local_reference_number",
-                Description = $"This filer used the LRN {lrn} for another declaration within the last {Window.Days} days "
-                    + $"({other.Name}); accepted, but check that this is not a resubmission under a new request id.",
-                OtherDeclaration = other.Name,
-            }];
+        return other is null ? [] : [Warning(lrn, other.Name)];
     }
+
+    /// <summary>
+    /// The warnings of each item of a bulk batch, in order: none for a refused item (null), and for
+    /// an accepted one the warning when another declaration of the filer (of this batch or not)
+    /// has its LRN within the window. One read for the whole batch.
+    /// </summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<SubmissionWarning>>> WarningsAsync(
+        IDeclarationStore store, string filerId, IReadOnlyList<Declaration?> recorded, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var lrns = recorded.OfType<Declaration>().Select(d => d.LocalReferenceNumber).ToList();
+        var used = lrns.Count == 0
+            ? new Dictionary<string, IReadOnlyList<string>>()
+            : await store.FindByLocalReferenceNumbersAsync(filerId, lrns, now - Window, cancellationToken);
+        return recorded.Select(IReadOnlyList<SubmissionWarning> (declaration) =>
+                declaration is not null
+                && used.GetValueOrDefault(declaration.LocalReferenceNumber)?.FirstOrDefault(name => name != declaration.Name) is { } other
+                    ? [Warning(declaration.LocalReferenceNumber, other)]
+                    : [])
+            .ToList();
+    }
+
+    private static SubmissionWarning Warning(string lrn, string otherName) => new()
+    {
+        Code = Code,
+        Field = "declaration.local_reference_number",
+        Description = $"This filer used the LRN {lrn} for another declaration within the last {Window.Days} days "
+            + $"({otherName}); accepted, but check that this is not a resubmission under a new request id.",
+        OtherDeclaration = otherName,
+    };
 }

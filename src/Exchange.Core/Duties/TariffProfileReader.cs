@@ -350,10 +350,12 @@ internal sealed class JurisdictionContext(IReadOnlyList<string> countries, List<
     public HashSet<string> DeclaredTables { get; } = new(StringComparer.Ordinal);
 
     /// <summary>An amount of money in the jurisdiction's currency, e.g. "150".</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Rules read their parameters through the jurisdiction context they are given, which owns the limits.")]
     public decimal? Amount(ConfigFileObject parameters, string name, bool required) =>
         parameters.Decimal(name, required, 0m, MaxAmount);
 
     /// <summary>A percentage, e.g. "21" or "25.5".</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Rules read their parameters through the jurisdiction context they are given, which owns the limits.")]
     public decimal? Percent(ConfigFileObject parameters, string name, bool required) =>
         parameters.Decimal(name, required, 0m, MaxPercent);
 

@@ -11,8 +11,8 @@ namespace Exchange.Core.Enforcement;
 /// <summary>
 /// Partner government agencies' subscriptions by HS code, and the matching of a declaration
 /// against them. Matching runs from an in-memory snapshot (<see cref="ReferenceSnapshot{T}"/>),
-/// loaded again after a change here or one another node announces on <paramref name="signal"/>,
-/// and at least every <paramref name="snapshotLifetime"/> (default <see cref="ReferenceData.DefaultLifetime"/>).
+/// loaded again after a change here or one another node announces on the event signal,
+/// and at least every snapshot lifetime (default <see cref="ReferenceData.DefaultLifetime"/>).
 /// </summary>
 public sealed class AgencySubscriptions
 {

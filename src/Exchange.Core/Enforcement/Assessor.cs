@@ -190,7 +190,7 @@ public sealed class Assessor(
     /// <summary>The fallback when the automatic assessment failed: held, without referrals, for an officer to decide.</summary>
     private DeclarationWrite HoldForOfficer(Declaration declaration, string consigneeKey, DateTimeOffset now)
     {
-        ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+        var key = ResourceNames.StoredDeclaration(declaration.Name);
         var next = declaration.Clone();
         next.Status = DeclarationStatus.Held;
         next.Decision = Decisions.Make(DecisionOutcome.Hold, Decisions.AutomaticReasons.HeldForOfficer, Actors.RiskEngine, Timestamps.ToProto(now));
@@ -246,7 +246,7 @@ public sealed class Assessor(
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+        var key = ResourceNames.StoredDeclaration(declaration.Name);
         var decision = await DecisionAsync(declaration, consigneeKey, recent, now, cancellationToken);
         return _changes.Prepare(key!, declaration, decision, Actors.RiskEngine, null, null);
     }
@@ -260,7 +260,7 @@ public sealed class Assessor(
         CancellationToken cancellationToken)
     {
         using var span = ExchangeActivities.StartDecision(declaration.Name, Actors.RiskEngine);
-        ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+        var key = ResourceNames.StoredDeclaration(declaration.Name);
         var acceptedAt = declaration.CreateTime.ToDateTimeOffset();
         var valueCents = IntrinsicValue.InBaseCents(declaration, rates);
         var enrolment = await knownShippers.FindCountingAsync(declaration, acceptedAt, cancellationToken);

@@ -27,6 +27,9 @@ public sealed class KnownShipperRegistry
     private readonly ProtoRegistry<Enrolment> _enrolments;
     private readonly ReferenceSnapshot<Snapshot> _snapshot;
 
+    /// <param name="store">Where programmes and enrolments are kept.</param>
+    /// <param name="clock">The node's clock, for enrolment validity.</param>
+    /// <param name="administrationCountryCode">The country of the customs administration running the node.</param>
     /// <param name="signal">Where nodes announce registry changes to each other (see <see cref="ReferenceSnapshot{T}"/>).</param>
     /// <param name="snapshotLifetime">The oldest snapshot a lookup uses (default <see cref="ReferenceData.DefaultLifetime"/>).</param>
     public KnownShipperRegistry(

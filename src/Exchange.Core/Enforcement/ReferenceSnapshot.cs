@@ -18,6 +18,11 @@ public static class ReferenceData
 /// bounds how stale it can be while the signal is down.
 /// </summary>
 /// <param name="topic">The signal key of this registry's changes; never a filer id (it holds a colon).</param>
+/// <param name="lifetime">The oldest copy a reader is given.</param>
+/// <param name="clock">The node's clock, for the copy's age.</param>
+/// <param name="signal">Where nodes announce changes; null on a node alone.</param>
+/// <param name="load">Reads the registry from the store.</param>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SemaphoreSlim holds nothing to release unless its AvailableWaitHandle is read, which it never is here; a snapshot lives as long as the node.")]
 internal sealed class ReferenceSnapshot<T>(
     string topic, TimeSpan lifetime, TimeProvider clock, IEventSignal? signal, Func<CancellationToken, Task<T>> load)
     where T : class

@@ -9,9 +9,15 @@ namespace Exchange.Core.Events;
 /// </summary>
 public static class LogFollower
 {
+    /// <param name="afterSequence">The position to follow from: entries after it are yielded.</param>
     /// <param name="read">Reads at most a batch of entries after a sequence, oldest first.</param>
     /// <param name="sequenceOf">An entry's sequence number.</param>
+    /// <param name="signal">Where the log's writers announce appends, so a follower reads again at once.</param>
     /// <param name="signalKey">The <see cref="IEventSignal"/> key the log's writers notify.</param>
+    /// <param name="batchSize">The most entries one read returns.</param>
+    /// <param name="pollInterval">How often to read again without an announcement (a missed signal costs at most this much delay).</param>
+    /// <param name="clock">The node's clock, for <paramref name="pollInterval"/>.</param>
+    /// <param name="cancellationToken">Ends the following.</param>
     public static async IAsyncEnumerable<T> FollowAsync<T>(
         long afterSequence,
         Func<long, int, CancellationToken, Task<IReadOnlyList<T>>> read,

@@ -55,6 +55,19 @@ public static partial class ResourceNames
         return true;
     }
 
+    /// <summary>
+    /// Reads the name of a declaration the node itself stored, so well formed: a malformed one is a
+    /// fault of the node (an internal error), never the caller's bad input.
+    /// </summary>
+    public static DeclarationKey StoredDeclaration(string name) =>
+        TryParseDeclaration(name, out var key) ? key : throw new InvalidOperationException($"A stored declaration has a malformed name: '{name}'.");
+
+    /// <summary>Reads the name of a consignment the node itself stored; see <see cref="StoredDeclaration"/>.</summary>
+    public static (string FilerId, string ConsignmentId) StoredConsignment(string name) =>
+        TryParseConsignment(name, out var filerId, out var consignmentId)
+            ? (filerId, consignmentId)
+            : throw new InvalidOperationException($"A stored consignment has a malformed name: '{name}'.");
+
     /// <summary>Reads <c>filers/{filer}/declarations/{declaration}</c>.</summary>
     public static bool TryParseDeclaration(string? name, [NotNullWhen(true)] out DeclarationKey? key)
     {

@@ -14,6 +14,7 @@ namespace Exchange.Core.Reporting;
 /// Times are Unix microseconds (UTC), as in <see cref="DeclarationIndex"/>; amounts are
 /// micro-units (10^-6) of their currency.
 /// </summary>
+/// <param name="FilerId">The filer the declaration belongs to.</param>
 /// <param name="CreateTime">When the declaration was received (submitted).</param>
 /// <param name="Channel">POSTAL, EXPRESS or CARGO ("" when unspecified), as the declaration says now.</param>
 /// <param name="OriginCountry">The country of origin of the first goods item ("" when not given), as the declaration says now.</param>
@@ -28,7 +29,9 @@ namespace Exchange.Core.Reporting;
 /// <param name="ReferralCount">Referrals customs opened on the declaration.</param>
 /// <param name="AgencyHold">Whether a partner government agency ever held it.</param>
 /// <param name="DutyMicros">The latest duty estimate, in micro-units of <paramref name="DutyCurrency"/> (0, "" when none).</param>
+/// <param name="DutyCurrency">The ISO 4217 currency of <paramref name="DutyMicros"/>.</param>
 /// <param name="TaxMicros">The latest tax estimate, in micro-units of <paramref name="TaxCurrency"/> (0, "" when none).</param>
+/// <param name="TaxCurrency">The ISO 4217 currency of <paramref name="TaxMicros"/>.</param>
 public sealed record DeclarationMeasures(
     string FilerId,
     long CreateTime,

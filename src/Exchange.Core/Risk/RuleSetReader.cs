@@ -237,5 +237,7 @@ internal static class RuleSetReader
 
     private static bool IsRuleId(string id) =>
         (char.IsAsciiLetterLower(id[0]) || char.IsAsciiDigit(id[0]))
-        && !id.AsSpan().ContainsAnyExcept("abcdefghijklmnopqrstuvwxyz0123456789-");
+        && !id.AsSpan().ContainsAnyExcept(RuleIdCharacters);
+
+    private static readonly System.Buffers.SearchValues<char> RuleIdCharacters = System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-");
 }

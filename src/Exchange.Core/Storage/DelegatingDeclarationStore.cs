@@ -64,6 +64,10 @@ public abstract class DelegatingDeclarationStore(IDeclarationStore inner) : IDec
         IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken) =>
         inner.GetConsigneeActivityAsync(consigneeKeys, since, cancellationToken);
 
+    public virtual Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FindByLocalReferenceNumbersAsync(
+        string filerId, IReadOnlyCollection<string> localReferenceNumbers, DateTimeOffset since, CancellationToken cancellationToken) =>
+        inner.FindByLocalReferenceNumbersAsync(filerId, localReferenceNumbers, since, cancellationToken);
+
     public virtual ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);

@@ -115,6 +115,16 @@ public interface IDeclarationStore
     /// </summary>
     Task<IReadOnlyDictionary<string, ConsigneeActivity>> GetConsigneeActivityAsync(
         IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// For each of <paramref name="localReferenceNumbers"/> that <paramref name="filerId"/> gave a
+    /// declaration created at or after <paramref name="since"/>: the names of at most two such
+    /// declarations (two distinct ones when there are two or more), enough to name one other than
+    /// any given declaration. One statement for a whole bulk batch (<c>LocalReferenceReuse</c>).
+    /// LRNs with none are absent from the answer.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FindByLocalReferenceNumbersAsync(
+        string filerId, IReadOnlyCollection<string> localReferenceNumbers, DateTimeOffset since, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -224,7 +234,7 @@ public sealed record ListPosition(DateTimeOffset CreateTime, string DeclarationI
     /// <summary>The position of a stored declaration (its name is well formed).</summary>
     public static ListPosition Of(Declaration declaration)
     {
-        Identity.ResourceNames.TryParseDeclaration(declaration.Name, out var key);
+        var key = Identity.ResourceNames.StoredDeclaration(declaration.Name);
         return new ListPosition(declaration.CreateTime.ToDateTimeOffset(), key!.DeclarationId);
     }
 }

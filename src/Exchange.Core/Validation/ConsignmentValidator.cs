@@ -21,6 +21,8 @@ public static partial class ConsignmentValidator
     [GeneratedRegex("^[A-Z]{2}[A-Z2-9]{3}$")]
     private static partial Regex LocodeShape();
 
+    /// <param name="consignment">The consignment to check; null is reported as a violation.</param>
+    /// <param name="path">The field path violations start at.</param>
     /// <param name="clock">The node's clock, for the times a carrier states (<see cref="PlausibleTimes"/>); null: the system clock.</param>
     public static IReadOnlyList<FieldViolation> Validate(Consignment? consignment, string path = "consignment", TimeProvider? clock = null)
     {

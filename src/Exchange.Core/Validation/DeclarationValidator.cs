@@ -37,6 +37,8 @@ public static class DeclarationValidator
     /// whatever the input: null sub-messages, out-of-range numbers, unknown enum values, huge or
     /// binary strings are all reported as violations.
     /// </summary>
+    /// <param name="declaration">The declaration to check.</param>
+    /// <param name="path">The field path violations start at.</param>
     /// <param name="clock">The node's clock, for the times a filer states (<see cref="PlausibleTimes"/>); null: the system clock.</param>
     public static IReadOnlyList<FieldViolation> Validate(Declaration? declaration, string path = "declaration", TimeProvider? clock = null)
     {

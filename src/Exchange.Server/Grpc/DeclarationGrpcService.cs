@@ -109,6 +109,7 @@ public sealed class DeclarationGrpcService(
                     RequestId = b.RequestId,
                 }).ToList();
                 var results = await workflow.SubmitManyAsync(caller, requests, ct);
+                var warnings = await workflow.WarningsAsync(caller, results, ct);
                 var answerBytes = 0L;
                 for (var i = 0; i < results.Count; i++)
                 {
@@ -116,6 +117,7 @@ public sealed class DeclarationGrpcService(
                     if (results[i].Declaration is { } accepted)
                     {
                         answer.Declaration = accepted;
+                        answer.Warnings.Add(warnings[i]);
                     }
                     else
                     {

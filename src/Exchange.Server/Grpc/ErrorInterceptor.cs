@@ -74,17 +74,17 @@ public sealed class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interce
             case null:
                 return null;
             case (int)Google.Rpc.Code.Unavailable when error is System.Data.Common.DbException:
-                logger.LogWarning(error, "Store unavailable in {Method}", context.Method);
+                FailureLog.StoreUnavailable(logger, error, context.Method);
                 break;
             case not null when error is ExchangeException { Reason: ErrorReason.MalformedMessage or ErrorReason.MessageTooLarge or ErrorReason.UnsupportedEncoding } unreadable:
                 // A client's mistake, not the node's: one line (no stack trace), with the parser's
                 // own words where there are some, which the caller never sees.
-                logger.LogWarning("Refused an unreadable request to {Method} from {Peer}: {Reason}: {Problem} {ParserMessage}",
+                FailureLog.UnreadableRequest(logger,
                     context.Method, context.Peer, unreadable.Reason, unreadable.Message,
                     unreadable.Data[MalformedMessageException.ParserMessageKey]);
                 break;
             case (int)Google.Rpc.Code.Internal:
-                logger.LogError(error, "Unexpected fault in {Method}", context.Method);
+                FailureLog.UnexpectedFault(logger, error, context.Method);
                 break;
         }
         return status!.ToRpcException();

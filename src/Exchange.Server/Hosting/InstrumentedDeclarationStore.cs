@@ -67,6 +67,10 @@ public sealed class InstrumentedDeclarationStore(IDeclarationStore inner, Exchan
         IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken) =>
         Timed("get_consignee_activity", () => inner.GetConsigneeActivityAsync(consigneeKeys, since, cancellationToken));
 
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FindByLocalReferenceNumbersAsync(
+        string filerId, IReadOnlyCollection<string> localReferenceNumbers, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Timed("find_by_local_reference_numbers", () => inner.FindByLocalReferenceNumbersAsync(filerId, localReferenceNumbers, since, cancellationToken));
+
     /// <summary>Disposes the inner store: the host only knows this decorator.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -121,6 +121,8 @@ public static class SettingsCheck
         }
     }
 
+    /// <param name="root">The whole configuration, to name the file or variable that set the unknown key.</param>
+    /// <param name="unknown">The setting no options class knows.</param>
     /// <param name="candidates">The known keys where <paramref name="unknown"/> was found, one of which was probably meant.</param>
     private static SettingsException Unknown(IConfiguration root, IConfigurationSection unknown, IReadOnlyList<string> candidates)
     {

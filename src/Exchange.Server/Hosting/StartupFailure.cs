@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Exchange.Core.Configuration;
+using Exchange.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,7 @@ namespace Exchange.Server.Hosting;
 
 /// <summary>
 /// Start-up failures an operator fixes in the settings (an unknown key, a bad value, a failed
-/// validation, a port already taken), told in one line on stderr: what, where, how to fix. A
+/// validation, a port already taken, a PostgreSQL store that cannot be reached), told in one line on stderr: what, where, how to fix. A
 /// stack trace there would only bury the line; any other failure keeps its trace in the log.
 /// </summary>
 public static partial class StartupFailure
@@ -17,6 +18,8 @@ public static partial class StartupFailure
     public static string? Describe(Exception error, IConfiguration configuration) => error switch
     {
         SettingsException settings => settings.Message,
+        // PostgreSQL not listening, or refusing the credentials or database, at start-up.
+        StoreUnreachableException unreachable => unreachable.Message,
         OptionsValidationException validation => $"Invalid settings: {string.Join(" ", validation.Failures)}",
         // A rule, tariff or exchange-rate file named by Exchange:Assessment:*File, or the profile directory.
         ConfigurationFileException file => $"{file.FileName} is not valid: {string.Join("; ", file.Problems)}. "

@@ -34,7 +34,7 @@ public static class HttpErrorResponses
             }
             catch (Exception error) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested && !IsGrpc(context))
             {
-                logger.LogError(error, "Unexpected fault answering {Method} {Path}", context.Request.Method, context.Request.Path);
+                FailureLog.UnexpectedHttpFault(logger, error, context.Request.Method, context.Request.Path.Value ?? "");
                 context.Response.Clear();
                 await WriteAsync(context, StatusCodes.Status500InternalServerError, ErrorStatuses.Internal());
             }

@@ -21,12 +21,12 @@ public sealed class IdentityAndErrorsFilter : IDocumentFilter
         ("partner", DevelopmentHeaderIdentityResolver.PartnerHeader, "a partner administration's node"),
     ];
 
-    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
     {
-        document.Components ??= new OpenApiComponents();
+        swaggerDoc.Components ??= new OpenApiComponents();
         foreach (var (scheme, header, who) in IdentityHeaders)
         {
-            document.Components.SecuritySchemes[scheme] = new OpenApiSecurityScheme
+            swaggerDoc.Components.SecuritySchemes[scheme] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
                 In = ParameterLocation.Header,
@@ -37,14 +37,14 @@ public sealed class IdentityAndErrorsFilter : IDocumentFilter
             };
         }
         // Alternatives: a call carries one of the headers; which role a method admits is in its description.
-        document.SecurityRequirements = IdentityHeaders
+        swaggerDoc.SecurityRequirements = IdentityHeaders
             .Select(identity => new OpenApiSecurityRequirement
             {
                 [new OpenApiSecurityScheme { Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = identity.Scheme } }] = [],
             })
             .ToList();
 
-        if (document.Components.Schemas.TryGetValue(StatusSchema, out var status))
+        if (swaggerDoc.Components.Schemas.TryGetValue(StatusSchema, out var status))
         {
             status.Description = "google.rpc.Status: the gRPC status code, a developer-facing message, and details as Any "
                 + "(google.rpc.ErrorInfo with a stable reason, google.rpc.BadRequest with every violated field by path, "
@@ -61,7 +61,7 @@ public sealed class IdentityAndErrorsFilter : IDocumentFilter
                 },
             },
         };
-        foreach (var operation in document.Paths.Values.SelectMany(path => path.Operations.Values))
+        foreach (var operation in swaggerDoc.Paths.Values.SelectMany(path => path.Operations.Values))
         {
             operation.Responses["4XX"] = error;
             operation.Responses["default"] = error;

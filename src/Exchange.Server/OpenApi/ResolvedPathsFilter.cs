@@ -13,10 +13,10 @@ namespace Exchange.Server.OpenApi;
 /// </summary>
 public sealed class ResolvedPathsFilter : IDocumentFilter
 {
-    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
     {
         var resolvedPaths = new OpenApiPaths();
-        foreach (var (template, item) in document.Paths)
+        foreach (var (template, item) in swaggerDoc.Paths)
         {
             var resolved = HttpTemplates.Resolve(template);
             foreach (var operation in item.Operations.Values)
@@ -37,7 +37,7 @@ public sealed class ResolvedPathsFilter : IDocumentFilter
                 }
             }
         }
-        document.Paths = resolvedPaths;
+        swaggerDoc.Paths = resolvedPaths;
     }
 
     /// <summary>Replaces a templated field's path parameter ("parent") by one parameter per wildcard ("filer").</summary>

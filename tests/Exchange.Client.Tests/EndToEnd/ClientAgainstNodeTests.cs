@@ -125,6 +125,24 @@ public sealed class ClientAgainstNodeTests : IDisposable
 
         await RunAsync("bulk-submit", Samples.BulkMixed);
         Assert.Equal(SampleFiles.BulkMixedAccepted, (await StoredAsync()).Count);
+        // Every LRN of the sample is its own, and a retry is not a reuse.
+        Assert.DoesNotContain("Warning", _output.Text);
+    }
+
+    [Fact]
+    public async Task Bulk_submit_prints_the_warning_of_an_item_reusing_an_lrn()
+    {
+        // The same parcel twice under one LRN, the second addressed to another street: two
+        // different submissions (request ids come from the content), one LRN.
+        using var dir = new TempDirectory();
+        var gift = await File.ReadAllTextAsync(Samples.PostalGift);
+        await File.WriteAllTextAsync(Path.Combine(dir.Path, "a.json"), gift);
+        await File.WriteAllTextAsync(Path.Combine(dir.Path, "b.json"), gift.Replace("Hauptstrasse 5", "Hauptstrasse 7", StringComparison.Ordinal));
+
+        Assert.Equal(ExitCodes.Success, await RunAsync("bulk-submit", dir.Path));
+
+        Assert.Equal(2, (await StoredAsync()).Count);
+        Assert.Contains("DUPLICATE_LOCAL_REFERENCE_NUMBER): This filer used the LRN LRN-GIFT-0001 for another declaration", _output.Text);
     }
 
     [Fact]

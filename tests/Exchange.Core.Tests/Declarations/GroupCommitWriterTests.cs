@@ -133,5 +133,6 @@ public sealed class GroupCommitWriterTests
         public Task<IReadOnlyList<Declaration>> ListByMasterDocumentAsync(string masterDocument, ListPosition? after, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<bool> IsFlaggedAsync(string agencyId, DeclarationKey key, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyDictionary<string, ConsigneeActivity>> GetConsigneeActivityAsync(IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FindByLocalReferenceNumbersAsync(string filerId, IReadOnlyCollection<string> localReferenceNumbers, DateTimeOffset since, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -92,5 +92,9 @@ public sealed class CountingStore(IDeclarationStore inner) : IDeclarationStore, 
         IReadOnlyCollection<string> consigneeKeys, DateTimeOffset since, CancellationToken cancellationToken) =>
         inner.GetConsigneeActivityAsync(consigneeKeys, since, cancellationToken);
 
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> FindByLocalReferenceNumbersAsync(
+        string filerId, IReadOnlyCollection<string> localReferenceNumbers, DateTimeOffset since, CancellationToken cancellationToken) =>
+        inner.FindByLocalReferenceNumbersAsync(filerId, localReferenceNumbers, since, cancellationToken);
+
     public ValueTask DisposeAsync() => inner is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
 }

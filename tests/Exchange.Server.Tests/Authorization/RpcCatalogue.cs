@@ -41,6 +41,7 @@ public sealed record Refusal(StatusCode Code, string Reason)
 /// <summary>
 /// One RPC and who may call it.
 /// </summary>
+/// <param name="Method">The RPC.</param>
 /// <param name="MayCall">The one role admitted; every other role is ROLE_NOT_PERMITTED.</param>
 /// <param name="Probe">
 /// A well-formed request that names resources the callers of the matrix do not own: filer alpha's

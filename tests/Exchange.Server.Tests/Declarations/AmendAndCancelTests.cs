@@ -142,7 +142,7 @@ public sealed class AmendAndCancelTests : IDisposable
     /// <summary>Stands in for the customs decision (a later release adds the decision service): written straight to the store.</summary>
     private async Task<Declaration> RecordDecisionAsync(Declaration current, DeclarationStatus status)
     {
-        ResourceNames.TryParseDeclaration(current.Name, out var key);
+        var key = ResourceNames.StoredDeclaration(current.Name);
         var decided = current.Clone();
         decided.Status = status;
         decided.Revision = current.Revision + 1;

@@ -3,6 +3,7 @@ using Exchange.Core.Declarations;
 using Exchange.Server.Tests.Support;
 using Exchange.Testing;
 using Exchange.Testing.Hosting;
+using Grpc.Core;
 
 namespace Exchange.Server.Tests.Declarations;
 
@@ -37,5 +38,48 @@ public sealed class LocalReferenceReuseTests : IDisposable
         // A retry under the same request id is the first submission again: nothing reused.
         Assert.Equal(first.Declaration.Name, retry.Declaration.Name);
         Assert.Empty(retry.Warnings);
+    }
+
+    [Fact]
+    public async Task A_bulk_item_reusing_an_lrn_of_an_earlier_declaration_or_of_its_own_stream_is_warned()
+    {
+        var client = _node.ClientFor("post-cn");
+        var earlier = await client.SubmitDeclarationAsync(Requests.Submit("post-cn", SampleDeclarations.PostalGift("LRN-BULK-EARLIER")));
+        // Another filer's use of an LRN is not this filer's reuse.
+        await _node.ClientFor("post-de").SubmitDeclarationAsync(Requests.Submit("post-de", SampleDeclarations.PostalGift("LRN-BULK-OTHER-FILER")));
+        BulkSubmitDeclarationsRequest Item(Declaration declaration) =>
+            new() { Parent = "filers/post-cn", Declaration = declaration, RequestId = Guid.NewGuid().ToString() };
+        var invalid = SampleDeclarations.PostalGift("LRN-BULK-EARLIER");
+        invalid.Items.Clear();
+
+        using var call = client.BulkSubmitDeclarations();
+        foreach (var item in new[]
+        {
+            Item(SampleDeclarations.PostalGift("LRN-BULK-EARLIER")),
+            Item(SampleDeclarations.PostalGift("LRN-BULK-TWICE")),
+            Item(SampleDeclarations.PostalGift("LRN-BULK-TWICE")),
+            Item(SampleDeclarations.PostalGift("LRN-BULK-OTHER-FILER")),
+            Item(SampleDeclarations.PostalGift("LRN-BULK-FRESH")),
+            Item(invalid),
+        })
+        {
+            await call.RequestStream.WriteAsync(item);
+        }
+        await call.RequestStream.CompleteAsync();
+        var answers = await call.ResponseStream.ReadAllAsync().ToListAsync();
+
+        Assert.Equal(6, answers.Count);
+        Assert.Equal(earlier.Declaration.Name, Assert.Single(answers[0].Warnings).OtherDeclaration);
+        // The later of two items of one stream names the earlier; the earlier names the later only
+        // when both were written in the same batch (the read follows each batch's write).
+        Assert.Equal(answers[1].Declaration.Name, Assert.Single(answers[2].Warnings).OtherDeclaration);
+        Assert.All(answers[1].Warnings, warning => Assert.Equal(answers[2].Declaration.Name, warning.OtherDeclaration));
+        Assert.All(answers.Take(5), answer => Assert.Equal(DeclarationStatus.Accepted, answer.Declaration.Status));
+        Assert.Equal(LocalReferenceReuse.Code, answers[2].Warnings[0].Code);
+        Assert.Empty(answers[3].Warnings);
+        Assert.Empty(answers[4].Warnings);
+        // A refused item has no declaration, so nothing to warn about.
+        Assert.NotNull(answers[5].Error);
+        Assert.Empty(answers[5].Warnings);
     }
 }

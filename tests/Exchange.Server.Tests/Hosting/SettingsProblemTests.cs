@@ -122,6 +122,21 @@ public sealed class SettingsProblemTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unreachable_postgres_store_is_refused_naming_where_and_the_setting_without_the_password()
+    {
+        // Free a moment ago, so nothing listens there: the connection is refused.
+        var closedPort = ServerProcess.FreeLoopbackPort();
+
+        var problem = await StartExpectingRefusalAsync([
+            "--Exchange:Store:Provider=Postgres",
+            $"--Exchange:Store:ConnectionString=Host=127.0.0.1;Port={closedPort};Username=exchange;Password=not-to-be-shown;Database=customs"]);
+
+        Assert.Contains($"127.0.0.1:{closedPort}, database customs", problem, StringComparison.Ordinal);
+        Assert.Contains("Exchange:Store:ConnectionString", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-to-be-shown", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Urls_on_the_command_line_are_refused_naming_the_endpoint_settings()
     {
         var problem = await StartExpectingRefusalAsync([$"--urls=http://127.0.0.1:{ServerProcess.FreeLoopbackPort()}"]);

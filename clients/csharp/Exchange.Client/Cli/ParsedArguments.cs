@@ -26,6 +26,7 @@ public sealed class ParsedArguments(ParseResult result)
     public bool Flag(string option) => Find(option) is Option<bool> flag && result.GetValue(flag);
 
     /// <summary>An integer option within [min, max], or null when absent.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "Read as `arguments.Int(\"--page-size\", ...)`: the name says what the option is read as; the client is an application, not a library for other languages.")]
     public int? Int(string option, int min, int max)
     {
         if (Value(option) is not { } text)

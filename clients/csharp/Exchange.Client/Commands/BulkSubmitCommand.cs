@@ -169,6 +169,11 @@ public sealed class BulkSubmitCommand(TimeSpan? progressInterval = null) : IComm
                 console.MarkupLine($"[bold]Rejected: {Markup.Escape(items[i].Source)}[/] (item {i + 1}, LRN {Markup.Escape(items[i].Declaration.LocalReferenceNumber)}, request id {items[i].RequestId})");
                 ErrorPrinter.Print(console, answer.Error);
             }
+            foreach (var warning in answers[i]?.Warnings ?? [])
+            {
+                // Plain text: the description names the LRN the filer sent, never markup.
+                console.Write(new Text($"Warning for {items[i].Source} (item {i + 1}, {warning.Code}): {warning.Description}\n"));
+            }
         }
 
         console.WriteLine();

@@ -12,7 +12,7 @@ namespace Exchange.Core.Risk.Rules;
 /// nothing ("gift", "parts", "accessories"), and optional data elements whose absence makes a
 /// declaration harder to target. A description is vague when, folded by
 /// <see cref="PartyNormaliser"/> into words, every word is a configured vague word or filler word
-/// and at least one is vague ("Gifts & samples", "spare parts", "1x accessories"); words that start
+/// and at least one is vague ("Gifts &amp; samples", "spare parts", "1x accessories"); words that start
 /// with a digit (counts, "2pcs") are ignored. Validation already refuses a description that is a
 /// single catch-all word; this rule also catches the combinations. One hit naming every finding.
 /// </summary>

@@ -18,6 +18,8 @@ namespace Exchange.Core.Risk.Rules;
 /// </summary>
 internal sealed class UndervaluationRule : RiskRule
 {
+    private static readonly System.Buffers.SearchValues<char> UnitCodeCharacters = System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+
     private const decimal MaxAmount = 1_000_000_000m;
 
     private readonly decimal _ratio;
@@ -134,7 +136,7 @@ internal sealed class UndervaluationRule : RiskRule
         var codes = new List<string>();
         foreach (var (code, path) in config.Strings("unitCodes", required: true, maxLength: 3))
         {
-            if (code.AsSpan().ContainsAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
+            if (code.AsSpan().ContainsAnyExcept(UnitCodeCharacters))
             {
                 config.ProblemAt(path, $"must be a UN/ECE Recommendation 20 unit code of 1 to 3 upper-case letters or digits, e.g. \"H87\"; got \"{code}\"");
             }
