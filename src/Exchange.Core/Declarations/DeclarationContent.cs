@@ -26,6 +26,7 @@ internal static class DeclarationContent
         content.Referrals.Clear();
         content.AgencyHolds.Clear();
         content.DutyEstimate = null;
+        content.DutyAssessment = null;
         content.SharingOrigin = null;
         content.PartnerDecisions.Clear();
         content.SecurityAssessment = null;
@@ -52,6 +53,7 @@ internal static class DeclarationContent
         amended.Referrals.AddRange(current.Referrals);
         amended.AgencyHolds.AddRange(current.AgencyHolds);
         amended.DutyEstimate = current.DutyEstimate;
+        amended.DutyAssessment = current.DutyAssessment;
         amended.SharingOrigin = current.SharingOrigin;
         amended.PartnerDecisions.AddRange(current.PartnerDecisions);
         amended.SecurityAssessment = current.SecurityAssessment?.Clone();

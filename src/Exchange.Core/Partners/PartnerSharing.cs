@@ -48,6 +48,7 @@ public sealed class PartnerSharing(PartnerAgreements agreements)
         copy.Referrals.Clear();
         copy.AgencyHolds.Clear();
         copy.DutyEstimate = null;
+        copy.DutyAssessment = null; // this administration's debt, as the estimate is its own
         copy.PartnerDecisions.Clear();
         // Both lifecycles are this administration's view (a REFERRED assessment tells of a referral).
         copy.SecurityAssessment = null;

@@ -58,6 +58,17 @@ public sealed class ReportAggregates
         }
     }
 
+    /// <summary>
+    /// Adds the revenue of declarations of one window and group whose duty assessments are in
+    /// <paramref name="currency"/>: what they make due at importation and what was paid against it.
+    /// </summary>
+    public void AddRevenue(long windowStart, string group, string currency, long assessedMicros, long collectedMicros)
+    {
+        var entry = EntryOf(windowStart, group);
+        Add(entry.RevenueAssessed, currency, assessedMicros);
+        Add(entry.RevenueCollected, currency, collectedMicros);
+    }
+
     /// <summary>Adds one answered referral's response time to its window and group, for the median <see cref="Build"/> computes.</summary>
     public void AddReferralAnswer(long windowStart, string group, long responseMicros) =>
         (EntryOf(windowStart, group).ReferralValues ??= []).Add(responseMicros);
@@ -101,7 +112,8 @@ public sealed class ReportAggregates
         var c = e.Counts;
         return new MeasureAggregate(
             key.WindowStart, key.Group, c.Received, c.Assessed, c.CompleteData, c.Decided, c.Released, c.HeldFirst, c.Refused,
-            c.AgencyHolds, c.Compliant, Sums(e.Duty), Sums(e.Tax), e.DecisionMedian, e.DecisionP90, e.ReferralsAnswered, e.ReferralMedian);
+            c.AgencyHolds, c.Compliant, Sums(e.Duty), Sums(e.Tax), e.DecisionMedian, e.DecisionP90, e.ReferralsAnswered, e.ReferralMedian,
+            Sums(e.RevenueAssessed), Sums(e.RevenueCollected));
     }).ToList();
 
     /// <summary>
@@ -153,6 +165,8 @@ public sealed class ReportAggregates
         public Counts Counts { get; set; }
         public SortedDictionary<string, long> Duty { get; } = new(StringComparer.Ordinal);
         public SortedDictionary<string, long> Tax { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, long> RevenueAssessed { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, long> RevenueCollected { get; } = new(StringComparer.Ordinal);
         public double DecisionMedian { get; set; }
         public double DecisionP90 { get; set; }
         public long ReferralsAnswered { get; set; }

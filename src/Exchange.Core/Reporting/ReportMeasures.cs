@@ -29,6 +29,9 @@ public static class ReportMeasures
         ["tax_estimated"] = m => (double)ExactMoney.ToDecimal(m.Proto.TaxEstimated),
         ["declarations_decided"] = m => m.Proto.DeclarationsDecided,
         ["referrals_answered"] = m => m.Proto.ReferralsAnswered,
+        ["revenue_assessed"] = m => (double)ExactMoney.ToDecimal(m.Proto.RevenueAssessed),
+        ["revenue_collected"] = m => (double)ExactMoney.ToDecimal(m.Proto.RevenueCollected),
+        ["revenue_collection_rate"] = m => ExactMoney.ToDecimal(m.Proto.RevenueAssessed) > 0m ? m.Proto.RevenueCollectionRate : null,
     };
 
     /// <summary>The measure names a target may use: the field names of Measures.</summary>
@@ -51,6 +54,8 @@ public static class ReportMeasures
         {
             DutyEstimated = ExactMoney.FromDecimal(0m, rates.BaseCurrency),
             TaxEstimated = ExactMoney.FromDecimal(0m, rates.BaseCurrency),
+            RevenueAssessed = ExactMoney.FromDecimal(0m, rates.BaseCurrency),
+            RevenueCollected = ExactMoney.FromDecimal(0m, rates.BaseCurrency),
         };
         if (aggregate is null)
         {
@@ -70,6 +75,10 @@ public static class ReportMeasures
         measures.FilerComplianceRate = Share(aggregate.Compliant, aggregate.Received);
         measures.DutyEstimated = InBase(aggregate.Duty, rates);
         measures.TaxEstimated = InBase(aggregate.Tax, rates);
+        measures.RevenueAssessed = InBase(aggregate.RevenueAssessed ?? [], rates);
+        measures.RevenueCollected = InBase(aggregate.RevenueCollected ?? [], rates);
+        var assessed = ExactMoney.ToDecimal(measures.RevenueAssessed);
+        measures.RevenueCollectionRate = assessed == 0m ? 0 : (double)(ExactMoney.ToDecimal(measures.RevenueCollected) / assessed);
         return new ComputedMeasures(measures, aggregate.Assessed);
     }
 
