@@ -140,6 +140,8 @@ public sealed class ReportingWorkflowTests
                 ("decision_time_p90_seconds", 60.0, false, 30.0, 30.0, true),
                 ("complete_advance_data_share", 0.95, true, 1.0, 1.0, true),
                 ("filer_compliance_rate", 0.9, true, 1.0, 1.0, true),
+                // No revenue was assessed: no value, so the target is not met.
+                ("revenue_collection_rate", 0.95, true, 0.0, 0.0, false),
                 // No referral was answered: no value, so the target is not met (0 s is not a fast answer).
                 ("referral_response_time_median_seconds", 3600.0, false, 0.0, 0.0, false),
             ],
@@ -221,6 +223,10 @@ public sealed class ReportingWorkflowTests
         }
 
         public Task<long?> GetFirstCreateTimeAsync(CancellationToken cancellationToken) => Task.FromResult(FirstCreateTime);
+
+        public Task<IReadOnlyList<IossMonthlySum>> ListIossMonthlySumsAsync(
+            string? iossNumber, string? month, IossMonthlySum? after, int limit, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The report does not read the IOSS totals.");
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

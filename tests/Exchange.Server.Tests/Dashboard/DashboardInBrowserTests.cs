@@ -55,6 +55,11 @@ public sealed class DashboardInBrowserTests
             Assert.Equal(3, report.Total.DeclarationsReceived);
             Assert.Equal(3, report.Total.DeclarationsDecided);
             AssertSameMeasures(report.Total, shown.Figures);
+            // The revenue measures, with data: what the collect-on-delivery parcel owes and what was paid.
+            Assert.Equal(("18.07", "EUR", "true"), (shown.Figures["revenue_assessed"].Value, shown.Figures["revenue_assessed"].Currency, shown.Figures["revenue_assessed"].HasData));
+            Assert.Equal(("10", "EUR", "true"), (shown.Figures["revenue_collected"].Value, shown.Figures["revenue_collected"].Currency, shown.Figures["revenue_collected"].HasData));
+            Assert.Equal("true", shown.Figures["revenue_collection_rate"].HasData);
+            Assert.Contains(shown.Targets, t => t.Measure == "revenue_collection_rate");
             AssertSameTargets(report.Targets, shown.Targets);
             AssertSameRows(report.Rows, shown.Rows);
             Assert.Equal(report.Total.DeclarationsReceived, shown.Bars.Sum(b => long.Parse(b.Value, CultureInfo.InvariantCulture)));
@@ -97,7 +102,19 @@ public sealed class DashboardInBrowserTests
         var express = new DeclarationService.DeclarationServiceClient(As(channel, DevelopmentHeaderIdentityResolver.FilerHeader, "dashboard-express"));
         await post.SubmitAndAwaitDecisionAsync("dashboard-post", SampleDeclarations.PostalGift("LRN-DASH-1"));
         await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.ExpressMarketplaceSale("LRN-DASH-2"));
-        await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.ExpressMarketplaceSale("LRN-DASH-3"));
+        // Collected on delivery, arrived and paid in part: revenue assessed (EUR 18.07) and collected (EUR 10).
+        var collected = SampleDeclarations.ExpressMarketplaceSale("LRN-DASH-3");
+        collected.IossNumber = "";
+        collected.PayerModel = PayerModel.CollectOnDelivery;
+        var assessed = await express.SubmitAndAwaitDecisionAsync("dashboard-express", collected);
+        await express.ArriveAsync(assessed.Name);
+        await new RevenueService.RevenueServiceClient(As(channel, DevelopmentHeaderIdentityResolver.FilerHeader, "dashboard-express"))
+            .RecordPaymentAsync(new RecordPaymentRequest
+            {
+                Name = assessed.Name + "/dutyAssessment",
+                Amount = new Google.Type.Money { CurrencyCode = "EUR", Units = 10 },
+                RequestId = Guid.NewGuid().ToString(),
+            });
     }
 
     private static CallInvoker As(GrpcChannel channel, string header, string id) =>
@@ -176,7 +193,7 @@ public sealed class DashboardInBrowserTests
           return {
             request: { period: b.period, startTime: b.startTime, endTime: b.endTime, groupBy: b.groupBy },
             figures: Object.fromEntries([...document.querySelectorAll('#key-figures [data-measure]')].map(e =>
-              [e.dataset.measure, { value: e.dataset.value, currency: e.dataset.currency ?? null, text: e.textContent }])),
+              [e.dataset.measure, { value: e.dataset.value, currency: e.dataset.currency ?? null, text: e.textContent, hasData: e.dataset.hasData ?? null }])),
             targets: [...document.querySelectorAll('#targets tbody tr[data-measure]')].map(r => ({
               measure: r.dataset.measure, met: r.dataset.met,
               target: value(r, '[data-field=target]'), baseline: value(r, '[data-field=baseline]'),
@@ -202,7 +219,7 @@ public sealed class DashboardInBrowserTests
             $$"""{"period":"{{Period}}","startTime":"{{StartTime}}","endTime":"{{EndTime}}","groupBy":"{{GroupBy}}"}""");
     }
 
-    private sealed record Figure(string Value, string? Currency, string Text);
+    private sealed record Figure(string Value, string? Currency, string Text, string? HasData);
 
     private sealed record TargetRow(string Measure, string Met, string Target, string Baseline, string Current, string Verdict);
 

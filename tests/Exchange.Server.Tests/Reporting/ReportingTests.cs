@@ -187,7 +187,7 @@ public sealed class ReportingTests : IDisposable
         Assert.Contains(error.Failures, f => f.Contains("'happiness' is not a measure", StringComparison.Ordinal));
 
         var defaults = Options([]).Value;
-        Assert.Equal(["release_rate", "decision_time_p90_seconds", "complete_advance_data_share", "filer_compliance_rate"],
+        Assert.Equal(["release_rate", "decision_time_p90_seconds", "complete_advance_data_share", "filer_compliance_rate", "revenue_collection_rate"],
             defaults.Targets.Select(t => t.Measure));
         var configured = Options(new() { ["Exchange:Reporting:Targets:0:Measure"] = "hold_rate", ["Exchange:Reporting:Targets:0:Target"] = "0.05" }).Value;
         Assert.Equal(("hold_rate", 0.05, true), (configured.Targets.Single().Measure, configured.Targets[0].Target, configured.Targets[0].HigherIsBetter));
