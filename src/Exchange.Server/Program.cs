@@ -71,6 +71,7 @@ try
     });
     builder.Services.AddSingleton<Exchange.Core.Consignments.ConsignmentWorkflow>();
     builder.Services.AddSingleton<DeclarationWorkflow>();
+    builder.Services.AddSingleton<Exchange.Core.Revenue.RevenueWorkflow>();
     builder.Services.AddExchangeEnforcement();
     builder.Services.AddExchangeReporting();
     builder.AddExchangeObservability();
@@ -127,6 +128,8 @@ try
     app.MapGrpcService<EnforcementGrpcService>();
     app.MapGrpcService<KnownShipperGrpcService>();
     app.MapGrpcService<AgencyGrpcService>();
+    app.MapGrpcService<RevenueGrpcService>();
+    app.MapGrpcService<RevenueOversightGrpcService>();
     app.MapExchangeReporting();
     app.MapExchangeAudit();
     app.MapExchangePartners();

@@ -90,7 +90,7 @@ public sealed class PostgresDialect : SqlDialect
             batch.BatchCommands.Add(command);
         }
         Query($"""
-            SELECT w.window_start, {group} AS report_group, m.duty_currency, m.tax_currency,
+            SELECT w.window_start, {group} AS report_group, m.duty_currency, m.tax_currency, m.revenue_currency,
                 count(*), count(m.complete_data), count(*) FILTER (WHERE m.complete_data), count(m.first_decision_time),
                 count(*) FILTER (WHERE m.latest_outcome = {(int)DecisionOutcome.Release}),
                 count(*) FILTER (WHERE m.first_outcome = {(int)DecisionOutcome.Hold}),
@@ -98,9 +98,10 @@ public sealed class PostgresDialect : SqlDialect
                 count(*) FILTER (WHERE m.agency_hold),
                 count(*) FILTER (WHERE m.referral_count = 0 AND NOT m.amended),
                 coalesce(sum(m.duty_micros), 0)::bigint, coalesce(sum(m.tax_micros), 0)::bigint,
-                count(*) FILTER (WHERE m.channel = 'POSTAL')
+                count(*) FILTER (WHERE m.channel = 'POSTAL'),
+                coalesce(sum(m.revenue_assessed_micros), 0)::bigint, coalesce(sum(m.revenue_collected_micros), 0)::bigint
             {WindowsJoin}
-            GROUP BY 1, 2, 3, 4
+            GROUP BY 1, 2, 3, 4, 5
             """);
         Query($"""
             SELECT w.window_start, {group} AS report_group,
@@ -130,9 +131,10 @@ public sealed class PostgresDialect : SqlDialect
         {
             aggregates.AddCounts(reader.GetInt64(0), reader.GetString(1),
                 new ReportAggregates.Counts(
-                    reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8),
-                    reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(15)),
-                reader.GetString(2), reader.GetInt64(13), reader.GetString(3), reader.GetInt64(14));
+                    reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8), reader.GetInt64(9),
+                    reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13), reader.GetInt64(16)),
+                reader.GetString(2), reader.GetInt64(14), reader.GetString(3), reader.GetInt64(15));
+            aggregates.AddRevenue(reader.GetInt64(0), reader.GetString(1), reader.GetString(4), reader.GetInt64(17), reader.GetInt64(18));
         }
         await reader.NextResultAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

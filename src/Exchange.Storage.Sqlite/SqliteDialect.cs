@@ -69,7 +69,7 @@ public sealed class SqliteDialect : SqlDialect
             rows.CommandText = $"""
                 SELECT m.create_time, {group}, m.complete_data, m.first_decision_time - m.create_time, m.first_outcome,
                     m.latest_outcome, m.amended, m.referral_count, m.agency_hold, m.duty_currency, m.duty_micros,
-                    m.tax_currency, m.tax_micros, m.channel
+                    m.tax_currency, m.tax_micros, m.channel, m.revenue_currency, m.revenue_assessed_micros, m.revenue_collected_micros
                 FROM declaration_measures AS m
                 WHERE m.create_time >= @start AND m.create_time < @end
                 """;
@@ -86,6 +86,8 @@ public sealed class SqliteDialect : SqlDialect
                     reader.GetInt32(4), reader.GetInt32(5), reader.GetInt64(6) == 1, reader.GetInt32(7), reader.GetInt64(8) == 1,
                     reader.GetString(9), reader.GetInt64(10), reader.GetString(11), reader.GetInt64(12),
                     postal: reader.GetString(13) == "POSTAL");
+                aggregates.AddRevenue(
+                    WindowOf(starts, reader.GetInt64(0)), reader.GetString(1), reader.GetString(14), reader.GetInt64(15), reader.GetInt64(16));
             }
         }
 

@@ -18,18 +18,23 @@ public sealed class ReportRepository(StoreDatabase database) : IReportStore
         INSERT INTO declaration_measures (
             filer_id, declaration_id, create_time, channel, origin_country, complete_data, first_decision_time,
             first_outcome, latest_outcome, amended, referral_count, agency_hold, duty_micros, duty_currency,
-            tax_micros, tax_currency)
+            tax_micros, tax_currency, revenue_currency, revenue_assessed_micros, revenue_collected_micros,
+            ioss_number, ioss_month, ioss_vat_micros)
         VALUES (
             @filer_id, @declaration_id, @create_time, @channel, @origin_country, @complete_data, @first_decision_time,
             @first_outcome, @latest_outcome, @amended, @referral_count, @agency_hold, @duty_micros, @duty_currency,
-            @tax_micros, @tax_currency)
+            @tax_micros, @tax_currency, @revenue_currency, @revenue_assessed_micros, @revenue_collected_micros,
+            @ioss_number, @ioss_month, @ioss_vat_micros)
         ON CONFLICT (filer_id, declaration_id) DO UPDATE SET
             create_time = excluded.create_time, channel = excluded.channel, origin_country = excluded.origin_country,
             complete_data = excluded.complete_data, first_decision_time = excluded.first_decision_time,
             first_outcome = excluded.first_outcome, latest_outcome = excluded.latest_outcome,
             amended = excluded.amended, referral_count = excluded.referral_count, agency_hold = excluded.agency_hold,
             duty_micros = excluded.duty_micros, duty_currency = excluded.duty_currency,
-            tax_micros = excluded.tax_micros, tax_currency = excluded.tax_currency
+            tax_micros = excluded.tax_micros, tax_currency = excluded.tax_currency,
+            revenue_currency = excluded.revenue_currency, revenue_assessed_micros = excluded.revenue_assessed_micros,
+            revenue_collected_micros = excluded.revenue_collected_micros, ioss_number = excluded.ioss_number,
+            ioss_month = excluded.ioss_month, ioss_vat_micros = excluded.ioss_vat_micros
         """;
 
     private const string InsertReferralAnswerSql = """
@@ -96,6 +101,35 @@ public sealed class ReportRepository(StoreDatabase database) : IReportStore
             ? first
             : null;
 
+    /// <summary>
+    /// One GROUP BY over the rows with an IOSS number (a partial index), keyset-paged on the
+    /// grouping columns: the same statement on both stores.
+    /// </summary>
+    public async Task<IReadOnlyList<IossMonthlySum>> ListIossMonthlySumsAsync(
+        string? iossNumber, string? month, IossMonthlySum? after, int limit, CancellationToken cancellationToken)
+    {
+        var query = database.Statement("""
+                SELECT ioss_number, ioss_month, revenue_currency, CAST(SUM(ioss_vat_micros) AS BIGINT), COUNT(*)
+                FROM declaration_measures
+                WHERE ioss_number <> ''
+                  AND (@ioss_number = '' OR ioss_number = @ioss_number)
+                  AND (@month = '' OR ioss_month = @month)
+                  AND (ioss_number > @after_ioss OR (ioss_number = @after_ioss AND (ioss_month > @after_month
+                       OR (ioss_month = @after_month AND revenue_currency > @after_currency))))
+                GROUP BY ioss_number, ioss_month, revenue_currency
+                ORDER BY ioss_number, ioss_month, revenue_currency
+                LIMIT @limit
+                """)
+            .With("ioss_number", iossNumber ?? "")
+            .With("month", month ?? "")
+            .With("after_ioss", after?.IossNumber ?? "")
+            .With("after_month", after?.Month ?? "")
+            .With("after_currency", after?.Currency ?? "")
+            .With("limit", limit);
+        return await database.QueryAsync(query, reader => new IossMonthlySum(
+            reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)), cancellationToken);
+    }
+
     /// <summary>The stored measures of the declarations among <paramref name="keys"/> that have them, read inside the write transaction.</summary>
     internal static async Task<Dictionary<DeclarationKey, DeclarationMeasures>> ReadAsync(
         StoreDatabase database, WriteTransaction transaction, IEnumerable<DeclarationKey> keys, CancellationToken ct)
@@ -103,7 +137,8 @@ public sealed class ReportRepository(StoreDatabase database) : IReportStore
         var query = database.Statement("""
                 SELECT filer_id, declaration_id, create_time, channel, origin_country, complete_data, first_decision_time,
                        first_outcome, latest_outcome, amended, referral_count, agency_hold, duty_micros, duty_currency,
-                       tax_micros, tax_currency
+                       tax_micros, tax_currency, revenue_currency, revenue_assessed_micros, revenue_collected_micros,
+                       ioss_number, ioss_month, ioss_vat_micros
                 FROM declaration_measures
                 WHERE (filer_id, declaration_id) IN (
                 """ + database.Dialect.KeyList("keys") + ")")
@@ -127,7 +162,13 @@ public sealed class ReportRepository(StoreDatabase database) : IReportStore
                 DutyMicros: reader.GetInt64(12),
                 DutyCurrency: reader.GetString(13),
                 TaxMicros: reader.GetInt64(14),
-                TaxCurrency: reader.GetString(15));
+                TaxCurrency: reader.GetString(15),
+                RevenueCurrency: reader.GetString(16),
+                RevenueAssessedMicros: reader.GetInt64(17),
+                RevenueCollectedMicros: reader.GetInt64(18),
+                IossNumber: reader.GetString(19),
+                IossMonth: reader.GetString(20),
+                IossVatMicros: reader.GetInt64(21));
         }
         return measures;
     }
@@ -152,7 +193,13 @@ public sealed class ReportRepository(StoreDatabase database) : IReportStore
             .With("duty_micros", row.DutyMicros)
             .With("duty_currency", row.DutyCurrency)
             .With("tax_micros", row.TaxMicros)
-            .With("tax_currency", row.TaxCurrency);
+            .With("tax_currency", row.TaxCurrency)
+            .With("revenue_currency", row.RevenueCurrency)
+            .With("revenue_assessed_micros", row.RevenueAssessedMicros)
+            .With("revenue_collected_micros", row.RevenueCollectedMicros)
+            .With("ioss_number", row.IossNumber)
+            .With("ioss_month", row.IossMonth)
+            .With("ioss_vat_micros", row.IossVatMicros);
         foreach (var answer in change.Answers)
         {
             yield return database.Statement(InsertReferralAnswerSql)

@@ -54,6 +54,8 @@ public sealed class ClientApp(
         "profiles" => new ProfilesCommand(),
         "dataset" => new DataSetCommand(),
         "check-data" => new CheckDataCommand(),
+        "assessment" => new AssessmentCommand(),
+        "pay" => new PayCommand(),
         _ => throw new ArgumentException($"No command is called '{name}'.", nameof(name)),
     };
 

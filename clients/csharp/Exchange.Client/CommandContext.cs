@@ -27,6 +27,9 @@ public sealed partial class CommandContext(
     /// <summary>DataSetService: profiles and data sets (beta).</summary>
     public DataSetService.DataSetServiceClient DataSets { get; } = new(invoker);
 
+    /// <summary>RevenueService: duty assessments and payments (beta).</summary>
+    public RevenueService.RevenueServiceClient Revenue { get; } = new(invoker);
+
     public string Filer { get; } = filer;
 
     /// <summary>Results go here (standard output).</summary>

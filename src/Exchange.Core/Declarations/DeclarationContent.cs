@@ -27,6 +27,7 @@ internal static class DeclarationContent
         content.AgencyHolds.Clear();
         content.AgencyRequests.Clear();
         content.DutyEstimate = null;
+        content.DutyAssessment = null;
         content.SharingOrigin = null;
         content.PartnerDecisions.Clear();
         content.SecurityAssessment = null;
@@ -54,6 +55,7 @@ internal static class DeclarationContent
         amended.AgencyHolds.AddRange(current.AgencyHolds);
         amended.AgencyRequests.AddRange(current.AgencyRequests);
         amended.DutyEstimate = current.DutyEstimate;
+        amended.DutyAssessment = current.DutyAssessment;
         amended.SharingOrigin = current.SharingOrigin;
         amended.PartnerDecisions.AddRange(current.PartnerDecisions);
         amended.SecurityAssessment = current.SecurityAssessment?.Clone();

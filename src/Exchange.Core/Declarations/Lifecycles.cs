@@ -36,10 +36,12 @@ public static class Lifecycles
 
     /// <summary>
     /// The status a decision to release gives: before arrival it completes the assessment and the
-    /// goods wait to be released on arrival (ASSESSED); on or after arrival it releases them.
+    /// goods wait to be released on arrival (ASSESSED); on or after arrival it releases them, unless
+    /// their release waits for the payment of duties and taxes (ASSESSED, clearance
+    /// AWAITING_PAYMENT: released when paid).
     /// </summary>
     public static DeclarationStatus StatusOnRelease(Declaration declaration) =>
-        HasArrived(declaration) ? DeclarationStatus.Released : DeclarationStatus.Assessed;
+        HasArrived(declaration) && !Revenue.DutyAssessments.AwaitsPayment(declaration) ? DeclarationStatus.Released : DeclarationStatus.Assessed;
 
     /// <summary>
     /// Whether the filer may invalidate the declaration now (ICS2 IE3Q04), arrival aside: before a
@@ -75,6 +77,7 @@ public static class Lifecycles
         DeclarationStatus.Released => ClearanceState.Released,
         DeclarationStatus.Rejected or DeclarationStatus.Seized or DeclarationStatus.ReturnedToSender => ClearanceState.NotReleased,
         DeclarationStatus.Cancelled => ClearanceState.Withdrawn,
+        DeclarationStatus.Assessed when HasArrived(declaration) && Revenue.DutyAssessments.AwaitsPayment(declaration) => ClearanceState.AwaitingPayment,
         _ when WasPresented(declaration) => ClearanceState.Presented,
         _ => HasArrived(declaration) ? ClearanceState.Arrived : ClearanceState.Lodged,
     };
@@ -82,10 +85,12 @@ public static class Lifecycles
     /// <summary>
     /// Sets both lifecycles of <paramref name="declaration"/> from its record, as of
     /// <paramref name="now"/>: the states, the time the assessment completed (cleared when an
-    /// amendment sends it back to be analysed again) and the time of release.
+    /// amendment sends it back to be analysed again), the time of release, and the duty assessment
+    /// once the goods have arrived with an estimate (Revenue.DutyAssessments).
     /// </summary>
     public static void Stamp(Declaration declaration, Timestamp now)
     {
+        Revenue.DutyAssessments.Stamp(declaration, now);
         var security = declaration.SecurityAssessment ??= new SecurityAssessment();
         security.State = SecurityStateOf(declaration);
         switch (security.State)

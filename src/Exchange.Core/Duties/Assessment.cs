@@ -89,11 +89,11 @@ internal sealed class Assessment
         }
     }
 
-    public void AddDuty(TariffRule rule, string description, decimal amount) =>
-        Duty += Add(_dutyLines, rule.Id, description, amount, rule.LegalSource);
+    public void AddDuty(TariffRule rule, string description, decimal amount, LineBasis basis = default) =>
+        Duty += Add(_dutyLines, rule.Id, description, amount, rule.LegalSource, rule.TaxType, basis);
 
-    public void AddTax(TariffRule rule, string description, decimal amount) =>
-        Tax += Add(_taxLines, rule.Id, description, amount, rule.LegalSource);
+    public void AddTax(TariffRule rule, string description, decimal amount, LineBasis basis = default) =>
+        Tax += Add(_taxLines, rule.Id, description, amount, rule.LegalSource, rule.TaxType, basis);
 
     public void RelieveTax(TariffRule rule) => TaxRelievedBy = rule;
 
@@ -107,7 +107,7 @@ internal sealed class Assessment
         {
             Add(_dutyLines, "no-duty-rule",
                 $"No duty rule in force on {Date:yyyy-MM-dd} covers {DutyText.Items(_open.Select(i => i.Number))}: their duty is not estimated",
-                0m, "");
+                0m, "", TaxType.CustomsDuty, default);
         }
     }
 
@@ -122,7 +122,8 @@ internal sealed class Assessment
         RatesNote = ratesNote,
     };
 
-    private decimal Add(List<DutyLine> lines, string ruleId, string description, decimal amount, string legalSource)
+    private decimal Add(
+        List<DutyLine> lines, string ruleId, string description, decimal amount, string legalSource, TaxType type, LineBasis basis)
     {
         var rounded = ExactMoney.ToCents(amount);
         lines.Add(new DutyLine
@@ -131,6 +132,12 @@ internal sealed class Assessment
             Description = description,
             Amount = ExactMoney.FromDecimal(rounded, Currency),
             LegalSource = legalSource,
+            TaxType = type,
+            Base = basis.Base is { } b ? ExactMoney.FromDecimal(b, Currency) : null,
+            RatePercent = basis.RatePercent is { } rate ? new Google.Type.Decimal { Value = rate.ToString(System.Globalization.CultureInfo.InvariantCulture) } : null,
+            Quantity = basis.Quantity,
+            UnitAmount = basis.UnitAmount is { } unit ? ExactMoney.FromDecimal(unit, Currency) : null,
+            PaidAtSale = basis.PaidAtSale,
         });
         return rounded;
     }
@@ -149,6 +156,14 @@ internal sealed class Assessment
         new[] { item.OriginCountryCode, declaration.Consignor?.Address?.CountryCode, declaration.Transport?.DepartureCountryCode }
             .FirstOrDefault(code => !string.IsNullOrEmpty(code)) ?? "";
 }
+
+/// <summary>
+/// What a line's amount was computed from, shown with it (DutyLine base, rate_percent, quantity,
+/// unit_amount): an ad valorem rate on a base, or an amount per unit; and whether the amount was
+/// charged at sale (VAT under IOSS) rather than due at importation.
+/// </summary>
+internal readonly record struct LineBasis(
+    decimal? Base = null, decimal? RatePercent = null, long Quantity = 0, decimal? UnitAmount = null, bool PaidAtSale = false);
 
 /// <summary>A goods item as the rules see it: its number, value in the jurisdiction's currency, origin and tariff code.</summary>
 internal sealed record AssessedItem(int Number, decimal Value, string Origin, string TariffCode);

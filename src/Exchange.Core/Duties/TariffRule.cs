@@ -45,6 +45,12 @@ public abstract class TariffRule
     /// <summary>Whether the rule is in force on <paramref name="date"/> (a local date of the jurisdiction).</summary>
     public bool InForceOn(DateOnly date) => From <= date && (Until is not { } until || date < until);
 
+    /// <summary>
+    /// The kind of duty or tax the rule's lines are: customs duty for a duty rule (a relief and a
+    /// notice add lines of no amount), another import tax for a tax rule, unless the kind says more.
+    /// </summary>
+    internal virtual TaxType TaxType => Phase == RulePhase.Duty ? TaxType.CustomsDuty : TaxType.OtherImportTax;
+
     /// <summary>Whether the rule settles duty (tried in file order) or computes tax (after every duty rule).</summary>
     internal abstract RulePhase Phase { get; }
 

@@ -315,7 +315,9 @@ public sealed class Assessor(
                 opened.Add(referral);
             }
         }
-        next.Status = Decisions.StatusFor(outcome, declaration);
+        // On next, which carries the estimate: goods that arrived before their assessment may owe a
+        // payment their release waits for (Revenue.DutyAssessments.AwaitsPayment).
+        next.Status = Decisions.StatusFor(outcome, next);
         next.Decision = Decisions.Make(outcome, reason, Actors.RiskEngine, at);
 
         var facts = new DeclarationFacts(consigneeKey, valueCents, assessment, matches.Select(m => m.AgencyId).ToList());

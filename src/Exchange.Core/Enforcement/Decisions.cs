@@ -96,13 +96,15 @@ public static class Decisions
 
     /// <summary>
     /// Whether the goods are released now without a new decision: their assessment is complete,
-    /// they have arrived, and nothing (agency hold, open referral) blocks them.
+    /// they have arrived, nothing (agency hold, open referral) blocks them, and their release does
+    /// not wait for a payment of duties and taxes.
     /// </summary>
     public static bool ReleasesNow(Declaration declaration) =>
-        declaration.Status == DeclarationStatus.Assessed && Lifecycles.HasArrived(declaration) && WhatBlocksRelease(declaration) is null;
+        declaration.Status == DeclarationStatus.Assessed && Lifecycles.HasArrived(declaration) && WhatBlocksRelease(declaration) is null
+        && !Revenue.DutyAssessments.AwaitsPayment(declaration);
 
     /// <summary>
-    /// <paramref name="step"/> (an arrival, an agency lifting its hold) followed in the same write
+    /// <paramref name="step"/> (an arrival, an agency lifting its hold, a payment) followed in the same write
     /// by the release it allows (<see cref="ReleasesNow"/>): a STATUS_CHANGED event, the release
     /// notice, by the node itself.
     /// </summary>
@@ -124,12 +126,13 @@ public static class Decisions
 
     /// <summary>
     /// <paramref name="control"/> (a satisfactory control result) followed in the same write by the
-    /// officer's release it amounts to: a DECIDED event that closes the referrals.
+    /// officer's release it amounts to: a DECIDED event that closes the referrals. Goods whose
+    /// release waits for a payment are ASSESSED, and released when it is made.
     /// </summary>
     public static Change ReleaseAfterControl(Change control, string officer, string reason, Google.Protobuf.WellKnownTypes.Timestamp at)
     {
         var released = control.Next.Clone();
-        released.Status = DeclarationStatus.Released;
+        released.Status = Lifecycles.StatusOnRelease(released);
         released.Decision = Make(DecisionOutcome.Release, reason, officer, at);
         CloseReferrals(released);
         return new Change(released, DeclarationEventType.Decided, reason, Earlier: control);

@@ -270,3 +270,36 @@ public sealed class AgencyRequestNotOpenException(string name, string state)
     public override IReadOnlyList<FieldViolation> Violations { get; } =
         [new FieldViolation("name", $"The agency request is {state}, not OPEN.")];
 }
+
+/// <summary>The caller may see the duty assessment but is not its payer, so it cannot record a payment.</summary>
+public sealed class PayerMismatchException(string name, string payer)
+    : ExchangeException(ErrorReason.PayerMismatch,
+        $"Only the payer of '{name}' ({payer}) records payments against it.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name, ["payer"] = payer };
+
+    public override IReadOnlyList<FieldViolation> Violations { get; } =
+        [new FieldViolation("name", $"The payer of this assessment is {payer}.")];
+}
+
+/// <summary>A payment above the balance of the assessment: refused, never rounded or kept as credit.</summary>
+public sealed class PaymentExceedsBalanceException(string name, string balance, string amount)
+    : ExchangeException(ErrorReason.PaymentExceedsBalance,
+        $"The payment of {amount} is more than the balance of '{name}', {balance}; nothing was recorded.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name, ["balance"] = balance };
+
+    public override IReadOnlyList<FieldViolation> Violations { get; } =
+        [new FieldViolation("amount", $"Must be at most the balance, {balance}; got {amount}.")];
+}
+
+/// <summary>The declaration has no duty assessment yet (its goods have not arrived with an estimate).</summary>
+public sealed class NotAssessedException(string name)
+    : ExchangeException(ErrorReason.NotAssessed,
+        $"'{name}' is not assessed yet: the duty assessment is made when the goods arrive with an estimate of their duties and taxes.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name };
+}

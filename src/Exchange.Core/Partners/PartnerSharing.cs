@@ -49,6 +49,7 @@ public sealed class PartnerSharing(PartnerAgreements agreements)
         copy.AgencyHolds.Clear();
         copy.AgencyRequests.Clear(); // an agency's questions and the filer's answers are this administration's
         copy.DutyEstimate = null;
+        copy.DutyAssessment = null; // this administration's debt, as the estimate is its own
         copy.PartnerDecisions.Clear();
         // Both lifecycles are this administration's view (a REFERRED assessment tells of a referral).
         copy.SecurityAssessment = null;

@@ -32,6 +32,12 @@ namespace Exchange.Core.Reporting;
 /// <param name="DutyCurrency">The ISO 4217 currency of <paramref name="DutyMicros"/>.</param>
 /// <param name="TaxMicros">The latest tax estimate, in micro-units of <paramref name="TaxCurrency"/> (0, "" when none).</param>
 /// <param name="TaxCurrency">The ISO 4217 currency of <paramref name="TaxMicros"/>.</param>
+/// <param name="RevenueCurrency">The currency of the duty assessment ("" before the goods arrived with an estimate).</param>
+/// <param name="RevenueAssessedMicros">What the assessment makes due at importation (DutyAssessment.amount_due), micro-units.</param>
+/// <param name="RevenueCollectedMicros">What has been paid against it (DutyAssessment.amount_paid), micro-units.</param>
+/// <param name="IossNumber">The IOSS number the assessment's VAT was charged at sale under ("" when none).</param>
+/// <param name="IossMonth">The month of the assessment, "YYYY-MM" in UTC, when <paramref name="IossNumber"/> is set ("" otherwise).</param>
+/// <param name="IossVatMicros">The VAT charged at sale under IOSS (DutyAssessment.paid_at_sale), micro-units.</param>
 public sealed record DeclarationMeasures(
     string FilerId,
     long CreateTime,
@@ -47,7 +53,13 @@ public sealed record DeclarationMeasures(
     long DutyMicros,
     string DutyCurrency,
     long TaxMicros,
-    string TaxCurrency)
+    string TaxCurrency,
+    string RevenueCurrency = "",
+    long RevenueAssessedMicros = 0,
+    long RevenueCollectedMicros = 0,
+    string IossNumber = "",
+    string IossMonth = "",
+    long IossVatMicros = 0)
 {
     /// <summary>
     /// The measures after a write: <paramref name="next"/> is the declaration's full new state,
@@ -84,7 +96,17 @@ public sealed record DeclarationMeasures(
             DutyMicros: dutyMicros,
             DutyCurrency: dutyCurrency,
             TaxMicros: taxMicros,
-            TaxCurrency: taxCurrency);
+            TaxCurrency: taxCurrency)
+        {
+            RevenueCurrency = next.DutyAssessment?.AmountDue?.CurrencyCode ?? "",
+            RevenueAssessedMicros = Micros(next.DutyAssessment?.AmountDue).Micros,
+            RevenueCollectedMicros = Micros(next.DutyAssessment?.AmountPaid).Micros,
+            IossNumber = next.DutyAssessment?.IossNumber ?? "",
+            IossMonth = next.DutyAssessment is { IossNumber.Length: > 0, CreateTime: { } assessed }
+                ? assessed.ToDateTimeOffset().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)
+                : "",
+            IossVatMicros = next.DutyAssessment is { IossNumber.Length: > 0 } ioss ? Micros(ioss.PaidAtSale).Micros : 0,
+        };
 
         var answers = new List<ReferralAnswer>();
         if (@event.Type == DeclarationEventType.ReferralAnswered)

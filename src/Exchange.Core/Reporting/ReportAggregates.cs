@@ -62,6 +62,17 @@ public sealed class ReportAggregates
     }
 
     /// <summary>
+    /// Adds the revenue of declarations of one window and group whose duty assessments are in
+    /// <paramref name="currency"/>: what they make due at importation and what was paid against it.
+    /// </summary>
+    public void AddRevenue(long windowStart, string group, string currency, long assessedMicros, long collectedMicros)
+    {
+        var entry = EntryOf(windowStart, group);
+        Add(entry.RevenueAssessed, currency, assessedMicros);
+        Add(entry.RevenueCollected, currency, collectedMicros);
+    }
+
+    /// <summary>
     /// Adds one answered referral's response time to its window and group, and to its type's
     /// (a ReferralType number; 0 for answers recorded before the store kept types), for the
     /// medians <see cref="Build"/> computes.
@@ -156,7 +167,8 @@ public sealed class ReportAggregates
         return new MeasureAggregate(
             key.WindowStart, key.Group, c.Received, c.Assessed, c.CompleteData, c.Decided, c.Released, c.HeldFirst, c.Refused,
             c.AgencyHolds, c.Compliant, Sums(e.Duty), Sums(e.Tax), e.DecisionMedian, e.DecisionP90, e.ReferralsAnswered, e.ReferralMedian,
-            e.InformationAnswered, e.InformationMedian, e.ScreeningAnswered, e.ScreeningMedian, c.Postal, e.PostalWithoutData);
+            e.InformationAnswered, e.InformationMedian, e.ScreeningAnswered, e.ScreeningMedian, c.Postal, e.PostalWithoutData,
+            Sums(e.RevenueAssessed), Sums(e.RevenueCollected));
     }).ToList();
 
     /// <summary>
@@ -214,6 +226,8 @@ public sealed class ReportAggregates
         public Counts Counts { get; set; }
         public SortedDictionary<string, long> Duty { get; } = new(StringComparer.Ordinal);
         public SortedDictionary<string, long> Tax { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, long> RevenueAssessed { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, long> RevenueCollected { get; } = new(StringComparer.Ordinal);
         public double DecisionMedian { get; set; }
         public double DecisionP90 { get; set; }
         public long ReferralsAnswered { get; set; }

@@ -37,6 +37,9 @@ public static class ReportMeasures
             m.Proto.ScreeningReferralsAnswered > 0 ? m.Proto.ScreeningResponseTimeMedianSeconds : null,
         ["postal_items_without_advance_data"] = m => m.Proto.PostalItemsWithoutAdvanceData,
         ["postal_no_advance_data_share"] = m => m.PostalItems > 0 ? m.Proto.PostalNoAdvanceDataShare : null,
+        ["revenue_assessed"] = m => (double)ExactMoney.ToDecimal(m.Proto.RevenueAssessed),
+        ["revenue_collected"] = m => (double)ExactMoney.ToDecimal(m.Proto.RevenueCollected),
+        ["revenue_collection_rate"] = m => ExactMoney.ToDecimal(m.Proto.RevenueAssessed) > 0m ? m.Proto.RevenueCollectionRate : null,
     };
 
     /// <summary>The measure names a target may use: the field names of Measures.</summary>
@@ -59,6 +62,8 @@ public static class ReportMeasures
         {
             DutyEstimated = ExactMoney.FromDecimal(0m, rates.BaseCurrency),
             TaxEstimated = ExactMoney.FromDecimal(0m, rates.BaseCurrency),
+            RevenueAssessed = ExactMoney.FromDecimal(0m, rates.BaseCurrency),
+            RevenueCollected = ExactMoney.FromDecimal(0m, rates.BaseCurrency),
         };
         if (aggregate is null)
         {
@@ -86,6 +91,10 @@ public static class ReportMeasures
         var postalItems = aggregate.PostalReceived + aggregate.PostalWithoutData;
         measures.PostalItemsWithoutAdvanceData = aggregate.PostalWithoutData;
         measures.PostalNoAdvanceDataShare = Share(aggregate.PostalWithoutData, postalItems);
+        measures.RevenueAssessed = InBase(aggregate.RevenueAssessed ?? [], rates);
+        measures.RevenueCollected = InBase(aggregate.RevenueCollected ?? [], rates);
+        var assessed = ExactMoney.ToDecimal(measures.RevenueAssessed);
+        measures.RevenueCollectionRate = assessed == 0m ? 0 : (double)(ExactMoney.ToDecimal(measures.RevenueCollected) / assessed);
         return new ComputedMeasures(measures, aggregate.Assessed, postalItems);
     }
 

@@ -20,11 +20,11 @@ public sealed class ReportingOptions
 
     /// <summary>
     /// Targets inspired by CBP's and the WCO's published goals for low-value consignments: most
-    /// released at once, decisions within a minute, advance data complete, filers compliant; no
-    /// postal item without advance data (the US STOP Act requires it for 100% of inbound postal
-    /// items from 31 Dec 2020). The referral answer times are the node's own defaults (no published
-    /// target exists): a day for a request for information, four hours for HRCM screening, which
-    /// stops air cargo before loading.
+    /// released at once, decisions within a minute, advance data complete, filers compliant; the
+    /// revenue assessed collected; no postal item without advance data (the US STOP Act requires it
+    /// for 100% of inbound postal items from 31 Dec 2020). The referral answer times are the node's
+    /// own defaults (no published target exists): a day for a request for information, four hours
+    /// for HRCM screening, which stops air cargo before loading.
     /// </summary>
     public static IReadOnlyList<TargetOptions> DefaultTargets =>
     [
@@ -35,6 +35,9 @@ public sealed class ReportingOptions
         new() { Measure = "postal_no_advance_data_share", Target = 0, HigherIsBetter = false },
         new() { Measure = "information_response_time_median_seconds", Target = 86_400, HigherIsBetter = false },
         new() { Measure = "screening_response_time_median_seconds", Target = 14_400, HigherIsBetter = false },
+        // Revenue assessed at the border should be collected: what is left unpaid is goods held
+        // (collect on delivery) or debt on unguaranteed accounts (docs/revenue.md).
+        new() { Measure = "revenue_collection_rate", Target = 0.95, HigherIsBetter = true },
     ];
 
     /// <summary>Every problem of the options, each naming its setting; empty when they are valid.</summary>

@@ -18,7 +18,19 @@ public interface IReportStore
 
     /// <summary>The create time of the earliest declaration that has measures (Unix microseconds), or null when there is none.</summary>
     Task<long?> GetFirstCreateTimeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The VAT charged at sale per IOSS number, month and currency, over the declarations' duty
+    /// assessments (<see cref="Reporting.DeclarationMeasures.IossNumber"/>): ordered by IOSS number,
+    /// month, currency (ordinal), strictly after <paramref name="after"/>, at most
+    /// <paramref name="limit"/>; only <paramref name="iossNumber"/> and <paramref name="month"/> when given.
+    /// </summary>
+    Task<IReadOnlyList<IossMonthlySum>> ListIossMonthlySumsAsync(
+        string? iossNumber, string? month, IossMonthlySum? after, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>The VAT charged at sale under one IOSS number in one month and currency: micro-units, and how many consignments.</summary>
+public sealed record IossMonthlySum(string IossNumber, string Month, string Currency, long VatMicros, long Consignments);
 
 /// <summary>
 /// Consecutive windows [WindowStarts[i], WindowStarts[i+1]), the last one ending at <see cref="End"/>
@@ -96,7 +108,9 @@ public sealed record MeasureAggregate(
     long ScreeningAnswered = 0,
     double ScreeningResponseMedianMicros = 0,
     long PostalReceived = 0,
-    long PostalWithoutData = 0);
+    long PostalWithoutData = 0,
+    IReadOnlyList<MoneySum>? RevenueAssessed = null,
+    IReadOnlyList<MoneySum>? RevenueCollected = null);
 
 /// <summary>A sum of amounts in one currency, in micro-units.</summary>
 public sealed record MoneySum(string Currency, long Micros);

@@ -160,6 +160,8 @@ public static class ErrorStatuses
         ErrorReason.MalformedMessage => Code.InvalidArgument,
         ErrorReason.MessageTooLarge => Code.ResourceExhausted,
         ErrorReason.UnsupportedEncoding => Code.Unimplemented,
+        ErrorReason.PayerMismatch => Code.PermissionDenied,
+        ErrorReason.PaymentExceedsBalance or ErrorReason.NotAssessed => Code.FailedPrecondition,
         _ => Code.Internal,
     };
 

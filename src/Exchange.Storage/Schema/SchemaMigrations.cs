@@ -34,7 +34,7 @@ public static class SchemaMigrations
     private const string Int64Max = "9223372036854775807";
 
     /// <summary>The schema version this build writes: the number of migrations below.</summary>
-    public const int LatestVersion = 10;
+    public const int LatestVersion = 11;
 
     /// <summary>The migrations as <paramref name="dialect"/> runs them: migration n brings the schema from version n-1 to n.</summary>
     public static IReadOnlyList<Migration> For(SqlDialect dialect)
@@ -308,6 +308,21 @@ public static class SchemaMigrations
                 ){strict}
                 """,
                 "CREATE INDEX IF NOT EXISTS postal_arrivals_without_data_by_time ON postal_arrivals_without_data (arrive_time)",
+            ],
+            [
+                // 11: revenue (docs/revenue.md), kept with each declaration's measures: what its duty
+                // assessment makes due at importation and what was paid, in micro-units of its
+                // currency, for the report's revenue measures; and the VAT charged at sale under
+                // IOSS with the number and month, for the officers' IOSS monthly totals. Defaults
+                // stand for "not assessed", so earlier rows need no rewrite.
+                "ALTER TABLE declaration_measures ADD COLUMN {if_not_exists}revenue_currency {key} NOT NULL DEFAULT ''",
+                "ALTER TABLE declaration_measures ADD COLUMN {if_not_exists}revenue_assessed_micros {bigint} NOT NULL DEFAULT 0",
+                "ALTER TABLE declaration_measures ADD COLUMN {if_not_exists}revenue_collected_micros {bigint} NOT NULL DEFAULT 0",
+                "ALTER TABLE declaration_measures ADD COLUMN {if_not_exists}ioss_number {key} NOT NULL DEFAULT ''",
+                "ALTER TABLE declaration_measures ADD COLUMN {if_not_exists}ioss_month {key} NOT NULL DEFAULT ''",
+                "ALTER TABLE declaration_measures ADD COLUMN {if_not_exists}ioss_vat_micros {bigint} NOT NULL DEFAULT 0",
+                // The IOSS totals group the few rows with an IOSS number, in the list's order.
+                "CREATE INDEX IF NOT EXISTS declaration_measures_by_ioss ON declaration_measures (ioss_number, ioss_month) WHERE ioss_number <> ''",
             ],
         ];
         if (migrations.Length != LatestVersion)

@@ -216,6 +216,39 @@ public sealed class ClientAgainstNodeTests : IDisposable
     }
 
     [Fact]
+    public async Task Assessment_shows_what_a_collect_on_delivery_parcel_owes_and_pay_releases_it()
+    {
+        using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);
+        using var directory = new TempDirectory();
+        var output = new CapturedConsole();
+        Task<int> Run(params string[] args) => RunOn(assessing, output, Filer, args);
+        var parcel = SampleDeclarations.ExpressMarketplaceSale("LRN-COD-CLI");
+        parcel.IossNumber = "";
+        parcel.PayerModel = PayerModel.CollectOnDelivery;
+        var file = Path.Combine(directory.Path, "cod.json");
+        await File.WriteAllTextAsync(file, Google.Protobuf.JsonFormatter.Default.Format(parcel));
+
+        Assert.Equal(ExitCodes.Success, await Run("submit", file));
+        var id = Assert.Single(await StoredOn(assessing)).Name.Split('/')[^1];
+        Assert.Equal(ExitCodes.Rejected, await Run("assessment", id));
+        Assert.Contains("RESOURCE_NOT_FOUND", output.Text);
+        Assert.Equal(ExitCodes.Success, await Run("arrive", id));
+
+        Assert.Equal(ExitCodes.Success, await Run("assessment", id));
+        Assert.Contains("DUE", output.Text);
+        Assert.Contains("COLLECT_ON_DELIVERY", output.Text);
+        Assert.Contains("due EUR 18.07", output.Text);
+        Assert.Contains("Directive 2006/112/EC", output.Text); // the VAT line's legal source
+
+        Assert.Equal(ExitCodes.Rejected, await Run("pay", id, "--amount", "EUR 18.075"));
+        Assert.Contains("amount.nanos", output.Text);
+        Assert.Equal(ExitCodes.Rejected, await Run("pay", id, "--amount", "18.07"));
+        Assert.Equal(ExitCodes.Success, await Run("pay", id, "--amount", "EUR 18.07", "--reference", "RCPT-7"));
+        Assert.Contains("the declaration is RELEASED", output.Text);
+        Assert.Equal(DeclarationStatus.Released, Assert.Single(await StoredOn(assessing)).Status);
+    }
+
+    [Fact]
     public async Task A_carrier_files_the_master_a_marketplace_the_house_and_the_arrival_releases_it()
     {
         using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);

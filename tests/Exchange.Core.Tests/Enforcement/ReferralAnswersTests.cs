@@ -132,7 +132,7 @@ public sealed class ReferralAnswersTests
 
         var first = ReferralAnswers.Reference(key, 1);
 
-        Assert.Equal("8A9B0C1D2E3F4A5B".Substring(2) + "001", first); // the id's last 14 characters, then the number
+        Assert.Equal("9B0C1D2E3F4A5B001", first); // the id's last 14 characters, then the number
         Assert.Equal(17, first.Length); // IE3Q03 ReferralRequest reference, an..17
         Assert.NotEqual(first, ReferralAnswers.Reference(key, 2));
     }

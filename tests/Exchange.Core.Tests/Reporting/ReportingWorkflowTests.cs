@@ -145,6 +145,9 @@ public sealed class ReportingWorkflowTests
                 ("postal_no_advance_data_share", 0.0, false, 0.0, 0.0, false),
                 ("information_response_time_median_seconds", 86_400.0, false, 0.0, 0.0, false),
                 ("screening_response_time_median_seconds", 14_400.0, false, 0.0, 0.0, false),
+                // No revenue was assessed: no value, so the target is not met.
+                ("revenue_collection_rate", 0.95, true, 0.0, 0.0, false),
+                // No referral was answered: no value, so the target is not met (0 s is not a fast answer).
                 ("referral_response_time_median_seconds", 3600.0, false, 0.0, 0.0, false),
             ],
             report.Targets.Select(t => (t.Measure, t.Target, t.HigherIsBetter, t.Baseline, t.Current, t.Met)));
@@ -225,6 +228,10 @@ public sealed class ReportingWorkflowTests
         }
 
         public Task<long?> GetFirstCreateTimeAsync(CancellationToken cancellationToken) => Task.FromResult(FirstCreateTime);
+
+        public Task<IReadOnlyList<IossMonthlySum>> ListIossMonthlySumsAsync(
+            string? iossNumber, string? month, IossMonthlySum? after, int limit, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("The report does not read the IOSS totals.");
     }
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider

@@ -28,6 +28,7 @@ public abstract class AuthorizationMatrix<TNode>(TNode node) where TNode : Autho
     [
         DeclarationService.Descriptor, ConsignmentService.Descriptor, DataSetService.Descriptor, EnforcementService.Descriptor, KnownShipperService.Descriptor, AgencyService.Descriptor,
         ReportingService.Descriptor, PartnerExchangeService.Descriptor, PartnerAdministrationService.Descriptor, AuditService.Descriptor,
+        RevenueService.Descriptor, RevenueOversightService.Descriptor,
     ];
 
     /// <summary>Every RPC from every role it does not admit, and from callers with no identity or two.</summary>

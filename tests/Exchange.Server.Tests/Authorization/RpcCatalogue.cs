@@ -102,6 +102,20 @@ public static class RpcCatalogue
         new(Method(DataSetService.Descriptor, "CheckDeclarationData"), Role.Filer,
             _ => new CheckDeclarationDataRequest { Parent = AuthorizationNode.AlphaParent, Declaration = Probes.Declaration() }, Refusal.FilerMismatch),
 
+        // exchange.declaration.v1 RevenueService (beta): the filer of a declaration, or the carrier of
+        // its master consignment; a stranger is FILER_MISMATCH whether or not the declaration exists.
+        new(Method(RevenueService.Descriptor, "GetDutyAssessment"), Role.Filer,
+            r => new GetDutyAssessmentRequest { Name = r.Held.Name + "/dutyAssessment" }, Refusal.FilerMismatch),
+        new(Method(RevenueService.Descriptor, "RecordPayment"), Role.Filer, r => new RecordPaymentRequest
+        {
+            Name = r.Held.Name + "/dutyAssessment",
+            Amount = new Google.Type.Money { CurrencyCode = "EUR", Units = 1 },
+            RequestId = Guid.NewGuid().ToString(),
+        }, Refusal.FilerMismatch),
+
+        // exchange.declaration.v1 RevenueOversightService (beta): officers.
+        Officer(RevenueOversightService.Descriptor, "ListIossMonthlyTotals", _ => new ListIossMonthlyTotalsRequest()),
+
         // exchange.declaration.v1 ConsignmentService: filers as carriers, each only for its own consignments.
         Carrier("CreateConsignment", _ => new CreateConsignmentRequest
         {

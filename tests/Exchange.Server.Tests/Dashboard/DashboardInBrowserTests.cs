@@ -63,6 +63,11 @@ public sealed class DashboardInBrowserTests
             Assert.Equal("0.5", shown.Figures["postal_no_advance_data_share"].Value);
             Assert.Contains(shown.Targets, t => t.Measure == "postal_no_advance_data_share" && t.Met == "false");
             AssertSameMeasures(report.Total, shown.Figures);
+            // The revenue measures, with data: what the collect-on-delivery parcel owes and what was paid.
+            Assert.Equal(("18.07", "EUR", "true"), (shown.Figures["revenue_assessed"].Value, shown.Figures["revenue_assessed"].Currency, shown.Figures["revenue_assessed"].HasData));
+            Assert.Equal(("10", "EUR", "true"), (shown.Figures["revenue_collected"].Value, shown.Figures["revenue_collected"].Currency, shown.Figures["revenue_collected"].HasData));
+            Assert.Equal("true", shown.Figures["revenue_collection_rate"].HasData);
+            Assert.Contains(shown.Targets, t => t.Measure == "revenue_collection_rate");
             AssertSameTargets(report.Targets, shown.Targets);
             AssertSameRows(report.Rows, shown.Rows);
             Assert.Equal(report.Total.DeclarationsReceived, shown.Bars.Sum(b => long.Parse(b.Value, CultureInfo.InvariantCulture)));
@@ -109,7 +114,6 @@ public sealed class DashboardInBrowserTests
         var express = new DeclarationService.DeclarationServiceClient(As(channel, DevelopmentHeaderIdentityResolver.FilerHeader, "dashboard-express"));
         await post.SubmitAndAwaitDecisionAsync("dashboard-post", SampleDeclarations.PostalGift("LRN-DASH-1"));
         await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.ExpressMarketplaceSale("LRN-DASH-2"));
-        await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.ExpressMarketplaceSale("LRN-DASH-3"));
         var held = await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.Undervalued("LRN-DASH-4"));
         await express.RespondToReferralAsync(new RespondToReferralRequest
         {
@@ -123,6 +127,19 @@ public sealed class DashboardInBrowserTests
             ArriveTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
         });
         Assert.True(undeclared.AdvanceDataMissing);
+        // Collected on delivery, arrived and paid in part: revenue assessed (EUR 18.07) and collected (EUR 10).
+        var collected = SampleDeclarations.ExpressMarketplaceSale("LRN-DASH-3");
+        collected.IossNumber = "";
+        collected.PayerModel = PayerModel.CollectOnDelivery;
+        var assessed = await express.SubmitAndAwaitDecisionAsync("dashboard-express", collected);
+        await express.ArriveAsync(assessed.Name);
+        await new RevenueService.RevenueServiceClient(As(channel, DevelopmentHeaderIdentityResolver.FilerHeader, "dashboard-express"))
+            .RecordPaymentAsync(new RecordPaymentRequest
+            {
+                Name = assessed.Name + "/dutyAssessment",
+                Amount = new Google.Type.Money { CurrencyCode = "EUR", Units = 10 },
+                RequestId = Guid.NewGuid().ToString(),
+            });
     }
 
     private static CallInvoker As(GrpcChannel channel, string header, string id) =>
@@ -201,7 +218,7 @@ public sealed class DashboardInBrowserTests
           return {
             request: { period: b.period, startTime: b.startTime, endTime: b.endTime, groupBy: b.groupBy },
             figures: Object.fromEntries([...document.querySelectorAll('#key-figures [data-measure]')].map(e =>
-              [e.dataset.measure, { value: e.dataset.value, currency: e.dataset.currency ?? null, text: e.textContent, hasData: e.dataset.hasData }])),
+              [e.dataset.measure, { value: e.dataset.value, currency: e.dataset.currency ?? null, text: e.textContent, hasData: e.dataset.hasData ?? null }])),
             targets: [...document.querySelectorAll('#targets tbody tr[data-measure]')].map(r => ({
               measure: r.dataset.measure, met: r.dataset.met,
               target: value(r, '[data-field=target]'), baseline: value(r, '[data-field=baseline]'),

@@ -191,6 +191,7 @@ public sealed class ReportingTests : IDisposable
             [
                 "release_rate", "decision_time_p90_seconds", "complete_advance_data_share", "filer_compliance_rate",
                 "postal_no_advance_data_share", "information_response_time_median_seconds", "screening_response_time_median_seconds",
+                "revenue_collection_rate",
             ],
             defaults.Targets.Select(t => t.Measure));
         var configured = Options(new() { ["Exchange:Reporting:Targets:0:Measure"] = "hold_rate", ["Exchange:Reporting:Targets:0:Target"] = "0.05" }).Value;

@@ -138,6 +138,24 @@ public static class ClientCommandLine
             Text("--text", "TEXT", "Required: the answer, 1 to 2000 characters."),
             Text("--document", "TYPE:ID[:URI]", "A supporting document by reference, e.g. N935:INV-1:https://docs.example/INV-1.pdf."),
         });
+        Add(new Command("assessment", Describe(
+            "Show what a declaration owes: its duty assessment, each line with its legal source, and the payments.",
+            "Made when the goods arrive. Shown to the declaration's filer and to the carrier of its master consignment. "
+            + "Amounts are exact, to the cent."))
+        {
+            NameOrId(),
+        });
+        Add(new Command("pay", Describe(
+            "Record a payment of duties and taxes against a declaration's assessment (you must be its payer).",
+            "The amount is exact, in the assessment's currency, e.g. --amount \"EUR 18.07\"; at most two decimals and at most the "
+            + "balance. A part payment is recorded as one. Paying the balance releases goods whose release waited for it. "
+            + "Resend with the same --request-id to retry without paying twice."))
+        {
+            NameOrId(),
+            Text("--amount", "\"CUR 0.00\"", "Required: the currency and amount paid, e.g. \"EUR 18.07\"."),
+            Text("--reference", "REF", "Your reference of the payment (receipt or transaction number), 1 to 35 characters."),
+            Text("--request-id", "UUID", "Idempotency key. Default: a new random UUID."),
+        });
         Add(new Command("profiles", "List the node's data-set profiles (EU ICS2, EU H7, US Entry Type 86, UPU CN23, ...)."));
         Add(new Command("dataset", Describe(
             "Print a declaration as one profile's data set: each element, the field it came from, its value.",

@@ -88,7 +88,8 @@ internal sealed class AdValoremRule : TariffRule
             }
             var code = item.TariffCode.Length > 0 ? $"HS {item.TariffCode}" : "no HS code";
             assessment.Settle([item]);
-            assessment.AddDuty(this, $"Item {item.Number} ({code}, origin {Origin(item)}): {rates} of {basis}", value * percent / 100m);
+            assessment.AddDuty(this, $"Item {item.Number} ({code}, origin {Origin(item)}): {rates} of {basis}", value * percent / 100m,
+                new LineBasis(Base: value, RatePercent: percent));
         }
     }
 

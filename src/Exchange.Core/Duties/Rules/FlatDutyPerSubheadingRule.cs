@@ -1,3 +1,4 @@
+using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Configuration;
 
 namespace Exchange.Core.Duties.Rules;
@@ -72,8 +73,11 @@ internal sealed class FlatDutyPerSubheadingRule : TariffRule
         assessment.Settle(items);
         assessment.AddDuty(this,
             $"{DutyText.Amount(AmountPerSubheading, assessment.Currency)} x {count} {noun} ({string.Join("; ", counted)})",
-            AmountPerSubheading * count);
+            AmountPerSubheading * count,
+            new LineBasis(Quantity: count, UnitAmount: AmountPerSubheading));
     }
+
+    internal override TaxType TaxType => TaxType.FlatDutyPerSubheading;
 
     private static bool HasSubheading(AssessedItem item) =>
         item.TariffCode.Length >= SubheadingDigits && item.TariffCode[..SubheadingDigits].All(char.IsAsciiDigit);

@@ -103,8 +103,11 @@ internal sealed class PostalSpecificDutyRule : TariffRule
         assessment.AddDuty(this,
             $"{DutyText.Amount(band.Amount, assessment.Currency)} per postal item (this parcel): "
             + $"highest effective rate {highest} is {band.Describe(index == 0 ? null : Bands[index - 1])}",
-            band.Amount);
+            band.Amount,
+            new LineBasis(Quantity: 1, UnitAmount: band.Amount));
     }
+
+    internal override TaxType TaxType => TaxType.SpecificDutyPerItem;
 
     /// <summary>One band: the rates below (or at most) a bound, and the amount per postal item.</summary>
     internal sealed record Band(decimal? Below, decimal? AtMost, decimal Amount)

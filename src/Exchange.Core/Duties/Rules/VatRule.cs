@@ -1,3 +1,4 @@
+using Exchange.Contracts.Declaration.V1;
 using Exchange.Core.Configuration;
 
 namespace Exchange.Core.Duties.Rules;
@@ -80,6 +81,9 @@ internal sealed class VatRule : TariffRule
             : "import VAT, collected at importation";
         assessment.AddTax(this,
             $"VAT {DutyText.Percent(rate.Percent)} ({destination}) of {DutyText.Amount(taxable, currency)} ({string.Join(" + ", parts)}): {collection}",
-            taxable * rate.Percent / 100m);
+            taxable * rate.Percent / 100m,
+            new LineBasis(Base: taxable, RatePercent: rate.Percent, PaidAtSale: ioss is not null));
     }
+
+    internal override TaxType TaxType => TaxType.Vat;
 }

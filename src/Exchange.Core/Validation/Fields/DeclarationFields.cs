@@ -92,6 +92,8 @@ internal static class DeclarationFields
             violations.Add(path + ".ioss_number", iossProblem);
         }
 
+        Revenue.PayerModels.Check(d, path, violations);
+
         // CN23 "Explanation" / "Comments", at most 512 characters.
         TextValues.Optional(d.Remarks, 512, path + ".remarks", violations);
 

@@ -28,6 +28,9 @@
     { name: 'agency_holds', label: 'Agency holds', kind: 'count' },
     { name: 'referrals_answered', label: 'Referrals answered', kind: 'count' },
     { name: 'referral_response_time_median_seconds', label: 'Referral response time, median', kind: 'seconds', per: 'referrals_answered' },
+    { name: 'revenue_assessed', label: 'Revenue assessed', kind: 'money', key: true },
+    { name: 'revenue_collected', label: 'Revenue collected', kind: 'money', key: true },
+    { name: 'revenue_collection_rate', label: 'Revenue collected, share of assessed', kind: 'share', per: 'revenue_assessed' },
     // Referrals by type (ICS2: a request for information is answered with IE3R02, an HRCM screening request with IE3R03).
     { name: 'information_referrals_answered', label: 'Requests for information answered', kind: 'count' },
     { name: 'information_response_time_median_seconds', label: 'Information answer time, median', kind: 'seconds', per: 'information_referrals_answered' },
@@ -308,7 +311,11 @@
 
   /** Whether a measure had data (its denominator is not zero). */
   function hasData(measure, measures) {
-    return !measure.per || Number(raw(measures, measure.per) ?? 0) > 0;
+    if (!measure.per) return true;
+    const per = raw(measures, measure.per);
+    // A share of an amount (revenue collected of assessed) has data when the amount is not zero.
+    const whole = MEASURE_BY_NAME.get(measure.per)?.kind === 'money' ? moneyDecimal(per) : per;
+    return Number(whole ?? 0) > 0;
   }
 
   // ---- rendering -------------------------------------------------------------------------
