@@ -73,7 +73,8 @@ public static class Lifecycles
     public static ClearanceState ClearanceStateOf(Declaration declaration) => declaration.Status switch
     {
         DeclarationStatus.Released => ClearanceState.Released,
-        DeclarationStatus.Rejected or DeclarationStatus.Seized or DeclarationStatus.ReturnedToSender => ClearanceState.NotReleased,
+        DeclarationStatus.Rejected or DeclarationStatus.Seized or DeclarationStatus.ReturnedToSender
+            or DeclarationStatus.Abandoned or DeclarationStatus.Destroyed => ClearanceState.NotReleased,
         DeclarationStatus.Cancelled => ClearanceState.Withdrawn,
         _ when WasPresented(declaration) => ClearanceState.Presented,
         _ => HasArrived(declaration) ? ClearanceState.Arrived : ClearanceState.Lodged,

@@ -29,6 +29,11 @@ namespace Exchange.Core.Reporting;
 /// <param name="AgencyHold">Whether a partner government agency ever held it.</param>
 /// <param name="DutyMicros">The latest duty estimate, in micro-units of <paramref name="DutyCurrency"/> (0, "" when none).</param>
 /// <param name="TaxMicros">The latest tax estimate, in micro-units of <paramref name="TaxCurrency"/> (0, "" when none).</param>
+/// <param name="Disposition">
+/// What became of the goods after a hold (Enforcement.Dispositions.TypeOf): the disposition's type,
+/// or SEIZED / RETURNED_TO_SENDER for those decided without one; UNSPECIFIED otherwise.
+/// </param>
+/// <param name="DispositionReason">The disposition's legal basis code ("" when none): the report's reason.</param>
 public sealed record DeclarationMeasures(
     string FilerId,
     long CreateTime,
@@ -44,7 +49,9 @@ public sealed record DeclarationMeasures(
     long DutyMicros,
     string DutyCurrency,
     long TaxMicros,
-    string TaxCurrency)
+    string TaxCurrency,
+    DispositionType Disposition = DispositionType.Unspecified,
+    string DispositionReason = "")
 {
     /// <summary>
     /// The measures after a write: <paramref name="next"/> is the declaration's full new state,
@@ -81,7 +88,9 @@ public sealed record DeclarationMeasures(
             DutyMicros: dutyMicros,
             DutyCurrency: dutyCurrency,
             TaxMicros: taxMicros,
-            TaxCurrency: taxCurrency);
+            TaxCurrency: taxCurrency,
+            Disposition: Enforcement.Dispositions.TypeOf(next),
+            DispositionReason: next.Disposition?.LegalBasis?.Code ?? "");
 
         var answers = new List<ReferralAnswer>();
         if (@event.Type == DeclarationEventType.ReferralAnswered)

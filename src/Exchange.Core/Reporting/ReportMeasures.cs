@@ -1,3 +1,4 @@
+using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Reporting.V1;
 using Exchange.Core.Monetary;
 using Exchange.Core.Storage;
@@ -29,6 +30,10 @@ public static class ReportMeasures
         ["tax_estimated"] = m => (double)ExactMoney.ToDecimal(m.Proto.TaxEstimated),
         ["declarations_decided"] = m => m.Proto.DeclarationsDecided,
         ["referrals_answered"] = m => m.Proto.ReferralsAnswered,
+        ["seizures"] = m => m.Proto.Seizures,
+        ["returns_to_sender"] = m => m.Proto.ReturnsToSender,
+        ["seizure_rate"] = m => m.Proto.DeclarationsDecided > 0 ? m.Proto.SeizureRate : null,
+        ["return_rate"] = m => m.Proto.DeclarationsDecided > 0 ? m.Proto.ReturnRate : null,
     };
 
     /// <summary>The measure names a target may use: the field names of Measures.</summary>
@@ -70,8 +75,18 @@ public static class ReportMeasures
         measures.FilerComplianceRate = Share(aggregate.Compliant, aggregate.Received);
         measures.DutyEstimated = InBase(aggregate.Duty, rates);
         measures.TaxEstimated = InBase(aggregate.Tax, rates);
+        measures.Seizures = Count(aggregate, DispositionType.Seized);
+        measures.ReturnsToSender = Count(aggregate, DispositionType.ReturnedToSender);
+        measures.SeizureRate = Share(measures.Seizures, aggregate.Decided);
+        measures.ReturnRate = Share(measures.ReturnsToSender, aggregate.Decided);
+        measures.DispositionsByReason.AddRange(aggregate.Dispositions
+            .OrderByDescending(t => t.Count).ThenBy(t => t.Type).ThenBy(t => t.LegalBasisCode, StringComparer.Ordinal)
+            .Select(t => new DispositionCount { Type = (DispositionType)t.Type, LegalBasisCode = t.LegalBasisCode, Count = t.Count }));
         return new ComputedMeasures(measures, aggregate.Assessed);
     }
+
+    private static long Count(MeasureAggregate aggregate, DispositionType type) =>
+        aggregate.Dispositions.Where(t => t.Type == (int)type).Sum(t => t.Count);
 
     private static double Share(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
 

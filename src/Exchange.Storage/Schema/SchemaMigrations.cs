@@ -34,7 +34,7 @@ public static class SchemaMigrations
     private const string Int64Max = "9223372036854775807";
 
     /// <summary>The schema version this build writes: the number of migrations below.</summary>
-    public const int LatestVersion = 8;
+    public const int LatestVersion = 9;
 
     /// <summary>The migrations as <paramref name="dialect"/> runs them: migration n brings the schema from version n-1 to n.</summary>
     public static IReadOnlyList<Migration> For(SqlDialect dialect)
@@ -288,6 +288,17 @@ public static class SchemaMigrations
                     last_seq {bigint} NOT NULL
                 ){strict}{without_rowid}
                 """,
+            ],
+            [
+                // 9: what became of held goods, per declaration, for the report's seizures and
+                // returns by reason (DeclarationMeasures.Disposition, .DispositionReason): the
+                // DispositionType and the legal basis code. Constant defaults keep ADD COLUMN a
+                // catalog change; the seizures and returns decided before are carried over from the
+                // latest outcome (no legal basis was recorded with them).
+                "ALTER TABLE declaration_measures ADD COLUMN {if_not_exists}disposition {smallint} NOT NULL DEFAULT 0",
+                "ALTER TABLE declaration_measures ADD COLUMN {if_not_exists}disposition_reason {text} NOT NULL DEFAULT ''",
+                $"UPDATE declaration_measures SET disposition = {(int)DispositionType.Seized} WHERE latest_outcome = {(int)DecisionOutcome.Seize} AND disposition = 0",
+                $"UPDATE declaration_measures SET disposition = {(int)DispositionType.ReturnedToSender} WHERE latest_outcome = {(int)DecisionOutcome.ReturnToSender} AND disposition = 0",
             ],
         ];
         if (migrations.Length != LatestVersion)
