@@ -145,7 +145,7 @@ public sealed class DashboardInBrowserTests
 
     /// <summary>The C# name of a DispositionType value from its proto name, e.g. ReturnedToSender.</summary>
     private static string JsonEnumToClr(string protoName) =>
-        DispositionType.Descriptor.FindValueByName(protoName) is { } value ? ((DispositionType)value.Number).ToString() : protoName;
+        DispositionReflection.Descriptor.FindTypeByName<EnumDescriptor>("DispositionType").FindValueByName(protoName) is { } value ? ((DispositionType)value.Number).ToString() : protoName;
 
     private static CallInvoker As(GrpcChannel channel, string header, string id) =>
         channel.Intercept(metadata =>
