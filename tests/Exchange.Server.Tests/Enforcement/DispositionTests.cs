@@ -1,5 +1,6 @@
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Enforcement.V1;
+using Exchange.Server.Tests.Consignments;
 using Exchange.Server.Tests.Support;
 using Exchange.Testing;
 using Exchange.Testing.Hosting;
@@ -20,7 +21,6 @@ public abstract class DispositionJourney : IAsyncLifetime
     private const string Carrier = "swift-express";
     private const string Marketplace = "global-bazaar";
     private const string Officer = "officer-janssen";
-    private const string MasterDocument = "176-12345675";
     private ExchangeNode? _node;
 
     protected abstract string? SkipReason { get; }
@@ -61,11 +61,11 @@ public abstract class DispositionJourney : IAsyncLifetime
         var marketplace = Node.ClientFor(Marketplace);
         var consignment = (await carrier.CreateConsignmentAsync(new CreateConsignmentRequest
         {
-            Parent = $"filers/{Carrier}", ConsignmentId = "mawb-seize", Consignment = Master(),
+            Parent = $"filers/{Carrier}", ConsignmentId = "mawb-seize", Consignment = ConsignmentJourney.Master(),
         })).Consignment;
         var house = SampleDeclarations.ExpressMarketplaceSale("MKT-SEIZE-1");
         house.TransportDocument.HouseWaybill = "HAWB0077";
-        house.TransportDocument.MasterWaybill = MasterDocument;
+        house.TransportDocument.MasterWaybill = ConsignmentJourney.MasterDocument;
         house.Items[0].Quantity = SampleDeclarations.Pieces(20); // undervalued: held with a request for information
         var submitted = await marketplace.SubmitAsync(Marketplace, house);
         await marketplace.WatchUntilAsync(Marketplace, submitted.Name, DeclarationEventType.Decided);
@@ -215,19 +215,6 @@ public abstract class DispositionJourney : IAsyncLifetime
             new RecordDispositionRequest { Name = released.Name, Type = DispositionType.Seized, LegalBasis = Basis(), Reason = "Late find.", Etag = released.Etag }));
         Assert.Equal(released, (await filer.GetDeclarationAsync(new GetDeclarationRequest { Name = released.Name })).Declaration);
     }
-
-    private static Consignment Master() => new()
-    {
-        TransportMode = TransportMode.Air,
-        MasterTransportDocument = MasterDocument,
-        ActiveMeansOfTransport = new ActiveMeansOfTransport { Identity = "PH-BXA", NationalityCountryCode = "NL" },
-        ConveyanceReference = "KL0888",
-        RoutingCountryCodes = { "CN", "NL" },
-        PlaceOfLoading = "CNPVG",
-        PlaceOfUnloading = "NLAMS",
-        OfficeOfFirstEntry = "NL000396",
-        ExpectedArrivalTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(12)),
-    };
 
     /// <summary>The carrier's notices from the start, until the first of <paramref name="type"/>.</summary>
     private static async Task<ConsignmentEvent> CarrierEventAsync(ConsignmentService.ConsignmentServiceClient carrier, ConsignmentEventType type)
