@@ -63,6 +63,8 @@ public static class Display
         DeclarationStatus.Cancelled => "Cancelled",
         DeclarationStatus.Seized => "Seized",
         DeclarationStatus.ReturnedToSender => "Returned to sender",
+        DeclarationStatus.Abandoned => "Abandoned",
+        DeclarationStatus.Destroyed => "Destroyed",
         _ => $"Status {Label(status)}",
     };
 
@@ -106,6 +108,10 @@ public static class Display
                 AddRow(grid, "Control result", $"{Label(control.Outcome)}: {control.Remarks}");
             }
         }
+        if (declaration.Disposition is { } disposition)
+        {
+            AddDisposition(grid, disposition);
+        }
         AddRow(grid, "Revision", declaration.Revision.ToString(CultureInfo.InvariantCulture));
         AddRow(grid, "Etag", declaration.Etag);
         if (requestId is not null)
@@ -113,6 +119,28 @@ public static class Display
             AddRow(grid, "Request id", requestId);
         }
         console.Write(grid);
+    }
+
+    /// <summary>What became of the goods after a hold: the type, legal basis, return item, appeal deadline and who the notices are for.</summary>
+    private static void AddDisposition(Grid grid, Disposition disposition)
+    {
+        AddRow(grid, "Disposition", $"{Label(disposition.Type)}: {disposition.Reason}");
+        if (disposition.LegalBasis is { } basis)
+        {
+            AddRow(grid, "Legal basis", $"{basis.Citation} ({basis.Code})");
+        }
+        if (disposition.ReturnItemIdentifier.Length > 0)
+        {
+            AddRow(grid, "Return item", disposition.ReturnItemIdentifier);
+        }
+        if (disposition.AppealDeadline is not null)
+        {
+            AddRow(grid, "Appeal by", Time(disposition.AppealDeadline));
+        }
+        foreach (var notice in disposition.Notices)
+        {
+            AddRow(grid, $"Notice to {Label(notice.Recipient).ToLowerInvariant()}", notice.PartyName);
+        }
     }
 
     /// <summary>A table row of plain text: values from files or the server are never read as markup.</summary>

@@ -56,7 +56,20 @@ public static class CarrierNotices
         SecurityAssessmentState = Lifecycles.SecurityStateOf(house),
         ClearanceState = Lifecycles.ClearanceStateOf(house),
         ReferralOpen = house.Referrals.Any(r => r.State == ReferralState.Open),
+        Disposition = CarrierView(house.Disposition),
     };
+
+    /// <summary>What the carrier may see of a disposition: all but the notices, which are the house filer's to pass on to its customers.</summary>
+    private static Disposition? CarrierView(Disposition? disposition)
+    {
+        if (disposition is null)
+        {
+            return null;
+        }
+        var view = disposition.Clone();
+        view.Notices.Clear();
+        return view;
+    }
 
     /// <summary>What one event of a house tells its carrier: nothing, or one notice (one per referral opened).</summary>
     private static IEnumerable<(ConsignmentEventType Type, ReferralType Referral)> TypesOf(DeclarationEvent @event)
@@ -68,6 +81,11 @@ public static class CarrierNotices
                 yield break;
             case DeclarationEventType.Cancelled:
                 yield return (ConsignmentEventType.HouseInvalidated, ReferralType.Unspecified);
+                yield break;
+            // A disposition: the invalidation after a Do Not Load, or goods not released (the house view says how and why).
+            case DeclarationEventType.Disposed:
+                yield return (@event.Status == DeclarationStatus.Cancelled ? ConsignmentEventType.HouseInvalidated : ConsignmentEventType.HouseNotReleased,
+                    ReferralType.Unspecified);
                 yield break;
         }
         // The referrals a decision opens ride on its event (never their questions, only their kind).

@@ -151,7 +151,7 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
         }
     }
 
-    /// <summary>The event a change records. The decision rides along on DECIDED events, without who decided.</summary>
+    /// <summary>The event a change records. The decision rides along on DECIDED events, without who decided; the disposition on DISPOSED ones.</summary>
     public static DeclarationEvent EventFor(Declaration declaration, DeclarationEventType type, string reason, string actor)
     {
         var @event = new DeclarationEvent
@@ -172,6 +172,10 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
         {
             @event.Decision = decision.Clone();
             @event.Decision.DecidedBy = "";
+        }
+        if (type == DeclarationEventType.Disposed && declaration.Disposition is { } disposition)
+        {
+            @event.Disposition = disposition.Clone();
         }
         return @event;
     }

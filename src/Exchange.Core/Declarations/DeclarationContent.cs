@@ -33,6 +33,7 @@ internal static class DeclarationContent
         content.SecurityAssessment = null;
         content.Clearance = null;
         content.MasterConsignment = null;
+        content.Disposition = null;
         return content;
     }
 
@@ -64,6 +65,7 @@ internal static class DeclarationContent
             reopened.CompleteTime = null; // analysed again: a new completion time comes with the new analysis
         }
         amended.Clearance = current.Clearance?.Clone();
+        amended.Disposition = current.Disposition?.Clone(); // none in practice: a disposition is final
         return amended;
     }
 

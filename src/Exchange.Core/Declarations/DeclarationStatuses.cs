@@ -27,14 +27,15 @@ public static class DeclarationStatuses
             DeclarationStatus.Cancelled,
         ],
         // And CANCELLED, but only under a Do Not Load: Lifecycles.CanInvalidate has that rule.
+        // ABANDONED and DESTROYED only by a disposition (Enforcement.Dispositions).
         [DeclarationStatus.Held] =
         [
             DeclarationStatus.Assessed, DeclarationStatus.Released, DeclarationStatus.Rejected, DeclarationStatus.Seized,
-            DeclarationStatus.ReturnedToSender,
+            DeclarationStatus.ReturnedToSender, DeclarationStatus.Abandoned, DeclarationStatus.Destroyed,
         ],
     };
 
-    /// <summary>RELEASED, REJECTED, CANCELLED, SEIZED and RETURNED_TO_SENDER end the life cycle: nothing may change after them.</summary>
+    /// <summary>RELEASED, REJECTED, CANCELLED, SEIZED, RETURNED_TO_SENDER, ABANDONED and DESTROYED end the life cycle: nothing may change after them.</summary>
     public static bool IsFinal(DeclarationStatus status) => !Allowed.ContainsKey(status);
 
     /// <summary>Whether a declaration in <paramref name="from"/> may move to <paramref name="to"/>.</summary>
@@ -60,6 +61,8 @@ public static class DeclarationStatuses
         DeclarationStatus.Seized => "SEIZED",
         DeclarationStatus.ReturnedToSender => "RETURNED_TO_SENDER",
         DeclarationStatus.Assessed => "ASSESSED",
+        DeclarationStatus.Abandoned => "ABANDONED",
+        DeclarationStatus.Destroyed => "DESTROYED",
         _ => "UNSPECIFIED",
     };
 }

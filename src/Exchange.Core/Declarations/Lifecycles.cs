@@ -75,7 +75,8 @@ public static class Lifecycles
     public static ClearanceState ClearanceStateOf(Declaration declaration) => declaration.Status switch
     {
         DeclarationStatus.Released => ClearanceState.Released,
-        DeclarationStatus.Rejected or DeclarationStatus.Seized or DeclarationStatus.ReturnedToSender => ClearanceState.NotReleased,
+        DeclarationStatus.Rejected or DeclarationStatus.Seized or DeclarationStatus.ReturnedToSender
+            or DeclarationStatus.Abandoned or DeclarationStatus.Destroyed => ClearanceState.NotReleased,
         DeclarationStatus.Cancelled => ClearanceState.Withdrawn,
         DeclarationStatus.Assessed when HasArrived(declaration) && Revenue.DutyAssessments.AwaitsPayment(declaration) => ClearanceState.AwaitingPayment,
         _ when WasPresented(declaration) => ClearanceState.Presented,

@@ -16,7 +16,8 @@ namespace Exchange.Core.Enforcement;
 /// <see cref="DeclarationChanges"/> and so lands in the declaration's event log with its actor:
 /// that log is the audit of who decided what, when and why.
 /// </summary>
-public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal signal, TimeProvider clock, ExchangeMetrics? metrics = null)
+public sealed class EnforcementWorkflow(
+    IDeclarationStore store, IEventSignal signal, TimeProvider clock, ExchangeMetrics? metrics = null, DispositionOptions? dispositionOptions = null)
 {
     private readonly DeclarationChanges _changes = new(store, signal, clock);
 
@@ -149,6 +150,39 @@ public sealed class EnforcementWorkflow(IDeclarationStore store, IEventSignal si
         if (released)
         {
             metrics?.Decided(DecisionOutcome.Release, ExchangeMetrics.DecidedBy.Officer);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// An officer's disposition of held goods (<see cref="Dispositions"/>): seized, abandoned,
+    /// destroyed, returned to sender, or invalidated under a Do Not Load. Final; the filer's and the
+    /// carrier's watch streams carry it (the DISPOSED event; the carrier's notice, added on the way
+    /// to the store).
+    /// </summary>
+    public async Task<Declaration> RecordDispositionAsync(
+        OfficerIdentity officer, RecordDispositionRequest request, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        var key = RequestChecks.ReadAnyDeclarationName(request.Name, "name", violations);
+        Dispositions.Check(request, channel: null, violations);
+        RequestChecks.CheckEtag(request.Etag, "the declaration the disposition is based on", violations);
+        RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
+        RequestChecks.ThrowIfAny(violations);
+
+        var hash = DeclarationContent.RequestHash("dispose", string.Join('\n',
+            key!.Name, request.Etag, request.Type, request.LegalBasis?.Code, request.LegalBasis?.Citation, request.Reason, request.ReturnItemIdentifier));
+        var options = dispositionOptions ?? new DispositionOptions();
+        var disposed = false; // set when this call writes the disposition, not when it replays a retry's
+        var result = await _changes.ApplyAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
+        {
+            var change = Dispositions.Apply(current, request, options, Timestamps.ToProto(Timestamps.Now(clock)));
+            disposed = true;
+            return ValueTask.FromResult(change);
+        }, cancellationToken);
+        if (disposed)
+        {
+            metrics?.Disposed(request.Type);
         }
         return result;
     }

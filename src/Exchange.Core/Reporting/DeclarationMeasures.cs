@@ -38,6 +38,11 @@ namespace Exchange.Core.Reporting;
 /// <param name="IossNumber">The IOSS number the assessment's VAT was charged at sale under ("" when none).</param>
 /// <param name="IossMonth">The month of the assessment, "YYYY-MM" in UTC, when <paramref name="IossNumber"/> is set ("" otherwise).</param>
 /// <param name="IossVatMicros">The VAT charged at sale under IOSS (DutyAssessment.paid_at_sale), micro-units.</param>
+/// <param name="Disposition">
+/// What became of the goods after a hold (Enforcement.Dispositions.TypeOf): the disposition's type,
+/// or SEIZED / RETURNED_TO_SENDER for those decided without one; UNSPECIFIED otherwise.
+/// </param>
+/// <param name="DispositionReason">The disposition's legal basis code ("" when none): the report's reason.</param>
 public sealed record DeclarationMeasures(
     string FilerId,
     long CreateTime,
@@ -59,7 +64,9 @@ public sealed record DeclarationMeasures(
     long RevenueCollectedMicros = 0,
     string IossNumber = "",
     string IossMonth = "",
-    long IossVatMicros = 0)
+    long IossVatMicros = 0,
+    DispositionType Disposition = DispositionType.Unspecified,
+    string DispositionReason = "")
 {
     /// <summary>
     /// The measures after a write: <paramref name="next"/> is the declaration's full new state,
@@ -96,7 +103,9 @@ public sealed record DeclarationMeasures(
             DutyMicros: dutyMicros,
             DutyCurrency: dutyCurrency,
             TaxMicros: taxMicros,
-            TaxCurrency: taxCurrency)
+            TaxCurrency: taxCurrency,
+            Disposition: Enforcement.Dispositions.TypeOf(next),
+            DispositionReason: next.Disposition?.LegalBasis?.Code ?? "")
         {
             RevenueCurrency = next.DutyAssessment?.AmountDue?.CurrencyCode ?? "",
             RevenueAssessedMicros = Micros(next.DutyAssessment?.AmountDue).Micros,

@@ -1,3 +1,4 @@
+using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Reporting.V1;
 using Exchange.Core.Monetary;
 using Exchange.Core.Storage;
@@ -40,6 +41,10 @@ public static class ReportMeasures
         ["revenue_assessed"] = m => (double)ExactMoney.ToDecimal(m.Proto.RevenueAssessed),
         ["revenue_collected"] = m => (double)ExactMoney.ToDecimal(m.Proto.RevenueCollected),
         ["revenue_collection_rate"] = m => ExactMoney.ToDecimal(m.Proto.RevenueAssessed) > 0m ? m.Proto.RevenueCollectionRate : null,
+        ["seizures"] = m => m.Proto.Seizures,
+        ["returns_to_sender"] = m => m.Proto.ReturnsToSender,
+        ["seizure_rate"] = m => m.Proto.DeclarationsDecided > 0 ? m.Proto.SeizureRate : null,
+        ["return_rate"] = m => m.Proto.DeclarationsDecided > 0 ? m.Proto.ReturnRate : null,
     };
 
     /// <summary>The measure names a target may use: the field names of Measures.</summary>
@@ -95,8 +100,18 @@ public static class ReportMeasures
         measures.RevenueCollected = InBase(aggregate.RevenueCollected ?? [], rates);
         var assessed = ExactMoney.ToDecimal(measures.RevenueAssessed);
         measures.RevenueCollectionRate = assessed == 0m ? 0 : (double)(ExactMoney.ToDecimal(measures.RevenueCollected) / assessed);
+        measures.Seizures = Count(aggregate, DispositionType.Seized);
+        measures.ReturnsToSender = Count(aggregate, DispositionType.ReturnedToSender);
+        measures.SeizureRate = Share(measures.Seizures, aggregate.Decided);
+        measures.ReturnRate = Share(measures.ReturnsToSender, aggregate.Decided);
+        measures.DispositionsByReason.AddRange(aggregate.Dispositions
+            .OrderByDescending(t => t.Count).ThenBy(t => t.Type).ThenBy(t => t.LegalBasisCode, StringComparer.Ordinal)
+            .Select(t => new DispositionCount { Type = (DispositionType)t.Type, LegalBasisCode = t.LegalBasisCode, Count = t.Count }));
         return new ComputedMeasures(measures, aggregate.Assessed, postalItems);
     }
+
+    private static long Count(MeasureAggregate aggregate, DispositionType type) =>
+        aggregate.Dispositions.Where(t => t.Type == (int)type).Sum(t => t.Count);
 
     private static double Share(long part, long whole) => whole == 0 ? 0 : (double)part / whole;
 

@@ -110,7 +110,14 @@ public sealed record MeasureAggregate(
     long PostalReceived = 0,
     long PostalWithoutData = 0,
     IReadOnlyList<MoneySum>? RevenueAssessed = null,
-    IReadOnlyList<MoneySum>? RevenueCollected = null);
+    IReadOnlyList<MoneySum>? RevenueCollected = null)
+{
+    /// <summary>The declarations that ended in a disposition, by type and legal basis code (any order).</summary>
+    public IReadOnlyList<DispositionTally> Dispositions { get; init; } = [];
+}
+
+/// <summary>How many declarations of a window and group ended in one disposition type (a DispositionType value) on one legal basis code.</summary>
+public sealed record DispositionTally(int Type, string LegalBasisCode, long Count);
 
 /// <summary>A sum of amounts in one currency, in micro-units.</summary>
 public sealed record MoneySum(string Currency, long Micros);

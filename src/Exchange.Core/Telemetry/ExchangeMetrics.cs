@@ -25,6 +25,7 @@ public sealed class ExchangeMetrics : IDisposable
     private readonly Histogram<double> _assessmentDuration;
     private readonly Histogram<int> _assessmentBatchSize;
     private readonly Counter<long> _referralsAnswered;
+    private readonly Counter<long> _dispositions;
     private readonly Counter<long> _agencyHoldsPlaced;
     private readonly Counter<long> _postalWithoutData;
     private readonly Histogram<double> _storeDuration;
@@ -52,6 +53,9 @@ public sealed class ExchangeMetrics : IDisposable
             "exchange.assessment.batch.size", "{declaration}",
             "Declarations assessed per batch (one store transaction).",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000] });
+        _dispositions = _meter.CreateCounter<long>(
+            "exchange.dispositions", "{declaration}",
+            "Dispositions of held goods recorded by officers, by type (seized, abandoned, destroyed, returned_to_sender, invalidated).");
         _referralsAnswered = _meter.CreateCounter<long>(
             "exchange.referrals.answered", "{referral}",
             "Referrals answered by filers, by referral_type (request_for_information, hrcm_screening, do_not_load).");
@@ -113,6 +117,10 @@ public sealed class ExchangeMetrics : IDisposable
             }
         }
     }
+
+    /// <summary>Counts one disposition written.</summary>
+    public void Disposed(DispositionType type) =>
+        _dispositions.Add(1, new KeyValuePair<string, object?>("type", Enforcement.Dispositions.Label(type).ToLowerInvariant()));
 
     public void ReferralAnswered(ReferralType type) =>
         _referralsAnswered.Add(1, new KeyValuePair<string, object?>("referral_type", Labels.Of(type)));

@@ -26,6 +26,9 @@ public sealed class EnforcementGrpcService(EnforcementWorkflow workflow, ICaller
     public override async Task<RecordControlResultResponse> RecordControlResult(RecordControlResultRequest request, ServerCallContext context) =>
         new() { Declaration = await workflow.RecordControlResultAsync(identities.ResolveOfficer(context), request, context.CancellationToken) };
 
+    public override async Task<RecordDispositionResponse> RecordDisposition(RecordDispositionRequest request, ServerCallContext context) =>
+        new() { Declaration = await workflow.RecordDispositionAsync(identities.ResolveOfficer(context), request, context.CancellationToken) };
+
     public override Task<ListDeclarationEventsResponse> ListDeclarationEvents(ListDeclarationEventsRequest request, ServerCallContext context) =>
         workflow.ListEventsAsync(identities.ResolveOfficer(context), request, context.CancellationToken);
 }

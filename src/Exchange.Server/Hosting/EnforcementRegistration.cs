@@ -52,6 +52,10 @@ public static class EnforcementRegistration
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<IEventSignal>(),
             Settings(provider).ReferenceDataLifetime));
+        // How and within how long the parties may appeal a disposition: the administration's own law.
+        services.AddOptions<DispositionOptions>().BindConfiguration(DispositionSection).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DispositionOptions>, DispositionOptionsValidation>();
+        services.AddSingleton(provider => provider.GetRequiredService<IOptions<DispositionOptions>>().Value);
         services.AddSingleton<EnforcementWorkflow>();
         services.AddSingleton<WorkPulse>();
         services.AddSingleton(provider => new AssessmentOptions
@@ -76,6 +80,15 @@ public static class EnforcementRegistration
         services.GetRequiredService<DataSetProfiles>();
         services.GetRequiredService<ProfileEnforcement>();
         services.GetRequiredService<DutyCalculator>();
+    }
+
+    public const string DispositionSection = "Exchange:Disposition";
+
+    /// <summary>Every problem of the disposition options, in one start-up failure.</summary>
+    private sealed class DispositionOptionsValidation : IValidateOptions<DispositionOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DispositionOptions options) =>
+            options.Problems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 
     private static AssessmentSettings Settings(IServiceProvider provider) =>

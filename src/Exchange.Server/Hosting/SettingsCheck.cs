@@ -24,6 +24,7 @@ public static class SettingsCheck
     private static readonly Dictionary<string, Type> SeparatelyBound = new(StringComparer.OrdinalIgnoreCase)
     {
         [ReportingRegistration.Section[(ExchangeOptions.Section.Length + 1)..]] = typeof(Exchange.Core.Reporting.ReportingOptions),
+        [EnforcementRegistration.DispositionSection[(ExchangeOptions.Section.Length + 1)..]] = typeof(Exchange.Core.Enforcement.DispositionOptions),
         [ObservabilityRegistration.Section[(ExchangeOptions.Section.Length + 1)..]] = typeof(TelemetrySettings),
     };
 

@@ -34,7 +34,7 @@ public static class SchemaMigrations
     private const string Int64Max = "9223372036854775807";
 
     /// <summary>The schema version this build writes: the number of migrations below.</summary>
-    public const int LatestVersion = 11;
+    public const int LatestVersion = 12;
 
     /// <summary>The migrations as <paramref name="dialect"/> runs them: migration n brings the schema from version n-1 to n.</summary>
     public static IReadOnlyList<Migration> For(SqlDialect dialect)
@@ -323,6 +323,17 @@ public static class SchemaMigrations
                 "ALTER TABLE declaration_measures ADD COLUMN {if_not_exists}ioss_vat_micros {bigint} NOT NULL DEFAULT 0",
                 // The IOSS totals group the few rows with an IOSS number, in the list's order.
                 "CREATE INDEX IF NOT EXISTS declaration_measures_by_ioss ON declaration_measures (ioss_number, ioss_month) WHERE ioss_number <> ''",
+            ],
+            [
+                // 12: what became of held goods, per declaration, for the report's seizures and
+                // returns by reason (DeclarationMeasures.Disposition, .DispositionReason): the
+                // DispositionType and the legal basis code. Constant defaults keep ADD COLUMN a
+                // catalog change; the seizures and returns decided before are carried over from the
+                // latest outcome (no legal basis was recorded with them).
+                "ALTER TABLE declaration_measures ADD COLUMN {if_not_exists}disposition {smallint} NOT NULL DEFAULT 0",
+                "ALTER TABLE declaration_measures ADD COLUMN {if_not_exists}disposition_reason {text} NOT NULL DEFAULT ''",
+                $"UPDATE declaration_measures SET disposition = {(int)DispositionType.Seized} WHERE latest_outcome = {(int)DecisionOutcome.Seize} AND disposition = 0",
+                $"UPDATE declaration_measures SET disposition = {(int)DispositionType.ReturnedToSender} WHERE latest_outcome = {(int)DecisionOutcome.ReturnToSender} AND disposition = 0",
             ],
         ];
         if (migrations.Length != LatestVersion)

@@ -27,6 +27,32 @@ public sealed class DeclarationCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Get_summary_shows_the_disposition_with_its_legal_basis_return_item_and_appeal_deadline()
+    {
+        var declaration = SampleDeclarations.PostalGift("LRN-RETURNED");
+        declaration.Disposition = new Disposition
+        {
+            Type = DispositionType.ReturnedToSender,
+            LegalBasis = new LegalBasis { Code = "ART-77", Citation = "Article 77 of the customs act" },
+            Reason = "Prohibited goods.",
+            ReturnItemIdentifier = "RB123456785GB",
+            AppealDeadline = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(new DateTimeOffset(2027, 1, 14, 17, 40, 0, TimeSpan.Zero)),
+            Notices = { new DispositionNotice { Recipient = NoticeRecipient.Consignee, PartyName = "Jan de Vries", Text = "Dear Jan de Vries, ..." } },
+        };
+        var stored = exchange.Service.Seed(ClientApp.DefaultFiler, declaration);
+
+        var code = await exchange.RunAsync("get", stored.Name, "--summary");
+
+        Assert.Equal(ExitCodes.Success, code);
+        var text = exchange.Output.Text;
+        Assert.Contains("RETURNED_TO_SENDER: Prohibited goods.", text);
+        Assert.Contains("Article 77 of the customs act (ART-77)", text);
+        Assert.Contains("RB123456785GB", text);
+        Assert.Contains("2027-01-14", text);
+        Assert.Contains("Jan de Vries", text);
+    }
+
+    [Fact]
     public async Task Get_of_an_unknown_declaration_exits_with_2()
     {
         var code = await exchange.RunAsync("get", "d-9999");

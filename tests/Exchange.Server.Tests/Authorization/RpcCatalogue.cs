@@ -148,6 +148,11 @@ public static class RpcCatalogue
         {
             Name = r.Held.Name, Outcome = ControlOutcome.Satisfactory, Remarks = "Probe.", Etag = r.Held.Etag,
         }),
+        Officer(EnforcementService.Descriptor, "RecordDisposition", r => new RecordDispositionRequest
+        {
+            Name = r.Held.Name, Type = DispositionType.Seized, Reason = "Probe.", Etag = r.Held.Etag,
+            LegalBasis = new LegalBasis { Code = "PROBE", Citation = "Probe." },
+        }),
         Officer(EnforcementService.Descriptor, "ListDeclarationEvents", r => new ListDeclarationEventsRequest { Declaration = r.Held.Name }),
 
         // exchange.enforcement.v1 KnownShipperService: officers keep the registry.

@@ -21,7 +21,7 @@ public abstract class ConsignmentJourney : IAsyncLifetime
     private const string Carrier = "swift-express";
     private const string Marketplace = "global-bazaar";
     private const string Officer = "officer-mulder";
-    private const string MasterDocument = "176-12345675";
+    internal const string MasterDocument = "176-12345675";
     private ExchangeNode? _node;
 
     protected abstract string? SkipReason { get; }
@@ -58,7 +58,8 @@ public abstract class ConsignmentJourney : IAsyncLifetime
         return house;
     }
 
-    private static Consignment Master() => new()
+    /// <summary>The carrier's master consignment (air, KL0888 to NLAMS) with <see cref="MasterDocument"/>; other journeys file it too.</summary>
+    internal static Consignment Master() => new()
     {
         TransportMode = TransportMode.Air,
         MasterTransportDocument = MasterDocument,

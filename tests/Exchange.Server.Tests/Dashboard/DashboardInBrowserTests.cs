@@ -33,6 +33,20 @@ public sealed class DashboardInBrowserTests
         {
             ["Exchange__Assessment__Delay"] = "00:00:00",
             ["Exchange__Assessment__PollInterval"] = "00:00:00.200",
+            // Targets on the release, seizure and return rates, the postal items without advance data and revenue collection.
+            ["Exchange__Reporting__Targets__0__Measure"] = "release_rate",
+            ["Exchange__Reporting__Targets__0__Target"] = "0.9",
+            ["Exchange__Reporting__Targets__1__Measure"] = "seizure_rate",
+            ["Exchange__Reporting__Targets__1__Target"] = "0.01",
+            ["Exchange__Reporting__Targets__1__HigherIsBetter"] = "false",
+            ["Exchange__Reporting__Targets__2__Measure"] = "return_rate",
+            ["Exchange__Reporting__Targets__2__Target"] = "0.02",
+            ["Exchange__Reporting__Targets__2__HigherIsBetter"] = "false",
+            ["Exchange__Reporting__Targets__3__Measure"] = "postal_no_advance_data_share",
+            ["Exchange__Reporting__Targets__3__Target"] = "0",
+            ["Exchange__Reporting__Targets__3__HigherIsBetter"] = "false",
+            ["Exchange__Reporting__Targets__4__Measure"] = "revenue_collection_rate",
+            ["Exchange__Reporting__Targets__4__Target"] = "0.95",
         });
         using var channel = node.OpenChannel();
         await SubmitAndAwaitDecisionsAsync(channel);
@@ -52,22 +66,26 @@ public sealed class DashboardInBrowserTests
 
             var report = await reporting.GetPerformanceReportAsync(shown.Request.ToRpcRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
 
-            Assert.Equal(4, report.Total.DeclarationsReceived);
-            Assert.Equal(4, report.Total.DeclarationsDecided);
-            // Referrals by type, and the postal item that arrived with no advance data next to the one declared.
+            Assert.Equal(6, report.Total.DeclarationsReceived);
+            Assert.Equal(6, report.Total.DeclarationsDecided);
+            // Referrals by type, and the postal items that arrived with no advance data next to the two declared.
             Assert.Equal((1L, 0L), (report.Total.InformationReferralsAnswered, report.Total.ScreeningReferralsAnswered));
-            Assert.Equal(1, report.Total.PostalItemsWithoutAdvanceData);
+            Assert.Equal(2, report.Total.PostalItemsWithoutAdvanceData);
             Assert.Equal(0.5, report.Total.PostalNoAdvanceDataShare);
             Assert.Equal("true", shown.Figures["information_response_time_median_seconds"].HasData);
             Assert.Equal("false", shown.Figures["screening_response_time_median_seconds"].HasData);
             Assert.Equal("0.5", shown.Figures["postal_no_advance_data_share"].Value);
             Assert.Contains(shown.Targets, t => t.Measure == "postal_no_advance_data_share" && t.Met == "false");
+            Assert.Equal((1, 1), (report.Total.Seizures, report.Total.ReturnsToSender));
             AssertSameMeasures(report.Total, shown.Figures);
+            AssertSameDispositions(report.Total.DispositionsByReason, shown.Dispositions);
+            Assert.Equal(
+                ["release_rate", "seizure_rate", "return_rate", "postal_no_advance_data_share", "revenue_collection_rate"],
+                shown.Targets.Select(t => t.Measure));
             // The revenue measures, with data: what the collect-on-delivery parcel owes and what was paid.
             Assert.Equal(("18.07", "EUR", "true"), (shown.Figures["revenue_assessed"].Value, shown.Figures["revenue_assessed"].Currency, shown.Figures["revenue_assessed"].HasData));
             Assert.Equal(("10", "EUR", "true"), (shown.Figures["revenue_collected"].Value, shown.Figures["revenue_collected"].Currency, shown.Figures["revenue_collected"].HasData));
             Assert.Equal("true", shown.Figures["revenue_collection_rate"].HasData);
-            Assert.Contains(shown.Targets, t => t.Measure == "revenue_collection_rate");
             AssertSameTargets(report.Targets, shown.Targets);
             AssertSameRows(report.Rows, shown.Rows);
             Assert.Equal(report.Total.DeclarationsReceived, shown.Bars.Sum(b => long.Parse(b.Value, CultureInfo.InvariantCulture)));
@@ -104,14 +122,16 @@ public sealed class DashboardInBrowserTests
     }
 
     /// <summary>
-    /// Four declarations of two filers, each decided by the node's assessor; the undervalued one's
-    /// request for information answered; and a postal item the post reports arrived that none of
-    /// its declarations carries (no advance data).
+    /// Six declarations of two filers, each decided by the node's assessor: an undervalued one's
+    /// request for information answered; a collect-on-delivery parcel arrived and paid in part;
+    /// two held, arrived and disposed of by an officer (one seized, one returned to sender); and
+    /// two postal items the post reports arrived that none of its declarations carries (no advance data).
     /// </summary>
     private static async Task SubmitAndAwaitDecisionsAsync(GrpcChannel channel)
     {
         var post = new DeclarationService.DeclarationServiceClient(As(channel, DevelopmentHeaderIdentityResolver.FilerHeader, "dashboard-post"));
         var express = new DeclarationService.DeclarationServiceClient(As(channel, DevelopmentHeaderIdentityResolver.FilerHeader, "dashboard-express"));
+        var officer = new Contracts.Enforcement.V1.EnforcementService.EnforcementServiceClient(As(channel, DevelopmentHeaderIdentityResolver.OfficerHeader, Officer));
         await post.SubmitAndAwaitDecisionAsync("dashboard-post", SampleDeclarations.PostalGift("LRN-DASH-1"));
         await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.ExpressMarketplaceSale("LRN-DASH-2"));
         var held = await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.Undervalued("LRN-DASH-4"));
@@ -140,7 +160,45 @@ public sealed class DashboardInBrowserTests
                 Amount = new Google.Type.Money { CurrencyCode = "EUR", Units = 10 },
                 RequestId = Guid.NewGuid().ToString(),
             });
+        // Two held, arrived and disposed of: one seized, one returned to sender.
+        var undervalued = await express.SubmitAndAwaitDecisionAsync("dashboard-express", SampleDeclarations.Undervalued("LRN-DASH-6"));
+        var arms = SampleDeclarations.PostalGift("LRN-DASH-5");
+        arms.Items[0].HsCode = "930400";
+        var prohibited = await post.SubmitAndAwaitDecisionAsync("dashboard-post", arms);
+        undervalued = await express.ArriveAsync(undervalued.Name);
+        prohibited = await post.ArriveAsync(prohibited.Name);
+        await officer.RecordDispositionAsync(new Contracts.Enforcement.V1.RecordDispositionRequest
+        {
+            Name = undervalued.Name, Type = DispositionType.Seized, Reason = "Forty units found, twenty declared.", Etag = undervalued.Etag,
+            LegalBasis = new LegalBasis { Code = "ART-198", Citation = "Article 198 of the customs act" },
+        });
+        await officer.RecordDispositionAsync(new Contracts.Enforcement.V1.RecordDispositionRequest
+        {
+            Name = prohibited.Name, Type = DispositionType.ReturnedToSender, Reason = "Firearm part without authorisation.", Etag = prohibited.Etag,
+            LegalBasis = new LegalBasis { Code = "ART-77", Citation = "Article 77 of the customs act" }, ReturnItemIdentifier = "RR876543216GB",
+        });
+        // A second postal item without advance data: two of four inbound postal items.
+        Assert.True((await post.NotifyItemArrivalAsync(new NotifyItemArrivalRequest
+        {
+            Parent = "filers/dashboard-post",
+            ItemIdentifier = "RB111111115GB",
+            ArriveTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-1)),
+        })).AdvanceDataMissing);
     }
+
+    /// <summary>The table of dispositions by reason shows the RPC's counts, in its order.</summary>
+    private static void AssertSameDispositions(IList<DispositionCount> expected, List<DispositionRow> shown)
+    {
+        Assert.Equal(
+            expected.Select(c => (Type: c.Type.ToString(), Code: c.LegalBasisCode, Count: c.Count.ToString(CultureInfo.InvariantCulture))),
+            shown.Select(r => (Type: JsonEnumToClr(r.Type), r.Code, Count: r.Value)));
+        Assert.Contains(shown, r => r is { Type: "DISPOSITION_TYPE_SEIZED", Code: "ART-198", Value: "1" });
+        Assert.Contains(shown, r => r is { Type: "DISPOSITION_TYPE_RETURNED_TO_SENDER", Code: "ART-77", Value: "1" });
+    }
+
+    /// <summary>The C# name of a DispositionType value from its proto name, e.g. ReturnedToSender.</summary>
+    private static string JsonEnumToClr(string protoName) =>
+        DispositionReflection.Descriptor.FindTypeByName<EnumDescriptor>("DispositionType").FindValueByName(protoName) is { } value ? ((DispositionType)value.Number).ToString() : protoName;
 
     private static CallInvoker As(GrpcChannel channel, string header, string id) =>
         channel.Intercept(metadata =>
@@ -154,6 +212,10 @@ public sealed class DashboardInBrowserTests
     {
         foreach (var field in Measures.Descriptor.Fields.InFieldNumberOrder())
         {
+            if (field.IsRepeated)
+            {
+                continue; // dispositions_by_reason: a table of its own (AssertSameDispositions)
+            }
             Assert.True(shown.TryGetValue(field.Name, out var figure), $"The page shows no figure data-measure=\"{field.Name}\".");
             Assert.False(string.IsNullOrWhiteSpace(figure.Text), $"{field.Name} has no text.");
             var value = field.Accessor.GetValue(expected);
@@ -227,6 +289,8 @@ public sealed class DashboardInBrowserTests
               windowStart: r.dataset.windowStart, group: r.dataset.group,
               received: value(r, '[data-measure=declarations_received]'), releaseRate: value(r, '[data-measure=release_rate]') })),
             bars: [...document.querySelectorAll('#chart-received rect[data-value]')].map(r => ({ value: r.dataset.value })),
+            dispositions: [...document.querySelectorAll('#dispositions tbody tr[data-type]')].map(r => ({
+              type: r.dataset.type, code: r.dataset.code, value: r.querySelector('[data-value]').dataset.value })),
             error: error ? error.textContent : null,
             errorCode: error ? (error.dataset.errorCode ?? null) : null,
           };
@@ -235,7 +299,7 @@ public sealed class DashboardInBrowserTests
 
     private sealed record Snapshot(
         ShownRequest Request, Dictionary<string, Figure> Figures, List<TargetRow> Targets, List<WindowRow> Rows,
-        List<Bar> Bars, string? Error, string? ErrorCode);
+        List<Bar> Bars, string? Error, string? ErrorCode, List<DispositionRow> Dispositions);
 
     /// <summary>The request the page sent, as proto3 JSON values (enum names, RFC 3339 timestamps).</summary>
     private sealed record ShownRequest(string Period, string StartTime, string EndTime, string GroupBy)
@@ -251,4 +315,6 @@ public sealed class DashboardInBrowserTests
     private sealed record WindowRow(string WindowStart, string Group, string Received, string ReleaseRate);
 
     private sealed record Bar(string Value);
+
+    private sealed record DispositionRow(string Type, string Code, string Value);
 }

@@ -80,13 +80,16 @@ public static class ClientCommandLine
         });
         Add(new Command("get", Describe(
             "Print one declaration as proto3 JSON.",
-            "Accepts the full name filers/{filer}/declarations/{id} or just the id. The output can be edited and passed to 'amend'."))
+            "Accepts the full name filers/{filer}/declarations/{id} or just the id. The output can be edited and passed to 'amend'. "
+            + "With --summary, prints where it stands instead: status, lifecycles, control result and, after a hold, its "
+            + "disposition (legal basis, return item, appeal deadline, who the notices are for)."))
         {
             NameOrId(),
+            Flag("--summary", "Print where the declaration stands, with its disposition, instead of JSON."),
         });
         Add(new Command("list", "List your declarations, newest first.")
         {
-            Text("--status", "STATUS", "Only this status: ACCEPTED, UNDER_REVIEW, ASSESSED, RELEASED, HELD, REJECTED, CANCELLED, SEIZED or RETURNED_TO_SENDER."),
+            Text("--status", "STATUS", "Only this status: ACCEPTED, UNDER_REVIEW, ASSESSED, RELEASED, HELD, REJECTED, CANCELLED, SEIZED, RETURNED_TO_SENDER, ABANDONED or DESTROYED."),
             Text("--reference", "REF", "Only declarations with this LRN, UCR, S10 identifier, waybill or customs reference."),
             Text("--since", "ISO8601", "Only declarations created at or after this time (UTC unless an offset is given)."),
             Text("--until", "ISO8601", "Only declarations created before this time."),

@@ -39,7 +39,19 @@
     // Postal items that arrived with no advance data (the US STOP Act requires it for every item).
     { name: 'postal_items_without_advance_data', label: 'Postal items without advance data', kind: 'count', key: true },
     { name: 'postal_no_advance_data_share', label: 'Postal items without advance data, share', kind: 'share', key: true },
+    { name: 'seizures', label: 'Seizures', kind: 'count' },
+    { name: 'returns_to_sender', label: 'Returns to sender', kind: 'count' },
+    { name: 'seizure_rate', label: 'Seizure rate', kind: 'share', per: 'declarations_decided' },
+    { name: 'return_rate', label: 'Return rate', kind: 'share', per: 'declarations_decided' },
   ];
+  // Measures.dispositions_by_reason: DispositionType names as proto3 JSON writes them, and their words.
+  const DISPOSITIONS = {
+    DISPOSITION_TYPE_SEIZED: 'Seized',
+    DISPOSITION_TYPE_ABANDONED: 'Abandoned',
+    DISPOSITION_TYPE_DESTROYED: 'Destroyed',
+    DISPOSITION_TYPE_RETURNED_TO_SENDER: 'Returned to sender',
+    DISPOSITION_TYPE_INVALIDATED: 'Invalidated (Do Not Load)',
+  };
   const MEASURE_BY_NAME = new Map(MEASURES.map((m) => [m.name, m]));
 
   const PERIODS = { hour: 'PERIOD_HOUR', day: 'PERIOD_DAY', month: 'PERIOD_MONTH' };
@@ -223,6 +235,7 @@
     $('key-figures').replaceChildren();
     $('targets').tBodies[0].replaceChildren();
     $('windows').tBodies[0].replaceChildren();
+    $('dispositions').tBodies[0].replaceChildren();
     for (const id of ['chart-received', 'chart-release-rate', 'chart-decision-time', 'legend']) $(id).replaceChildren();
     $('range-label').textContent = '';
     $('compute-time').textContent = '—';
@@ -329,6 +342,7 @@
       + (query.groupBy === 'none' ? '' : `, per ${query.groupBy.replace('-', ' ')}`);
     renderKeyFigures(report.total || {});
     renderTargets(report.targets || []);
+    renderDispositions((report.total || {}).dispositionsByReason || []);
     const rows = report.rows || [];
     const windows = windowsOf(request, rows);
     const groups = groupsOf(rows);
@@ -390,6 +404,29 @@
       status.dataset.field = 'met';
       status.dataset.value = String(met);
       row.append(name, goal, baseline, current, status);
+      body.append(row);
+    }
+  }
+
+  /** The dispositions of the range by type and legal basis code, in the node's order (most frequent first). */
+  function renderDispositions(counts) {
+    const body = $('dispositions').tBodies[0];
+    if (counts.length === 0) {
+      body.append(element('tr', {}, [element('td', { colspan: '3' }, 'No seizures, returns or other dispositions in this range.')]));
+      return;
+    }
+    for (const count of counts) {
+      const type = count.type || 'DISPOSITION_TYPE_UNSPECIFIED';
+      const code = count.legalBasisCode || '';
+      const row = element('tr', {});
+      row.dataset.type = type;
+      row.dataset.code = code;
+      const number = element('td', { class: 'number' }, formatCount(count.count));
+      number.dataset.value = String(count.count ?? '0');
+      row.append(
+        element('th', { scope: 'row' }, DISPOSITIONS[type] || type),
+        code ? element('td', {}, [element('code', {}, code)]) : element('td', { class: 'empty' }, 'none recorded'),
+        number);
       body.append(row);
     }
   }
