@@ -152,13 +152,13 @@ public static class Dispositions
         var operation = "disposed of as " + Label(request.Type);
         if (current.Status != DeclarationStatus.Held)
         {
-            throw new InvalidStateTransitionException(current.Name, current.Status, operation + " (only a HELD declaration can be)");
+            throw new InvalidStateTransitionException(current.Name, current.Status, operation + " (only a HELD declaration can be)", "name");
         }
         if (request.Type == DispositionType.Invalidated)
         {
             if (!Lifecycles.UnderDoNotLoad(current))
             {
-                throw new InvalidStateTransitionException(current.Name, current.Status, operation + " (only under an open Do Not Load)");
+                throw new InvalidStateTransitionException(current.Name, current.Status, operation + " (only under an open Do Not Load)", "type");
             }
             if (Lifecycles.HasArrived(current))
             {
@@ -167,7 +167,7 @@ public static class Dispositions
         }
         else if (!Lifecycles.HasArrived(current))
         {
-            throw new GoodsNotArrivedException(current.Name, operation);
+            throw new GoodsNotArrivedException(current.Name, operation, "name");
         }
         // The return identifier's rule depends on the channel, known only now.
         var violations = new List<FieldViolation>();

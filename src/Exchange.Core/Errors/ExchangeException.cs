@@ -73,12 +73,20 @@ public sealed class EtagMismatchException(string name)
 }
 
 /// <summary>The declaration's status does not allow the operation.</summary>
-public sealed class InvalidStateTransitionException(string name, DeclarationStatus current, string operation)
+/// <remarks>
+/// With <paramref name="fieldPath"/>, the request field that named the refused operation (e.g. a
+/// disposition's `name`) is also listed as a field violation, so the caller sees which field to change.
+/// </remarks>
+public sealed class InvalidStateTransitionException(string name, DeclarationStatus current, string operation, string? fieldPath = null)
     : ExchangeException(ErrorReason.InvalidStateTransition,
         $"Declaration '{name}' is {DeclarationStatuses.Label(current)}; it cannot be {operation}.")
 {
     public override IReadOnlyDictionary<string, string> Metadata { get; } =
         new Dictionary<string, string> { ["name"] = name, ["status"] = DeclarationStatuses.Label(current) };
+
+    public override IReadOnlyList<FieldViolation> Violations { get; } = fieldPath is null
+        ? []
+        : [new FieldViolation(fieldPath, $"The declaration is {DeclarationStatuses.Label(current)}; it cannot be {operation}.")];
 }
 
 /// <summary>The caller could not be identified.</summary>
@@ -189,11 +197,16 @@ public sealed class GoodsArrivedException(string name, Google.Protobuf.WellKnown
 }
 
 /// <summary>The goods have not arrived: presentation for control and control results come after arrival.</summary>
-public sealed class GoodsNotArrivedException(string name, string operation)
+/// <remarks>With <paramref name="fieldPath"/>, that request field is also listed as a field violation.</remarks>
+public sealed class GoodsNotArrivedException(string name, string operation, string? fieldPath = null)
     : ExchangeException(ErrorReason.GoodsNotArrived,
         $"The arrival of the goods of '{name}' has not been notified; they cannot be {operation} before arrival.")
 {
     public override IReadOnlyDictionary<string, string> Metadata { get; } = new Dictionary<string, string> { ["name"] = name };
+
+    public override IReadOnlyList<FieldViolation> Violations { get; } = fieldPath is null
+        ? []
+        : [new FieldViolation(fieldPath, $"The goods have not arrived; they cannot be {operation} before arrival.")];
 }
 
 /// <summary>Goods held after arrival must be presented for control before they are released or controlled.</summary>

@@ -29,7 +29,7 @@ public sealed class EuDutyTests
         var line = Line(estimate, "eu-flat-duty-per-subheading");
         Assert.Equal("EUR 3.00 x 2 distinct tariff subheadings (620610, 620620)", line.Description);
         AssertMoney("EUR", 6.00m, line.Amount);
-        Assert.Contains("2026/382", line.LegalSource, StringComparison.Ordinal);
+        Assert.Contains("approved 11 Feb 2026", line.LegalSource, StringComparison.Ordinal);
         Assert.Equal("EU", estimate.Jurisdiction);
         AssertMoney("EUR", 100.00m, estimate.IntrinsicValue);
         Assert.Equal("", estimate.RatesNote);

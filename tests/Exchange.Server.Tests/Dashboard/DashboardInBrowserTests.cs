@@ -82,8 +82,10 @@ public sealed class DashboardInBrowserTests
             Assert.Equal(
                 ["release_rate", "seizure_rate", "return_rate", "postal_no_advance_data_share", "revenue_collection_rate"],
                 shown.Targets.Select(t => t.Measure));
-            // The revenue measures, with data: what the collect-on-delivery parcel owes and what was paid.
-            Assert.Equal(("18.07", "EUR", "true"), (shown.Figures["revenue_assessed"].Value, shown.Figures["revenue_assessed"].Currency, shown.Figures["revenue_assessed"].HasData));
+            // The revenue measures, with data: what the collect-on-delivery parcel owes (EUR 18.07) and
+            // the seized parcel's duty (EUR 6.00: a disposition leaves the assessment made on arrival
+            // as it was, docs/revenue.md), and what was paid.
+            Assert.Equal(("24.07", "EUR", "true"), (shown.Figures["revenue_assessed"].Value, shown.Figures["revenue_assessed"].Currency, shown.Figures["revenue_assessed"].HasData));
             Assert.Equal(("10", "EUR", "true"), (shown.Figures["revenue_collected"].Value, shown.Figures["revenue_collected"].Currency, shown.Figures["revenue_collected"].HasData));
             Assert.Equal("true", shown.Figures["revenue_collection_rate"].HasData);
             AssertSameTargets(report.Targets, shown.Targets);

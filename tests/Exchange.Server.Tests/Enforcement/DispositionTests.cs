@@ -211,8 +211,11 @@ public abstract class DispositionJourney : IAsyncLifetime
         var released = await filer.SubmitAndAwaitDecisionAsync(Carrier, SampleDeclarations.PostalGift("LRN-BAD-2"));
         released = await filer.ArriveAsync(released.Name);
         Assert.Equal(DeclarationStatus.Released, released.Status);
-        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION", OfficerClient.RecordDispositionAsync(
+        var refused = await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION", OfficerClient.RecordDispositionAsync(
             new RecordDispositionRequest { Name = released.Name, Type = DispositionType.Seized, LegalBasis = Basis(), Reason = "Late find.", Etag = released.Etag }));
+        var field = Assert.Single(refused.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations);
+        Assert.Equal("name", field.Field);
+        Assert.Contains("RELEASED", field.Description, StringComparison.Ordinal);
         Assert.Equal(released, (await filer.GetDeclarationAsync(new GetDeclarationRequest { Name = released.Name })).Declaration);
     }
 

@@ -6,7 +6,7 @@ namespace Exchange.Core.Duties.Rules;
 /// <summary>
 /// Kind "flatDutyPerSubheading": a fixed duty for each distinct tariff subheading in a
 /// consignment whose intrinsic value does not exceed a threshold. The EU's interim duty of EUR 3
-/// from 1 July 2026 to 1 July 2028 (Council Reg. (EU) 2026/382 of 11 February 2026): "1 silk
+/// from 1 July 2026 to 1 July 2028 (approved by the Council on 11 February 2026): "1 silk
 /// blouse + 2 wool blouses" are 2 subheadings (6206 10, 6206 20), so EUR 6, whatever the
 /// quantities.
 /// <para>

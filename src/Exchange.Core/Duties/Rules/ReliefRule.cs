@@ -8,7 +8,7 @@ namespace Exchange.Core.Duties.Rules;
 /// exceed a threshold. One kind serves the value-based reliefs of both jurisdictions:
 /// <list type="bullet">
 /// <item>EU consignments of negligible value up to EUR 150 (Art. 23(1) Reg. (EC) 1186/2009, until
-/// Council Reg. (EU) 2026/382 removes it on 1 July 2026);</item>
+/// the Council act approved on 11 February 2026 removes it on 1 July 2026);</item>
 /// <item>EU gifts between private persons up to EUR 45 (Arts. 25-26 Reg. (EC) 1186/2009), which
 /// also relieve VAT (Directive 2006/79/EC): parameters privatePersonsOnly and alsoRelievesTax;</item>
 /// <item>US de minimis up to USD 800 (19 U.S.C. 1321(a)(2)(C)) and bona fide gifts up to USD 100
