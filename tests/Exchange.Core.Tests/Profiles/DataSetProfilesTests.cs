@@ -102,6 +102,9 @@ public class DataSetProfilesTests
             ("declaration.items[1].value",
                 "must be money with an ISO 4217 currency code (ISO-4217); got \"BGN 7.5\" (US-ENTRY-TYPE-86 2026.2: Value)"),
         ], violations.Select(v => (v.Field, v.Description)).Order());
+        sale.DataSetProfiles.Add("US-ENTRY-TYPE-86"); // at submission: the same rule, the same violations
+        Assert.Equal(violations.Select(v => (v.Field, v.Description)).Order(),
+            ProfileEnforcement.OnRequest(BuiltIn).Check(sale, "declaration").Select(v => (v.Field, v.Description)).Order());
 
         sale.Items[0].OriginCountryCode = "VN";
         sale.Items[1].Value.CurrencyCode = "USD";
