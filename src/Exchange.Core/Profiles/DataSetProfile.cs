@@ -26,6 +26,14 @@ public sealed record DataSetProfile(
 
 /// <summary>
 /// One element of a profile's data set: its id and name in the standard, where the contract
-/// carries it, whether the data set requires it, and optionally the pattern its value must match.
+/// carries it, whether the data set requires it, and optionally the pattern its value must match
+/// and the code list its value (a money value's currency) must be drawn from.
 /// </summary>
-public sealed record ProfileElement(string ElementId, string ElementName, ElementPath Path, bool Required, Regex? Pattern, string? PatternHint);
+public sealed record ProfileElement(string ElementId, string ElementName, ElementPath Path, bool Required, Regex? Pattern, string? PatternHint, CodeList? CodeList)
+{
+    /// <summary>The form of its value the pattern asks for, in words: the hint, else the pattern itself; null without a pattern.</summary>
+    public string? PatternForm => Pattern is null ? null : PatternHint ?? "of the form " + Pattern;
+
+    /// <summary>The code its value must have, in words, e.g. "an ISO 3166-1 alpha-2 country code (ISO-3166-1-alpha-2)"; null without a code list.</summary>
+    public string? CodeListForm => CodeList is null ? null : (Path.EndsAtMoney ? "with " : "") + $"{CodeList.Title} ({CodeList.Name})";
+}

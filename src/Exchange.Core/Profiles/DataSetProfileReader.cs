@@ -9,7 +9,8 @@ namespace Exchange.Core.Profiles;
 /// <summary>
 /// Reads a data-set profile file, reporting every problem with its JSON path
 /// (<see cref="ConfigFileObject"/>): an unknown property, a path the contract does not have, a
-/// pattern that is not a regular expression, an unknown country or channel, an element given twice.
+/// pattern that is not a regular expression, an unknown code list, an unknown country or channel,
+/// an element given twice.
 /// </summary>
 internal static class DataSetProfileReader
 {
@@ -101,6 +102,7 @@ internal static class DataSetProfileReader
                     element.Problem("path", pathProblem);
                 }
             }
+            var codeList = ReadCodeList(element, elementName, path);
             if (pathText is not null && elementName is not null && !seen.Add((elementId + "|" + elementName, pathText)))
             {
                 element.Problem($"repeats element \"{elementName}\" at \"{pathText}\"");
@@ -108,7 +110,7 @@ internal static class DataSetProfileReader
             element.ReportUnknownProperties();
             if (elementName is not null && path is not null && required is not null)
             {
-                elements.Add(new ProfileElement(elementId, elementName, path, required.Value, pattern, hint));
+                elements.Add(new ProfileElement(elementId, elementName, path, required.Value, pattern, hint, codeList));
             }
         }
         root.ReportUnknownProperties();
@@ -117,4 +119,31 @@ internal static class DataSetProfileReader
             ? null
             : new DataSetProfile(id, version, title, standard, sourceText, destinations.ToFrozenSet(), channels.ToFrozenSet(), elements);
     });
+
+    /// <summary>
+    /// The element's <c>code_list</c>, or null when it has none or it is refused: a name the node
+    /// does not know (<see cref="CodeLists"/>), or a list that cannot apply to the field the path
+    /// ends at (codes are text; on money only a list of currencies applies, to its currency code).
+    /// </summary>
+    private static CodeList? ReadCodeList(ConfigFileObject element, string? elementName, ElementPath? path)
+    {
+        if (element.String("code_list", required: false, maxLength: 40) is not { } name)
+        {
+            return null;
+        }
+        var forElement = elementName is null ? "" : $" for element \"{elementName}\"";
+        if (CodeLists.Find(name) is not { } codeList)
+        {
+            element.Problem("code_list", $"no code list \"{name}\"{forElement}; known: {string.Join(", ", CodeLists.All.Select(c => c.Name))}");
+            return null;
+        }
+        if (path is null || path.EndsAtText || (path.EndsAtMoney && codeList.OfCurrencies))
+        {
+            return codeList;
+        }
+        element.Problem("code_list", path.EndsAtMoney
+            ? $"{name}{forElement} is not a list of currencies, and \"{path.Text}\" is money, whose code is its currency"
+            : $"{name}{forElement} cannot apply to \"{path.Text}\": a code list applies to text or to a money value's currency");
+        return null;
+    }
 }

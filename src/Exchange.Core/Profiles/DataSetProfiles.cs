@@ -98,9 +98,9 @@ public sealed class DataSetProfiles
     /// Two profiles contradict each other when they can apply to one declaration (a destination
     /// and a channel in common), are profiles of the same standard, and disagree about one of its
     /// elements (the same element id): they carry it at different field paths, or require
-    /// different forms of it. A declaration could then not say which of the two it satisfies.
-    /// Profiles of different standards may ask different things of one field; that is not a
-    /// contradiction, only two data sets.
+    /// different forms of it (pattern, code list). A declaration could then not say which of the
+    /// two it satisfies. Profiles of different standards may ask different things of one field;
+    /// that is not a contradiction, only two data sets.
     /// </summary>
     private static IEnumerable<string> Contradictions(IReadOnlyList<DataSetProfile> profiles, IReadOnlyDictionary<string, string> files)
     {
@@ -136,7 +136,7 @@ public sealed class DataSetProfiles
 
     // Where and in what form a profile carries one element, as comparable text.
     private static string Forms(IEnumerable<ProfileElement> elements) =>
-        string.Join(" and ", elements.Select(e => e.Path.Text + (e.Pattern is null ? "" : $" matching {e.Pattern}")).Distinct().Order(StringComparer.Ordinal));
+        string.Join(" and ", elements.Select(e => e.Path.Text + (e.Pattern is null ? "" : $" matching {e.Pattern}") + (e.CodeList is null ? "" : $" from {e.CodeList.Name}")).Distinct().Order(StringComparer.Ordinal));
 
     // What a profile asks, as comparable text: where it applies and its elements (not its id, version or title).
     private static string Content(DataSetProfile profile) => string.Join("\n",
@@ -144,6 +144,6 @@ public sealed class DataSetProfiles
             profile.Standard,
             string.Join(",", profile.Destinations.Order(StringComparer.Ordinal)),
             string.Join(",", profile.Channels.Order()),
-            .. profile.Elements.Select(e => $"{e.ElementId}|{e.ElementName}|{e.Path.Text}|{e.Required}|{e.Pattern}|{e.PatternHint}"),
+            .. profile.Elements.Select(e => $"{e.ElementId}|{e.ElementName}|{e.Path.Text}|{e.Required}|{e.Pattern}|{e.PatternHint}|{e.CodeList?.Name}"),
         ]);
 }

@@ -115,7 +115,8 @@ public sealed class DataSetWorkflow(DataSetProfiles profiles, DeclarationWorkflo
                 ElementName = e.ElementName,
                 FieldPath = e.Path.Text,
                 Required = e.Required,
-                Format = e.PatternHint ?? e.Pattern?.ToString() ?? "",
+                // The contract's format is words: the pattern's and the code list's, both when both apply.
+                Format = string.Join("; ", new[] { e.PatternHint ?? e.Pattern?.ToString(), e.CodeListForm }.OfType<string>()),
             }),
         },
     };

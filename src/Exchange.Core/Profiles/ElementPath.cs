@@ -60,6 +60,26 @@ public sealed class ElementPath
         return new ElementPath(text, steps);
     }
 
+    /// <summary>Whether the path ends at text: a string field, or each entry of a repeated one.</summary>
+    public bool EndsAtText => _steps[^1].Field.FieldType == FieldType.String;
+
+    /// <summary>Whether the path ends at a money value (google.type.Money), whose code is its currency.</summary>
+    public bool EndsAtMoney => _steps[^1].Field is { FieldType: FieldType.Message } last && last.MessageType.FullName == "google.type.Money";
+
+    /// <summary>
+    /// The code in a value this path gives (<see cref="ValuesIn"/>), as a code list checks it: a
+    /// money value's currency code ("EUR" of "EUR 12.50"), otherwise the value itself.
+    /// </summary>
+    public string CodeIn(string value)
+    {
+        if (!EndsAtMoney)
+        {
+            return value;
+        }
+        var space = value.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? value : value[..space];
+    }
+
     /// <summary>
     /// The values at this path in <paramref name="declaration"/>, each with its concrete field path
     /// (indexes filled in, e.g. "items[1].hs_code") and its value as text; null where the field is

@@ -78,7 +78,7 @@ public sealed class ClientAgainstNodeTests : IDisposable
 
             // A profile the declaration does not satisfy is printed too, its gaps shown.
             Assert.Equal(ExitCodes.Success, await RunAsync("dataset", "US-ENTRY-TYPE-86", id));
-            Assert.Contains("US-ENTRY-TYPE-86 2026.1: not complete", _output.Text);
+            Assert.Contains("US-ENTRY-TYPE-86 2026.2: not complete", _output.Text);
         }
         Assert.Contains("local_reference_number", _output.Text);
 

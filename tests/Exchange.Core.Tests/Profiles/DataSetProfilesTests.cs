@@ -52,7 +52,7 @@ public class DataSetProfilesTests
 
         Assert.Equal(["declaration.items[1].hs_code", "declaration.us_entry.entry_number"], violations.Select(v => v.Field).Order(StringComparer.Ordinal));
         Assert.Contains("must be 10 digits (HTSUS); got \"39269099\"", violations[0].Description + violations[1].Description);
-        Assert.Contains("is required by this data set (US-ENTRY-TYPE-86 2026.1: Entry number)", violations.Single(v => v.Field.EndsWith("entry_number", StringComparison.Ordinal)).Description);
+        Assert.Contains("is required by this data set (US-ENTRY-TYPE-86 2026.2: Entry number)", violations.Single(v => v.Field.EndsWith("entry_number", StringComparison.Ordinal)).Description);
     }
 
     [Fact]
@@ -82,6 +82,68 @@ public class DataSetProfilesTests
             p => Assert.Equal("xx.json $.elements[1].path: Party has no field \"nickname\"", p),
             p => Assert.StartsWith("xx.json $.elements[2].pattern: is not a regular expression", p),
             p => Assert.StartsWith("xx.json $.elements[3].wieght", p));
+    }
+
+    [Fact]
+    public void A_code_outside_the_elements_code_list_is_a_violation_by_field_path()
+    {
+        var sale = ExpressMarketplaceSale();
+        sale.Transport.DestinationCountryCode = "US";
+        sale.UsEntry = new() { EntryNumber = "ABC-1234567-8" };
+        sale.Items[1].HsCode = "3926909985";
+        sale.Items[0].OriginCountryCode = "XK"; // user-assigned: the shape of a country code, in no list
+        sale.Items[1].Value.CurrencyCode = "BGN"; // withdrawn from ISO 4217 when Bulgaria took the euro
+
+        var violations = DataSets.Of(BuiltIn.Find("US-ENTRY-TYPE-86")!, sale).Violations("declaration").ToList();
+
+        Assert.Equal([
+            ("declaration.items[0].origin_country_code",
+                "must be an ISO 3166-1 alpha-2 country code (ISO-3166-1-alpha-2); got \"XK\" (US-ENTRY-TYPE-86 2026.2: Country of origin)"),
+            ("declaration.items[1].value",
+                "must be money with an ISO 4217 currency code (ISO-4217); got \"BGN 7.5\" (US-ENTRY-TYPE-86 2026.2: Value)"),
+        ], violations.Select(v => (v.Field, v.Description)).Order());
+        sale.DataSetProfiles.Add("US-ENTRY-TYPE-86"); // at submission: the same rule, the same violations
+        Assert.Equal(violations.Select(v => (v.Field, v.Description)).Order(),
+            ProfileEnforcement.OnRequest(BuiltIn).Check(sale, "declaration").Select(v => (v.Field, v.Description)).Order());
+
+        sale.Items[0].OriginCountryCode = "VN";
+        sale.Items[1].Value.CurrencyCode = "USD";
+        Assert.True(DataSets.Of(BuiltIn.Find("US-ENTRY-TYPE-86")!, sale).Complete);
+    }
+
+    [Fact]
+    public void A_profile_file_with_an_unknown_code_list_or_one_its_field_cannot_take_is_refused_with_every_problem_named()
+    {
+        const string Json = """
+            {
+              "id": "XX-CODES", "version": "1", "title": "Test", "standard": "Test", "source": "here",
+              "applies_to": { "destinations": ["CH"], "channels": ["POSTAL"] },
+              "elements": [
+                { "element_name": "Origin", "path": "items[].origin_country_code", "required": true, "code_list": "ISO-3166" },
+                { "element_name": "Value", "path": "items[].value", "required": true, "code_list": "ISO-3166-1-alpha-2" },
+                { "element_name": "Weight", "path": "items[].net_weight_kg", "required": true, "code_list": "ISO-4217" },
+                { "element_name": "Charges", "path": "totals.transport_charges", "required": false, "code_list": "ISO-4217" },
+                { "element_name": "Destination", "path": "transport.destination_country_code", "required": true, "code_list": "ISO-3166-1-alpha-2" }
+              ]
+            }
+            """;
+        using var directory = new ScratchDirectory();
+        File.WriteAllText(Path.Combine(directory.Path, "codes.json"), Json);
+
+        var error = Assert.Throws<ConfigurationFileException>(() => DataSetProfiles.Load(directory.Path));
+
+        Assert.Equal([
+            "codes.json $.elements[0].code_list: no code list \"ISO-3166\" for element \"Origin\"; known: ISO-3166-1-alpha-2, ISO-4217",
+            "codes.json $.elements[1].code_list: ISO-3166-1-alpha-2 for element \"Value\" is not a list of currencies, and \"items[].value\" is money, whose code is its currency",
+            "codes.json $.elements[2].code_list: ISO-4217 for element \"Weight\" cannot apply to \"items[].net_weight_kg\": a code list applies to text or to a money value's currency",
+        ], error.Problems);
+
+        File.WriteAllText(Path.Combine(directory.Path, "codes.json"), Json
+            .Replace("\"ISO-3166\"", "\"ISO-3166-1-alpha-2\"", StringComparison.Ordinal)
+            .Replace("\"items[].value\", \"required\": true, \"code_list\": \"ISO-3166-1-alpha-2\"", "\"items[].value\", \"required\": true, \"code_list\": \"ISO-4217\"", StringComparison.Ordinal)
+            .Replace("\"items[].net_weight_kg\", \"required\": true, \"code_list\": \"ISO-4217\"", "\"items[].net_weight_kg\", \"required\": true", StringComparison.Ordinal));
+        var profile = DataSetProfiles.Load(directory.Path).Find("XX-CODES")!;
+        Assert.Equal(["ISO-3166-1-alpha-2", "ISO-4217", null, "ISO-4217", "ISO-3166-1-alpha-2"], profile.Elements.Select(e => e.CodeList?.Name));
     }
 
     [Fact]
@@ -151,6 +213,29 @@ public class DataSetProfilesTests
 
         // Not for declarations the built-in one never sees.
         File.WriteAllText(Path.Combine(directory.Path, "nl.json"), Own.Replace("%TO%", "CH", StringComparison.Ordinal));
+        Assert.NotNull(DataSetProfiles.Load(directory.Path).Find("NL-ICS2"));
+    }
+
+    [Fact]
+    public void Two_profiles_of_one_standard_contradict_each_other_when_one_takes_an_element_from_a_code_list_and_the_other_does_not()
+    {
+        using var directory = new ScratchDirectory();
+        const string Own = """
+            { "id": "NL-ICS2", "version": "1", "title": "T", "standard": "EU ICS2", "source": "here",
+              "applies_to": { "destinations": ["NL"], "channels": ["POSTAL"] },
+              "elements": [
+                { "element_id": "242", "element_name": "Consignor country", "path": "consignor.address.country_code", "required": true%CODES% },
+                { "element_id": "242", "element_name": "Consignee country", "path": "consignee.address.country_code", "required": true%CODES% } ] }
+            """;
+        File.WriteAllText(Path.Combine(directory.Path, "nl.json"), Own.Replace("%CODES%", "", StringComparison.Ordinal));
+
+        var error = Assert.Throws<ConfigurationFileException>(() => DataSetProfiles.Load(directory.Path));
+
+        Assert.Equal(["nl.json $.elements: profiles EU-ICS2-HOUSE-POSTAL and NL-ICS2 (both EU ICS2, both applying to NL POSTAL) contradict each other on element 242: "
+            + "EU-ICS2-HOUSE-POSTAL has consignee.address.country_code from ISO-3166-1-alpha-2 and consignor.address.country_code from ISO-3166-1-alpha-2, "
+            + "NL-ICS2 has consignee.address.country_code and consignor.address.country_code"], error.Problems);
+
+        File.WriteAllText(Path.Combine(directory.Path, "nl.json"), Own.Replace("%CODES%", ", \"code_list\": \"ISO-3166-1-alpha-2\"", StringComparison.Ordinal));
         Assert.NotNull(DataSetProfiles.Load(directory.Path).Find("NL-ICS2"));
     }
 

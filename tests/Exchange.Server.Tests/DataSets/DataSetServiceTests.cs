@@ -26,10 +26,12 @@ public sealed class DataSetServiceTests : IDisposable
             first.Profiles.Concat(rest.Profiles).Select(p => p.Id));
         Assert.Empty(rest.NextPageToken);
         var ics2 = first.Profiles.Single(p => p.Id == "EU-ICS2-HOUSE-POSTAL");
-        Assert.Equal("2026.2", ics2.Version);
+        Assert.Equal("2026.3", ics2.Version);
         Assert.Equal([Channel.Postal], ics2.Channels);
         Assert.Contains("DE", ics2.DestinationCountryCodes);
         Assert.Contains(ics2.Elements, e => e is { ElementId: "D026", FieldPath: "local_reference_number", Required: true });
+        Assert.Contains(ics2.Elements, e => e is { ElementId: "242", FieldPath: "consignor.address.country_code", Format: "an ISO 3166-1 alpha-2 country code (ISO-3166-1-alpha-2)" });
+        Assert.Contains(ics2.Elements, e => e is { ElementId: "117", FieldPath: "totals.transport_charges", Format: "with an ISO 4217 currency code (ISO-4217)" });
     }
 
     [Fact]
@@ -40,7 +42,7 @@ public sealed class DataSetServiceTests : IDisposable
 
         var dataSet = (await Client().GetDeclarationDataSetAsync(new GetDeclarationDataSetRequest { Name = filed.Name, Profile = "UPU-CN23" })).DataSet;
 
-        Assert.Equal(("UPU-CN23", "2026.2", true), (dataSet.Profile, dataSet.ProfileVersion, dataSet.Complete));
+        Assert.Equal(("UPU-CN23", "2026.3", true), (dataSet.Profile, dataSet.ProfileVersion, dataSet.Complete));
         Assert.Contains(dataSet.Values, v => v is { ElementId: "box 7", FieldPath: "items[0].hs_code", Value: "611710", Problem: "" });
         Assert.Contains(dataSet.Values, v => v is { ElementId: "box 10", FieldPath: "category", Value: "ITEM_CATEGORY_GIFT" });
     }
@@ -81,6 +83,35 @@ public sealed class DataSetServiceTests : IDisposable
             Parent = $"filers/{Filer}", Declaration = SampleDeclarations.PostalGift(), Profiles = { "EU-ICS2-HOUSE-POSTAL" },
         });
         Assert.True(complete.Complete, string.Join("; ", complete.Violations.Select(v => $"{v.Field}: {v.Description}")));
+    }
+
+    [Fact]
+    public async Task The_check_names_a_code_outside_the_elements_code_list_by_field_path()
+    {
+        var gift = SampleDeclarations.PostalGift();
+        gift.Consignor.Address.CountryCode = "XK"; // user-assigned: the shape of a country code, in no list
+        gift.Totals.TransportCharges.CurrencyCode = "BGN"; // withdrawn from ISO 4217 when Bulgaria took the euro
+        gift.Items[0].Value.CurrencyCode = "BGN";
+        gift.Totals.InvoiceTotal.CurrencyCode = "BGN";
+
+        var answer = await Client().CheckDeclarationDataAsync(new CheckDeclarationDataRequest
+        {
+            Parent = $"filers/{Filer}", Declaration = gift, Profiles = { "EU-ICS2-HOUSE-POSTAL", "UPU-CN23" },
+        });
+
+        Assert.False(answer.Complete);
+        var fromProfiles = answer.Violations.Where(v => v.Description.Contains("(ISO-", StringComparison.Ordinal)).Select(v => (v.Field, v.Description)).Order().ToList();
+        Assert.Equal([
+            ("declaration.consignor.address.country_code",
+                "must be an ISO 3166-1 alpha-2 country code (ISO-3166-1-alpha-2); got \"XK\" (EU-ICS2-HOUSE-POSTAL 2026.3: 242 Consignor country)"),
+            ("declaration.items[0].value", "must be money with an ISO 4217 currency code (ISO-4217); got \"BGN 25\" (UPU-CN23 2026.3: box 5 Value)"),
+            ("declaration.totals.invoice_total", "must be money with an ISO 4217 currency code (ISO-4217); got \"BGN 25\" (UPU-CN23 2026.3: box 6 Total value)"),
+            ("declaration.totals.transport_charges", "must be money with an ISO 4217 currency code (ISO-4217); got \"BGN 6.5\" (EU-ICS2-HOUSE-POSTAL 2026.3: 117 Freight cost (postal charges))"),
+            ("declaration.totals.transport_charges", "must be money with an ISO 4217 currency code (ISO-4217); got \"BGN 6.5\" (UPU-CN23 2026.3: box 9 Postal charges/Fees)"),
+        ], fromProfiles);
+        var cn23 = answer.DataSets.Single(d => d.Profile == "UPU-CN23");
+        Assert.False(cn23.Complete);
+        Assert.Contains(cn23.Values, v => v is { ElementId: "box 9", FieldPath: "totals.transport_charges", Value: "BGN 6.5" } && v.Problem.StartsWith("must be money with an ISO 4217", StringComparison.Ordinal));
     }
 
     [Fact]

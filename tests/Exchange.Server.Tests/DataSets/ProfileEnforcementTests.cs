@@ -103,7 +103,7 @@ public sealed class ProfileEnforcementTests : IAsyncLifetime
             () => client.SubmitDeclarationAsync(Requests.Submit(Filer, sale)).ResponseAsync);
 
         Assert.Equal(Type86Gaps(sale).Order(StringComparer.Ordinal), RpcErrors.ViolatedFields(status).Order(StringComparer.Ordinal));
-        Assert.Contains("US-ENTRY-TYPE-86 2026.1", status.GetDetail<BadRequest>()!.FieldViolations[0].Description, StringComparison.Ordinal);
+        Assert.Contains("US-ENTRY-TYPE-86 2026.2", status.GetDetail<BadRequest>()!.FieldViolations[0].Description, StringComparison.Ordinal);
         Assert.Empty((await client.ListDeclarationsAsync(new ListDeclarationsRequest { Parent = $"filers/{Filer}" })).Declarations);
 
         var complete = CompleteSaleToTheUs();

@@ -87,6 +87,21 @@ public sealed class SettingsProblemTests : IDisposable
     }
 
     [Fact]
+    public async Task A_profile_file_naming_a_code_list_the_node_lacks_is_refused_naming_the_file_the_element_and_the_known_lists()
+    {
+        var directory = Path.Combine(_data.Path, "profiles");
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "xx.json"), Profile("XX-CODES", "Test",
+            """{ "element_name": "Origin", "path": "items[].origin_country_code", "required": true, "code_list": "ISO-3166-2" }, """
+            + """{ "element_name": "Value", "path": "items[].value", "required": true, "code_list": "ISO-4271" }"""));
+
+        var problem = await StartExpectingRefusalAsync([$"--Exchange:Assessment:DataSetProfilesDirectory={directory}"]);
+
+        Assert.Contains("xx.json $.elements[0].code_list: no code list \"ISO-3166-2\" for element \"Origin\"; known: ISO-3166-1-alpha-2, ISO-4217", problem, StringComparison.Ordinal);
+        Assert.Contains("xx.json $.elements[1].code_list: no code list \"ISO-4271\" for element \"Value\"", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Two_profiles_that_contradict_each_other_are_refused_naming_both_and_the_element()
     {
         // An administration's own ICS2 postal profile that carries the LRN elsewhere than the built-in one.
