@@ -547,12 +547,17 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         {
             return found;
         }
-        // Grouped, so a filer that reused one LRN thousands of times still costs one row per LRN
-        // (declarations_by_local_reference_number serves the look-up).
+        // Grouped, so a filer that reused one LRN thousands of times still costs one row per LRN.
+        // The narrow reference table finds the candidates (the main row has no LRN index since
+        // schema 9: without it this scanned the filer's whole window, per batch); the row confirms
+        // that the reference is the LRN and not another of its references.
         var query = database.Statement($"""
-                SELECT local_reference_number, MIN(declaration_id), MAX(declaration_id) FROM declarations
-                WHERE filer_id = @filer_id AND local_reference_number {_dialect.InList("lrns")} AND create_time >= @created_from
-                GROUP BY local_reference_number
+                SELECT declarations.local_reference_number, MIN(declarations.declaration_id), MAX(declarations.declaration_id)
+                FROM declaration_references AS refs {_dialect.OrderedJoin} declarations
+                    ON declarations.filer_id = refs.filer_id AND declarations.declaration_id = refs.declaration_id
+                WHERE refs.filer_id = @filer_id AND refs.reference {_dialect.InList("lrns")}
+                    AND declarations.local_reference_number = refs.reference AND declarations.create_time >= @created_from
+                GROUP BY declarations.local_reference_number
                 """)
             .With("filer_id", filerId)
             .WithList("lrns", lrns)

@@ -95,7 +95,7 @@ public sealed class ServerProcess : IDisposable
 
     /// <summary>
     /// The node exactly as README.md's quick start runs it (command 1: <c>dotnet run --project
-    /// src/Exchange.Server</c> from the repository root): every setting at its default, no
+    /// src/Exchange.Server -v minimal</c> from the repository root): every setting at its default, no
     /// assessment delay, SQLite in src/Exchange.Server/data, h2c on 127.0.0.1:5080 and JSON on 5081.
     /// Only <c>--no-build</c> and the configuration are added (the test run built it already), and
     /// the environment is cleared of the node's settings, as in a fresh shell.
@@ -104,7 +104,7 @@ public sealed class ServerProcess : IDisposable
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Configuration>/net10.0/
         var root = ExternalProgram.RepositoryRoot();
-        var info = new ProcessStartInfo("dotnet", ["run", "--no-build", "--configuration", configuration, "--project", "src/Exchange.Server"])
+        var info = new ProcessStartInfo("dotnet", ["run", "--no-build", "--configuration", configuration, "--project", "src/Exchange.Server", "-v", "minimal"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
