@@ -16,7 +16,7 @@ namespace Exchange.Server.Tests.Consignments;
 /// the consignment arrives, assessed houses are released, the held one is to be presented for
 /// control and released by the officer. Run on each store.
 /// </summary>
-public abstract class ConsignmentJourney : IAsyncLifetime
+public abstract class ConsignmentJourney(JourneyStore store) : IAsyncLifetime
 {
     private const string Carrier = "swift-express";
     private const string Marketplace = "global-bazaar";
@@ -24,11 +24,7 @@ public abstract class ConsignmentJourney : IAsyncLifetime
     internal const string MasterDocument = "176-12345675";
     private ExchangeNode? _node;
 
-    protected abstract string? SkipReason { get; }
-
-    protected abstract Task<IDictionary<string, string?>> StoreSettingsAsync();
-
-    protected virtual Task DropStoreAsync() => Task.CompletedTask;
+    protected string? SkipReason => store.SkipReason;
 
     private ExchangeNode Node => _node!;
 
@@ -38,14 +34,14 @@ public abstract class ConsignmentJourney : IAsyncLifetime
     {
         if (SkipReason is null)
         {
-            _node = EnforcementFlow.AssessingNode(await StoreSettingsAsync());
+            _node = EnforcementFlow.AssessingNode(await store.SettingsAsync());
         }
     }
 
     public async Task DisposeAsync()
     {
         _node?.Dispose();
-        await DropStoreAsync();
+        await store.DisposeAsync();
     }
 
     private static Declaration House(string lrn, string houseWaybill, int earbuds = 2)
@@ -413,35 +409,7 @@ public abstract class ConsignmentJourney : IAsyncLifetime
 }
 
 /// <summary>The journey on the embedded store.</summary>
-public sealed class ConsignmentJourneyTests : ConsignmentJourney
-{
-    protected override string? SkipReason => null;
-
-    protected override Task<IDictionary<string, string?>> StoreSettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
-}
+public sealed class ConsignmentJourneyTests() : ConsignmentJourney(JourneyStore.Embedded());
 
 /// <summary>The journey on PostgreSQL.</summary>
-public sealed class ConsignmentJourneyOnPostgresTests : ConsignmentJourney
-{
-    private PostgresTestDatabase? _database;
-
-    protected override string? SkipReason => PostgresTestDatabase.SkipReason;
-
-    protected override async Task<IDictionary<string, string?>> StoreSettingsAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync();
-        return new Dictionary<string, string?>
-        {
-            ["Exchange:Store:Provider"] = "Postgres",
-            ["Exchange:Store:ConnectionString"] = _database.ConnectionString,
-        };
-    }
-
-    protected override async Task DropStoreAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-}
+public sealed class ConsignmentJourneyOnPostgresTests() : ConsignmentJourney(JourneyStore.Postgres());

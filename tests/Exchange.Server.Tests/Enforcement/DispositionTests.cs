@@ -16,18 +16,14 @@ namespace Exchange.Server.Tests.Enforcement;
 /// notices for the consignee and the seller; a Do Not Load ends in invalidation and the filer files
 /// again; bad requests are refused field by field and change nothing. Run on each store.
 /// </summary>
-public abstract class DispositionJourney : IAsyncLifetime
+public abstract class DispositionJourney(JourneyStore store) : IAsyncLifetime
 {
     private const string Carrier = "swift-express";
     private const string Marketplace = "global-bazaar";
     private const string Officer = "officer-janssen";
     private ExchangeNode? _node;
 
-    protected abstract string? SkipReason { get; }
-
-    protected abstract Task<IDictionary<string, string?>> StoreSettingsAsync();
-
-    protected virtual Task DropStoreAsync() => Task.CompletedTask;
+    protected string? SkipReason => store.SkipReason;
 
     private ExchangeNode Node => _node!;
 
@@ -37,7 +33,7 @@ public abstract class DispositionJourney : IAsyncLifetime
     {
         if (SkipReason is null)
         {
-            var settings = await StoreSettingsAsync();
+            var settings = await store.SettingsAsync();
             settings["Exchange:Disposition:AdministrationName"] = "Douane Nederland";
             settings["Exchange:Disposition:AppealPeriod"] = "42.00:00:00";
             settings["Exchange:Disposition:AppealInstructions"] = "write to the office named on this notice.";
@@ -48,7 +44,7 @@ public abstract class DispositionJourney : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _node?.Dispose();
-        await DropStoreAsync();
+        await store.DisposeAsync();
     }
 
     private static LegalBasis Basis() => new() { Code = "ART-198", Citation = "Article 198 of the national customs act (seizure of goods)" };
@@ -237,35 +233,7 @@ public abstract class DispositionJourney : IAsyncLifetime
 }
 
 /// <summary>The dispositions on the embedded store.</summary>
-public sealed class DispositionTests : DispositionJourney
-{
-    protected override string? SkipReason => null;
-
-    protected override Task<IDictionary<string, string?>> StoreSettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
-}
+public sealed class DispositionTests() : DispositionJourney(JourneyStore.Embedded());
 
 /// <summary>The dispositions on PostgreSQL.</summary>
-public sealed class DispositionOnPostgresTests : DispositionJourney
-{
-    private PostgresTestDatabase? _database;
-
-    protected override string? SkipReason => PostgresTestDatabase.SkipReason;
-
-    protected override async Task<IDictionary<string, string?>> StoreSettingsAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync();
-        return new Dictionary<string, string?>
-        {
-            ["Exchange:Store:Provider"] = "Postgres",
-            ["Exchange:Store:ConnectionString"] = _database.ConnectionString,
-        };
-    }
-
-    protected override async Task DropStoreAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-}
+public sealed class DispositionOnPostgresTests() : DispositionJourney(JourneyStore.Postgres());

@@ -19,18 +19,14 @@ namespace Exchange.Server.Tests.Revenue;
 /// collecting for a marketplace's house is its payer; IOSS VAT is totalled for officers; the
 /// report shows revenue assessed and collected.
 /// </summary>
-public abstract class RevenueJourney : IAsyncLifetime
+public abstract class RevenueJourney(JourneyStore store) : IAsyncLifetime
 {
     private const string Filer = "swift-express";
     private const string Stranger = "other-filer";
     private const string Officer = "officer-revenue";
     private ExchangeNode? _node;
 
-    protected abstract string? SkipReason { get; }
-
-    protected abstract Task<IDictionary<string, string?>> StoreSettingsAsync();
-
-    protected virtual Task DropStoreAsync() => Task.CompletedTask;
+    protected string? SkipReason => store.SkipReason;
 
     private ExchangeNode Node => _node!;
 
@@ -40,14 +36,14 @@ public abstract class RevenueJourney : IAsyncLifetime
     {
         if (SkipReason is null)
         {
-            _node = EnforcementFlow.AssessingNode(await StoreSettingsAsync());
+            _node = EnforcementFlow.AssessingNode(await store.SettingsAsync());
         }
     }
 
     public async Task DisposeAsync()
     {
         _node?.Dispose();
-        await DropStoreAsync();
+        await store.DisposeAsync();
     }
 
     /// <summary>The express sale without IOSS, collected on delivery: EUR 6.00 flat duty (2 subheadings) and 21% NL VAT on 57.48.</summary>
@@ -210,35 +206,7 @@ public abstract class RevenueJourney : IAsyncLifetime
 }
 
 /// <summary>The journey on the embedded store.</summary>
-public sealed class RevenueJourneyTests : RevenueJourney
-{
-    protected override string? SkipReason => null;
-
-    protected override Task<IDictionary<string, string?>> StoreSettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
-}
+public sealed class RevenueJourneyTests() : RevenueJourney(JourneyStore.Embedded());
 
 /// <summary>The journey on PostgreSQL.</summary>
-public sealed class RevenueJourneyOnPostgresTests : RevenueJourney
-{
-    private PostgresTestDatabase? _database;
-
-    protected override string? SkipReason => PostgresTestDatabase.SkipReason;
-
-    protected override async Task<IDictionary<string, string?>> StoreSettingsAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync();
-        return new Dictionary<string, string?>
-        {
-            ["Exchange:Store:Provider"] = "Postgres",
-            ["Exchange:Store:ConnectionString"] = _database.ConnectionString,
-        };
-    }
-
-    protected override async Task DropStoreAsync()
-    {
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
-}
+public sealed class RevenueJourneyOnPostgresTests() : RevenueJourney(JourneyStore.Postgres());
