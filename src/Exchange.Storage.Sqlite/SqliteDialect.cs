@@ -80,14 +80,14 @@ public sealed class SqliteDialect : SqlDialect
             while (reader.Read())
             {
                 aggregates.AddDeclaration(
-                    WindowOf(starts, reader.GetInt64(0)), reader.GetString(1),
+                    ReportAggregates.WindowOf(starts, reader.GetInt64(0)), reader.GetString(1),
                     reader.IsDBNull(2) ? null : reader.GetInt64(2) == 1,
                     reader.IsDBNull(3) ? null : reader.GetInt64(3),
                     reader.GetInt32(4), reader.GetInt32(5), reader.GetInt64(6) == 1, reader.GetInt32(7), reader.GetInt64(8) == 1,
                     reader.GetString(9), reader.GetInt64(10), reader.GetString(11), reader.GetInt64(12),
                     postal: reader.GetString(13) == "POSTAL");
                 aggregates.AddRevenue(
-                    WindowOf(starts, reader.GetInt64(0)), reader.GetString(1), reader.GetString(14), reader.GetInt64(15), reader.GetInt64(16));
+                    ReportAggregates.WindowOf(starts, reader.GetInt64(0)), reader.GetString(1), reader.GetString(14), reader.GetInt64(15), reader.GetInt64(16));
             }
         }
 
@@ -105,12 +105,11 @@ public sealed class SqliteDialect : SqlDialect
             await using var reader = await answers.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                aggregates.AddReferralAnswer(WindowOf(starts, reader.GetInt64(0)), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3));
+                aggregates.AddReferralAnswer(ReportAggregates.WindowOf(starts, reader.GetInt64(0)), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3));
             }
         }
     }
 
-    private static long WindowOf(long[] starts, long createTime) => ReportAggregates.WindowOf(starts, createTime);
 
     // ---- Schema ----
 

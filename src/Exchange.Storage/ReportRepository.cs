@@ -67,7 +67,7 @@ public sealed class ReportRepository(StoreDatabase database) : IReportStore
         var group = query.Grouping switch
         {
             ReportGrouping.None => "CAST('' AS TEXT)",
-            ReportGrouping.Channel => "CAST('POSTAL' AS TEXT)",
+            ReportGrouping.Channel => $"CAST('{DeclarationMeasures.ChannelLabel(Channel.Postal)}' AS TEXT)",
             ReportGrouping.OriginCountry => "p.origin_country",
             ReportGrouping.Filer => "p.filer_id",
             _ => throw new ArgumentOutOfRangeException(nameof(query), query.Grouping, "Not a report grouping."),
@@ -143,8 +143,10 @@ public sealed class ReportRepository(StoreDatabase database) : IReportStore
     public async Task<IReadOnlyList<IossMonthlySum>> ListIossMonthlySumsAsync(
         string? iossNumber, string? month, IossMonthlySum? after, int limit, CancellationToken cancellationToken)
     {
-        var query = database.Statement("""
-                SELECT ioss_number, ioss_month, revenue_currency, CAST(SUM(ioss_vat_micros) AS BIGINT), COUNT(*)
+        // Saturating: a row may hold long.MaxValue (DeclarationMeasures saturates), and an
+        // overflowing SUM would fail every page of the listing.
+        var query = database.Statement($"""
+                SELECT ioss_number, ioss_month, revenue_currency, {database.Dialect.SaturatingSum("ioss_vat_micros")}, COUNT(*)
                 FROM declaration_measures
                 WHERE ioss_number <> ''
                   AND (@ioss_number = '' OR ioss_number = @ioss_number)

@@ -12,6 +12,14 @@ namespace Exchange.Core.Declarations;
 /// </summary>
 internal static class DeclarationContent
 {
+    /// <summary>
+    /// The goods' own reference in a referral or notice: the item's S10 identifier for postal
+    /// items, else the house waybill; empty when the declaration has neither.
+    /// </summary>
+    public static string ItemReference(Declaration declaration) =>
+        declaration.TransportDocument?.ItemIdentifier is { Length: > 0 } s10 ? s10
+        : declaration.TransportDocument?.HouseWaybill ?? "";
+
     public static Declaration FilerSupplied(Declaration declaration)
     {
         var content = declaration.Clone();

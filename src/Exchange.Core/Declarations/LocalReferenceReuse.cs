@@ -20,14 +20,8 @@ public static class LocalReferenceReuse
 
     /// <summary>The warning for <paramref name="recorded"/>, or none when its LRN is not reused within the window.</summary>
     public static async Task<IReadOnlyList<SubmissionWarning>> WarningsAsync(
-        IDeclarationStore store, string filerId, Declaration recorded, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var lrn = recorded.LocalReferenceNumber;
-        // The reference filter also matches UCRs, S10 ids and waybills: a few rows at most.
-        var candidates = await store.ListAsync(new DeclarationQuery(filerId, Limit: 20, CreatedAtOrAfter: now - Window, Reference: lrn), cancellationToken);
-        var other = candidates.FirstOrDefault(d => d.Name != recorded.Name && d.LocalReferenceNumber == lrn);
-        return other is null ? [] : [Warning(lrn, other.Name)];
-    }
+        IDeclarationStore store, string filerId, Declaration recorded, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await WarningsAsync(store, filerId, [recorded], now, cancellationToken))[0];
 
     /// <summary>
     /// The warnings of each item of a bulk batch, in order: none for a refused item (null), and for

@@ -307,9 +307,7 @@ public sealed class Assessor(
                     RecommendedScreeningMethod = type == ReferralType.HrcmScreening ? engine.RecommendedScreeningMethod : "",
                     CreateTime = at,
                     Reference = ReferralAnswers.Reference(key, next.Referrals.Count + 1),
-                    TransportDocument = next.TransportDocument is { } document
-                        ? (document.ItemIdentifier.Length > 0 ? document.ItemIdentifier : document.HouseWaybill)
-                        : "",
+                    TransportDocument = DeclarationContent.ItemReference(next),
                 };
                 next.Referrals.Add(referral);
                 opened.Add(referral);

@@ -231,8 +231,7 @@ public static class Dispositions
     private static string NoticeText(string party, string relation, Declaration declaration, Disposition disposition, DispositionOptions options)
     {
         var reference = declaration.CustomsReference.Length > 0 ? declaration.CustomsReference : declaration.Name;
-        var item = declaration.TransportDocument?.ItemIdentifier is { Length: > 0 } s10 ? s10
-            : declaration.TransportDocument?.HouseWaybill is { Length: > 0 } waybill ? waybill : "";
+        var item = DeclarationContent.ItemReference(declaration);
         var goods = item.Length > 0 ? $"the goods {relation} ({item})" : $"the goods {relation}";
         var deadline = disposition.AppealDeadline.ToDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         var days = ((int)options.AppealPeriod.TotalDays).ToString(CultureInfo.InvariantCulture);

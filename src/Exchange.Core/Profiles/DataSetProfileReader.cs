@@ -12,7 +12,7 @@ namespace Exchange.Core.Profiles;
 /// pattern that is not a regular expression, an unknown code list, an unknown country or channel,
 /// an element given twice.
 /// </summary>
-internal static class DataSetProfileReader
+internal static partial class DataSetProfileReader
 {
     /// <summary>The destinations token for the 27 EU member states.</summary>
     public const string EuropeanUnion = "EU";
@@ -21,7 +21,11 @@ internal static class DataSetProfileReader
     public const string AnyCountry = "ANY";
 
     /// <summary>Whether <paramref name="id"/> has the form of a profile id: 1 to 40 upper-case letters, digits and hyphens, starting with a letter or digit.</summary>
-    public static bool IsWellFormedId(string id) => id.Length is > 0 and <= 40 && Regex.IsMatch(id, "^[A-Z0-9][A-Z0-9-]*$");
+    /// <remarks>Checked for every profile a submission names, so the expression is compiled once.</remarks>
+    public static bool IsWellFormedId(string id) => id.Length is > 0 and <= 40 && ProfileId().IsMatch(id);
+
+    [GeneratedRegex("^[A-Z0-9][A-Z0-9-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ProfileId();
 
     public static DataSetProfile Read(string json, string source) => ConfigFileObject.Read(json, source, (root, problems) =>
     {

@@ -15,6 +15,9 @@ namespace Exchange.Core.Profiles;
 /// </summary>
 public sealed class DataSetWorkflow(DataSetProfiles profiles, DeclarationWorkflow declarations, TimeProvider clock, ProfileEnforcement? enforcement = null)
 {
+    // Without a configuration: only the profiles a declaration names are held to (as at submission).
+    private readonly ProfileEnforcement _enforcement = enforcement ?? ProfileEnforcement.OnRequest(profiles);
+
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 100;
 
@@ -69,7 +72,7 @@ public sealed class DataSetWorkflow(DataSetProfiles profiles, DeclarationWorkflo
         var unknown = new List<FieldViolation>();
         var chosen = named.Count > 0
             ? named.Select(p => p!).DistinctBy(p => p.Id).ToList()
-            : profiles.For(declaration).Concat((enforcement ?? ProfileEnforcement.OnRequest(profiles)).HeldTo(declaration, "declaration", unknown)).Distinct().ToList();
+            : profiles.For(declaration).Concat(_enforcement.HeldTo(declaration, "declaration", unknown)).Distinct().ToList();
         var dataSets = chosen.Select(p => DataSets.Of(p, declaration)).ToList();
         var problems = DeclarationValidator.Validate(declaration, "declaration", clock)
             .Concat(unknown)

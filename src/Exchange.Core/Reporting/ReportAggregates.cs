@@ -151,9 +151,7 @@ public sealed class ReportAggregates
         }
         if (e.ReferralValues is { } referrals)
         {
-            referrals.Sort();
-            e.ReferralsAnswered = referrals.Count;
-            e.ReferralMedian = Interpolate(referrals.Count, 0.5, position => referrals[(int)position]);
+            (e.ReferralsAnswered, e.ReferralMedian) = (referrals.Count, Median(referrals));
         }
         if (e.InformationValues is { } information)
         {

@@ -44,7 +44,7 @@ internal static class Payments
         var balance = ExactMoney.ToDecimal(assessment.Balance);
         if (paid > balance)
         {
-            throw new PaymentExceedsBalanceException(assessment.Name, Text(currency, balance), Text(currency, paid));
+            throw new PaymentExceedsBalanceException(assessment.Name, Amounts.Format(balance, currency), Amounts.Format(paid, currency));
         }
         var after = balance - paid;
         var payment = new Payment
@@ -62,17 +62,13 @@ internal static class Payments
         return payment;
     }
 
-    /// <summary>An amount as its currency and two decimals, e.g. "EUR 6.00" (EUR and USD have two, ISO 4217).</summary>
-    public static string Text(string currency, decimal amount) =>
-        $"{currency} {amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}";
-
     /// <summary>What the PAYMENT_RECORDED event says, e.g. "Payment of EUR 4.00 recorded; balance EUR 2.00 (part payment)."</summary>
     public static string Describe(Payment payment, string currency)
     {
         var after = ExactMoney.ToDecimal(payment.BalanceAfter);
-        var amount = Text(currency, ExactMoney.ToDecimal(payment.Amount));
+        var amount = Amounts.Format(ExactMoney.ToDecimal(payment.Amount), currency);
         return after == 0m
             ? $"Payment of {amount} recorded; the assessment is paid in full."
-            : $"Payment of {amount} recorded; balance {Text(currency, after)} (part payment).";
+            : $"Payment of {amount} recorded; balance {Amounts.Format(after, currency)} (part payment).";
     }
 }

@@ -235,6 +235,6 @@ public sealed record ListPosition(DateTimeOffset CreateTime, string DeclarationI
     public static ListPosition Of(Declaration declaration)
     {
         var key = Identity.ResourceNames.StoredDeclaration(declaration.Name);
-        return new ListPosition(declaration.CreateTime.ToDateTimeOffset(), key!.DeclarationId);
+        return new ListPosition(declaration.CreateTime.ToDateTimeOffset(), key.DeclarationId);
     }
 }

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Exchange.Core.Validation;
 
-namespace Exchange.Core.Risk;
+namespace Exchange.Core.Monetary;
 
-/// <summary>Amounts in hit reasons: rounded to the currency's minor unit and always shown with it ("EUR 150.00", "JPY 1500").</summary>
+/// <summary>Amounts in messages (hit reasons, payment refusals): rounded to the currency's minor unit and always shown with it ("EUR 150.00", "JPY 1500").</summary>
 internal static class Amounts
 {
     public static string Format(decimal amount, string currency)
