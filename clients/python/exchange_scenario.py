@@ -17,7 +17,17 @@
    control result on the declaration's current etag, which releases it;
 8. the carrier reads its notices (WatchConsignmentEvents with history) until it has the
    HOUSE_RELEASED notice of every house (bounded by --events-timeout);
-9. wait until the watch has delivered an ACCEPTED event for every accepted declaration.
+9. revenue (beta): a sale collected on delivery (the payer model that makes release wait for
+   payment) arrives; the filer reads its duty assessment line by line, has an over-payment
+   refused, pays part, then the balance, which releases the goods;
+10. disposition (beta): an undervalued sale is held, arrives, and a customs officer returns it to
+   its sender with a legal basis and a return waybill; the filer reads the disposition;
+11. wait until the watch has delivered an ACCEPTED event for every accepted declaration, and the
+   DISPOSED event of the returned one.
+
+Agency requests (RespondToAgencyRequest) are not part of it: a filer sees one only after an agency
+subscribed to the goods and holds them, which a node's default configuration does not do, and a
+filer's sample should not subscribe agencies node-wide (see README.md).
 
 Prints one stable, greppable line per outcome; exits 0 on success, 1 on any unexpected outcome.
 Run with Debian's /usr/bin/python3 after ./generate.sh (see README.md).
@@ -41,6 +51,7 @@ try:
     from google.rpc import error_details_pb2, status_pb2
 
     from google.protobuf import timestamp_pb2
+    from google.type import money_pb2
 
     from exchange.declaration.v1 import (
         consignment_pb2,
@@ -53,7 +64,11 @@ try:
         declaration_pb2,
         declaration_service_pb2,
         declaration_service_pb2_grpc,
+        disposition_pb2,
         lifecycle_pb2,
+        revenue_pb2,
+        revenue_service_pb2,
+        revenue_service_pb2_grpc,
     )
     from exchange.enforcement.v1 import enforcement_service_pb2, enforcement_service_pb2_grpc
 except ImportError as missing:  # pragma: no cover - a setup problem, explained to the user
@@ -68,6 +83,7 @@ FILER_HEADER = "x-exchange-filer"
 OFFICER_HEADER = "x-exchange-officer"
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 ACCEPTED = declaration_event_pb2.DECLARATION_EVENT_TYPE_ACCEPTED
+DISPOSED = declaration_event_pb2.DECLARATION_EVENT_TYPE_DISPOSED
 HOUSE_RELEASED = consignment_pb2.CONSIGNMENT_EVENT_TYPE_HOUSE_RELEASED
 
 VALID_SAMPLES = ("postal-cn22-gift.json", "express-ioss-marketplace-sale.json")
@@ -153,11 +169,13 @@ def describe_rpc_error(error):
 
 
 class EventWatch:
-    """WatchDeclarationEvents with include_history, read in a background thread."""
+    """WatchDeclarationEvents with include_history, read in a background thread: which
+    declarations had an ACCEPTED event, and the disposition of each DISPOSED event."""
 
     def __init__(self, stub, parent, metadata):
         self._condition = threading.Condition()
         self._accepted = set()  # declaration names with an ACCEPTED event
+        self._disposed = {}  # declaration name -> the Disposition of its DISPOSED event
         self._failure = None
         self._call = stub.WatchDeclarationEvents(
             declaration_service_pb2.WatchDeclarationEventsRequest(parent=parent, include_history=True),
@@ -174,6 +192,10 @@ class EventWatch:
                     with self._condition:
                         self._accepted.add(event.declaration)
                         self._condition.notify_all()
+                elif event.type == DISPOSED:
+                    with self._condition:
+                        self._disposed[event.declaration] = event.disposition
+                        self._condition.notify_all()
         except grpc.RpcError as error:
             if error.code() != grpc.StatusCode.CANCELLED:
                 with self._condition:
@@ -186,17 +208,25 @@ class EventWatch:
 
     def wait_for_accepted(self, names, timeout_s):
         """How many of `names` had an ACCEPTED event within the timeout."""
+        self._wait_until(lambda: names <= self._accepted, timeout_s)
+        return len(names & self._accepted)
+
+    def wait_for_disposed(self, name, timeout_s):
+        """The disposition of `name`'s DISPOSED event, or None if it did not come within the timeout."""
+        self._wait_until(lambda: name in self._disposed, timeout_s)
+        return self._disposed.get(name)
+
+    def _wait_until(self, done, timeout_s):
+        """Waits until done() holds (called under the lock) or the timeout; raises if the watch failed."""
         deadline = time.monotonic() + timeout_s
         with self._condition:
             while True:
-                seen = len(names & self._accepted)
                 remaining = deadline - time.monotonic()
-                if seen == len(names) or self._failure is not None or remaining <= 0:
+                if done() or self._failure is not None or remaining <= 0:
                     break
                 self._condition.wait(remaining)
             if self._failure is not None:
                 raise ScenarioError(self._failure)
-            return seen
 
     def cancel(self):
         self._call.cancel()
@@ -227,8 +257,8 @@ def enum_label(enum, value, prefix):
     return enum.Name(value)[len(prefix):]
 
 
-def notify_arrival(stub, metadata, name, sample):
-    """Assessed goods are released at once; otherwise the arrival is recorded and release waits."""
+def arrive(stub, metadata, name, sample):
+    """NotifyArrival of a single filing's goods a minute ago at NL000396; returns the declaration after it."""
     arrive_time = timestamp_pb2.Timestamp()
     arrive_time.FromSeconds(int(time.time()) - 60)
     request = declaration_service_pb2.NotifyArrivalRequest(
@@ -240,6 +270,20 @@ def notify_arrival(stub, metadata, name, sample):
         raise ScenarioError(f"the arrival of {sample} was refused: {describe_rpc_error(error)}") from error
     if not declaration.clearance.HasField("arrive_time"):
         raise ScenarioError(f"{sample}: the node answered NotifyArrival without the recorded arrival")
+    return declaration
+
+
+def status_label(status):
+    return enum_label(declaration_pb2.DeclarationStatus, status, "DECLARATION_STATUS_")
+
+
+def clearance_label(declaration):
+    return enum_label(lifecycle_pb2.ClearanceState, declaration.clearance.state, "CLEARANCE_STATE_")
+
+
+def notify_arrival(stub, metadata, name, sample):
+    """Assessed goods are released at once; otherwise the arrival is recorded and release waits."""
+    declaration = arrive(stub, metadata, name, sample)
     status = enum_label(declaration_pb2.DeclarationStatus, declaration.status, "DECLARATION_STATUS_")
     security = enum_label(
         lifecycle_pb2.SecurityAssessmentState, declaration.security_assessment.state, "SECURITY_ASSESSMENT_STATE_"
@@ -489,6 +533,167 @@ def read_notices(carrier_stub, carrier, filing, timeout_s):
         )
 
 
+def format_money(money):
+    """"EUR 18.07": the code and the exact decimal (units and nanos, never a float), at least two decimals."""
+    negative = money.units < 0 or money.nanos < 0
+    fraction = f"{abs(money.nanos):09d}".rstrip("0").ljust(2, "0")
+    return f"{money.currency_code} {'-' if negative else ''}{abs(money.units)}.{fraction}"
+
+
+def single_filing_sale(samples, earbuds):
+    """The express sample as a single filing of its own: no master waybill (no carrier's
+    consignment, so the filer is the payer), a house waybill of this run, and `earbuds` earbuds
+    (20 for EUR 39.98 is undervalued: the node holds it with a request for information)."""
+    house_document = f"{random.randrange(10**10):010d}"
+    declaration = read_declaration(samples, HOUSE_SAMPLE)
+    declaration.transport_document.master_waybill = ""
+    declaration.transport_document.house_waybill = house_document
+    declaration.items[0].quantity.value.value = str(earbuds)
+    return declaration, house_document
+
+
+def submit(stub, parent, metadata, declaration):
+    """Submits one declaration; returns it as recorded."""
+    request = declaration_service_pb2.SubmitDeclarationRequest(parent=parent, declaration=declaration, request_id=str(uuid.uuid4()))
+    try:
+        return stub.SubmitDeclaration(request, metadata=metadata, timeout=CALL_TIMEOUT_S).declaration
+    except grpc.RpcError as error:
+        raise ScenarioError(f"{HOUSE_SAMPLE} was refused: {describe_rpc_error(error)}") from error
+
+
+def pay(revenue, metadata, name, amount):
+    """One payment (a new request id each: a retry with the same id would pay nothing twice);
+    prints where it leaves the debt."""
+    response = revenue.RecordPayment(
+        revenue_service_pb2.RecordPaymentRequest(
+            name=name, amount=amount, payment_reference=f"RCPT-{uuid.uuid4().hex[:8]}", request_id=str(uuid.uuid4())
+        ),
+        metadata=metadata,
+        timeout=CALL_TIMEOUT_S,
+    )
+    state = enum_label(revenue_pb2.DutyAssessmentState, response.duty_assessment.state, "DUTY_ASSESSMENT_STATE_")
+    print(
+        f"PAID {format_money(amount)} state={state} balance={format_money(response.duty_assessment.balance)} "
+        f"status={status_label(response.declaration_status)}",
+        flush=True,
+    )
+    return response
+
+
+def collect_on_delivery(stub, revenue, parent, metadata, samples):
+    """Revenue (RevenueService, beta): collect on delivery makes release wait until the duties and
+    taxes are paid (docs/revenue.md). The sale is filed without its IOSS number, so the VAT is due
+    at importation as well as the duty. Once the goods arrive the node turns its estimate into the
+    assessment (the debt); the filer, the payer of a single filing, reads it, has an over-payment
+    refused (nothing is recorded), pays part, then the balance, which releases the goods in the
+    same write. A node that has not assessed the declaration yet (an assessment delay) has no
+    assessment to read: NOT_FOUND, and nothing can be paid. Returns the declaration's name."""
+    declaration, house_document = single_filing_sale(samples, 2)
+    declaration.ioss_number = ""
+    declaration.payer_model = revenue_pb2.PAYER_MODEL_COLLECT_ON_DELIVERY
+    filed = submit(stub, parent, metadata, declaration)
+    print(f"COD {HOUSE_SAMPLE} payer_model=COLLECT_ON_DELIVERY status={status_label(filed.status)} hawb={house_document}", flush=True)
+    arrived = arrive(stub, metadata, filed.name, HOUSE_SAMPLE)
+    print(f"COD ARRIVED status={status_label(arrived.status)} clearance={clearance_label(arrived)}", flush=True)
+
+    name = f"{filed.name}/dutyAssessment"
+    try:
+        assessment = revenue.GetDutyAssessment(
+            revenue_service_pb2.GetDutyAssessmentRequest(name=name), metadata=metadata, timeout=CALL_TIMEOUT_S
+        ).duty_assessment
+    except grpc.RpcError as error:
+        if error.code() != grpc.StatusCode.NOT_FOUND:
+            raise
+        status = status_of(error)
+        info = unpack_details(status)[0] if status is not None else None
+        print(f"DUTY not assessed yet code=NOT_FOUND reason={info.reason if info is not None else '(no ErrorInfo)'}", flush=True)
+        return filed.name
+    state = enum_label(revenue_pb2.DutyAssessmentState, assessment.state, "DUTY_ASSESSMENT_STATE_")
+    awaits = "true" if assessment.release_awaits_payment else "false"
+    print(f"DUTY state={state} payer={assessment.payer} due={format_money(assessment.amount_due)} release_awaits_payment={awaits}", flush=True)
+    for line in assessment.lines:
+        tax_type = enum_label(decision_pb2.TaxType, line.tax_type, "TAX_TYPE_")
+        print(f"DUTY LINE {tax_type} {format_money(line.amount)} source={line.legal_source}", flush=True)
+
+    # An over-payment is refused (FAILED_PRECONDITION PAYMENT_EXCEEDS_BALANCE, the field `amount`), nothing recorded.
+    balance = assessment.balance
+    try:
+        pay(revenue, metadata, name, money_pb2.Money(currency_code=balance.currency_code, units=balance.units + 1))
+        raise ScenarioError(f"{name}: the node accepted a payment above the balance")
+    except grpc.RpcError as error:
+        if error.code() != grpc.StatusCode.FAILED_PRECONDITION:
+            raise
+        status = status_of(error)
+        info, violations = unpack_details(status) if status is not None else (None, [])
+        reason = info.reason if info is not None else "(no ErrorInfo)"
+        print(f"OVERPAYMENT refused code={error.code().name} reason={reason} fields={','.join(v.field for v in violations)}", flush=True)
+
+    # Half the balance in whole units, then whatever the node says is left.
+    paid = pay(revenue, metadata, name, money_pb2.Money(currency_code=balance.currency_code, units=balance.units // 2))
+    paid = pay(revenue, metadata, name, paid.duty_assessment.balance)
+    if paid.declaration_status != declaration_pb2.DECLARATION_STATUS_RELEASED:
+        raise ScenarioError(f"{name}: paying the balance left the goods {status_label(paid.declaration_status)}, not RELEASED")
+    released = stub.GetDeclaration(
+        declaration_service_pb2.GetDeclarationRequest(name=filed.name), metadata=metadata, timeout=CALL_TIMEOUT_S
+    ).declaration
+    print(f"COD PAID status={status_label(released.status)} clearance={clearance_label(released)}", flush=True)
+    return filed.name
+
+
+def return_to_sender(stub, officer_stub, parent, metadata, officer, samples):
+    """Disposition (EnforcementService.RecordDisposition, beta): the undervalued sale is held with
+    a request for information; its goods arrive; a customs officer, on the declaration's current
+    etag, returns them to the sender, on a legal basis (the officer's: the node keeps no list of
+    provisions) and with the return shipment's own waybill. The filer reads the disposition on its
+    declaration (and, last, on its watch). Only held goods can be disposed of: on a node that has
+    not assessed the sale yet it is not held, and the step says so instead.
+    Returns (the declaration's name, whether it was disposed of)."""
+    declaration, house_document = single_filing_sale(samples, 20)
+    filed = submit(stub, parent, metadata, declaration)
+    print(f"DISPOSAL {HOUSE_SAMPLE} earbuds=20 status={status_label(filed.status)} hawb={house_document}", flush=True)
+    arrived = arrive(stub, metadata, filed.name, HOUSE_SAMPLE)
+    print(f"DISPOSAL ARRIVED status={status_label(arrived.status)} clearance={clearance_label(arrived)}", flush=True)
+    if arrived.status != declaration_pb2.DECLARATION_STATUS_HELD:
+        print(f"DISPOSITION skipped status={status_label(arrived.status)}: only goods customs holds can be disposed of", flush=True)
+        return filed.name, False
+
+    officer_metadata = ((OFFICER_HEADER, officer),)
+    current = officer_stub.GetDeclaration(
+        enforcement_service_pb2.GetDeclarationRequest(name=filed.name), metadata=officer_metadata, timeout=CALL_TIMEOUT_S
+    ).declaration
+    disposed = officer_stub.RecordDisposition(
+        enforcement_service_pb2.RecordDispositionRequest(
+            name=filed.name,
+            type=disposition_pb2.DISPOSITION_TYPE_RETURNED_TO_SENDER,
+            legal_basis=disposition_pb2.LegalBasis(
+                code="ART-198", citation="Article 198 of the national customs act (return of goods to the sender)"
+            ),
+            reason="Declared value far below the goods' value; no invoice supports it.",
+            return_item_identifier=f"{random.randrange(10**10):010d}",
+            etag=current.etag,
+            request_id=str(uuid.uuid4()),
+        ),
+        metadata=officer_metadata,
+        timeout=CALL_TIMEOUT_S,
+    ).declaration
+    print(f"DISPOSITION RETURNED_TO_SENDER status={status_label(disposed.status)} clearance={clearance_label(disposed)}", flush=True)
+
+    seen = stub.GetDeclaration(
+        declaration_service_pb2.GetDeclarationRequest(name=filed.name), metadata=metadata, timeout=CALL_TIMEOUT_S
+    ).declaration
+    if not seen.HasField("disposition"):
+        raise ScenarioError(f"{filed.name}: the filer's declaration shows no disposition")
+    disposition = seen.disposition
+    kind = enum_label(disposition_pb2.DispositionType, disposition.type, "DISPOSITION_TYPE_")
+    deadline = disposition.appeal_deadline.ToJsonString() if disposition.HasField("appeal_deadline") else ""
+    print(
+        f"DISPOSED {kind} status={status_label(seen.status)} legal_basis={disposition.legal_basis.code} "
+        f"return={disposition.return_item_identifier} notices={len(disposition.notices)} appeal_deadline={deadline}",
+        flush=True,
+    )
+    return filed.name, True
+
+
 def open_channel(server):
     options = []
     host = server.rsplit(":", 1)[0].strip("[]")
@@ -528,6 +733,10 @@ def run(args):
             officer_stub = enforcement_service_pb2_grpc.EnforcementServiceStub(channel)
             present_and_control(carrier_stub, args.carrier, officer_stub, args.officer, filing)
             read_notices(carrier_stub, args.carrier, filing, args.events_timeout)
+            revenue = revenue_service_pb2_grpc.RevenueServiceStub(channel)
+            accepted.add(collect_on_delivery(stub, revenue, parent, metadata, args.samples))
+            returned, disposed = return_to_sender(stub, officer_stub, parent, metadata, args.officer, args.samples)
+            accepted.add(returned)
             seen = watch.wait_for_accepted(accepted, args.events_timeout)
             print(f"EVENTS {seen}", flush=True)
             if seen != len(accepted):
@@ -535,6 +744,12 @@ def run(args):
                     f"the watch delivered ACCEPTED events for {seen} of {len(accepted)} accepted "
                     f"declarations within {args.events_timeout} s"
                 )
+            if disposed:
+                disposition = watch.wait_for_disposed(returned, args.events_timeout)
+                if disposition is None:
+                    raise ScenarioError(f"the watch delivered no DISPOSED event for {returned} within {args.events_timeout} s")
+                kind = enum_label(disposition_pb2.DispositionType, disposition.type, "DISPOSITION_TYPE_")
+                print(f"WATCH DISPOSED {kind} legal_basis={disposition.legal_basis.code}", flush=True)
         finally:
             watch.cancel()
     print("DONE", flush=True)

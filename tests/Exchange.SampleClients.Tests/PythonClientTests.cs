@@ -58,8 +58,8 @@ public sealed class PythonClientTests
             .ToArray();
         Assert.Equal(SampleFiles.InvalidSampleViolations.Order(StringComparer.Ordinal), violations);
         AssertLine(lines, $"BULK accepted={SampleFiles.BulkMixedAccepted} rejected={SampleFiles.BulkMixedRejected}", report);
-        ScenarioJourney.AssertJourney(result.StandardOutput, "py-test-carrier", assessment, report);
-        AssertLine(lines, $"EVENTS {SampleFiles.BulkMixedAccepted + 4}", report); // the two valid samples, the bulk file and the two houses
+        ScenarioJourney.AssertJourney(result.StandardOutput, "py-test", "py-test-carrier", assessment, report);
+        AssertLine(lines, $"EVENTS {SampleFiles.BulkMixedAccepted + 6}", report); // the two valid samples, the bulk file, the two houses and the two single filings of revenue and disposition
         AssertLine(lines, "DONE", report);
     }
 

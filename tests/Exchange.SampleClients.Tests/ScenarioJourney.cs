@@ -20,8 +20,10 @@ public enum NodeAssessment
 }
 
 /// <summary>
-/// The lines both sample scenarios (TypeScript and Python) print for arrival and the multiple-filing
-/// journey: houses, master, referral, arrival, presentation, control and the carrier's notices.
+/// The lines both sample scenarios (TypeScript and Python) print for arrival, the multiple-filing
+/// journey (houses, master, referral, arrival, presentation, control and the carrier's notices),
+/// revenue (a sale collected on delivery: assessment, over-payment refused, part payment, balance,
+/// release) and disposition (a held sale returned to its sender by an officer, seen by the filer).
 /// One place, so both clients are held to the same journey.
 /// </summary>
 public static class ScenarioJourney
@@ -32,8 +34,11 @@ public static class ScenarioJourney
         ["Exchange__Assessment__Delay"] = assessment == NodeAssessment.AtOnce ? "00:00:00" : "01:00:00",
     };
 
-    /// <summary>Asserts every line of the journey in <paramref name="output"/>; <paramref name="report"/> explains a failure.</summary>
-    public static void AssertJourney(string output, string carrier, NodeAssessment assessment, string report)
+    /// <summary>
+    /// Asserts every line of the journey in <paramref name="output"/> of the scenario run as
+    /// <paramref name="filer"/>; <paramref name="report"/> explains a failure.
+    /// </summary>
+    public static void AssertJourney(string output, string filer, string carrier, NodeAssessment assessment, string report)
     {
         var lines = output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var atOnce = assessment == NodeAssessment.AtOnce;
@@ -94,6 +99,62 @@ public static class ScenarioJourney
         Assert.True(notices.SequenceEqual(printed),
             $"Expected the notices {string.Join(", ", notices)}; got {string.Join(", ", printed)}.{Environment.NewLine}{report}");
         Line($"NOTICES {notices.Length} released=2/2");
+
+        AssertRevenue(lines, filer, atOnce, report);
+        AssertDisposition(lines, atOnce, report);
+    }
+
+    /// <summary>
+    /// Revenue: the sample sale without IOSS, collected on delivery, owes the EUR 3 flat duty for each
+    /// of its two subheadings and 21 % NL VAT on 47.48 + 4.00 + 6.00 (EUR 12.07): EUR 18.07, paid as
+    /// EUR 9 then the EUR 9.07 left, which releases it. With the delay nothing is assessed: no debt yet.
+    /// </summary>
+    private static void AssertRevenue(string[] lines, string filer, bool atOnce, string report)
+    {
+        void Line(string pattern) => AssertLine(lines, pattern, report);
+        if (!atOnce)
+        {
+            Line(@"COD express-ioss-marketplace-sale\.json payer_model=COLLECT_ON_DELIVERY status=ACCEPTED hawb=\d{10}");
+            Line("COD ARRIVED status=ACCEPTED clearance=ARRIVED");
+            Line("DUTY not assessed yet code=NOT_FOUND reason=RESOURCE_NOT_FOUND");
+            Assert.False(lines.Any(line => line.StartsWith("PAID ", StringComparison.Ordinal) || line.StartsWith("OVERPAYMENT ", StringComparison.Ordinal)),
+                $"Expected no payment before the assessment.{Environment.NewLine}{report}");
+            return;
+        }
+        Line(@"COD express-ioss-marketplace-sale\.json payer_model=COLLECT_ON_DELIVERY status=ASSESSED hawb=\d{10}");
+        Line("COD ARRIVED status=ASSESSED clearance=AWAITING_PAYMENT");
+        Line($"DUTY state=DUE payer=filers/{filer} due=EUR 18\\.07 release_awaits_payment=true");
+        var dutyLines = lines.Where(line => line.StartsWith("DUTY LINE ", StringComparison.Ordinal)).ToArray();
+        Assert.True(dutyLines.Length == 2, $"Expected two DUTY LINE lines.{Environment.NewLine}{report}");
+        Line(@"DUTY LINE FLAT_DUTY_PER_SUBHEADING EUR 6\.00 source=\S.*");
+        Line(@"DUTY LINE VAT EUR 12\.07 source=.*Directive 2006/112/EC.*");
+        Line("OVERPAYMENT refused code=FAILED_PRECONDITION reason=PAYMENT_EXCEEDS_BALANCE fields=amount");
+        Line(@"PAID EUR 9\.00 state=PARTIALLY_PAID balance=EUR 9\.07 status=ASSESSED");
+        Line(@"PAID EUR 9\.07 state=PAID balance=EUR 0\.00 status=RELEASED");
+        Line("COD PAID status=RELEASED clearance=RELEASED");
+    }
+
+    /// <summary>
+    /// Disposition: the undervalued single filing is held and, once arrived, returned to its sender by
+    /// the officer; the filer reads it on GET (two notices: consignee and seller) and on its watch.
+    /// With the delay it is not held, so there is nothing to dispose of.
+    /// </summary>
+    private static void AssertDisposition(string[] lines, bool atOnce, string report)
+    {
+        void Line(string pattern) => AssertLine(lines, pattern, report);
+        Line($@"DISPOSAL express-ioss-marketplace-sale\.json earbuds=20 status={(atOnce ? "HELD" : "ACCEPTED")} hawb=\d{{10}}");
+        if (!atOnce)
+        {
+            Line("DISPOSAL ARRIVED status=ACCEPTED clearance=ARRIVED");
+            Line("DISPOSITION skipped status=ACCEPTED: only goods customs holds can be disposed of");
+            Assert.False(lines.Any(line => line.StartsWith("DISPOSED ", StringComparison.Ordinal) || line.StartsWith("WATCH DISPOSED ", StringComparison.Ordinal)),
+                $"Expected no disposition.{Environment.NewLine}{report}");
+            return;
+        }
+        Line("DISPOSAL ARRIVED status=HELD clearance=ARRIVED");
+        Line("DISPOSITION RETURNED_TO_SENDER status=RETURNED_TO_SENDER clearance=NOT_RELEASED");
+        Line(@"DISPOSED RETURNED_TO_SENDER status=RETURNED_TO_SENDER legal_basis=ART-198 return=\d{10} notices=2 appeal_deadline=\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z");
+        Line("WATCH DISPOSED RETURNED_TO_SENDER legal_basis=ART-198");
     }
 
     /// <summary>The house waybill of the house with <paramref name="earbuds"/>, after asserting its HOUSE line.</summary>

@@ -5,6 +5,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ConsignmentService } from "./gen/exchange/declaration/v1/consignment_service_pb";
 import { DataSetService } from "./gen/exchange/declaration/v1/data_set_service_pb";
 import { DeclarationService } from "./gen/exchange/declaration/v1/declaration_service_pb";
+import { RevenueService } from "./gen/exchange/declaration/v1/revenue_service_pb";
 import { EnforcementService } from "./gen/exchange/enforcement/v1/enforcement_service_pb";
 
 export type ExchangeClient = Client<typeof DeclarationService>;
@@ -15,7 +16,10 @@ export type ConsignmentClient = Client<typeof ConsignmentService>;
 /** A client of DataSetService (beta): profiles and each standard's data set of a declaration. */
 export type DataSetClient = Client<typeof DataSetService>;
 
-/** The customs officer's side: review, decisions and control results. */
+/** A client of RevenueService (beta): the duty assessment of an arrived declaration and the payer's payments. */
+export type RevenueClient = Client<typeof RevenueService>;
+
+/** The customs officer's side: review, decisions, control results and dispositions. */
 export type EnforcementClient = Client<typeof EnforcementService>;
 
 /** The development authentication header the node reads the calling filer from. */
@@ -45,6 +49,11 @@ export function createDataSetClient(server: string, filer: string): DataSetClien
 /** A ConsignmentService client of the node at `server` calling as `carrier` (a filer). */
 export function createConsignmentClient(server: string, carrier: string): ConsignmentClient {
   return createClient(ConsignmentService, transportAs(server, filerHeader, carrier));
+}
+
+/** A RevenueService client of the node at `server` calling as `filer` (the declaration's filer or its carrier). */
+export function createRevenueClient(server: string, filer: string): RevenueClient {
+  return createClient(RevenueService, transportAs(server, filerHeader, filer));
 }
 
 /** An EnforcementService client of the node at `server` calling as the customs officer `officer`. */

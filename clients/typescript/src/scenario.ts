@@ -14,32 +14,47 @@
 //      control result on the declaration's current etag, which releases it;
 //   8. the carrier reads its notices (WatchConsignmentEvents with history) until it has the
 //      HOUSE_RELEASED notice of every house (bounded by --events-timeout);
-//   9. wait (bounded) until the watch has delivered an ACCEPTED event for every accepted one.
+//   9. revenue (beta): a sale collected on delivery (the payer model that makes release wait for
+//      payment) arrives; the filer reads its duty assessment line by line, has an over-payment
+//      refused, pays part, then the balance, which releases the goods;
+//  10. disposition (beta): an undervalued sale is held, arrives, and a customs officer returns it
+//      to its sender with a legal basis and a return waybill; the filer reads the disposition;
+//  11. wait (bounded) until the watch has delivered an ACCEPTED event for every accepted one, and
+//      the DISPOSED event of the returned one.
+// Agency requests (RespondToAgencyRequest) are not part of it: a filer sees one only after an
+// agency subscribed to the goods and holds them, which a node's default configuration does not
+// do, and a filer's sample should not subscribe agencies node-wide (see README.md).
 // The log is line-oriented and stable, for people and for the test that runs it
 // (tests/Exchange.SampleClients.Tests/TypeScriptClientTests.cs). Exit codes: 0 success,
 // 1 any unexpected failure, 2 wrong arguments.
 import { randomUUID } from "node:crypto";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { AcceptedEventWatch } from "./accepted-event-watch";
+import { DeclarationEventWatch } from "./declaration-event-watch";
 import { fromConnectError, fromStatus, type ExchangeError } from "./error-details";
 import {
   createConsignmentClient,
   createDataSetClient,
   createEnforcementClient,
   createExchangeClient,
+  createRevenueClient,
   filerParent,
   type ConsignmentClient,
   type DataSetClient,
   type EnforcementClient,
   type ExchangeClient,
+  type RevenueClient,
 } from "./exchange-client";
 import { ConsignmentEventType, ConsignmentState, ControlReason, type ConsignmentHouse, type ControlItem } from "./gen/exchange/declaration/v1/consignment_pb";
-import { ReferralState, ReferralType } from "./gen/exchange/declaration/v1/decision_pb";
-import { DeclarationStatus } from "./gen/exchange/declaration/v1/declaration_pb";
+import { ReferralState, ReferralType, TaxType } from "./gen/exchange/declaration/v1/decision_pb";
+import { DeclarationStatus, type Declaration } from "./gen/exchange/declaration/v1/declaration_pb";
+import { DispositionType } from "./gen/exchange/declaration/v1/disposition_pb";
 import { ClearanceState, ControlOutcome, MasterConsignmentLinkState, SecurityAssessmentState } from "./gen/exchange/declaration/v1/lifecycle_pb";
+import { DutyAssessmentState, PayerModel } from "./gen/exchange/declaration/v1/revenue_pb";
+import type { Money } from "./gen/google/type/money_pb";
+import { formatMoney, wholeUnits } from "./money";
 import { readConsignment, readDeclaration, readDeclarationLines } from "./sample-files";
 
 const usage = `Usage: npm run scenario -- [--server URL] [--filer ID] [--carrier ID] [--officer ID] [--samples DIR] [--events-timeout SECONDS]
@@ -111,7 +126,7 @@ async function runScenario(options: Options): Promise<void> {
   const parent = filerParent(options.filer);
   log(`SCENARIO server=${options.server} filer=${options.filer}`);
 
-  const watch = AcceptedEventWatch.open(client, parent);
+  const watch = DeclarationEventWatch.open(client, parent);
   log("WATCH open include_history=true");
   try {
     const accepted: string[] = [];
@@ -131,12 +146,23 @@ async function runScenario(options: Options): Promise<void> {
     accepted.push(...filing.houses.values());
     await presentAndControl(carrier, createEnforcementClient(options.server, options.officer), filing);
     await readNotices(carrier, filing, options);
+    accepted.push(await collectOnDelivery(client, createRevenueClient(options.server, options.filer), parent, options));
+    const officer = createEnforcementClient(options.server, options.officer);
+    const returned = await returnToSender(client, officer, parent, options);
+    accepted.push(returned.name);
 
     const seen = await watch.waitForAccepted(accepted, options.eventsTimeoutMs);
     if (seen < accepted.length) {
       throw new Error(`the watch delivered ACCEPTED events for ${seen} of ${accepted.length} accepted declarations within ${options.eventsTimeoutMs / 1000} s`);
     }
     log(`EVENTS ${seen}`);
+    if (returned.disposed) {
+      const disposition = await watch.waitForDisposed(returned.name, options.eventsTimeoutMs);
+      if (disposition === undefined) {
+        throw new Error(`the watch delivered no DISPOSED event for ${returned.name} within ${options.eventsTimeoutMs / 1000} s`);
+      }
+      log(`WATCH DISPOSED ${DispositionType[disposition.type]} legal_basis=${disposition.legalBasis?.code ?? ""}`);
+    }
   } finally {
     await watch.close();
   }
@@ -170,6 +196,13 @@ async function submitValid(client: ExchangeClient, parent: string, path: string)
  * arrival is recorded and release waits (a node with an assessment delay has not decided yet).
  */
 async function notifyArrival(client: ExchangeClient, name: string, source: string): Promise<void> {
+  const declaration = await arrive(client, name, source);
+  const security = SecurityAssessmentState[declaration.securityAssessment?.state ?? SecurityAssessmentState.UNSPECIFIED];
+  log(`ARRIVED ${source} status=${DeclarationStatus[declaration.status]} security=${security} clearance=${clearanceOf(declaration)}`);
+}
+
+/** NotifyArrival of a single filing's goods a minute ago at NL000396; returns the declaration after it. */
+async function arrive(client: ExchangeClient, name: string, source: string): Promise<Declaration> {
   const response = await client.notifyArrival(
     { name, arriveTime: timestampFromDate(new Date(Date.now() - 60_000)), arrivalOffice: "NL000396", requestId: randomUUID() },
     { timeoutMs: callTimeoutMs },
@@ -178,8 +211,153 @@ async function notifyArrival(client: ExchangeClient, name: string, source: strin
   if (declaration?.clearance?.arriveTime === undefined) {
     throw new Error(`${source}: the node answered NotifyArrival without the recorded arrival`);
   }
-  const security = SecurityAssessmentState[declaration.securityAssessment?.state ?? SecurityAssessmentState.UNSPECIFIED];
-  log(`ARRIVED ${source} status=${DeclarationStatus[declaration.status]} security=${security} clearance=${ClearanceState[declaration.clearance.state]}`);
+  return declaration;
+}
+
+/** The clearance state's label, e.g. AWAITING_PAYMENT. */
+function clearanceOf(declaration: Declaration | undefined): string {
+  return ClearanceState[declaration?.clearance?.state ?? ClearanceState.UNSPECIFIED] ?? "UNSPECIFIED";
+}
+
+/**
+ * The express sample as a single filing of its own: no master waybill (no carrier's consignment,
+ * so the filer is the payer), a house waybill of this run, and `earbuds` earbuds (20 for EUR
+ * 39.98 is undervalued: the node holds it with a request for information).
+ */
+async function singleFilingSale(samples: string, earbuds: number): Promise<{ declaration: Declaration; houseDocument: string }> {
+  const { declaration } = await readDeclaration(join(samples, houseSample));
+  const [item] = declaration.items;
+  if (declaration.transportDocument === undefined || item?.quantity?.value === undefined) {
+    throw new Error(`${houseSample}: no transport document or item quantity to vary`);
+  }
+  const houseDocument = String(Math.floor(Math.random() * 1e10)).padStart(10, "0");
+  declaration.transportDocument.masterWaybill = "";
+  declaration.transportDocument.houseWaybill = houseDocument;
+  item.quantity.value.value = String(earbuds);
+  return { declaration, houseDocument };
+}
+
+/** Submits one declaration; returns it as recorded. */
+async function submit(client: ExchangeClient, parent: string, declaration: Declaration): Promise<Declaration> {
+  const recorded = (await client.submitDeclaration({ parent, declaration, requestId: randomUUID() }, { timeoutMs: callTimeoutMs })).declaration;
+  if (recorded === undefined || recorded.name === "") {
+    throw new Error(`${houseSample}: the node answered without the recorded declaration`);
+  }
+  return recorded;
+}
+
+/**
+ * Step 9 (RevenueService, beta): collect on delivery makes release wait until the duties and
+ * taxes are paid (docs/revenue.md). The sale is filed without its IOSS number, so the VAT is due
+ * at importation as well as the duty. Once the goods arrive the node turns its estimate into the
+ * assessment (the debt); the filer, the payer of a single filing, reads it, has an over-payment
+ * refused (nothing is recorded), pays part, then the balance, which releases the goods in the
+ * same write. A node that has not assessed the declaration yet (an assessment delay) has no
+ * assessment to read: NOT_FOUND, and nothing can be paid. Returns the declaration's name.
+ */
+async function collectOnDelivery(client: ExchangeClient, revenue: RevenueClient, parent: string, options: Options): Promise<string> {
+  const { declaration, houseDocument } = await singleFilingSale(options.samples, 2);
+  declaration.iossNumber = "";
+  declaration.payerModel = PayerModel.COLLECT_ON_DELIVERY;
+  const filed = await submit(client, parent, declaration);
+  log(`COD ${houseSample} payer_model=COLLECT_ON_DELIVERY status=${DeclarationStatus[filed.status]} hawb=${houseDocument}`);
+  const arrived = await arrive(client, filed.name, houseSample);
+  log(`COD ARRIVED status=${DeclarationStatus[arrived.status]} clearance=${clearanceOf(arrived)}`);
+
+  const assessmentName = `${filed.name}/dutyAssessment`;
+  let assessment;
+  try {
+    assessment = (await revenue.getDutyAssessment({ name: assessmentName }, { timeoutMs: callTimeoutMs })).dutyAssessment;
+  } catch (error) {
+    if (error instanceof ConnectError && error.code === Code.NotFound) {
+      log(`DUTY not assessed yet code=NOT_FOUND reason=${fromConnectError(error).errorInfo?.reason ?? "(no ErrorInfo)"}`);
+      return filed.name;
+    }
+    throw error;
+  }
+  if (assessment?.balance === undefined) {
+    throw new Error(`${assessmentName}: the node answered without the assessment's balance`);
+  }
+  log(`DUTY state=${DutyAssessmentState[assessment.state]} payer=${assessment.payer} due=${formatMoney(assessment.amountDue)} release_awaits_payment=${assessment.releaseAwaitsPayment}`);
+  for (const line of assessment.lines) {
+    log(`DUTY LINE ${TaxType[line.taxType]} ${formatMoney(line.amount)} source=${line.legalSource}`);
+  }
+
+  // An over-payment is refused (FAILED_PRECONDITION PAYMENT_EXCEEDS_BALANCE, the field `amount`), nothing recorded.
+  const { currencyCode, units } = assessment.balance;
+  try {
+    await pay(revenue, assessmentName, wholeUnits(currencyCode, units + 1n));
+    throw new Error(`${assessmentName}: the node accepted a payment above the balance`);
+  } catch (error) {
+    if (!(error instanceof ConnectError && error.code === Code.FailedPrecondition)) {
+      throw error;
+    }
+    const refusal = fromConnectError(error);
+    log(`OVERPAYMENT refused code=${refusal.code} reason=${refusal.errorInfo?.reason ?? "(no ErrorInfo)"} fields=${refusal.violations.map((violation) => violation.field).join(",")}`);
+  }
+
+  // Half the balance in whole units, then whatever the node says is left.
+  let paid = await pay(revenue, assessmentName, wholeUnits(currencyCode, units / 2n));
+  paid = await pay(revenue, assessmentName, paid.dutyAssessment?.balance);
+  if (paid.declarationStatus !== DeclarationStatus.RELEASED) {
+    throw new Error(`${assessmentName}: paying the balance left the goods ${DeclarationStatus[paid.declarationStatus]}, not RELEASED`);
+  }
+  const released = (await client.getDeclaration({ name: filed.name }, { timeoutMs: callTimeoutMs })).declaration;
+  log(`COD PAID status=${DeclarationStatus[released?.status ?? DeclarationStatus.UNSPECIFIED]} clearance=${clearanceOf(released)}`);
+  return filed.name;
+}
+
+/** One payment (a new request id each: a retry with the same id would pay nothing twice); prints where it leaves the debt. */
+async function pay(revenue: RevenueClient, name: string, amount: Money | undefined) {
+  const response = await revenue.recordPayment(
+    { name, amount, paymentReference: `RCPT-${randomUUID().slice(0, 8)}`, requestId: randomUUID() },
+    { timeoutMs: callTimeoutMs },
+  );
+  const assessment = response.dutyAssessment;
+  log(`PAID ${formatMoney(amount)} state=${DutyAssessmentState[assessment?.state ?? DutyAssessmentState.UNSPECIFIED]} balance=${formatMoney(assessment?.balance)} status=${DeclarationStatus[response.declarationStatus]}`);
+  return response;
+}
+
+/**
+ * Step 10 (EnforcementService.RecordDisposition, beta): the undervalued sale is held with a
+ * request for information; its goods arrive; a customs officer, on the declaration's current
+ * etag, returns them to the sender, on a legal basis (the officer's: the node keeps no list of
+ * provisions) and with the return shipment's own waybill. The filer reads the disposition on its
+ * declaration (and, step 11, on its watch). Only held goods can be disposed of: on a node that
+ * has not assessed the sale yet it is not held, and the step says so instead.
+ */
+async function returnToSender(client: ExchangeClient, officer: EnforcementClient, parent: string, options: Options): Promise<{ name: string; disposed: boolean }> {
+  const { declaration, houseDocument } = await singleFilingSale(options.samples, 20);
+  const filed = await submit(client, parent, declaration);
+  log(`DISPOSAL ${houseSample} earbuds=20 status=${DeclarationStatus[filed.status]} hawb=${houseDocument}`);
+  const arrived = await arrive(client, filed.name, houseSample);
+  log(`DISPOSAL ARRIVED status=${DeclarationStatus[arrived.status]} clearance=${clearanceOf(arrived)}`);
+  if (arrived.status !== DeclarationStatus.HELD) {
+    log(`DISPOSITION skipped status=${DeclarationStatus[arrived.status]}: only goods customs holds can be disposed of`);
+    return { name: filed.name, disposed: false };
+  }
+
+  const current = (await officer.getDeclaration({ name: filed.name }, { timeoutMs: callTimeoutMs })).declaration;
+  const returnWaybill = String(Math.floor(Math.random() * 1e10)).padStart(10, "0");
+  const disposed = (await officer.recordDisposition({
+    name: filed.name,
+    type: DispositionType.RETURNED_TO_SENDER,
+    legalBasis: { code: "ART-198", citation: "Article 198 of the national customs act (return of goods to the sender)" },
+    reason: "Declared value far below the goods' value; no invoice supports it.",
+    returnItemIdentifier: returnWaybill,
+    etag: current?.etag ?? "",
+    requestId: randomUUID(),
+  }, { timeoutMs: callTimeoutMs })).declaration;
+  log(`DISPOSITION RETURNED_TO_SENDER status=${DeclarationStatus[disposed?.status ?? DeclarationStatus.UNSPECIFIED]} clearance=${clearanceOf(disposed)}`);
+
+  const seen = (await client.getDeclaration({ name: filed.name }, { timeoutMs: callTimeoutMs })).declaration;
+  const disposition = seen?.disposition;
+  if (disposition === undefined) {
+    throw new Error(`${filed.name}: the filer's declaration shows no disposition`);
+  }
+  const deadline = disposition.appealDeadline === undefined ? "" : timestampDate(disposition.appealDeadline).toISOString();
+  log(`DISPOSED ${DispositionType[disposition.type]} status=${DeclarationStatus[seen?.status ?? DeclarationStatus.UNSPECIFIED]} legal_basis=${disposition.legalBasis?.code ?? ""} return=${disposition.returnItemIdentifier} notices=${disposition.notices.length} appeal_deadline=${deadline}`);
+  return { name: filed.name, disposed: true };
 }
 
 /** What step 6 leaves for the next steps: the consignment, its houses, and what its arrival asks to present. */

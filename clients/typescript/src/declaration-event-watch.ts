@@ -1,11 +1,15 @@
 // A WatchDeclarationEvents stream read in the background, remembering which declarations it has
-// seen an ACCEPTED event for, so the scenario can wait (bounded) until its submissions show up.
+// seen an ACCEPTED event for, and the disposition of each DISPOSED event, so the scenario can wait
+// (bounded) until its submissions and an officer's disposition show up on the filer's stream.
 import { setTimeout as delay } from "node:timers/promises";
 import { DeclarationEventType } from "./gen/exchange/declaration/v1/declaration_event_pb";
+import type { Disposition } from "./gen/exchange/declaration/v1/disposition_pb";
 import type { ExchangeClient } from "./exchange-client";
 
-export class AcceptedEventWatch {
+export class DeclarationEventWatch {
   private readonly accepted = new Set<string>();
+  /** The disposition carried by each DISPOSED event, by declaration name. */
+  private readonly disposed = new Map<string, Disposition>();
   private readonly abort = new AbortController();
   private readonly finished: Promise<void>;
   private failure: unknown = undefined;
@@ -22,8 +26,8 @@ export class AcceptedEventWatch {
    * Opens the watch with include_history: the node first replays the filer's retained events,
    * then follows new ones, so nothing submitted after this call can be missed.
    */
-  static open(client: ExchangeClient, parent: string): AcceptedEventWatch {
-    return new AcceptedEventWatch(client, parent);
+  static open(client: ExchangeClient, parent: string): DeclarationEventWatch {
+    return new DeclarationEventWatch(client, parent);
   }
 
   /**
@@ -32,19 +36,34 @@ export class AcceptedEventWatch {
    * stream failed.
    */
   async waitForAccepted(names: readonly string[], timeoutMs: number): Promise<number> {
+    await this.waitUntil(() => names.every((name) => this.accepted.has(name)), timeoutMs);
+    return names.filter((name) => this.accepted.has(name)).length;
+  }
+
+  /**
+   * Waits until the DISPOSED event of the declaration `name` has arrived, or until `timeoutMs`
+   * has passed. Returns the event's disposition, or undefined if it did not come in time.
+   * Throws if the stream failed.
+   */
+  async waitForDisposed(name: string, timeoutMs: number): Promise<Disposition | undefined> {
+    await this.waitUntil(() => this.disposed.has(name), timeoutMs);
+    return this.disposed.get(name);
+  }
+
+  /** Waits until `done()` holds, the stream ends, or `timeoutMs` passes; throws if the stream failed. */
+  private async waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
     const timeout = new AbortController();
     const expired = delay(timeoutMs, "expired", { signal: timeout.signal }).catch(() => "cancelled");
     try {
       for (;;) {
-        const seen = names.filter((name) => this.accepted.has(name)).length;
         if (this.failure !== undefined) {
           throw this.failure;
         }
-        if (seen === names.length || this.ended) {
-          return seen;
+        if (done() || this.ended) {
+          return;
         }
         if ((await Promise.race([this.changed.then(() => "changed"), expired])) === "expired") {
-          return names.filter((name) => this.accepted.has(name)).length;
+          return;
         }
       }
     } finally {
@@ -64,6 +83,9 @@ export class AcceptedEventWatch {
       for await (const { event } of events) {
         if (event?.type === DeclarationEventType.ACCEPTED) {
           this.accepted.add(event.declaration);
+          this.notify();
+        } else if (event?.type === DeclarationEventType.DISPOSED && event.disposition !== undefined) {
+          this.disposed.set(event.declaration, event.disposition);
           this.notify();
         }
       }
