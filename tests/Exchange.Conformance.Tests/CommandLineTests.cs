@@ -31,6 +31,9 @@ public sealed class CommandLineTests
     [InlineData("--target", "127.0.0.1:5080", "--timeout-seconds", "0")]
     [InlineData("--target", "127.0.0.1:5080", "--filer", "same", "--other-filer", "same")]
     [InlineData("--target", "127.0.0.1:5080", "--identity-header", "X Filer")]
+    [InlineData("--target", "127.0.0.1:5080", "--officer-header", "x-officer-bin")]
+    [InlineData("--target", "127.0.0.1:5080", "--officer-header", "x-exchange-filer")]
+    [InlineData("--target", "127.0.0.1:5080", "--officer", " ")]
     [InlineData("--target", "127.0.0.1:5080", "--tls", "--plaintext")]
     [InlineData("--target", "127.0.0.1:5080", "--client-cert", "filer.pem")]
     [InlineData("--target", "127.0.0.1:5080", "--only", "no-such-check")]
@@ -63,13 +66,14 @@ public sealed class CommandLineTests
     {
         var request = KitCommandLine.Read([
             "--target", "127.0.0.1:5080", "--plaintext", "--filer", "acme", "--other-filer=globex", "--identity-header", "x-caller",
-            "--only", "submit.,watch.resume", "--only", "bulk.", "--timeout-seconds", "7",
+            "--only", "submit.,watch.resume", "--only", "bulk.", "--timeout-seconds", "7", "--officer", "inspector-7", "--officer-header", "x-inspector",
         ]);
 
         Assert.Null(request.Error);
         var options = request.Options!;
         Assert.Equal(new Uri("http://127.0.0.1:5080"), options.Target);
         Assert.Equal(("acme", "globex", "x-caller"), (options.Filer, options.OtherFiler, options.IdentityHeader));
+        Assert.Equal(("inspector-7", "x-inspector"), (options.Officer, options.OfficerHeader));
         Assert.Equal(["submit.", "watch.resume", "bulk."], options.Only);
         Assert.Equal(TimeSpan.FromSeconds(7), options.CallTimeout);
 
@@ -77,6 +81,7 @@ public sealed class CommandLineTests
         Assert.Equal(new Uri("https://node.example.org:443"), tls.Target);
         Assert.Equal((KitOptions.DefaultFiler, KitOptions.DefaultOtherFiler, KitOptions.DefaultIdentityHeader, KitOptions.DefaultCallTimeout),
             (tls.Filer, tls.OtherFiler, tls.IdentityHeader, tls.CallTimeout));
+        Assert.Equal((KitOptions.DefaultOfficer, KitOptions.DefaultOfficerHeader), (tls.Officer, tls.OfficerHeader));
         Assert.Equal(new Uri("https://node.example.org/"), KitCommandLine.Read(["--target", "https://node.example.org"]).Options!.Target);
         Assert.True(KitCommandLine.Read(["--list", "--only", "watch."]).List);
     }

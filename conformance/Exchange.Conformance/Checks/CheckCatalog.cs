@@ -12,6 +12,8 @@ public static class CheckCatalog
         .. AmendAndCancelChecks.All,
         .. LifecycleChecks.All,
         .. ConsignmentChecks.All,
+        .. RevenueChecks.All,
+        .. DispositionChecks.All,
         .. WatchChecks.All,
         .. BulkChecks.All,
         .. RobustnessChecks.All,

@@ -1,6 +1,7 @@
 using Exchange.Conformance.Assertions;
 using Exchange.Conformance.Samples;
 using Exchange.Contracts.Declaration.V1;
+using EnforcementService = Exchange.Contracts.Enforcement.V1.EnforcementService;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
@@ -8,8 +9,8 @@ using Grpc.Net.Client;
 namespace Exchange.Conformance.Runner;
 
 /// <summary>
-/// What one check works with: clients calling as the kit's filer, as the other filer and as
-/// nobody (every call with its deadline, see <see cref="CallDefaults"/>), fresh references that
+/// What one check works with: clients calling as the kit's filer, as the other filer, as a customs
+/// officer and as nobody (every call with its deadline, see <see cref="CallDefaults"/>), fresh references that
 /// no earlier run used, and setup steps whose failure makes the check an ERROR rather than a FAIL.
 /// </summary>
 public sealed class CheckContext
@@ -32,6 +33,13 @@ public sealed class CheckContext
         Consignments = new ConsignmentService.ConsignmentServiceClient(Invoker);
         OtherConsignments = new ConsignmentService.ConsignmentServiceClient(
             channel.Intercept(new CallDefaults(options.IdentityHeader, OtherFiler, CallTimeout, cancellation)));
+        Revenue = new RevenueService.RevenueServiceClient(Invoker);
+        OtherRevenue = new RevenueService.RevenueServiceClient(
+            channel.Intercept(new CallDefaults(options.IdentityHeader, OtherFiler, CallTimeout, cancellation)));
+        Officer = options.Officer;
+        Enforcement = new EnforcementService.EnforcementServiceClient(
+            channel.Intercept(new CallDefaults(options.OfficerHeader, Officer, CallTimeout, cancellation)));
+        EnforcementAsFiler = new EnforcementService.EnforcementServiceClient(Invoker);
     }
 
     /// <summary>The filer the kit calls as.</summary>
@@ -57,6 +65,21 @@ public sealed class CheckContext
 
     /// <summary>ConsignmentService as <see cref="OtherFiler"/>.</summary>
     public ConsignmentService.ConsignmentServiceClient OtherConsignments { get; }
+
+    /// <summary>RevenueService (beta) as <see cref="Filer"/>.</summary>
+    public RevenueService.RevenueServiceClient Revenue { get; }
+
+    /// <summary>RevenueService (beta) as <see cref="OtherFiler"/>.</summary>
+    public RevenueService.RevenueServiceClient OtherRevenue { get; }
+
+    /// <summary>The customs officer the disposition checks call as.</summary>
+    public string Officer { get; }
+
+    /// <summary>EnforcementService as <see cref="Officer"/>.</summary>
+    public EnforcementService.EnforcementServiceClient Enforcement { get; }
+
+    /// <summary>EnforcementService as <see cref="Filer"/>, whose calls an officer's service refuses.</summary>
+    public EnforcementService.EnforcementServiceClient EnforcementAsFiler { get; }
 
     /// <summary>Raw calls (any method, any marshaller) as <see cref="Filer"/>.</summary>
     public CallInvoker Invoker { get; }

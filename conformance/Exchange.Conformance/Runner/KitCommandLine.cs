@@ -45,6 +45,20 @@ public static partial class KitCommandLine
         DefaultValueFactory = _ => KitOptions.DefaultIdentityHeader,
     };
 
+    public static readonly Option<string> Officer = new("--officer")
+    {
+        HelpName = "ID",
+        Description = "The customs officer to call EnforcementService as (the disposition checks).",
+        DefaultValueFactory = _ => KitOptions.DefaultOfficer,
+    };
+
+    public static readonly Option<string> OfficerHeader = new("--officer-header")
+    {
+        HelpName = "NAME",
+        Description = "The metadata header carrying the officer id.",
+        DefaultValueFactory = _ => KitOptions.DefaultOfficerHeader,
+    };
+
     public static readonly Option<string[]> Only = new("--only")
     {
         HelpName = "PREFIX",
@@ -77,7 +91,7 @@ public static partial class KitCommandLine
         + $"  {Name} --target HOST:PORT [options]\n"
         + $"  {Name} --list [--only PREFIX]")
     {
-        Target, Plaintext, Tls, Filer, OtherFiler, IdentityHeader, Only, TimeoutSeconds, List, ClientCertificate,
+        Target, Plaintext, Tls, Filer, OtherFiler, IdentityHeader, Officer, OfficerHeader, Only, TimeoutSeconds, List, ClientCertificate,
         new HelpOption { Action = new HelpWithDetails() },
     };
 
@@ -113,12 +127,16 @@ public static partial class KitCommandLine
         var filer = parsed.GetValue(Filer)!;
         var otherFiler = parsed.GetValue(OtherFiler)!;
         var header = parsed.GetValue(IdentityHeader)!;
+        var officer = parsed.GetValue(Officer)!;
+        var officerHeader = parsed.GetValue(OfficerHeader)!;
         var problem = target is null ? "--target is required, e.g. --target 127.0.0.1:5080."
             : tls && plaintext ? "Give --tls or --plaintext, not both."
             : string.IsNullOrWhiteSpace(filer) || string.IsNullOrWhiteSpace(otherFiler) ? "--filer and --other-filer must not be empty."
             : filer == otherFiler ? "--filer and --other-filer must name two different filers."
-            : !HeaderName().IsMatch(header) || header.EndsWith("-bin", StringComparison.Ordinal)
-                ? $"--identity-header '{header}' is not a valid ASCII metadata key (lower-case letters, digits, '-', '_', '.')."
+            : string.IsNullOrWhiteSpace(officer) ? "--officer must not be empty."
+            : !IsMetadataKey(header) ? $"--identity-header '{header}' is not a valid ASCII metadata key (lower-case letters, digits, '-', '_', '.')."
+            : !IsMetadataKey(officerHeader) ? $"--officer-header '{officerHeader}' is not a valid ASCII metadata key (lower-case letters, digits, '-', '_', '.')."
+            : header == officerHeader ? "--identity-header and --officer-header must be two different headers."
             : null;
         var timeout = KitOptions.DefaultCallTimeout;
         if (problem is null && parsed.GetValue(TimeoutSeconds) is { } seconds)
@@ -139,6 +157,8 @@ public static partial class KitCommandLine
             Filer = filer,
             OtherFiler = otherFiler,
             IdentityHeader = header,
+            Officer = officer,
+            OfficerHeader = officerHeader,
             CallTimeout = timeout,
             Only = only,
         };
@@ -172,6 +192,9 @@ public static partial class KitCommandLine
         }
         return address;
     }
+
+    /// <summary>An ASCII metadata key: lower-case, and not ending in -bin (the suffix of binary values).</summary>
+    private static bool IsMetadataKey(string name) => HeaderName().IsMatch(name) && !name.EndsWith("-bin", StringComparison.Ordinal);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex HeaderName();

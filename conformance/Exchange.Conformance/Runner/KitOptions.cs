@@ -6,6 +6,8 @@ public sealed record KitOptions
     public const string DefaultFiler = "conformance-a";
     public const string DefaultOtherFiler = "conformance-b";
     public const string DefaultIdentityHeader = "x-exchange-filer";
+    public const string DefaultOfficer = "conformance-officer";
+    public const string DefaultOfficerHeader = "x-exchange-officer";
     public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The node, e.g. http://127.0.0.1:5080 (h2c) or https://node.example:443.</summary>
@@ -22,6 +24,12 @@ public sealed record KitOptions
 
     /// <summary>The metadata header that names the calling filer (the contract's development scheme).</summary>
     public string IdentityHeader { get; init; } = DefaultIdentityHeader;
+
+    /// <summary>The customs officer the disposition checks call EnforcementService as.</summary>
+    public string Officer { get; init; } = DefaultOfficer;
+
+    /// <summary>The metadata header that names the calling officer (the development scheme's officer role).</summary>
+    public string OfficerHeader { get; init; } = DefaultOfficerHeader;
 
     /// <summary>The deadline of every call; a check as a whole gets <see cref="CheckTimeout"/>.</summary>
     public TimeSpan CallTimeout { get; init; } = DefaultCallTimeout;
