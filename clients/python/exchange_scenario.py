@@ -22,12 +22,12 @@
    refused, pays part, then the balance, which releases the goods;
 10. disposition (beta): an undervalued sale is held, arrives, and a customs officer returns it to
    its sender with a legal basis and a return waybill; the filer reads the disposition;
-11. wait until the watch has delivered an ACCEPTED event for every accepted declaration, and the
+11. agency (beta): a partner government agency (--agency) subscribes to textiles with
+   hold_for_review for the run; a gift of a scarf is held for it; the agency asks the filer for
+   information, the filer answers (RespondToAgencyRequest), the agency lets the goods proceed;
+   the subscription is deleted again;
+12. wait until the watch has delivered an ACCEPTED event for every accepted declaration, and the
    DISPOSED event of the returned one.
-
-Agency requests (RespondToAgencyRequest) are not part of it: a filer sees one only after an agency
-subscribed to the goods and holds them, which a node's default configuration does not do, and a
-filer's sample should not subscribe agencies node-wide (see README.md).
 
 Prints one stable, greppable line per outcome; exits 0 on success, 1 on any unexpected outcome.
 Run with Debian's /usr/bin/python3 after ./generate.sh (see README.md).
@@ -70,7 +70,12 @@ try:
         revenue_service_pb2,
         revenue_service_pb2_grpc,
     )
-    from exchange.enforcement.v1 import enforcement_service_pb2, enforcement_service_pb2_grpc
+    from exchange.enforcement.v1 import (
+        agency_service_pb2,
+        agency_service_pb2_grpc,
+        enforcement_service_pb2,
+        enforcement_service_pb2_grpc,
+    )
 except ImportError as missing:  # pragma: no cover - a setup problem, explained to the user
     print(
         f"FAILED cannot import the generated client ({missing}): run ./generate.sh with Debian's "
@@ -81,6 +86,7 @@ except ImportError as missing:  # pragma: no cover - a setup problem, explained 
 
 FILER_HEADER = "x-exchange-filer"
 OFFICER_HEADER = "x-exchange-officer"
+AGENCY_HEADER = "x-exchange-agency"
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 ACCEPTED = declaration_event_pb2.DECLARATION_EVENT_TYPE_ACCEPTED
 DISPOSED = declaration_event_pb2.DECLARATION_EVENT_TYPE_DISPOSED
@@ -91,6 +97,7 @@ INVALID_SAMPLE = "invalid-several-errors.json"
 BULK_SAMPLE = "bulk-mixed.jsonl"
 HOUSE_SAMPLE = "express-ioss-marketplace-sale.json"
 MASTER_SAMPLE = "consignment-air-master.json"
+AGENCY_HS_PREFIX = "611710"  # the HS subheading of the postal gift's scarf, which the agency subscribes to
 
 CALL_TIMEOUT_S = 30
 BULK_TIMEOUT_S = 120
@@ -694,6 +701,90 @@ def return_to_sender(stub, officer_stub, parent, metadata, officer, samples):
     return filed.name, True
 
 
+def agency_journey(stub, agency_stub, parent, metadata, agency, samples):
+    """Agency (AgencyService and RespondToAgencyRequest, beta): a partner government agency sees
+    only the goods its subscriptions flag to it, so for the length of this step it subscribes to
+    the HS subheading of the postal gift's scarf (611710) with hold_for_review, which holds
+    matching goods when the node assesses them. Subscriptions are node-wide (every filer's scarves
+    would be held), so the step deletes it again, whatever happens. The agency asks the filer for
+    information, the filer reads the OPEN request on its declaration and answers it, and the
+    agency lets the goods proceed (MAY_PROCEED lifts its hold; before arrival they are ASSESSED).
+    A node that has not assessed the gift yet (an assessment delay) has not flagged it, so there
+    is nothing to ask. Returns the declaration's name."""
+    agency_metadata = ((AGENCY_HEADER, agency),)
+    agency_name = f"agencies/{agency}"
+    subscription = agency_stub.CreateSubscription(
+        agency_service_pb2.CreateSubscriptionRequest(
+            parent=agency_name,
+            subscription_id=f"scenario-{uuid.uuid4().hex[:8]}",
+            subscription=agency_service_pb2.Subscription(
+                hs_prefixes=[AGENCY_HS_PREFIX], description="Textiles: the sample scenario's agency step", hold_for_review=True
+            ),
+        ),
+        metadata=agency_metadata,
+        timeout=CALL_TIMEOUT_S,
+    ).subscription
+    hold = "true" if subscription.hold_for_review else "false"
+    print(f"AGENCY SUBSCRIBED {agency_name} hs={AGENCY_HS_PREFIX} hold_for_review={hold}", flush=True)
+    try:
+        filed = submit(stub, parent, metadata, read_declaration(samples, VALID_SAMPLES[0]))
+        print(f"AGENCY FILED {VALID_SAMPLES[0]} status={status_label(filed.status)}", flush=True)
+        if filed.status != declaration_pb2.DECLARATION_STATUS_HELD:
+            print(f"AGENCY skipped status={status_label(filed.status)}: the node flags goods to an agency when it assesses them", flush=True)
+            return filed.name
+
+        agency_stub.CreateAgencyRequest(
+            agency_service_pb2.CreateAgencyRequestRequest(
+                declaration=filed.name,
+                agency=agency_name,
+                request_text="Send the fibre composition of the scarf.",
+                request_id=str(uuid.uuid4()),
+            ),
+            metadata=agency_metadata,
+            timeout=CALL_TIMEOUT_S,
+        )
+        current = stub.GetDeclaration(
+            declaration_service_pb2.GetDeclarationRequest(name=filed.name), metadata=metadata, timeout=CALL_TIMEOUT_S
+        ).declaration
+        request = next((r for r in current.agency_requests if r.state == decision_pb2.AGENCY_REQUEST_STATE_OPEN), None)
+        if request is None:
+            raise ScenarioError(f"{filed.name}: the filer sees no OPEN agency request")
+        state = enum_label(decision_pb2.AgencyRequestState, request.state, "AGENCY_REQUEST_STATE_")
+        print(f"AGENCY REQUEST {state} {request.agency}", flush=True)
+
+        answered = stub.RespondToAgencyRequest(
+            declaration_service_pb2.RespondToAgencyRequestRequest(
+                name=request.name,
+                response=decision_pb2.AdditionalInformation(text="100 % wool, hand-knitted."),
+                request_id=str(uuid.uuid4()),
+            ),
+            metadata=metadata,
+            timeout=CALL_TIMEOUT_S,
+        ).declaration
+        answer = next((r for r in answered.agency_requests if r.name == request.name), None)
+        state = enum_label(decision_pb2.AgencyRequestState, answer.state if answer is not None else 0, "AGENCY_REQUEST_STATE_")
+        print(f"AGENCY ANSWERED {state} status={status_label(answered.status)}", flush=True)
+
+        decided = agency_stub.RecordAgencyDecision(
+            agency_service_pb2.RecordAgencyDecisionRequest(
+                declaration=filed.name,
+                agency=agency_name,
+                decision=decision_pb2.AGENCY_DECISION_MAY_PROCEED,
+                reason="Composition as declared.",
+                request_id=str(uuid.uuid4()),
+            ),
+            metadata=agency_metadata,
+            timeout=CALL_TIMEOUT_S,
+        ).declaration
+        print(f"AGENCY DECIDED MAY_PROCEED status={status_label(decided.status)}", flush=True)
+        return filed.name
+    finally:
+        agency_stub.DeleteSubscription(
+            agency_service_pb2.DeleteSubscriptionRequest(name=subscription.name), metadata=agency_metadata, timeout=CALL_TIMEOUT_S
+        )
+        print("AGENCY UNSUBSCRIBED", flush=True)
+
+
 def open_channel(server):
     options = []
     host = server.rsplit(":", 1)[0].strip("[]")
@@ -737,6 +828,8 @@ def run(args):
             accepted.add(collect_on_delivery(stub, revenue, parent, metadata, args.samples))
             returned, disposed = return_to_sender(stub, officer_stub, parent, metadata, args.officer, args.samples)
             accepted.add(returned)
+            agency_stub = agency_service_pb2_grpc.AgencyServiceStub(channel)
+            accepted.add(agency_journey(stub, agency_stub, parent, metadata, args.agency, args.samples))
             seen = watch.wait_for_accepted(accepted, args.events_timeout)
             print(f"EVENTS {seen}", flush=True)
             if seen != len(accepted):
@@ -764,6 +857,9 @@ def main(argv=None):
         "--officer", help="the customs officer recording control results, sent as x-exchange-officer (default: the filer's id with -officer)"
     )
     parser.add_argument(
+        "--agency", help="the partner government agency of the agency step, sent as x-exchange-agency (default: the filer's id with -agency)"
+    )
+    parser.add_argument(
         "--samples",
         default=os.path.join(HERE, "..", "csharp", "Exchange.Client", "samples"),
         help="folder of the sample declarations",
@@ -774,6 +870,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     args.carrier = args.carrier or f"{args.filer}-carrier"
     args.officer = args.officer or f"{args.filer}-officer"
+    args.agency = args.agency or f"{args.filer}-agency"
     try:
         run(args)
     except ScenarioError as error:

@@ -59,7 +59,7 @@ public sealed class PythonClientTests
         Assert.Equal(SampleFiles.InvalidSampleViolations.Order(StringComparer.Ordinal), violations);
         AssertLine(lines, $"BULK accepted={SampleFiles.BulkMixedAccepted} rejected={SampleFiles.BulkMixedRejected}", report);
         ScenarioJourney.AssertJourney(result.StandardOutput, "py-test", "py-test-carrier", assessment, report);
-        AssertLine(lines, $"EVENTS {SampleFiles.BulkMixedAccepted + 6}", report); // the two valid samples, the bulk file, the two houses and the two single filings of revenue and disposition
+        AssertLine(lines, $"EVENTS {SampleFiles.BulkMixedAccepted + 7}", report); // the two valid samples, the bulk file, the two houses and the single filings of revenue, disposition and the agency step
         AssertLine(lines, "DONE", report);
     }
 

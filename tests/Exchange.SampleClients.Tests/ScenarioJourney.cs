@@ -23,7 +23,8 @@ public enum NodeAssessment
 /// The lines both sample scenarios (TypeScript and Python) print for arrival, the multiple-filing
 /// journey (houses, master, referral, arrival, presentation, control and the carrier's notices),
 /// revenue (a sale collected on delivery: assessment, over-payment refused, part payment, balance,
-/// release) and disposition (a held sale returned to its sender by an officer, seen by the filer).
+/// release), disposition (a held sale returned to its sender by an officer, seen by the filer) and
+/// an agency's request answered by the filer.
 /// One place, so both clients are held to the same journey.
 /// </summary>
 public static class ScenarioJourney
@@ -102,6 +103,29 @@ public static class ScenarioJourney
 
         AssertRevenue(lines, filer, atOnce, report);
         AssertDisposition(lines, atOnce, report);
+        AssertAgency(lines, filer, atOnce, report);
+    }
+
+    /// <summary>
+    /// Agency: the agency subscribed to the scarf's subheading for the step holds the gift when the node
+    /// assesses it; the filer answers its request and the agency lets the goods proceed (ASSESSED before
+    /// arrival). With the delay nothing is assessed, so nothing is flagged. The subscription is deleted either way.
+    /// </summary>
+    private static void AssertAgency(string[] lines, string filer, bool atOnce, string report)
+    {
+        void Line(string pattern) => AssertLine(lines, pattern, report);
+        Line($"AGENCY SUBSCRIBED agencies/{filer}-agency hs=611710 hold_for_review=true");
+        Line("AGENCY UNSUBSCRIBED");
+        if (!atOnce)
+        {
+            Line(@"AGENCY FILED postal-cn22-gift\.json status=ACCEPTED");
+            Line("AGENCY skipped status=ACCEPTED: the node flags goods to an agency when it assesses them");
+            return;
+        }
+        Line(@"AGENCY FILED postal-cn22-gift\.json status=HELD");
+        Line($"AGENCY REQUEST OPEN agencies/{filer}-agency");
+        Line("AGENCY ANSWERED ANSWERED status=HELD");
+        Line("AGENCY DECIDED MAY_PROCEED status=ASSESSED");
     }
 
     /// <summary>

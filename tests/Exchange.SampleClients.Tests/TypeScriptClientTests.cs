@@ -60,7 +60,7 @@ public sealed class TypeScriptClientTests
         AssertLine(lines, @"BULK REJECTED index=13 source=bulk-mixed\.jsonl:14 code=INVALID_ARGUMENT reason=VALIDATION_FAILED fields=declaration\.items\[0\]\.hs_code", report);
         AssertLine(lines, @"BULK REJECTED index=19 source=bulk-mixed\.jsonl:20 code=INVALID_ARGUMENT reason=VALIDATION_FAILED fields=declaration\.totals\.invoice_total", report);
         ScenarioJourney.AssertJourney(result.StandardOutput, "ts-test", "ts-test-carrier", assessment, report);
-        AssertLine(lines, $"EVENTS {SampleFiles.BulkMixedAccepted + 6}", report); // the two valid samples, the bulk file, the two houses and the two single filings of revenue and disposition
+        AssertLine(lines, $"EVENTS {SampleFiles.BulkMixedAccepted + 7}", report); // the two valid samples, the bulk file, the two houses and the single filings of revenue, disposition and the agency step
         AssertLine(lines, "DONE", report);
     }
 

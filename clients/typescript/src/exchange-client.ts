@@ -1,11 +1,12 @@
 // Opening clients of the node: gRPC over HTTP/2 (h2c for http:// addresses) with the caller's
-// development identity on every call (a filer, or a customs officer).
+// development identity on every call (a filer, a customs officer or an agency).
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ConsignmentService } from "./gen/exchange/declaration/v1/consignment_service_pb";
 import { DataSetService } from "./gen/exchange/declaration/v1/data_set_service_pb";
 import { DeclarationService } from "./gen/exchange/declaration/v1/declaration_service_pb";
 import { RevenueService } from "./gen/exchange/declaration/v1/revenue_service_pb";
+import { AgencyService } from "./gen/exchange/enforcement/v1/agency_service_pb";
 import { EnforcementService } from "./gen/exchange/enforcement/v1/enforcement_service_pb";
 
 export type ExchangeClient = Client<typeof DeclarationService>;
@@ -22,11 +23,17 @@ export type RevenueClient = Client<typeof RevenueService>;
 /** The customs officer's side: review, decisions, control results and dispositions. */
 export type EnforcementClient = Client<typeof EnforcementService>;
 
+/** A partner government agency's side: subscriptions, its holds, requests to the filer and decisions. */
+export type AgencyClient = Client<typeof AgencyService>;
+
 /** The development authentication header the node reads the calling filer from. */
 export const filerHeader = "x-exchange-filer";
 
 /** The development authentication header the node reads the calling officer from. */
 export const officerHeader = "x-exchange-officer";
+
+/** The development authentication header the node reads the calling agency from. */
+export const agencyHeader = "x-exchange-agency";
 
 /** `filers/{filer}`: the parent every request of the filer names. */
 export function filerParent(filer: string): string {
@@ -59,6 +66,11 @@ export function createRevenueClient(server: string, filer: string): RevenueClien
 /** An EnforcementService client of the node at `server` calling as the customs officer `officer`. */
 export function createEnforcementClient(server: string, officer: string): EnforcementClient {
   return createClient(EnforcementService, transportAs(server, officerHeader, officer));
+}
+
+/** An AgencyService client of the node at `server` calling as the agency `agency`. */
+export function createAgencyClient(server: string, agency: string): AgencyClient {
+  return createClient(AgencyService, transportAs(server, agencyHeader, agency));
 }
 
 function transportAs(server: string, header: string, id: string) {

@@ -19,11 +19,12 @@
 //      refused, pays part, then the balance, which releases the goods;
 //  10. disposition (beta): an undervalued sale is held, arrives, and a customs officer returns it
 //      to its sender with a legal basis and a return waybill; the filer reads the disposition;
-//  11. wait (bounded) until the watch has delivered an ACCEPTED event for every accepted one, and
+//  11. agency (beta): a partner government agency (--agency) subscribes to textiles with
+//      hold_for_review for the run; a gift of a scarf is held for it; the agency asks the filer for
+//      information, the filer answers (RespondToAgencyRequest), the agency lets the goods proceed;
+//      the subscription is deleted again;
+//  12. wait (bounded) until the watch has delivered an ACCEPTED event for every accepted one, and
 //      the DISPOSED event of the returned one.
-// Agency requests (RespondToAgencyRequest) are not part of it: a filer sees one only after an
-// agency subscribed to the goods and holds them, which a node's default configuration does not
-// do, and a filer's sample should not subscribe agencies node-wide (see README.md).
 // The log is line-oriented and stable, for people and for the test that runs it
 // (tests/Exchange.SampleClients.Tests/TypeScriptClientTests.cs). Exit codes: 0 success,
 // 1 any unexpected failure, 2 wrong arguments.
@@ -37,10 +38,12 @@ import { fromConnectError, fromStatus, type ExchangeError } from "./error-detail
 import {
   createConsignmentClient,
   createDataSetClient,
+  createAgencyClient,
   createEnforcementClient,
   createExchangeClient,
   createRevenueClient,
   filerParent,
+  type AgencyClient,
   type ConsignmentClient,
   type DataSetClient,
   type EnforcementClient,
@@ -48,7 +51,7 @@ import {
   type RevenueClient,
 } from "./exchange-client";
 import { ConsignmentEventType, ConsignmentState, ControlReason, type ConsignmentHouse, type ControlItem } from "./gen/exchange/declaration/v1/consignment_pb";
-import { ReferralState, ReferralType, TaxType } from "./gen/exchange/declaration/v1/decision_pb";
+import { AgencyDecision, AgencyRequestState, ReferralState, ReferralType, TaxType } from "./gen/exchange/declaration/v1/decision_pb";
 import { DeclarationStatus, type Declaration } from "./gen/exchange/declaration/v1/declaration_pb";
 import { DispositionType } from "./gen/exchange/declaration/v1/disposition_pb";
 import { ClearanceState, ControlOutcome, MasterConsignmentLinkState, SecurityAssessmentState } from "./gen/exchange/declaration/v1/lifecycle_pb";
@@ -57,11 +60,12 @@ import type { Money } from "./gen/google/type/money_pb";
 import { formatMoney, wholeUnits } from "./money";
 import { readConsignment, readDeclaration, readDeclarationLines } from "./sample-files";
 
-const usage = `Usage: npm run scenario -- [--server URL] [--filer ID] [--carrier ID] [--officer ID] [--samples DIR] [--events-timeout SECONDS]
+const usage = `Usage: npm run scenario -- [--server URL] [--filer ID] [--carrier ID] [--officer ID] [--agency ID] [--samples DIR] [--events-timeout SECONDS]
   --server          the node, default $EXCHANGE_SERVER or http://127.0.0.1:5080 (http:// is HTTP/2 without TLS)
   --filer           the calling filer, sent as x-exchange-filer, default $EXCHANGE_FILER or ts-demo
   --carrier         the carrier filing the master consignment, default the filer's id with -carrier
   --officer         the customs officer recording control results, sent as x-exchange-officer, default the filer's id with -officer
+  --agency          the partner government agency of the agency step, sent as x-exchange-agency, default the filer's id with -agency
   --samples         folder of the sample declarations, default ../csharp/Exchange.Client/samples
   --events-timeout  how long to wait for the watches to deliver every ACCEPTED event and HOUSE_RELEASED notice, default 30`;
 
@@ -70,6 +74,8 @@ const invalidSample = "invalid-several-errors.json";
 const bulkSample = "bulk-mixed.jsonl";
 const houseSample = "express-ioss-marketplace-sale.json";
 const masterSample = "consignment-air-master.json";
+/** The HS subheading of the postal gift's scarf, which the agency of step 11 subscribes to. */
+const agencyHsPrefix = "611710";
 const callTimeoutMs = 30_000;
 const bulkTimeoutMs = 120_000;
 
@@ -78,6 +84,7 @@ interface Options {
   filer: string;
   carrier: string;
   officer: string;
+  agency: string;
   samples: string;
   eventsTimeoutMs: number;
 }
@@ -96,6 +103,7 @@ function parseOptions(args: string[]): Options {
         filer: { type: "string", default: process.env.EXCHANGE_FILER ?? "ts-demo" },
         carrier: { type: "string" },
         officer: { type: "string" },
+        agency: { type: "string" },
         samples: { type: "string", default: "../csharp/Exchange.Client/samples" },
         "events-timeout": { type: "string", default: "30" },
       },
@@ -112,6 +120,7 @@ function parseOptions(args: string[]): Options {
     filer: values.filer,
     carrier: values.carrier ?? `${values.filer}-carrier`,
     officer: values.officer ?? `${values.filer}-officer`,
+    agency: values.agency ?? `${values.filer}-agency`,
     samples: resolve(values.samples),
     eventsTimeoutMs: seconds * 1000,
   };
@@ -150,6 +159,7 @@ async function runScenario(options: Options): Promise<void> {
     const officer = createEnforcementClient(options.server, options.officer);
     const returned = await returnToSender(client, officer, parent, options);
     accepted.push(returned.name);
+    accepted.push(await agencyJourney(client, createAgencyClient(options.server, options.agency), parent, options));
 
     const seen = await watch.waitForAccepted(accepted, options.eventsTimeoutMs);
     if (seen < accepted.length) {
@@ -177,6 +187,74 @@ async function printDataSet(dataSets: DataSetClient, name: string, profile: stri
     throw new Error(`${name}: the node answered without the data set`);
   }
   log(`DATASET ${dataSet.profile} ${dataSet.profileVersion} complete=${dataSet.complete} values=${dataSet.values.length}`);
+}
+
+/**
+ * Step 11 (AgencyService and RespondToAgencyRequest, beta): a partner government agency sees only
+ * the goods its subscriptions flag to it, so for the length of this step it subscribes to the HS
+ * subheading of the postal gift's scarf (611710) with hold_for_review, which holds matching goods
+ * when the node assesses them. Subscriptions are node-wide (every filer's scarves would be held),
+ * so the step deletes it again, whatever happens. The agency asks the filer for information, the
+ * filer reads the OPEN request on its declaration and answers it, and the agency lets the goods
+ * proceed (MAY_PROCEED lifts its hold; before arrival they are ASSESSED). A node that has not
+ * assessed the gift yet (an assessment delay) has not flagged it, so there is nothing to ask.
+ * Returns the declaration's name.
+ */
+async function agencyJourney(client: ExchangeClient, agency: AgencyClient, parent: string, options: Options): Promise<string> {
+  const agencyName = `agencies/${options.agency}`;
+  const subscription = (await agency.createSubscription({
+    parent: agencyName,
+    subscriptionId: `scenario-${randomUUID().slice(0, 8)}`,
+    subscription: { hsPrefixes: [agencyHsPrefix], description: "Textiles: the sample scenario's agency step", holdForReview: true },
+  }, { timeoutMs: callTimeoutMs })).subscription;
+  if (subscription === undefined) {
+    throw new Error(`${agencyName}: the node answered CreateSubscription without the subscription`);
+  }
+  log(`AGENCY SUBSCRIBED ${agencyName} hs=${agencyHsPrefix} hold_for_review=${subscription.holdForReview}`);
+  try {
+    const [giftSample] = validSamples;
+    const { source, declaration } = await readDeclaration(join(options.samples, giftSample ?? ""));
+    const filed = await submit(client, parent, declaration);
+    log(`AGENCY FILED ${source} status=${DeclarationStatus[filed.status]}`);
+    if (filed.status !== DeclarationStatus.HELD) {
+      log(`AGENCY skipped status=${DeclarationStatus[filed.status]}: the node flags goods to an agency when it assesses them`);
+      return filed.name;
+    }
+
+    await agency.createAgencyRequest({
+      declaration: filed.name,
+      agency: agencyName,
+      requestText: "Send the fibre composition of the scarf.",
+      requestId: randomUUID(),
+    }, { timeoutMs: callTimeoutMs });
+    const current = (await client.getDeclaration({ name: filed.name }, { timeoutMs: callTimeoutMs })).declaration;
+    const request = current?.agencyRequests.find((candidate) => candidate.state === AgencyRequestState.OPEN);
+    if (request === undefined) {
+      throw new Error(`${filed.name}: the filer sees no OPEN agency request`);
+    }
+    log(`AGENCY REQUEST ${AgencyRequestState[request.state]} ${request.agency}`);
+
+    const answered = (await client.respondToAgencyRequest({
+      name: request.name,
+      response: { text: "100 % wool, hand-knitted.", documents: [] },
+      requestId: randomUUID(),
+    }, { timeoutMs: callTimeoutMs })).declaration;
+    const answer = answered?.agencyRequests.find((candidate) => candidate.name === request.name);
+    log(`AGENCY ANSWERED ${AgencyRequestState[answer?.state ?? AgencyRequestState.UNSPECIFIED]} status=${DeclarationStatus[answered?.status ?? DeclarationStatus.UNSPECIFIED]}`);
+
+    const decided = (await agency.recordAgencyDecision({
+      declaration: filed.name,
+      agency: agencyName,
+      decision: AgencyDecision.MAY_PROCEED,
+      reason: "Composition as declared.",
+      requestId: randomUUID(),
+    }, { timeoutMs: callTimeoutMs })).declaration;
+    log(`AGENCY DECIDED MAY_PROCEED status=${DeclarationStatus[decided?.status ?? DeclarationStatus.UNSPECIFIED]}`);
+    return filed.name;
+  } finally {
+    await agency.deleteSubscription({ name: subscription.name }, { timeoutMs: callTimeoutMs });
+    log("AGENCY UNSUBSCRIBED");
+  }
 }
 
 /** Step 2: one valid declaration; returns its resource name. */
