@@ -243,9 +243,57 @@ public sealed class ClientAgainstNodeTests : IDisposable
         Assert.Equal(ExitCodes.Rejected, await Run("pay", id, "--amount", "EUR 18.075"));
         Assert.Contains("amount.nanos", output.Text);
         Assert.Equal(ExitCodes.Rejected, await Run("pay", id, "--amount", "18.07"));
-        Assert.Equal(ExitCodes.Success, await Run("pay", id, "--amount", "EUR 18.07", "--reference", "RCPT-7"));
+        Assert.Equal(ExitCodes.Rejected, await Run("pay", id, "--amount", "EUR 19"));
+        Assert.Contains("PAYMENT_EXCEEDS_BALANCE", output.Text);
+
+        // The journey of the TypeScript and Python scenarios: a part payment, then the balance.
+        var before = output.Text.Length;
+        Assert.Equal(ExitCodes.Success, await Run("pay", id, "--amount", "EUR 9", "--reference", "RCPT-6"));
+        Assert.Contains("the declaration is ASSESSED", output.Text[before..]);
+        Assert.Contains("PARTIALLY_PAID", output.Text[before..]);
+        Assert.Contains("balance EUR 9.07", output.Text[before..]);
+        Assert.Equal(ExitCodes.Success, await Run("pay", id, "--amount", "EUR 9.07", "--reference", "RCPT-7"));
         Assert.Contains("the declaration is RELEASED", output.Text);
         Assert.Equal(DeclarationStatus.Released, Assert.Single(await StoredOn(assessing)).Status);
+    }
+
+    [Fact]
+    public async Task Get_summary_and_watch_show_what_an_officer_disposed_of_a_held_parcel()
+    {
+        using var assessing = new ExchangeNode(settings: ExchangeNode.AssessAtOnce);
+        using var directory = new TempDirectory();
+        var output = new CapturedConsole();
+        Task<int> Run(string[] args, CancellationToken cancellationToken = default) => RunOn(assessing, output, Filer, args, cancellationToken);
+        var parcel = SampleDeclarations.ExpressMarketplaceSale("LRN-RTS-CLI");
+        parcel.TransportDocument.MasterWaybill = "";
+        parcel.Items[0].Quantity.Value.Value = "20"; // EUR 39.98 for 20 earbuds is undervalued: held
+        var file = Path.Combine(directory.Path, "undervalued.json");
+        await File.WriteAllTextAsync(file, Google.Protobuf.JsonFormatter.Default.Format(parcel));
+        Assert.Equal(ExitCodes.Success, await Run(["submit", file]));
+        var held = Assert.Single(await StoredOn(assessing));
+        Assert.Equal(DeclarationStatus.Held, held.Status);
+        var id = held.Name.Split('/')[^1];
+        Assert.Equal(ExitCodes.Success, await Run(["arrive", id]));
+
+        // The officer's side, which this filer's client has no command for (the sample scenarios show it).
+        var officer = assessing.OfficerClient("officer-1");
+        var current = (await officer.GetDeclarationAsync(new Enforcement.GetDeclarationRequest { Name = held.Name })).Declaration;
+        await officer.RecordDispositionAsync(new Enforcement.RecordDispositionRequest
+        {
+            Name = held.Name,
+            Type = DispositionType.ReturnedToSender,
+            LegalBasis = new LegalBasis { Code = "ART-198", Citation = "Article 198 of the national customs act" },
+            Reason = "Declared value far below the goods' value.",
+            ReturnItemIdentifier = "RTS-0001",
+            Etag = current.Etag,
+        });
+
+        Assert.Equal(ExitCodes.Success, await Run(["get", id, "--summary"]));
+        Assert.Contains("RETURNED_TO_SENDER: Declared value far below the goods' value.", output.Text);
+        Assert.Contains("Article 198 of the national customs act (ART-198)", output.Text);
+        Assert.Contains("RTS-0001", output.Text);
+        var events = await WatchUntilAsync(output, "DISPOSED", stop => Run(["watch", "--history", "--declaration", id], stop));
+        Assert.Contains(events, line => line.Contains("DISPOSED", StringComparison.Ordinal) && line.Contains("RETURNED_TO_SENDER", StringComparison.Ordinal));
     }
 
     [Fact]
