@@ -3,7 +3,6 @@ using Exchange.Conformance.Runner;
 using Exchange.Conformance.Samples;
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Enforcement.V1;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using GetDeclarationRequest = Exchange.Contracts.Declaration.V1.GetDeclarationRequest;
 using OfficerGetDeclarationRequest = Exchange.Contracts.Enforcement.V1.GetDeclarationRequest;
@@ -35,22 +34,10 @@ internal static class DispositionChecks
     /// <summary>Setup: the express sample alone (no master), 20 earbuds for EUR 39.98, arrived; returns it after the arrival.</summary>
     private static async Task<Declaration> ArrivedUndervaluedSaleAsync(CheckContext context)
     {
-        var lrn = context.NewLrn();
-        var sale = ConformanceSamples.ExpressMarketplaceSale(lrn);
-        sale.TransportDocument.MasterWaybill = "";
-        sale.TransportDocument.HouseWaybill = "HAWB-" + lrn;
+        var sale = ConformanceSamples.ExpressSaleFiledAlone(context.NewLrn());
         sale.Items[0].Quantity.Value.Value = "20";
-        return await ArriveAsync(context, await context.SubmitAsync(sale));
+        return await context.ArriveAsync(await context.SubmitAsync(sale));
     }
-
-    private static Task<Declaration> ArriveAsync(CheckContext context, Declaration filed) =>
-        CheckContext.SetupAsync("NotifyArrival", async () => (await context.Client.NotifyArrivalAsync(new NotifyArrivalRequest
-        {
-            Name = filed.Name,
-            ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-2)),
-            ArrivalOffice = "NL000396",
-            RequestId = CheckContext.NewRequestId(),
-        })).Declaration);
 
     private static Task<Declaration> GetAsync(CheckContext context, Declaration declaration) =>
         CheckContext.SetupAsync("GetDeclaration", async () =>
@@ -142,7 +129,7 @@ internal static class DispositionChecks
 
     private static async Task NotHeldRefusedAsync(CheckContext context)
     {
-        var arrived = await ArriveAsync(context, await context.SubmitAsync(ConformanceSamples.PostalGift(context.NewLrn())));
+        var arrived = await context.ArriveAsync(await context.SubmitAsync(ConformanceSamples.PostalGift(context.NewLrn())));
         if (arrived.Status == DeclarationStatus.Held)
         {
             throw new CheckSetupException("the node held the postal gift sample; this check needs goods it does not hold");

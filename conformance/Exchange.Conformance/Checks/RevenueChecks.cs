@@ -37,29 +37,16 @@ internal static class RevenueChecks
     /// <summary>The express sample collected on delivery, without IOSS (the VAT is due at importation too) and, unless a master is given, filed alone.</summary>
     private static Declaration CollectOnDelivery(CheckContext context, string masterWaybill = "")
     {
-        var lrn = context.NewLrn();
-        var sale = ConformanceSamples.ExpressMarketplaceSale(lrn);
+        var sale = ConformanceSamples.ExpressSaleFiledAlone(context.NewLrn());
         sale.IossNumber = "";
         sale.PayerModel = PayerModel.CollectOnDelivery;
         sale.TransportDocument.MasterWaybill = masterWaybill;
-        sale.TransportDocument.HouseWaybill = "HAWB-" + lrn;
         return sale;
     }
 
-    private static NotifyArrivalRequest Arrival(Declaration declaration) => new()
-    {
-        Name = declaration.Name,
-        ArriveTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-2)),
-        ArrivalOffice = "NL000396",
-        RequestId = CheckContext.NewRequestId(),
-    };
-
     /// <summary>Setup: the kit's filer files a sale collected on delivery and notifies its arrival; returns it after the arrival.</summary>
-    private static async Task<Declaration> ArrivedSaleAsync(CheckContext context)
-    {
-        var filed = await context.SubmitAsync(CollectOnDelivery(context));
-        return await CheckContext.SetupAsync("NotifyArrival", async () => (await context.Client.NotifyArrivalAsync(Arrival(filed))).Declaration);
-    }
+    private static async Task<Declaration> ArrivedSaleAsync(CheckContext context) =>
+        await context.ArriveAsync(await context.SubmitAsync(CollectOnDelivery(context)));
 
     private static string AssessmentName(Declaration declaration) => declaration.Name + "/dutyAssessment";
 
@@ -158,7 +145,7 @@ internal static class RevenueChecks
             () => context.Revenue.GetDutyAssessmentAsync(new GetDutyAssessmentRequest { Name = AssessmentName(filed) }).ResponseAsync);
 
         var arrived = await Expect.SucceedsAsync("NotifyArrival of a sale collected on delivery",
-            () => context.Client.NotifyArrivalAsync(Arrival(filed)).ResponseAsync);
+            () => context.Client.NotifyArrivalAsync(CheckContext.ArrivalRequest(filed)).ResponseAsync);
         var assessment = await AssessmentOrNotAssessedAsync(context, arrived.Declaration, context.Revenue, context.Revenue);
         if (assessment is null)
         {

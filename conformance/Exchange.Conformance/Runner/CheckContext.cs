@@ -125,6 +125,19 @@ public sealed class CheckContext
                 RequestId = NewRequestId(),
             })).Declaration);
 
+    /// <summary>An arrival of <paramref name="declaration"/>'s goods two minutes ago at NL000396, with a fresh request id.</summary>
+    public static NotifyArrivalRequest ArrivalRequest(Declaration declaration) => new()
+    {
+        Name = declaration.Name,
+        ArriveTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(-2)),
+        ArrivalOffice = "NL000396",
+        RequestId = NewRequestId(),
+    };
+
+    /// <summary>Setup: notifies the arrival of <paramref name="filed"/>'s goods (<see cref="ArrivalRequest"/>); returns the declaration after it.</summary>
+    public Task<Declaration> ArriveAsync(Declaration filed) =>
+        SetupAsync("NotifyArrival", async () => (await Client.NotifyArrivalAsync(ArrivalRequest(filed))).Declaration);
+
     /// <summary>Setup: amends <paramref name="current"/> with its etag.</summary>
     public Task<Declaration> AmendAsync(Declaration current, Action<Declaration> change)
     {

@@ -132,6 +132,18 @@ public static class ConformanceSamples
         IossNumber = "IM5280001234",
     };
 
+    /// <summary>
+    /// <see cref="ExpressMarketplaceSale"/> as a single filing of its own: no master waybill (no
+    /// carrier's consignment, so its filer pays), and a house waybill made of the LRN, unique to the run.
+    /// </summary>
+    public static Declaration ExpressSaleFiledAlone(string localReference)
+    {
+        var sale = ExpressMarketplaceSale(localReference);
+        sale.TransportDocument.MasterWaybill = "";
+        sale.TransportDocument.HouseWaybill = "HAWB-" + localReference;
+        return sale;
+    }
+
     private static Party Person(string name, string street, string city, string postcode, string country) => new()
     {
         Name = name,
