@@ -26,6 +26,7 @@ public sealed class SqliteDatabase : StoreDatabase
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly Dictionary<string, SqliteCommand> _writerStatements = new(StringComparer.Ordinal);
     private SqliteConnection? _writer;
+    private WriterStatements? _writes;
     private bool _disposed;
 
     /// <summary>
@@ -83,6 +84,7 @@ public sealed class SqliteDatabase : StoreDatabase
                 await transaction.CommitAsync(cancellationToken);
             }
             _writer = writer;
+            _writes = new WriterStatements(writer);
         }
         catch
         {
@@ -153,6 +155,7 @@ public sealed class SqliteDatabase : StoreDatabase
             {
                 await statement.DisposeAsync();
             }
+            _writes?.Dispose();
             if (_writer is not null)
             {
                 await _writer.DisposeAsync();
@@ -197,7 +200,10 @@ public sealed class SqliteDatabase : StoreDatabase
         return await command.ExecuteScalarAsync(ct);
     }
 
-    /// <summary>The statements of one write, run one by one on the writer's prepared commands.</summary>
+    /// <summary>
+    /// The statements of one write, run one by one on the writer's compiled statements
+    /// (<see cref="WriterStatements"/>; queries and the rare statement it cannot bind on prepared commands).
+    /// </summary>
     private sealed class Transaction(SqliteDatabase database, SqliteTransaction transaction) : WriteTransaction
     {
         public override async Task<DbDataReader> ReadAsync(Statement statement, CancellationToken cancellationToken) =>
@@ -207,7 +213,13 @@ public sealed class SqliteDatabase : StoreDatabase
         {
             foreach (var statement in statements)
             {
-                statement.RecordsAffected = await database.Command(transaction, statement).ExecuteNonQueryAsync(cancellationToken);
+                // SQLite runs a statement synchronously whichever way it is called; the check
+                // between statements is what cancellation could interrupt before, too.
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!database._writes!.TryExecute(statement))
+                {
+                    statement.RecordsAffected = await database.Command(transaction, statement).ExecuteNonQueryAsync(cancellationToken);
+                }
             }
         }
     }
