@@ -9,11 +9,12 @@ namespace Exchange.Storage.Postgres;
 /// The scale-out store: one PostgreSQL database shared by several stateless server nodes.
 ///
 /// Every write is one READ COMMITTED transaction (named, not left to the server default: under
-/// REPEATABLE READ the checks after the counter locks would read a snapshot older than the
-/// locks). A declaration write locks its filers' and recipients' counter rows first
-/// (<see cref="PostgresDialect.LockCounters"/>, see DeclarationRepository): writers of different
-/// filers never wait for each other, except on a notice recipient they share. The statements of
-/// a write are sent in batches, one round trip each.
+/// REPEATABLE READ a statement would not see what a racing writer committed after the
+/// transaction began, and the re-checks after a lost race depend on seeing it). A declaration
+/// write takes no per-filer lock: its events are positioned by its transaction id
+/// (<see cref="PostgresDialect.TransactionIdQuery"/>, see DeclarationRepository), and only the
+/// rows it writes are locked, so writers of one filer run side by side; only notice recipients'
+/// counters are still locked first. The statements of a write are sent in batches, one round trip each.
 /// </summary>
 public sealed class PostgresDatabase : StoreDatabase
 {
@@ -25,8 +26,8 @@ public sealed class PostgresDatabase : StoreDatabase
     /// </summary>
     private const long MigrationLockKey = 0x4558_4348_4445_434C;
 
-    /// <summary>How often a write aborted by deadlock detection is tried in all.</summary>
-    private const int DeadlockAttempts = 3;
+    /// <summary>How often a write aborted by deadlock detection or a lost idempotency race is tried in all.</summary>
+    private const int WriteAttempts = 3;
 
     private readonly NpgsqlDataSource _dataSource;
 
@@ -126,13 +127,23 @@ public sealed class PostgresDatabase : StoreDatabase
                 }
                 return result;
             }
-            catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < DeadlockAttempts)
+            catch (PostgresException error) when (IsWorthRetrying(error) && attempt < WriteAttempts)
             {
-                // PostgreSQL rolled this transaction back to break a lock cycle (two writers counting
-                // the same consignees in opposite orders): nothing of it was written, so run it again.
+                // Nothing of this transaction was written, so run it again: see IsWorthRetrying.
             }
         }
     }
+
+    /// <summary>
+    /// A deadlock: PostgreSQL rolled the transaction back to break a lock cycle (two writers
+    /// updating the same declarations or consignee counters in opposite orders). A unique
+    /// violation: a racing transaction recorded the same request id first (the idempotency
+    /// record's primary key); run again, the write finds that record and answers from it. Ids the
+    /// core assigns never collide, and the declaration and outbox inserts report a taken id
+    /// without failing, so a unique violation means such a race.
+    /// </summary>
+    private static bool IsWorthRetrying(PostgresException error) =>
+        error.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.UniqueViolation;
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 

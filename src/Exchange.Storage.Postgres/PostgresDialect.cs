@@ -57,6 +57,22 @@ public sealed class PostgresDialect : SqlDialect
 
     public override string SaturatingSum(string column) => $"LEAST(sum({column}), 9223372036854775807)::bigint";
 
+    /// <summary>pg_current_xact_id(): the 64-bit transaction id (epoch included, so it never wraps), assigned now if not yet.</summary>
+    public override string TransactionIdQuery => "SELECT pg_current_xact_id()::text::bigint";
+
+    /// <summary>
+    /// After the position, and written by a transaction below the watermark: the oldest
+    /// transaction id still running anywhere in the cluster when this statement's snapshot was
+    /// taken (pg_snapshot_xmin). Every transaction below it has ended, and every later one gets a
+    /// higher id, so no row can still appear below a row returned: a filer's writers commit in
+    /// any order without a lock, and readers still see one order. The watermark is computed once
+    /// per statement (the sub-select becomes an InitPlan), not per row.
+    /// </summary>
+    public override string LogAfter =>
+        "(xid, seq) > (@after_xid, @after_seq) AND xid < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)";
+
+    public override string LogOrder(bool descending) => descending ? "xid DESC, seq DESC" : "xid, seq";
+
     /// <summary>
     /// Creates, or locks with a no-op update, each key's counter row and returns its last
     /// sequence, in one statement. The lock is held until commit and serializes the key's

@@ -50,6 +50,14 @@ public sealed class SqliteDialect : SqlDialect
     /// SQLite runs one writer at a time, and it holds the file's write lock from BEGIN IMMEDIATE
     /// on: reading the counters is all it takes.
     /// </summary>
+    /// <summary>None: the single writer numbers each filer's events from its counter, under transaction 0.</summary>
+    public override string? TransactionIdQuery => null;
+
+    /// <summary>Every committed row is final (one writer at a time); positions of transaction 0 only, so the primary key's order serves.</summary>
+    public override string LogAfter => "@after_xid = 0 AND seq > @after_seq";
+
+    public override string LogOrder(bool descending) => descending ? "seq DESC" : "seq";
+
     public override string LockCounters(string table, string keyColumn) =>
         $"SELECT {keyColumn}, last_seq FROM {table} WHERE {keyColumn} {InList("keys")}";
 

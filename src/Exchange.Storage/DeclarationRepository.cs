@@ -18,14 +18,23 @@ namespace Exchange.Storage;
 /// the outbox entries (<see cref="OutboxRepository"/>) and the notices (<see cref="NoticeRepository"/>)
 /// it carries, so no change is ever durable without them.
 ///
-/// Every write transaction first locks the event counter of each filer it writes for and then the
-/// notice counter of each recipient (<see cref="SequenceCounters"/>); only then are the checks
-/// made and the rows written. That gives event (and notice) sequences in commit order, race-free
-/// idempotency and compare-and-set, and, on PostgreSQL, no deadlocks between writers: the counter
-/// rows are the first locks taken, always in the same order, and every later row a transaction
-/// touches belongs to a filer it already holds (the declaration rows' triggers lock consignee
-/// counters, which is why the recipients are locked before the batch runs). On SQLite the single
-/// writer already serializes every write.
+/// A write's events get their positions from <see cref="SequenceCounters"/>: on PostgreSQL the
+/// writing transaction's id and its own count, with no lock, so writers of one filer run side by
+/// side and readers order the log behind a watermark (<see cref="SqlDialect.LogAfter"/>); on
+/// SQLite the filer's counter, under the single writer that already serializes every write.
+/// Without a filer lock the races are settled row by row, under READ COMMITTED:
+/// <list type="bullet">
+/// <item>Idempotency: two racing requests with one request id both find no record; the second
+/// insert of the record waits for the first and fails on the primary key (unique_violation), and
+/// the store runs the whole write again, which now finds the record and answers from it
+/// (PostgresDatabase.WriteAsync). An update that lost its compare-and-set to a racing request with
+/// its own request id is answered from that request's record (<see cref="AnswerMissed"/>).</item>
+/// <item>Compare-and-set: UPDATE .. WHERE revision = @expected waits for a concurrent update of the
+/// row and then re-checks the condition on the new row, so exactly one of two racers wins.</item>
+/// <item>Deadlocks: notice counters are still locked first, in key order; rows locked later
+/// (declarations, consignee counters) can meet in opposite orders, and PostgreSQL aborts one of
+/// the two, which the store runs again.</item>
+/// </list>
 /// </summary>
 public sealed class DeclarationRepository(StoreDatabase database) : IDeclarationStore
 {
@@ -105,11 +114,12 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return database.WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {
-            var events = await SequenceCounters.LockEventsAsync(database, transaction, writes.Select(write => write.Key.FilerId), ct);
+            var events = await SequenceCounters.BeginEventsAsync(database, transaction, writes.Select(write => write.Key.FilerId), ct);
             var answers = await FindAnswersAsync(transaction, writes, ct);
 
-            // The outcomes are decided up front: the locks guarantee nobody else changes these
-            // filers' rows meanwhile. All statements then run together (one round trip on PostgreSQL).
+            // The outcomes are decided up front: a request id another transaction records meanwhile
+            // fails this one on the record's key, and the write runs again (see the class comment).
+            // All statements then run together (one round trip on PostgreSQL).
             var statements = new List<Statement>();
             var declarationInserts = new List<(Statement Insert, DeclarationKey Key)>();
             var outboxInserts = new List<(Statement Insert, OutboxEntry Entry)>();
@@ -185,7 +195,7 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         var serialized = writes.Select(SerializedWrite.Of).ToArray();
         return database.WriteAsync<IReadOnlyList<WriteOutcome>>(async (transaction, ct) =>
         {
-            var events = await SequenceCounters.LockEventsAsync(database, transaction, writes.Select(write => write.Key.FilerId), ct);
+            var events = await SequenceCounters.BeginEventsAsync(database, transaction, writes.Select(write => write.Key.FilerId), ct);
 
             // The idempotency check comes first: a retry of an update that succeeded must be
             // answered as before, not as a revision conflict.
@@ -266,8 +276,8 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
 
             if (missed.Count > 0)
             {
-                // Nothing inserts or deletes the filers' declarations meanwhile (they are locked),
-                // so whether a key exists is the same now as at its turn.
+                missed = await AnswerMissed(transaction, writes, missed, outcomes, ct);
+                // Declarations are never deleted, so a key that exists now existed at its turn.
                 var existing = await FindExistingAsync(transaction, missed.Select(item => writes[item].Key), ct);
                 foreach (var item in missed)
                 {
@@ -390,15 +400,11 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
     }
 
     public async Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(
-        string filerId, long afterSequence, int limit, string? declarationId, CancellationToken cancellationToken)
+        string filerId, EventPosition after, int limit, string? declarationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filerId);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var query = database.Statement(declarationId is null
-                ? "SELECT seq, event FROM declaration_events WHERE filer_id = @filer_id AND seq > @after ORDER BY seq LIMIT @limit"
-                : "SELECT seq, event FROM declaration_events WHERE filer_id = @filer_id AND declaration_id = @declaration_id AND seq > @after ORDER BY seq LIMIT @limit")
-            .With("filer_id", filerId)
-            .With("after", afterSequence)
+        var query = EventsAfter(filerId, after, declarationId is null ? "" : " AND declaration_id = @declaration_id", descending: false)
             .With("limit", limit);
         if (declarationId is not null)
         {
@@ -406,18 +412,34 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         }
         return await database.QueryAsync(query, reader =>
         {
-            var stored = DeclarationEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(1));
-            stored.Cursor = reader.GetInt64(0).ToString(CultureInfo.InvariantCulture);
+            var stored = DeclarationEvent.Parser.ParseFrom(reader.GetFieldValue<byte[]>(2));
+            stored.Cursor = new EventPosition(reader.GetInt64(0), reader.GetInt64(1)).ToString();
             return stored;
         }, cancellationToken);
     }
 
-    public async Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken)
+    public async Task<EventPosition> GetLastEventPositionAsync(string filerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filerId);
-        var query = database.Statement("SELECT last_seq FROM filer_event_sequences WHERE filer_id = @filer_id").With("filer_id", filerId);
-        return await database.ScalarAsync(query, cancellationToken) is long last ? last : 0;
+        var query = EventsAfter(filerId, EventPosition.Start, "", descending: true).With("limit", 1);
+        var last = await database.QueryAsync(query, reader => new EventPosition(reader.GetInt64(0), reader.GetInt64(1)), cancellationToken);
+        return last.Count == 0 ? EventPosition.Start : last[0];
     }
+
+    /// <summary>
+    /// The filer's events after <paramref name="after"/> that readers may be given now, with
+    /// <paramref name="condition"/>, in log order (the other way round when <paramref name="descending"/>),
+    /// up to @limit: columns xid, seq, event.
+    /// </summary>
+    private Statement EventsAfter(string filerId, EventPosition after, string condition, bool descending) =>
+        database.Statement($"""
+                SELECT xid, seq, event FROM declaration_events
+                WHERE filer_id = @filer_id{condition} AND {_dialect.LogAfter}
+                ORDER BY {_dialect.LogOrder(descending)} LIMIT @limit
+                """)
+            .With("filer_id", filerId)
+            .With("after_xid", after.Transaction)
+            .With("after_seq", after.Sequence);
 
     public async Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(
         DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken)
@@ -620,6 +642,36 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         return answers;
     }
 
+    /// <summary>
+    /// Answers the updates of <paramref name="missed"/> whose request id was recorded by a racing
+    /// transaction that won the compare-and-set (committed by the time the update found the row
+    /// changed, so this statement sees its record); returns the items still unanswered. Under a
+    /// single writer nothing races, and the look-up finds nothing new.
+    /// </summary>
+    private async Task<List<int>> AnswerMissed(
+        WriteTransaction transaction, IReadOnlyList<DeclarationWrite> writes, List<int> missed, WriteOutcome[] outcomes, CancellationToken ct)
+    {
+        var withRequestIds = missed.Where(item => writes[item].RequestId is not null).Select(item => writes[item]).ToArray();
+        if (withRequestIds.Length == 0)
+        {
+            return missed;
+        }
+        var answers = await FindAnswersAsync(transaction, withRequestIds, ct);
+        var unanswered = new List<int>(missed.Count);
+        foreach (var item in missed)
+        {
+            if (writes[item].RequestId is { } requestId && answers.TryGetValue((writes[item].Key.FilerId, requestId), out var earlier))
+            {
+                outcomes[item] = Answer(earlier, writes[item]);
+            }
+            else
+            {
+                unanswered.Add(item);
+            }
+        }
+        return unanswered;
+    }
+
     /// <summary>Which of <paramref name="keys"/> name a stored declaration.</summary>
     private async Task<HashSet<DeclarationKey>> FindExistingAsync(
         WriteTransaction transaction, IEnumerable<DeclarationKey> keys, CancellationToken ct)
@@ -641,7 +693,7 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         IdempotencyRecord.FromStored(write.RequestId!, earlier.Hash, earlier.Response).AnswerTo(write.RequestHash);
 
     /// <summary>
-    /// Adds the write's event rows, numbered in order after the filer's last sequence, and, when
+    /// Adds the write's event rows at the next positions of its filer's log (in order), and, when
     /// the request carried one, the idempotency record (the declaration as written); returns the
     /// Written outcome. With <paramref name="answerIsTheRow"/> the record holds no copy of the
     /// declaration but names its row, which is the answer until it next changes (then
@@ -650,16 +702,17 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
     private WriteOutcome Append(
         List<Statement> statements, DeclarationWrite write, SequenceCounters events, SerializedWrite serialized, bool answerIsTheRow)
     {
-        var sequence = events.Last(write.Key.FilerId);
+        var position = EventPosition.Start;
         foreach (var @event in serialized.Events)
         {
-            sequence = events.Next(write.Key.FilerId);
+            position = events.Next(write.Key.FilerId);
             statements.Add(database.Statement("""
-                    INSERT INTO declaration_events (filer_id, seq, declaration_id, event)
-                    VALUES (@filer_id, @seq, @declaration_id, @event)
+                    INSERT INTO declaration_events (filer_id, xid, seq, declaration_id, event)
+                    VALUES (@filer_id, @xid, @seq, @declaration_id, @event)
                     """)
                 .With("filer_id", write.Key.FilerId)
-                .With("seq", sequence)
+                .With("xid", position.Transaction)
+                .With("seq", position.Sequence)
                 .With("declaration_id", write.Key.DeclarationId)
                 .With("event", @event));
         }
@@ -678,7 +731,7 @@ public sealed class DeclarationRepository(StoreDatabase database) : IDeclaration
         }
 
         var appended = write.Event.Clone();
-        appended.Cursor = sequence.ToString(CultureInfo.InvariantCulture);
+        appended.Cursor = position.ToString();
         return new WriteOutcome(WriteOutcomeKind.Written, write.Declaration, appended);
     }
 

@@ -38,7 +38,7 @@ public sealed class NoticeRepository(StoreDatabase database) : INoticeStore
         {
             yield return database.Statement("INSERT INTO party_notices (recipient, seq, notice) VALUES (@recipient, @seq, @notice)")
                 .With("recipient", notice.Recipient)
-                .With("seq", sequences.Next(notice.Recipient))
+                .With("seq", sequences.Next(notice.Recipient).Sequence) // notices are numbered per recipient (transaction 0)
                 .With("notice", notice.Payload);
         }
     }

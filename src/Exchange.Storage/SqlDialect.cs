@@ -9,7 +9,7 @@ namespace Exchange.Storage;
 /// <summary>
 /// What SQLite and PostgreSQL write differently, and nothing else: how a value or a list becomes a
 /// parameter, the few fragments of SQL that differ (list membership, a join whose order is fixed,
-/// a saturating sum, locking a counter row), the column types of the
+/// a saturating sum, locking a counter row, the order of a log), the column types of the
 /// migrations, and the report's aggregation, which each database does its own way. Every
 /// statement that reads the same in both lives once in the repositories.
 /// </summary>
@@ -45,6 +45,24 @@ public abstract class SqlDialect
     /// <summary>The sum of <paramref name="column"/> as a 64-bit integer that saturates at its largest value instead of failing.</summary>
     public abstract string SaturatingSum(string column);
 
+
+    /// <summary>
+    /// A query of the current write transaction's id as a 64-bit integer, by which a filer's
+    /// events are ordered (<see cref="Core.Storage.EventPosition"/>); null where writes never run
+    /// side by side (SQLite's single writer), so the events are numbered per filer from a counter
+    /// and carry transaction 0.
+    /// </summary>
+    public abstract string? TransactionIdQuery { get; }
+
+    /// <summary>
+    /// The condition on a log row (columns xid, seq) that it lies after the position
+    /// (@after_xid, @after_seq) and may be handed to a reader now: no entry at a lower position
+    /// can still appear.
+    /// </summary>
+    public abstract string LogAfter { get; }
+
+    /// <summary>The ORDER BY terms of a log's positions (columns xid, seq), ascending or not; each an index order.</summary>
+    public abstract string LogOrder(bool descending);
 
     /// <summary>
     /// One statement, with the key list @keys, that returns (key, last_seq) of each key's counter

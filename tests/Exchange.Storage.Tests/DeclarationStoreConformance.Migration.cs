@@ -22,7 +22,8 @@ public abstract partial class DeclarationStoreConformance
 
         Assert.Equal(old.Declaration.ToByteArray(), (await store.GetAsync(old.Key, CancellationToken.None))!.ToByteArray());
         Assert.Equal([old.Declaration], await store.ListAsync(new(Filer, 10), CancellationToken.None));
-        Assert.Equal([WithCursor(old.Event, 1)], await store.ReadEventsAsync(Filer, 0, 10, null, CancellationToken.None));
+        // The event written before keeps its cursor: a watch resumes from "1" as before.
+        Assert.Equal([WithCursor(old.Event, 1)], await ReadLogAsync(store, Filer, EventPosition.Start, 10, null, CancellationToken.None));
         Assert.Equal(old.Declaration, (await store.FindIdempotencyRecordAsync(Filer, "req-old", CancellationToken.None))!.Response);
         // The new columns of an old row: no consignee, no value, no assessment, no flags.
         Assert.Null(await store.GetAssessmentAsync(old.Key, CancellationToken.None));
@@ -33,7 +34,7 @@ public abstract partial class DeclarationStoreConformance
 
         // It can be updated with and without facts, and the log goes on from where it was.
         var amend = Update(old.Declaration, d => d.Remarks = "amended");
-        Assert.Equal(WithCursor(amend.Event, 2), (await store.UpdateAsync(amend, CancellationToken.None)).Event);
+        Assert.Equal(WithCursor(amend.Event, 2), await NumberedAsync(store, Filer, (await store.UpdateAsync(amend, CancellationToken.None)).Event));
         Assert.Equal(new ConsigneeActivity(1, 0), (await store.GetConsigneeActivityAsync([""], BaseTime, CancellationToken.None))[""]);
         var assessed = Assessment(amend.Declaration, score: 10);
         var assess = Update(amend.Declaration, d => d.Status = DeclarationStatus.Held, facts: Facts("consignee-1", 900, assessed, "fda"));
@@ -43,7 +44,9 @@ public abstract partial class DeclarationStoreConformance
             await store.GetConsigneeActivityAsync(["", "consignee-1"], BaseTime, CancellationToken.None));
         Assert.Equal(assessed, await store.GetAssessmentAsync(old.Key, CancellationToken.None));
         Assert.Equal([assess.Declaration], await store.ListFlaggedAsync("fda", null, 10, CancellationToken.None));
-        Assert.Equal("4", (await store.InsertAsync(Insert(Filer, "decl-new"), CancellationToken.None)).Event!.Cursor);
+        Assert.Equal("4", (await NumberedAsync(store, Filer, (await store.InsertAsync(Insert(Filer, "decl-new"), CancellationToken.None)).Event))!.Cursor);
+        Assert.Equal([WithCursor(old.Event, 1)], await ReadLogAsync(store, Filer, EventPosition.Start, 1, null, CancellationToken.None));
+        Assert.Equal(3, (await ReadLogAsync(store, Filer, EventPositionOf("1"), 10, null, CancellationToken.None)).Count);
 
         // Each migration ran once; opening again finds nothing left to do.
         var version = await ScalarAsync("SELECT MAX(version) FROM schema_version");

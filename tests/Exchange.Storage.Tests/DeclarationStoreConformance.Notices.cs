@@ -73,7 +73,7 @@ public abstract partial class DeclarationStoreConformance
         Assert.Equal([(1L, "x1"), (2L, "x2")], Read(await notices.ReadNoticesAsync(Carrier, 0, 10, CancellationToken.None)));
         Assert.Equal([(1L, "y1"), (2L, "y2")], Read(await notices.ReadNoticesAsync(OtherCarrier, 0, 10, CancellationToken.None)));
         Assert.Equal([(1L, "to filer b")], Read(await notices.ReadNoticesAsync(OtherFiler, 0, 10, CancellationToken.None)));
-        Assert.Equal(1, await store.GetLastEventSequenceAsync(OtherFiler, CancellationToken.None));
+        Assert.Equal(1, await LastEventNumberAsync(store, OtherFiler));
         Assert.Empty(await notices.ReadNoticesAsync(Filer, 0, 10, CancellationToken.None));
         Assert.Empty(await notices.ReadNoticesAsync("carrier-unknown", 0, 10, CancellationToken.None));
         Assert.Equal(2, await notices.GetLastNoticeSequenceAsync(Carrier, CancellationToken.None));

@@ -133,7 +133,7 @@ public abstract partial class DeclarationStoreConformance
         Assert.Equal(insert.Declaration, await store.GetAsync(insert.Key, CancellationToken.None));
         Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-2", CancellationToken.None));
         Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-5", CancellationToken.None));
-        Assert.Equal(1, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(1, await LastEventNumberAsync(store, Filer));
         Assert.Equal(["m-1"], MessageIds(await outbox.ListAsync(Belgium, null, null, 100, CancellationToken.None)));
 
         // The store goes on: the next write and its message are there.

@@ -72,7 +72,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
 
         Assert.Equal(WriteOutcomeKind.Written, outcome.Kind);
         Assert.Equal(write.Declaration, outcome.Declaration);
-        Assert.Equal(WithCursor(write.Event, 1), outcome.Event);
+        Assert.Equal(WithCursor(write.Event, 1), await NumberedAsync(store, Filer, outcome.Event));
         Assert.Equal("", write.Event.Cursor); // the caller's event is not changed
         var stored = await store.GetAsync(write.Key, CancellationToken.None);
         Assert.NotNull(stored);
@@ -119,7 +119,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Equal(first.Declaration, await store.GetAsync(first.Key, CancellationToken.None));
         Assert.Null(await store.GetAsync(new(Filer, "decl-2"), CancellationToken.None));
         Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-1", CancellationToken.None));
-        Assert.Equal(1, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(1, await LastEventNumberAsync(store, Filer));
     }
 
     [SkippableFact]
@@ -152,7 +152,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Null(await store.GetAsync(write.Key, CancellationToken.None));
         Assert.Null(await store.GetAsync(new(Filer, "decl-2"), CancellationToken.None));
         Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-1", CancellationToken.None));
-        Assert.Equal(0, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(0, await LastEventNumberAsync(store, Filer));
     }
 
     // ---- Idempotency ----
@@ -171,7 +171,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Equal(first.Declaration, retry.Declaration);
         Assert.Null(retry.Event);
         Assert.Null(await store.GetAsync(new(Filer, "decl-2"), CancellationToken.None));
-        Assert.Equal(1, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(1, await LastEventNumberAsync(store, Filer));
         var record = await store.FindIdempotencyRecordAsync(Filer, "req-1", CancellationToken.None);
         Assert.NotNull(record);
         Assert.Equal("req-1", record.RequestId);
@@ -192,7 +192,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Equal(WriteOutcomeKind.RequestIdConflict, reuse.Kind);
         Assert.Null(reuse.Declaration);
         Assert.Null(await store.GetAsync(new(Filer, "decl-2"), CancellationToken.None));
-        Assert.Equal(1, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(1, await LastEventNumberAsync(store, Filer));
         Assert.Equal(first.RequestHash, (await store.FindIdempotencyRecordAsync(Filer, "req-1", CancellationToken.None))!.RequestHash);
     }
 
@@ -218,9 +218,9 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Empty(await store.ListAsync(new(OtherFiler, 100), CancellationToken.None));
         Assert.Empty(await store.ListAsync(
             new(OtherFiler, 100, Reference: mine.Declaration.LocalReferenceNumber), CancellationToken.None));
-        Assert.Empty(await store.ReadEventsAsync(OtherFiler, 0, 100, null, CancellationToken.None));
-        Assert.Empty(await store.ReadEventsAsync(OtherFiler, 0, 100, "decl-1", CancellationToken.None));
-        Assert.Equal(0, await store.GetLastEventSequenceAsync(OtherFiler, CancellationToken.None));
+        Assert.Empty(await ReadLogAsync(store, OtherFiler, EventPosition.Start, 100, null, CancellationToken.None));
+        Assert.Empty(await ReadLogAsync(store, OtherFiler, EventPosition.Start, 100, "decl-1", CancellationToken.None));
+        Assert.Equal(0, await LastEventNumberAsync(store, OtherFiler));
         Assert.Null(await store.FindIdempotencyRecordAsync(OtherFiler, "req-1", CancellationToken.None));
 
         // An update addressed through the other filer finds nothing to change.
@@ -231,10 +231,10 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         // The other filer has its own ids, request ids and event log.
         var theirs = await store.InsertAsync(Insert(OtherFiler, "decl-1", requestId: "req-1"), CancellationToken.None);
         Assert.Equal(WriteOutcomeKind.Written, theirs.Kind);
-        Assert.Equal("1", theirs.Event!.Cursor);
+        Assert.Equal("1", (await NumberedAsync(store, OtherFiler, theirs.Event))!.Cursor);
         Assert.Equal(mine.Declaration, await store.GetAsync(mine.Key, CancellationToken.None));
         Assert.Single(await store.ListAsync(new(Filer, 100), CancellationToken.None));
-        Assert.Equal(1, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(1, await LastEventNumberAsync(store, Filer));
     }
 
     // ---- Update ----
@@ -255,7 +255,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
 
         Assert.Equal(WriteOutcomeKind.Written, outcome.Kind);
         Assert.Equal(update.Declaration, outcome.Declaration);
-        Assert.Equal(WithCursor(update.Event, 2), outcome.Event);
+        Assert.Equal(WithCursor(update.Event, 2), await NumberedAsync(store, Filer, outcome.Event));
         Assert.Equal(update.Declaration.ToByteArray(), (await store.GetAsync(insert.Key, CancellationToken.None))!.ToByteArray());
         // The indexed columns follow the new state.
         Assert.Single(await store.ListAsync(new(Filer, 10, Status: DeclarationStatus.Held), CancellationToken.None));
@@ -277,7 +277,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Equal(WriteOutcomeKind.RevisionConflict, late.Kind);
         Assert.Null(late.Declaration);
         Assert.Equal(winner.Declaration, await store.GetAsync(insert.Key, CancellationToken.None));
-        Assert.Equal(2, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(2, await LastEventNumberAsync(store, Filer));
     }
 
     [SkippableFact]
@@ -291,7 +291,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Equal(WriteOutcomeKind.NotFound, outcome.Kind);
         Assert.Null(await store.GetAsync(new(Filer, "decl-1"), CancellationToken.None));
         Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-1", CancellationToken.None));
-        Assert.Equal(0, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(0, await LastEventNumberAsync(store, Filer));
     }
 
     [SkippableFact]
@@ -312,7 +312,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Equal(update.Declaration, retry.Declaration);
         Assert.Equal(WriteOutcomeKind.RequestIdConflict, reuse.Kind);
         Assert.Equal(update.Declaration, await store.GetAsync(insert.Key, CancellationToken.None));
-        Assert.Equal(2, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(2, await LastEventNumberAsync(store, Filer));
     }
 
     // ---- List ----
@@ -467,11 +467,15 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
 
         Assert.Equal(
             [WithCursor(first.Event, 1), WithCursor(second.Event, 2), WithCursor(amend.Event, 3)],
-            await store.ReadEventsAsync(Filer, 0, 100, null, CancellationToken.None));
-        Assert.Equal([WithCursor(other.Event, 1)], await store.ReadEventsAsync(OtherFiler, 0, 100, null, CancellationToken.None));
+            await NumberedAsync(store, Filer, await ReadLogAsync(store, Filer, EventPosition.Start, 100, null, CancellationToken.None)));
+        Assert.Equal([WithCursor(other.Event, 1)],
+            await NumberedAsync(store, OtherFiler, await ReadLogAsync(store, OtherFiler, EventPosition.Start, 100, null, CancellationToken.None)));
 
+        // After the filer's event number `after` (0: from the start), by their numbers.
         async Task<string[]> Cursors(long after, int limit, string? declarationId) =>
-            (await store.ReadEventsAsync(Filer, after, limit, declarationId, CancellationToken.None)).Select(e => e.Cursor).ToArray();
+            (await NumberedAsync(store, Filer,
+                await ReadLogAsync(store, Filer, await PositionOfAsync(store, Filer, after), limit, declarationId, CancellationToken.None)))
+            .Select(e => e.Cursor).ToArray();
 
         Assert.Equal(["2", "3"], await Cursors(1, 100, null));
         Assert.Equal(["1", "2"], await Cursors(0, 2, null));
@@ -481,9 +485,9 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Equal(["2"], await Cursors(0, 100, "decl-2"));
         Assert.Empty(await Cursors(0, 100, "decl-9"));
 
-        Assert.Equal(3, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
-        Assert.Equal(1, await store.GetLastEventSequenceAsync(OtherFiler, CancellationToken.None));
-        Assert.Equal(0, await store.GetLastEventSequenceAsync("filer-unknown", CancellationToken.None));
+        Assert.Equal(3, await LastEventNumberAsync(store, Filer));
+        Assert.Equal(1, await LastEventNumberAsync(store, OtherFiler));
+        Assert.Equal(0, await LastEventNumberAsync(store, "filer-unknown"));
     }
 
     [SkippableFact]
@@ -497,15 +501,15 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
 
         var outcomes = await store.InsertManyAsync([decided, after], CancellationToken.None);
 
-        Assert.Equal(WithCursor(decided.Event, 3), outcomes[0].Event);
-        Assert.Equal(WithCursor(after.Event, 4), outcomes[1].Event);
+        Assert.Equal(WithCursor(decided.Event, 3), await NumberedAsync(store, Filer, outcomes[0].Event));
+        Assert.Equal(WithCursor(after.Event, 4), await NumberedAsync(store, Filer, outcomes[1].Event));
         Assert.Equal(
             [WithCursor(before.Event, 1), WithCursor(decided.EarlierEvents![0], 2), WithCursor(decided.Event, 3), WithCursor(after.Event, 4)],
-            await store.ReadEventsAsync(Filer, 0, 100, null, CancellationToken.None));
+            await NumberedAsync(store, Filer, await ReadLogAsync(store, Filer, EventPosition.Start, 100, null, CancellationToken.None)));
         Assert.Equal(
             [DeclarationEventType.Accepted, DeclarationEventType.Decided],
-            (await store.ReadEventsAsync(Filer, 0, 100, "decl-1", CancellationToken.None)).Select(e => e.Type));
-        Assert.Equal(4, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+            (await ReadLogAsync(store, Filer, EventPosition.Start, 100, "decl-1", CancellationToken.None)).Select(e => e.Type));
+        Assert.Equal(4, await LastEventNumberAsync(store, Filer));
         Assert.Equal(decided.Declaration, await store.GetAsync(KeyOf(decided.Declaration), CancellationToken.None));
         var due = await store.ListDueForAssessmentAsync(StoreWrites.BaseTime.AddDays(1), 10, CancellationToken.None);
         Assert.Equal([before.Declaration.Name, after.Declaration.Name], due.Select(d => d.Name).Order(StringComparer.Ordinal));
@@ -514,11 +518,11 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         var retry = await store.InsertAsync(InsertDecided(Filer, "decl-3", requestId: "req-1"), CancellationToken.None);
         Assert.Equal(WriteOutcomeKind.Replayed, retry.Kind);
         Assert.Equal(decided.Declaration, retry.Declaration);
-        Assert.Equal(4, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(4, await LastEventNumberAsync(store, Filer));
 
         // The next change expects the revision the write recorded, and is numbered after its events.
         var amend = Update(decided.Declaration, d => d.Remarks = "after the decision");
-        Assert.Equal(WithCursor(amend.Event, 5), (await store.UpdateAsync(amend, CancellationToken.None)).Event);
+        Assert.Equal(WithCursor(amend.Event, 5), await NumberedAsync(store, Filer, (await store.UpdateAsync(amend, CancellationToken.None)).Event));
     }
 
     [SkippableFact]
@@ -535,8 +539,9 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Equal(3, outcome.Declaration!.Revision);
         Assert.Equal(
             [WithCursor(insert.Event, 1), WithCursor(write.EarlierEvents![0], 2), WithCursor(write.Event, 3)],
-            await store.ReadEventsAsync(Filer, 0, 100, "decl-1", CancellationToken.None));
-        Assert.Equal([2L, 3L], (await store.ReadEventsAsync(Filer, 1, 100, null, CancellationToken.None)).Select(e => e.Revision));
+            await NumberedAsync(store, Filer, await ReadLogAsync(store, Filer, EventPosition.Start, 100, "decl-1", CancellationToken.None)));
+        Assert.Equal([2L, 3L],
+            (await ReadLogAsync(store, Filer, await PositionOfAsync(store, Filer, 1), 100, null, CancellationToken.None)).Select(e => e.Revision));
         // Both lifecycles come back exactly as written, and the status column follows.
         var stored = await store.GetAsync(insert.Key, CancellationToken.None);
         Assert.Equal(write.Declaration, stored);
@@ -547,7 +552,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         var retry = await store.UpdateAsync(write, CancellationToken.None);
         Assert.Equal(WriteOutcomeKind.Replayed, retry.Kind);
         Assert.Equal(write.Declaration, retry.Declaration);
-        Assert.Equal(3, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(3, await LastEventNumberAsync(store, Filer));
         Assert.Equal(WriteOutcomeKind.RevisionConflict,
             (await store.UpdateAsync(StoreWrites.ArriveAndRelease(insert.Declaration), CancellationToken.None)).Kind);
         Assert.Equal(WriteOutcomeKind.Written,
@@ -616,16 +621,16 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
                 WriteOutcomeKind.Written,
             ],
             outcomes.Select(o => o.Kind));
-        Assert.Equal(WithCursor(batch[0].Event, 2), outcomes[0].Event);
+        Assert.Equal(WithCursor(batch[0].Event, 2), await NumberedAsync(store, Filer, outcomes[0].Event));
         Assert.Equal(earlier.Declaration, outcomes[1].Declaration);
         Assert.Equal(batch[0].Declaration, outcomes[3].Declaration);
-        Assert.Equal(WithCursor(batch[5].Event, 3), outcomes[5].Event);
-        Assert.Equal(WithCursor(batch[6].Event, 1), outcomes[6].Event);
+        Assert.Equal(WithCursor(batch[5].Event, 3), await NumberedAsync(store, Filer, outcomes[5].Event));
+        Assert.Equal(WithCursor(batch[6].Event, 1), await NumberedAsync(store, OtherFiler, outcomes[6].Event));
 
         Assert.Equal(["decl-f", "decl-a", "decl-0"],
             (await store.ListAsync(new(Filer, 10), CancellationToken.None)).Select(d => KeyOf(d).DeclarationId));
         Assert.Equal(["1", "2", "3"],
-            (await store.ReadEventsAsync(Filer, 0, 10, null, CancellationToken.None)).Select(e => e.Cursor));
+            (await NumberedAsync(store, Filer, await ReadLogAsync(store, Filer, EventPosition.Start, 10, null, CancellationToken.None))).Select(e => e.Cursor));
         Assert.Equal(batch[0].Declaration, (await store.FindIdempotencyRecordAsync(Filer, "req-a", CancellationToken.None))!.Response);
         Assert.Equal(batch[6].Declaration, (await store.FindIdempotencyRecordAsync(OtherFiler, "req-a", CancellationToken.None))!.Response);
         Assert.Empty(await store.InsertManyAsync([], CancellationToken.None));
@@ -669,17 +674,17 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
             ],
             outcomes.Select(o => o.Kind));
         // The batch's events follow the filer's last one, consecutively, in the order of the writes.
-        Assert.Equal(WithCursor(first.Event, 6), outcomes[0].Event);
-        Assert.Equal(WithCursor(second.Event, 7), outcomes[5].Event);
-        Assert.Equal(WithCursor(batch[8].Event, 2), outcomes[8].Event);
+        Assert.Equal(WithCursor(first.Event, 6), await NumberedAsync(store, Filer, outcomes[0].Event));
+        Assert.Equal(WithCursor(second.Event, 7), await NumberedAsync(store, Filer, outcomes[5].Event));
+        Assert.Equal(WithCursor(batch[8].Event, 2), await NumberedAsync(store, OtherFiler, outcomes[8].Event));
         Assert.Equal(earlier.Declaration, outcomes[3].Declaration);
         Assert.Equal(first.Declaration, outcomes[6].Declaration);
         Assert.All(new[] { 1, 2, 4, 7 }, i => Assert.Null(outcomes[i].Declaration));
 
         Assert.Equal(["1", "2", "3", "4", "5", "6", "7"],
-            (await store.ReadEventsAsync(Filer, 0, 100, null, CancellationToken.None)).Select(e => e.Cursor));
-        Assert.Equal(7, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
-        Assert.Equal(2, await store.GetLastEventSequenceAsync(OtherFiler, CancellationToken.None));
+            (await NumberedAsync(store, Filer, await ReadLogAsync(store, Filer, EventPosition.Start, 100, null, CancellationToken.None))).Select(e => e.Cursor));
+        Assert.Equal(7, await LastEventNumberAsync(store, Filer));
+        Assert.Equal(2, await LastEventNumberAsync(store, OtherFiler));
         Assert.Equal(second.Declaration, await store.GetAsync(d1.Key, CancellationToken.None));
         Assert.Equal(earlier.Declaration, await store.GetAsync(d3.Key, CancellationToken.None));
         Assert.Null(await store.GetAsync(new(Filer, "decl-missing"), CancellationToken.None));
@@ -707,7 +712,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
 
         Assert.Equal([WriteOutcomeKind.RevisionConflict, WriteOutcomeKind.NotFound], outcomes.Select(o => o.Kind));
         Assert.Equal(winner.Declaration, await store.GetAsync(insert.Key, CancellationToken.None));
-        Assert.Equal(2, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(2, await LastEventNumberAsync(store, Filer));
         Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-late", CancellationToken.None));
         Assert.False(await store.IsFlaggedAsync("fda", insert.Key, CancellationToken.None));
         Assert.Empty(await store.GetConsigneeActivityAsync(["consignee-late"], BaseTime, CancellationToken.None));
@@ -717,7 +722,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
     // ---- Concurrency ----
 
     [SkippableFact]
-    public async Task ParallelInsertsGetEverySequenceNumberOnce()
+    public async Task ParallelInsertsGetEveryPositionOnce()
     {
         var store = await OpenFreshStoreAsync();
         const int Tasks = 8;
@@ -725,54 +730,69 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
 
         var cursors = await Task.WhenAll(Enumerable.Range(0, Tasks).Select(t => Task.Run(async () =>
         {
-            var mine = new List<long>();
+            var mine = new List<string>();
             for (var i = 0; i < PerTask; i++)
             {
                 var outcome = await store.InsertAsync(Insert(Filer, $"t{t}-{i}"), CancellationToken.None);
                 Assert.Equal(WriteOutcomeKind.Written, outcome.Kind);
-                mine.Add(long.Parse(outcome.Event!.Cursor, System.Globalization.CultureInfo.InvariantCulture));
+                mine.Add(outcome.Event!.Cursor);
             }
             return mine;
         })));
 
+        // Each write's position is one of the log's, once; each task's writes follow one another.
+        var log = await LogPositionsAsync(store, Filer);
+        Assert.Equal(log.Select(p => p.ToString()).Order(StringComparer.Ordinal), cursors.SelectMany(c => c).Order(StringComparer.Ordinal));
+        Assert.All(cursors, mine => Assert.Equal(mine.Select(EventPositionOf).Order(), mine.Select(EventPositionOf)));
         var all = Enumerable.Range(1, Tasks * PerTask).Select(i => (long)i);
-        Assert.Equal(all, cursors.SelectMany(c => c).Order());
-        Assert.All(cursors, mine => Assert.Equal(mine.Order(), mine)); // each task saw its own writes in order
-        var events = await store.ReadEventsAsync(Filer, 0, 1000, null, CancellationToken.None);
+        var events = await NumberedAsync(store, Filer, await ReadLogAsync(store, Filer, EventPosition.Start, 1000, null, CancellationToken.None));
         Assert.Equal(all.Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture)), events.Select(e => e.Cursor));
-        Assert.Equal(Tasks * PerTask, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(Tasks * PerTask, await LastEventNumberAsync(store, Filer));
         Assert.Equal(Tasks * PerTask, (await store.ListAsync(new(Filer, 1000), CancellationToken.None)).Count);
     }
 
     [SkippableFact]
     public async Task AReaderFollowingTheLogDuringWritesMissesNothing()
     {
-        // What a watch stream does: read after the last cursor seen, again and again. Sequences
-        // in commit order mean no event can appear behind a cursor already passed.
+        // What a watch stream does: read after the last cursor seen, again and again, while
+        // several writers of the one filer insert and update side by side (on PostgreSQL with no
+        // lock between them, committing in any order). No event may appear behind a cursor
+        // already passed: the reader must end with the whole log, each event once, in its order.
         var store = await OpenFreshStoreAsync();
-        const int Writers = 4;
-        const int PerWriter = 30;
+        const int Writers = 6;
+        const int PerWriter = 20;
         var writers = Task.WhenAll(Enumerable.Range(0, Writers).Select(t => Task.Run(async () =>
         {
             for (var i = 0; i < PerWriter; i++)
             {
-                await store.InsertAsync(Insert(Filer, $"t{t}-{i}"), CancellationToken.None);
+                var inserted = await store.InsertManyAsync([Insert(Filer, $"t{t}-{i}-a"), Insert(Filer, $"t{t}-{i}-b")], CancellationToken.None);
+                await store.UpdateAsync(Update(inserted[0].Declaration!, d => d.Remarks = "amended"), CancellationToken.None);
             }
         })));
 
-        var seen = new List<long>();
+        var seen = new List<DeclarationEvent>();
         var done = false;
         while (!done)
         {
-            done = writers.IsCompleted; // one more read after the writers finish picks up the rest
-            var after = seen.Count == 0 ? 0 : seen[^1];
+            if (writers.IsCompleted)
+            {
+                // One more read once the writers finished (and every write is readable) picks up the rest.
+                await SettleAsync();
+                done = true;
+            }
+            var after = seen.Count == 0 ? EventPosition.Start : EventPositionOf(seen[^1].Cursor);
             var events = await store.ReadEventsAsync(Filer, after, 7, null, CancellationToken.None);
-            seen.AddRange(events.Select(e => long.Parse(e.Cursor, System.Globalization.CultureInfo.InvariantCulture)));
+            seen.AddRange(events);
             done &= events.Count < 7;
         }
         await writers;
 
-        Assert.Equal(Enumerable.Range(1, Writers * PerWriter).Select(i => (long)i), seen);
+        var log = await ReadLogAsync(store, Filer, EventPosition.Start, 10_000, null, CancellationToken.None);
+        Assert.Equal(Writers * PerWriter * 3, log.Count);
+        Assert.Equal(log, seen);
+        Assert.Equal(log.Count, seen.Select(e => e.Cursor).Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(Enumerable.Range(1, log.Count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (await NumberedAsync(store, Filer, seen)).Select(e => e.Cursor));
     }
 
     [SkippableFact]
@@ -800,7 +820,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
             Assert.Equal(written.Declaration, (await store.FindIdempotencyRecordAsync(Filer, requestId, CancellationToken.None))!.Response);
         }
         Assert.Equal(Rounds, (await store.ListAsync(new(Filer, 100), CancellationToken.None)).Count);
-        Assert.Equal(Rounds, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(Rounds, await LastEventNumberAsync(store, Filer));
     }
 
     [SkippableFact]
@@ -816,7 +836,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         var winner = Assert.Single(outcomes, o => o.Kind == WriteOutcomeKind.Written);
         Assert.Equal(7, outcomes.Count(o => o.Kind == WriteOutcomeKind.RevisionConflict));
         Assert.Equal(winner.Declaration, await store.GetAsync(insert.Key, CancellationToken.None));
-        Assert.Equal(2, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(2, await LastEventNumberAsync(store, Filer));
     }
 
     [SkippableFact]
@@ -853,7 +873,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
 
         foreach (var filer in filers)
         {
-            var events = await store.ReadEventsAsync(filer, 0, 1000, null, CancellationToken.None);
+            var events = await NumberedAsync(store, filer, await ReadLogAsync(store, filer, EventPosition.Start, 1000, null, CancellationToken.None));
             var total = Tasks * (Rounds + 1);
             Assert.Equal(Enumerable.Range(1, total).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 events.Select(e => e.Cursor));
@@ -885,9 +905,9 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
 
         foreach (var node in nodes)
         {
-            var events = await node.ReadEventsAsync(Filer, 0, 1000, null, CancellationToken.None);
+            var events = await NumberedAsync(node, Filer, await ReadLogAsync(node, Filer, EventPosition.Start, 1000, null, CancellationToken.None));
             Assert.Equal(Enumerable.Range(1, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), events.Select(e => e.Cursor));
-            Assert.Equal(20, await node.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+            Assert.Equal(20, await LastEventNumberAsync(node, Filer));
         }
     }
 
@@ -924,12 +944,12 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         Assert.Equal([second.Declaration, amend.Declaration], await reopened.ListAsync(new(Filer, 10), CancellationToken.None));
         Assert.Equal(
             [WithCursor(first.Event, 1), WithCursor(second.Event, 2), WithCursor(amend.Event, 3)],
-            await reopened.ReadEventsAsync(Filer, 0, 10, null, CancellationToken.None));
-        Assert.Equal(3, await reopened.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+            await NumberedAsync(reopened, Filer, await ReadLogAsync(reopened, Filer, EventPosition.Start, 10, null, CancellationToken.None)));
+        Assert.Equal(3, await LastEventNumberAsync(reopened, Filer));
         Assert.Equal(first.Declaration, (await reopened.FindIdempotencyRecordAsync(Filer, "req-1", CancellationToken.None))!.Response);
         Assert.Equal(amend.Declaration, (await reopened.FindIdempotencyRecordAsync(Filer, "req-2", CancellationToken.None))!.Response);
         Assert.Equal(WriteOutcomeKind.Replayed, (await reopened.InsertAsync(first, CancellationToken.None)).Kind);
-        Assert.Equal("4", (await reopened.InsertAsync(Insert(Filer, "decl-3"), CancellationToken.None)).Event!.Cursor);
+        Assert.Equal("4", (await NumberedAsync(reopened, Filer, (await reopened.InsertAsync(Insert(Filer, "decl-3"), CancellationToken.None)).Event))!.Cursor);
     }
 
     [SkippableFact]
@@ -946,7 +966,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
             store.UpdateAsync(Update(write.Declaration, d => d.Remarks = "x"), cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.GetAsync(write.Key, cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ListAsync(new(Filer, 10), cancelled.Token));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ReadEventsAsync(Filer, 0, 10, null, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ReadEventsAsync(Filer, EventPosition.Start, 10, null, cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             store.UpdateManyAsync([Update(write.Declaration, d => d.Remarks = "x")], cancelled.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.ListDueForAssessmentAsync(BaseTime, 10, cancelled.Token));
@@ -960,7 +980,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
 
         Assert.Null(await store.GetAsync(write.Key, CancellationToken.None));
         Assert.Null(await store.FindIdempotencyRecordAsync(Filer, "req-1", CancellationToken.None));
-        Assert.Equal(0, await store.GetLastEventSequenceAsync(Filer, CancellationToken.None));
+        Assert.Equal(0, await LastEventNumberAsync(store, Filer));
     }
 
     [SkippableFact]
@@ -969,7 +989,7 @@ public abstract partial class DeclarationStoreConformance : IAsyncLifetime
         var store = await OpenFreshStoreAsync();
 
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAsync(new(Filer, 0), CancellationToken.None));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ReadEventsAsync(Filer, 0, 0, null, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ReadEventsAsync(Filer, EventPosition.Start, 0, null, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListDueForAssessmentAsync(BaseTime, 0, CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() =>
             store.ListByStatusAsync(DeclarationStatus.Accepted, null, null, 0, CancellationToken.None));

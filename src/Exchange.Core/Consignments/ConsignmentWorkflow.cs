@@ -290,7 +290,7 @@ public sealed class ConsignmentWorkflow(
         var violations = new List<FieldViolation>();
         RequestChecks.CheckParent(caller, request.Parent, "parent", violations);
         var only = string.IsNullOrEmpty(request.Consignment) ? null : ReadName(caller, request.Consignment, "consignment", violations);
-        long? cursor = string.IsNullOrEmpty(request.StartAfterCursor) ? null : EventCursors.Read(request.StartAfterCursor);
+        long? cursor = string.IsNullOrEmpty(request.StartAfterCursor) ? null : EventCursors.ReadSequence(request.StartAfterCursor);
         RequestChecks.ThrowIfAny(violations);
 
         var last = await notices.GetLastNoticeSequenceAsync(caller.FilerId, cancellationToken);

@@ -478,14 +478,14 @@ public sealed class DeclarationWorkflow(
         {
             only = RequestChecks.ReadDeclarationName(caller, request.Declaration, "declaration", violations);
         }
-        long? cursor = null;
+        EventPosition? cursor = null;
         if (!string.IsNullOrEmpty(request.StartAfterCursor))
         {
             cursor = EventCursors.Read(request.StartAfterCursor);
         }
         RequestChecks.ThrowIfAny(violations);
 
-        var last = await store.GetLastEventSequenceAsync(caller.FilerId, cancellationToken);
+        var last = await store.GetLastEventPositionAsync(caller.FilerId, cancellationToken);
         if (cursor > last)
         {
             // Not a position this filer's log has reached: a typo, or a cursor from another node's
@@ -493,7 +493,7 @@ public sealed class DeclarationWorkflow(
             throw new InvalidCursorException();
         }
         var events = LogFollower.FollowAsync(
-            cursor ?? (request.IncludeHistory ? 0 : last),
+            cursor ?? (request.IncludeHistory ? EventPosition.Start : last),
             (after, limit, ct) => store.ReadEventsAsync(caller.FilerId, after, limit, only?.DeclarationId, ct),
             e => EventCursors.Read(e.Cursor),
             signal, caller.FilerId, options.WatchBatchSize, options.WatchPollInterval, clock, cancellationToken);
@@ -577,11 +577,13 @@ public sealed class DeclarationWorkflow(
 /// <summary>The answer to one item of a group submission: a declaration or a refusal.</summary>
 public sealed record SubmissionResult(Declaration? Declaration, ExchangeException? Refusal);
 
-/// <summary>Watch cursors: the event's sequence in its filer's log, as decimal text.</summary>
+/// <summary>Watch cursors: the entry's position in its log as text (<see cref="EventPosition"/>).</summary>
 internal static class EventCursors
 {
-    public static long Read(string cursor) =>
-        long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var sequence)
-            ? sequence
-            : throw new InvalidCursorException();
+    public static EventPosition Read(string cursor) =>
+        EventPosition.TryParse(cursor, out var position) ? position : throw new InvalidCursorException();
+
+    /// <summary>A cursor of a log numbered by sequence alone (a party's notices): no transaction part.</summary>
+    public static long ReadSequence(string cursor) =>
+        Read(cursor) is { Transaction: 0 } position ? position.Sequence : throw new InvalidCursorException();
 }

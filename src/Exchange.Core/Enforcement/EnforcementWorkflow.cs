@@ -194,9 +194,8 @@ public sealed class EnforcementWorkflow(
         var violations = new List<FieldViolation>();
         var key = RequestChecks.ReadAnyDeclarationName(request.Declaration, "declaration", violations);
         var pageSize = PageSize(request.PageSize, DefaultEventPageSize, violations);
-        long after = 0;
-        if (!string.IsNullOrEmpty(request.PageToken)
-            && !long.TryParse(request.PageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out after))
+        var after = EventPosition.Start;
+        if (!string.IsNullOrEmpty(request.PageToken) && !EventPosition.TryParse(request.PageToken, out after))
         {
             throw new InvalidPageTokenException();
         }
@@ -447,7 +446,7 @@ public sealed class EnforcementWorkflow(
         {
             return false;
         }
-        var events = await store.ReadEventsAsync(key.FilerId, 0, int.MaxValue, key.DeclarationId, cancellationToken);
+        var events = await store.ReadEventsAsync(key.FilerId, EventPosition.Start, int.MaxValue, key.DeclarationId, cancellationToken);
         return !events.Any(e => e.Type == DeclarationEventType.Amended && e.Revision > assessment.DeclarationRevision);
     }
 

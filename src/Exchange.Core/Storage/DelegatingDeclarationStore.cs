@@ -34,11 +34,11 @@ public abstract class DelegatingDeclarationStore(IDeclarationStore inner) : IDec
         inner.FindIdempotencyRecordAsync(filerId, requestId, cancellationToken);
 
     public virtual Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(
-        string filerId, long afterSequence, int limit, string? declarationId, CancellationToken cancellationToken) =>
-        inner.ReadEventsAsync(filerId, afterSequence, limit, declarationId, cancellationToken);
+        string filerId, EventPosition after, int limit, string? declarationId, CancellationToken cancellationToken) =>
+        inner.ReadEventsAsync(filerId, after, limit, declarationId, cancellationToken);
 
-    public virtual Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken) =>
-        inner.GetLastEventSequenceAsync(filerId, cancellationToken);
+    public virtual Task<EventPosition> GetLastEventPositionAsync(string filerId, CancellationToken cancellationToken) =>
+        inner.GetLastEventPositionAsync(filerId, cancellationToken);
 
     public virtual Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken) =>
         inner.ListDueForAssessmentAsync(updatedAtOrBefore, limit, cancellationToken);

@@ -54,15 +54,19 @@ public interface IDeclarationStore
     Task<IdempotencyRecord?> FindIdempotencyRecordAsync(string filerId, string requestId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The filer's events with a sequence above <paramref name="afterSequence"/>, oldest first,
-    /// at most <paramref name="limit"/>, optionally only those of one declaration. Each event's
-    /// <c>cursor</c> is set to its sequence number.
+    /// The filer's events after <paramref name="after"/> that a reader may be given now, oldest
+    /// first (in <see cref="EventPosition"/> order), at most <paramref name="limit"/>, optionally
+    /// only those of one declaration. Each event's <c>cursor</c> is set to its position. An event
+    /// not returned yet never appears later at a position below one returned.
     /// </summary>
     Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(
-        string filerId, long afterSequence, int limit, string? declarationId, CancellationToken cancellationToken);
+        string filerId, EventPosition after, int limit, string? declarationId, CancellationToken cancellationToken);
 
-    /// <summary>The highest event sequence of the filer so far (0 when it has none).</summary>
-    Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The position of the filer's last event a reader may be given now (<see cref="EventPosition.Start"/>
+    /// when it has none): no cursor the store has issued lies beyond it.
+    /// </summary>
+    Task<EventPosition> GetLastEventPositionAsync(string filerId, CancellationToken cancellationToken);
 
     /// <summary>
     /// Several updates, each a compare-and-set on its own expected revision with its own outcome,

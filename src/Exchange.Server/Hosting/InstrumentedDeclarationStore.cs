@@ -34,11 +34,11 @@ public sealed class InstrumentedDeclarationStore(IDeclarationStore inner, Exchan
         Timed("find_idempotency_record", () => inner.FindIdempotencyRecordAsync(filerId, requestId, cancellationToken));
 
     public Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(
-        string filerId, long afterSequence, int limit, string? declarationId, CancellationToken cancellationToken) =>
-        Timed("read_events", () => inner.ReadEventsAsync(filerId, afterSequence, limit, declarationId, cancellationToken));
+        string filerId, EventPosition after, int limit, string? declarationId, CancellationToken cancellationToken) =>
+        Timed("read_events", () => inner.ReadEventsAsync(filerId, after, limit, declarationId, cancellationToken));
 
-    public Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken) =>
-        Timed("get_last_event_sequence", () => inner.GetLastEventSequenceAsync(filerId, cancellationToken));
+    public Task<EventPosition> GetLastEventPositionAsync(string filerId, CancellationToken cancellationToken) =>
+        Timed("get_last_event_sequence", () => inner.GetLastEventPositionAsync(filerId, cancellationToken));
 
     public Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken) =>
         Timed("update_many", () => inner.UpdateManyAsync(writes, cancellationToken));

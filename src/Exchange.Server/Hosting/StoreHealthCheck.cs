@@ -13,7 +13,7 @@ public sealed class StoreHealthCheck(IDeclarationStore store) : IHealthCheck
     {
         try
         {
-            await store.GetLastEventSequenceAsync(ProbeFilerId, cancellationToken);
+            await store.GetLastEventPositionAsync(ProbeFilerId, cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception error) when (error is not OperationCanceledException)

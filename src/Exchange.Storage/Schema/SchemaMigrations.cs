@@ -34,7 +34,7 @@ public static class SchemaMigrations
     private const string Int64Max = "9223372036854775807";
 
     /// <summary>The schema version this build writes: the number of migrations below.</summary>
-    public const int LatestVersion = 12;
+    public const int LatestVersion = 13;
 
     /// <summary>The migrations as <paramref name="dialect"/> runs them: migration n brings the schema from version n-1 to n.</summary>
     public static IReadOnlyList<Migration> For(SqlDialect dialect)
@@ -335,6 +335,7 @@ public static class SchemaMigrations
                 $"UPDATE declaration_measures SET disposition = {(int)DispositionType.Seized} WHERE latest_outcome = {(int)DecisionOutcome.Seize} AND disposition = 0",
                 $"UPDATE declaration_measures SET disposition = {(int)DispositionType.ReturnedToSender} WHERE latest_outcome = {(int)DecisionOutcome.ReturnToSender} AND disposition = 0",
             ],
+            EventTransactions(dialect),
         ];
         if (migrations.Length != LatestVersion)
         {
@@ -379,6 +380,29 @@ public static class SchemaMigrations
             "CREATE INDEX IF NOT EXISTS idempotency_records_by_row ON idempotency_records (filer_id, declaration_id) WHERE length(response) = 0",
         ];
     }
+
+    /// <summary>
+    /// 13 (issue 17's "pgorder" migration, reserved as 14 beside the other branches): each event
+    /// carries the id of the transaction that wrote it (<see cref="Core.Storage.EventPosition"/>),
+    /// so PostgreSQL orders a filer's events by (xid, seq) and its writers need no per-filer lock.
+    /// The events written before keep their numbers under transaction 0, ahead of every later
+    /// one, so a cursor issued before (a plain number) resumes where it was. PostgreSQL's primary
+    /// key and per-declaration index take the new order; SQLite (transaction 0 always, numbered
+    /// per filer by its single writer) only gets the column, a catalog change.
+    /// </summary>
+    private static string[] EventTransactions(SqlDialect dialect) =>
+    [
+        "ALTER TABLE declaration_events ADD COLUMN {if_not_exists}xid {bigint} NOT NULL DEFAULT 0",
+        .. dialect.Pick<string[]>(sqlite: [], postgres:
+        [
+            """
+            ALTER TABLE declaration_events DROP CONSTRAINT declaration_events_pkey,
+                ADD CONSTRAINT declaration_events_pkey PRIMARY KEY (filer_id, xid, seq)
+            """,
+            "DROP INDEX IF EXISTS declaration_events_by_declaration",
+            "CREATE INDEX declaration_events_by_declaration ON declaration_events (filer_id, declaration_id, xid, seq)",
+        ]),
+    ];
 
     /// <summary>
     /// 6: the split-shipment counters (ConsigneeActivityBuckets): per consignee key and hour of

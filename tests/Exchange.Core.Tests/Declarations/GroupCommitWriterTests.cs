@@ -122,8 +122,8 @@ public sealed class GroupCommitWriterTests
         public Task<Declaration?> GetAsync(DeclarationKey key, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<Declaration>> ListAsync(DeclarationQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IdempotencyRecord?> FindIdempotencyRecordAsync(string filerId, string requestId, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(string filerId, long afterSequence, int limit, string? declarationId, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(string filerId, EventPosition after, int limit, string? declarationId, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<EventPosition> GetLastEventPositionAsync(string filerId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<WriteOutcome>> UpdateManyAsync(IReadOnlyList<DeclarationWrite> writes, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<Contracts.Enforcement.V1.RiskAssessment?> GetAssessmentAsync(DeclarationKey key, CancellationToken cancellationToken) => throw new NotSupportedException();

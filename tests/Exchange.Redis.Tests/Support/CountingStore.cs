@@ -60,11 +60,11 @@ public sealed class CountingStore(IDeclarationStore inner) : IDeclarationStore, 
         inner.ListAsync(query, cancellationToken);
 
     public Task<IReadOnlyList<DeclarationEvent>> ReadEventsAsync(
-        string filerId, long afterSequence, int limit, string? declarationId, CancellationToken cancellationToken) =>
-        inner.ReadEventsAsync(filerId, afterSequence, limit, declarationId, cancellationToken);
+        string filerId, EventPosition after, int limit, string? declarationId, CancellationToken cancellationToken) =>
+        inner.ReadEventsAsync(filerId, after, limit, declarationId, cancellationToken);
 
-    public Task<long> GetLastEventSequenceAsync(string filerId, CancellationToken cancellationToken) =>
-        inner.GetLastEventSequenceAsync(filerId, cancellationToken);
+    public Task<EventPosition> GetLastEventPositionAsync(string filerId, CancellationToken cancellationToken) =>
+        inner.GetLastEventPositionAsync(filerId, cancellationToken);
 
     public Task<IReadOnlyList<Declaration>> ListDueForAssessmentAsync(
         DateTimeOffset updatedAtOrBefore, int limit, CancellationToken cancellationToken) =>

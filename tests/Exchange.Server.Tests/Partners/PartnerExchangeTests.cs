@@ -2,6 +2,7 @@ using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Partner.V1;
 using Exchange.Core.Identity;
 using Exchange.Core.Partners;
+using Exchange.Core.Storage;
 using Exchange.Server.Identity;
 using Exchange.Server.Tests.Enforcement;
 using Exchange.Server.Tests.Support;
@@ -108,7 +109,7 @@ public sealed class PartnerExchangeTests
         var cancelledCopy = await CopyAtBelgiumAsync(nodes, accepted.Name, c => c.Status == DeclarationStatus.Cancelled);
         Assert.Equal(3, cancelledCopy.SharingOrigin.SourceRevision);
 
-        var events = await nodes.Be.Store.ReadEventsAsync(new PartnerIdentity("NL").SharingFilerId, 0, 100, null, CancellationToken.None);
+        var events = await nodes.Be.Store.ReadEventsAsync(new PartnerIdentity("NL").SharingFilerId, EventPosition.Start, 100, null, CancellationToken.None);
         Assert.Equal([DeclarationEventType.Accepted, DeclarationEventType.Amended, DeclarationEventType.Cancelled], events.Select(e => e.Type));
         Assert.All(events, e => Assert.Equal("partners/NL", e.Actor));
     }
@@ -149,7 +150,7 @@ public sealed class PartnerExchangeTests
         var copies = await nodes.Be.Store.ListByStatusAsync(DeclarationStatus.Assessed, new PartnerIdentity("NL").SharingFilerId, null, 100, CancellationToken.None);
         var held = await nodes.Be.Store.ListByStatusAsync(DeclarationStatus.Held, new PartnerIdentity("NL").SharingFilerId, null, 100, CancellationToken.None);
         Assert.Equal(12, copies.Count + held.Count);
-        var nlEvents = await nodes.Nl.Store.ReadEventsAsync(Filer, 0, 1000, null, CancellationToken.None);
+        var nlEvents = await nodes.Nl.Store.ReadEventsAsync(Filer, EventPosition.Start, 1000, null, CancellationToken.None);
         Assert.All(names, name => Assert.Single(nlEvents, e => e.Declaration == name && e.Type == DeclarationEventType.PartnerDecisionReceived));
         var drained = (await Officers(nodes.Nl).GetPartnerAsync(new GetPartnerRequest { Name = "partners/BE" })).Partner.Backlog;
         Assert.Equal((0, 12, ""), (drained.PendingMessages, drained.DeliveredMessages, drained.LastError));
@@ -170,7 +171,7 @@ public sealed class PartnerExchangeTests
 
         Assert.Equal(DeliveryOutcome.Applied, Assert.Single(first.Acknowledgements).Outcome);
         Assert.Equal([DeliveryOutcome.Duplicate, DeliveryOutcome.Duplicate], again.Acknowledgements.Select(a => a.Outcome));
-        var events = await nodes.Be.Store.ReadEventsAsync(new PartnerIdentity("NL").SharingFilerId, 0, 100, null, CancellationToken.None);
+        var events = await nodes.Be.Store.ReadEventsAsync(new PartnerIdentity("NL").SharingFilerId, EventPosition.Start, 100, null, CancellationToken.None);
         Assert.Equal(accepted.Name, (await CopyAtBelgiumAsync(nodes, accepted.Name)).SharingOrigin.SourceDeclaration);
         Assert.Single(events);
 
@@ -180,7 +181,7 @@ public sealed class PartnerExchangeTests
         var refused = Assert.Single((await nodes.ToBe.Client().DeliverMessagesAsync(new DeliverMessagesRequest { Messages = { forged } })).Acknowledgements);
         Assert.Equal(DeliveryOutcome.Rejected, refused.Outcome);
         Assert.Equal((int)StatusCode.InvalidArgument, refused.Rejection.Code);
-        Assert.Single(await nodes.Be.Store.ReadEventsAsync(new PartnerIdentity("NL").SharingFilerId, 0, 100, null, CancellationToken.None));
+        Assert.Single(await nodes.Be.Store.ReadEventsAsync(new PartnerIdentity("NL").SharingFilerId, EventPosition.Start, 100, null, CancellationToken.None));
     }
 
     [Fact]
