@@ -117,6 +117,7 @@ try
     app.UseExchangeHttpErrors();
     app.UseSerilogRequestLogging();
     app.UseExchangeMessageGuards();
+    app.UseExchangeDeadlineGrace();
     // The OpenAPI description is middleware, ahead of authorization: open to every caller, as it describes the API only.
     app.UseExchangeOpenApi();
     app.UseAuthentication();

@@ -144,25 +144,42 @@ public sealed class ReportRepository(StoreDatabase database) : IReportStore
         string? iossNumber, string? month, IossMonthlySum? after, int limit, CancellationToken cancellationToken)
     {
         // Saturating: a row may hold long.MaxValue (DeclarationMeasures saturates), and an
-        // overflowing SUM would fail every page of the listing.
-        var query = database.Statement($"""
+        // overflowing SUM would fail every page of the listing. Each filter is in the text only
+        // when given: "(@x = '' OR col = @x)" is one plan for both cases, and neither SQLite nor
+        // PostgreSQL seeks the IOSS index with it. The page position is a row value, which both
+        // seek as a range of the index (number, month, currency, VAT; schema 13).
+        var sql = new System.Text.StringBuilder($"""
                 SELECT ioss_number, ioss_month, revenue_currency, {database.Dialect.SaturatingSum("ioss_vat_micros")}, COUNT(*)
                 FROM declaration_measures
                 WHERE ioss_number <> ''
-                  AND (@ioss_number = '' OR ioss_number = @ioss_number)
-                  AND (@month = '' OR ioss_month = @month)
-                  AND (ioss_number > @after_ioss OR (ioss_number = @after_ioss AND (ioss_month > @after_month
-                       OR (ioss_month = @after_month AND revenue_currency > @after_currency))))
+                """);
+        var parameters = new List<(string Name, string Value)>();
+        if (iossNumber is not null)
+        {
+            sql.Append(" AND ioss_number = @ioss_number");
+            parameters.Add(("ioss_number", iossNumber));
+        }
+        if (month is not null)
+        {
+            sql.Append(" AND ioss_month = @month");
+            parameters.Add(("month", month));
+        }
+        if (after is not null)
+        {
+            sql.Append(" AND (ioss_number, ioss_month, revenue_currency) > (@after_ioss, @after_month, @after_currency)");
+            parameters.AddRange([("after_ioss", after.IossNumber), ("after_month", after.Month), ("after_currency", after.Currency)]);
+        }
+        sql.Append("""
+
                 GROUP BY ioss_number, ioss_month, revenue_currency
                 ORDER BY ioss_number, ioss_month, revenue_currency
                 LIMIT @limit
-                """)
-            .With("ioss_number", iossNumber ?? "")
-            .With("month", month ?? "")
-            .With("after_ioss", after?.IossNumber ?? "")
-            .With("after_month", after?.Month ?? "")
-            .With("after_currency", after?.Currency ?? "")
-            .With("limit", limit);
+                """);
+        var query = database.Statement(sql.ToString()).With("limit", limit);
+        foreach (var (name, value) in parameters)
+        {
+            query.With(name, value);
+        }
         return await database.QueryAsync(query, reader => new IossMonthlySum(
             reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)), cancellationToken);
     }

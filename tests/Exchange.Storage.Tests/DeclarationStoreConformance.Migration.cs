@@ -140,7 +140,7 @@ public abstract partial class DeclarationStoreConformance
 
         Assert.Equal(0, await ScalarAsync("SELECT referral_type FROM declaration_referral_answers WHERE referral = 'r'"));
         var arrival = new PostalArrivalWithoutData("post-a", "RB123456785GB", "GB", 1, "", 2);
-        Assert.Equal(arrival, await StoresOf(store).PostalArrivals.RecordAsync(arrival, CancellationToken.None));
+        Assert.Equal(arrival, (await StoresOf(store).PostalArrivals.RecordAsync(arrival, null, CancellationToken.None)).Arrival);
         Assert.Equal(1, await ScalarAsync("SELECT COUNT(*) FROM schema_version WHERE version = 10"));
     }
 

@@ -275,16 +275,16 @@ public abstract partial class DeclarationStoreConformance
         await DecideAsync(store, d1, DecisionOutcome.Release, 10, Complete(d1));
         var first = new PostalArrivalWithoutData("post-a", "RB123456785GB", "GB", Micros(Day.AddHours(9)), "NL000396", Micros(Day.AddHours(9).AddMinutes(1)));
 
-        var recorded = await stores.PostalArrivals.RecordAsync(first, CancellationToken.None);
+        var recorded = await stores.PostalArrivals.RecordAsync(first, null, CancellationToken.None);
         var again = await stores.PostalArrivals.RecordAsync(
-            first with { ArriveTime = Micros(Day.AddHours(10)), RecordTime = Micros(Day.AddHours(10)) }, CancellationToken.None);
+            first with { ArriveTime = Micros(Day.AddHours(10)), RecordTime = Micros(Day.AddHours(10)) }, null, CancellationToken.None);
         await stores.PostalArrivals.RecordAsync(
-            new("post-b", "RB123456785GB", "GB", Micros(Day.AddHours(23)), "", Micros(Day.AddHours(23))), CancellationToken.None);
+            new("post-b", "RB123456785GB", "GB", Micros(Day.AddHours(23)), "", Micros(Day.AddHours(23))), null, CancellationToken.None);
         await stores.PostalArrivals.RecordAsync(
-            new("post-a", "EE123456785CN", "CN", Micros(Day.AddDays(1)), "", Micros(Day.AddDays(1))), CancellationToken.None);
+            new("post-a", "EE123456785CN", "CN", Micros(Day.AddDays(1)), "", Micros(Day.AddDays(1))), null, CancellationToken.None);
 
-        Assert.Equal(first, recorded);
-        Assert.Equal(first, again); // the first report stays
+        Assert.Equal(new PostalArrivalAnswer(first, null), recorded);
+        Assert.Equal(first, again.Arrival); // the first report stays
         var windows = new ReportQuery([Micros(Day), Micros(Day.AddHours(12))], Micros(Day.AddDays(1)), ReportGrouping.None);
         var halves = await stores.Reports.AggregateAsync(windows, CancellationToken.None);
         // Morning: d1 (postal) and post-a's item; afternoon: post-b's item alone (a window with no declaration);
@@ -294,6 +294,30 @@ public abstract partial class DeclarationStoreConformance
         Assert.Equal([("post-a", 1L, 1L), ("post-b", 0L, 1L)], byFiler.Select(a => (a.Group, a.PostalReceived, a.PostalWithoutData)));
         var byChannel = await stores.Reports.AggregateAsync(new([Micros(Day)], Micros(Day.AddDays(2)), ReportGrouping.Channel), CancellationToken.None);
         Assert.Equal([("POSTAL", 1L, 3L)], byChannel.Select(a => (a.Group, a.PostalReceived, a.PostalWithoutData)));
+    }
+
+    [SkippableFact]
+    public async Task AnItemArrivalWithoutDataIsKeptUnderItsRequestIdAndTheFirstRequestWithThatIdStays()
+    {
+        var stores = StoresOf(await OpenFreshStoreAsync());
+        var item = new PostalArrivalWithoutData("post-a", "RB123456785GB", "GB", Micros(Day.AddHours(9)), "NL000396", Micros(Day.AddHours(9)));
+        var later = item with { ArriveTime = Micros(Day.AddHours(10)), RecordTime = Micros(Day.AddHours(10)) };
+
+        var first = await stores.PostalArrivals.RecordAsync(item, new("r-1", Hash("first")), CancellationToken.None);
+        var sameItemOtherRequest = await stores.PostalArrivals.RecordAsync(later, new("r-2", Hash("second")), CancellationToken.None);
+        var sameIdOtherContent = await stores.PostalArrivals.RecordAsync(
+            new("post-a", "EE123456785CN", "CN", 1, "", 2), new("r-1", Hash("other")), CancellationToken.None);
+
+        Assert.Equal((item, Hex("first")), (first.Arrival, Convert.ToHexString(first.RequestHash!)));
+        Assert.Equal((item, Hex("second")), (sameItemOtherRequest.Arrival, Convert.ToHexString(sameItemOtherRequest.RequestHash!)));
+        // r-1 still answers with its item and its hash: the caller refuses the other content.
+        Assert.Equal((item, Hex("first")), (sameIdOtherContent.Arrival, Convert.ToHexString(sameIdOtherContent.RequestHash!)));
+        var found = await stores.PostalArrivals.FindRequestAsync("post-a", "r-2", CancellationToken.None);
+        Assert.Equal((item, Hex("second")), (found!.Arrival, Convert.ToHexString(found.RequestHash!)));
+        Assert.Null(await stores.PostalArrivals.FindRequestAsync("post-a", "r-3", CancellationToken.None));
+        Assert.Null(await stores.PostalArrivals.FindRequestAsync("post-b", "r-1", CancellationToken.None));
+
+        static string Hex(string content) => Convert.ToHexString(Hash(content));
     }
 
     [SkippableFact]

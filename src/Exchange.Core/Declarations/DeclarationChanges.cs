@@ -35,12 +35,28 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
         string? etag,
         string actor,
         Func<Declaration, ValueTask<Change>> decide,
+        CancellationToken cancellationToken) =>
+        (await ApplyCountedAsync(key, idempotencyKey, hash, etag, actor, decide, cancellationToken)).Declaration;
+
+    /// <summary>
+    /// <see cref="ApplyAsync"/>, saying whether this call wrote the change. Count what a change
+    /// did only when it did: a retry racing the first attempt of the same request decides too
+    /// (neither found an earlier answer), but the store writes one of them and answers the other
+    /// as a replay.
+    /// </summary>
+    public async Task<AppliedChange> ApplyCountedAsync(
+        DeclarationKey key,
+        string? idempotencyKey,
+        byte[] hash,
+        string? etag,
+        string actor,
+        Func<Declaration, ValueTask<Change>> decide,
         CancellationToken cancellationToken)
     {
         // A retry must get its first answer even though the etag it carries is stale by now.
         if (await EarlierAnswerAsync(key.FilerId, idempotencyKey, hash, cancellationToken) is { } earlier)
         {
-            return earlier;
+            return new AppliedChange(earlier, Written: false);
         }
         try
         {
@@ -58,7 +74,7 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
                 {
                     continue; // nothing pins the revision: decide again on the newer state
                 }
-                return Conclude(key.FilerId, outcome, key.Name);
+                return new AppliedChange(Conclude(key.FilerId, outcome, key.Name), outcome.Kind == WriteOutcomeKind.Written);
             }
         }
         catch (ExchangeException) when (idempotencyKey is not null)
@@ -67,7 +83,7 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
             // our checks (its client gave up waiting and retried): the retry gets that answer.
             if (await EarlierAnswerAsync(key.FilerId, idempotencyKey, hash, cancellationToken) is { } committedMeanwhile)
             {
-                return committedMeanwhile;
+                return new AppliedChange(committedMeanwhile, Written: false);
             }
             throw;
         }
@@ -191,6 +207,9 @@ public sealed class DeclarationChanges(IDeclarationStore store, IEventSignal sig
         return earlier.AnswerTo(hash).Kind == WriteOutcomeKind.Replayed ? earlier.Response : throw new RequestIdReusedException("request_id");
     }
 }
+
+/// <summary>The declaration a change answers with, and whether this call wrote it (false: the answer to an earlier attempt).</summary>
+public readonly record struct AppliedChange(Declaration Declaration, bool Written);
 
 /// <summary>
 /// A change decided from the current state: the new declaration (revision, etag, update time and

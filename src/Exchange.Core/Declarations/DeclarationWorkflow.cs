@@ -217,8 +217,8 @@ public sealed class DeclarationWorkflow(
 
         var content = DeclarationContent.FilerSupplied(request.Declaration!);
         var hash = DeclarationContent.RequestHash("amend", key!.Name + "\n" + request.Etag, content);
-        DecisionOutcome? redecided = null; // set when this call's write decided the amendment, not when it replays a retry's
-        var result = await ChangeAsync(caller, key, request.RequestId, hash, request.Etag, async current =>
+        DecisionOutcome? redecided = null; // the decision of the change this call last decided; counted only if this call wrote it
+        var (result, written) = await ChangeCountedAsync(caller, key, request.RequestId, hash, request.Etag, async current =>
         {
             redecided = null;
             if (!DeclarationStatuses.CanAmend(current.Status))
@@ -243,7 +243,7 @@ public sealed class DeclarationWorkflow(
             redecided = decided?.Next.Decision.Outcome;
             return decided ?? amendment;
         }, cancellationToken);
-        if (redecided is { } outcome)
+        if (written && redecided is { } outcome)
         {
             metrics?.Decided(outcome, ExchangeMetrics.DecidedBy.RiskEngine);
         }
@@ -311,8 +311,8 @@ public sealed class DeclarationWorkflow(
         RequestChecks.ThrowIfAny(violations);
 
         var hash = DeclarationContent.RequestHash("respond", request.Name, request.Response);
-        ReferralType? answered = null; // set when this call writes the answer, not when it replays a retry's
-        var result = await ChangeAsync(caller, key!, request.RequestId, hash, etag: null, current =>
+        ReferralType? answered = null; // the type of the referral this call last answered; counted only if this call wrote it
+        var (result, written) = await ChangeCountedAsync(caller, key!, request.RequestId, hash, etag: null, current =>
         {
             var next = current.Clone();
             var referral = next.Referrals.FirstOrDefault(r => r.Name == request.Name)
@@ -331,7 +331,7 @@ public sealed class DeclarationWorkflow(
             answered = referral.Type;
             return ValueTask.FromResult(new Change(next, DeclarationEventType.ReferralAnswered, Referrals: [referral]));
         }, cancellationToken);
-        if (answered is { } type)
+        if (written && answered is { } type)
         {
             metrics?.ReferralAnswered(type);
         }
@@ -397,6 +397,16 @@ public sealed class DeclarationWorkflow(
         RequestChecks.CheckRequestId(request.RequestId, required: false, violations);
         RequestChecks.ThrowIfAny(violations);
 
+        // A retry gets the first answer whichever path that took, before the path is chosen again:
+        // the post may have filed the item's data since (or cancelled it), and the retry must not
+        // then record an arrival the first attempt did not.
+        var requestId = string.IsNullOrEmpty(request.RequestId) ? null : request.RequestId;
+        var noDataHash = DeclarationContent.RequestHash("arrive-without-data", request);
+        if (requestId is not null && await EarlierItemArrivalAsync(caller.FilerId, requestId, request, noDataHash, cancellationToken) is { } earlier)
+        {
+            return earlier;
+        }
+
         var carrying = await store.ListAsync(
             new DeclarationQuery(caller.FilerId, Limit: 20, Reference: request.ItemIdentifier), cancellationToken);
         // The newest declaration of the item still waiting for its goods; a cancelled filing is no advance data.
@@ -406,8 +416,7 @@ public sealed class DeclarationWorkflow(
             .FirstOrDefault();
         if (declared is not null && ResourceNames.TryParseDeclaration(declared.Name, out var key))
         {
-            var hash = DeclarationContent.RequestHash("arrive", declared.Name, request);
-            var arrived = await ChangeAsync(caller, key, request.RequestId, hash, etag: null, current =>
+            var arrived = await ChangeAsync(caller, key, request.RequestId, ArrivalOnDeclarationHash(declared.Name, request), etag: null, current =>
                 ValueTask.FromResult(ArrivalNotices.Change(current, request.ArriveTime, request.ArrivalOffice, "")),
                 cancellationToken);
             return new NotifyItemArrivalResponse { Declaration = arrived };
@@ -420,16 +429,52 @@ public sealed class DeclarationWorkflow(
             caller.FilerId, request.ItemIdentifier, request.ItemIdentifier[^2..], // S10: the issuing post's country
             DeclarationIndex.ToUnixMicroseconds(request.ArriveTime), request.ArrivalOffice,
             DeclarationIndex.ToUnixMicroseconds(Timestamps.ToProto(Timestamps.Now(clock))));
-        var recorded = await postalArrivals.RecordAsync(arrival, cancellationToken);
-        if (recorded == arrival)
+        var recorded = await postalArrivals.RecordAsync(
+            arrival, requestId is null ? null : new PostalArrivalRequest(requestId, noDataHash), cancellationToken);
+        if (requestId is not null && !noDataHash.AsSpan().SequenceEqual(recorded.RequestHash))
+        {
+            throw new RequestIdReusedException("request_id"); // a racing request with this id and other content came first
+        }
+        if (recorded.Arrival == arrival)
         {
             metrics?.PostalItemWithoutAdvanceData(); // a repeat report of the item is not another item
         }
-        return new NotifyItemArrivalResponse
+        return NoAdvanceData(recorded.Arrival);
+    }
+
+    /// <summary>What a request recorded as an arrival on declaration <paramref name="name"/> is hashed as.</summary>
+    private static byte[] ArrivalOnDeclarationHash(string name, NotifyItemArrivalRequest request) =>
+        DeclarationContent.RequestHash("arrive", name, request);
+
+    private static NotifyItemArrivalResponse NoAdvanceData(PostalArrivalWithoutData arrival) => new()
+    {
+        AdvanceDataMissing = true,
+        RecordTime = Timestamps.ToProto(Timestamps.FromUnixMicroseconds(arrival.RecordTime)),
+    };
+
+    /// <summary>
+    /// The first answer to an item arrival under this request id, on either path: the declaration
+    /// its arrival was recorded on, or the item recorded with no advance data. Null when there is
+    /// none; the id used for a request with other content is refused.
+    /// </summary>
+    private async Task<NotifyItemArrivalResponse?> EarlierItemArrivalAsync(
+        string filerId, string requestId, NotifyItemArrivalRequest request, byte[] noDataHash, CancellationToken cancellationToken)
+    {
+        if (await store.FindIdempotencyRecordAsync(filerId, requestId, cancellationToken) is { } onDeclaration)
         {
-            AdvanceDataMissing = true,
-            RecordTime = Timestamps.ToProto(Timestamps.FromUnixMicroseconds(recorded.RecordTime)),
-        };
+            // Only a request that was recorded on that very declaration hashes alike.
+            var hash = ArrivalOnDeclarationHash(onDeclaration.Response.Name, request);
+            return onDeclaration.AnswerTo(hash).Kind == WriteOutcomeKind.Replayed
+                ? new NotifyItemArrivalResponse { Declaration = await LinkedAsync(FilerView.Of(onDeclaration.Response), cancellationToken) }
+                : throw new RequestIdReusedException("request_id");
+        }
+        if (postalArrivals is not null && await postalArrivals.FindRequestAsync(filerId, requestId, cancellationToken) is { } withoutData)
+        {
+            return noDataHash.AsSpan().SequenceEqual(withoutData.RequestHash)
+                ? NoAdvanceData(withoutData.Arrival)
+                : throw new RequestIdReusedException("request_id");
+        }
+        return null;
     }
 
     /// <summary>
@@ -564,8 +609,22 @@ public sealed class DeclarationWorkflow(
         string? etag,
         Func<Declaration, ValueTask<Change>> change,
         CancellationToken cancellationToken) =>
-        await LinkedAsync(FilerView.Of(await _changes.ApplyAsync(
-            key, string.IsNullOrEmpty(requestId) ? null : requestId, hash, etag, Actors.Of(caller), change, cancellationToken)), cancellationToken);
+        (await ChangeCountedAsync(caller, key, requestId, hash, etag, change, cancellationToken)).Declaration;
+
+    /// <summary><see cref="ChangeAsync"/>, saying whether this call wrote the change (<see cref="DeclarationChanges.ApplyCountedAsync"/>).</summary>
+    private async Task<AppliedChange> ChangeCountedAsync(
+        CallerIdentity caller,
+        DeclarationKey key,
+        string requestId,
+        byte[] hash,
+        string? etag,
+        Func<Declaration, ValueTask<Change>> change,
+        CancellationToken cancellationToken)
+    {
+        var applied = await _changes.ApplyCountedAsync(
+            key, string.IsNullOrEmpty(requestId) ? null : requestId, hash, etag, Actors.Of(caller), change, cancellationToken);
+        return applied with { Declaration = await LinkedAsync(FilerView.Of(applied.Declaration), cancellationToken) };
+    }
 
     /// <summary>The declaration with its link to its master consignment, when it names one.</summary>
     private async Task<Declaration> LinkedAsync(Declaration declaration, CancellationToken cancellationToken) =>

@@ -22,17 +22,33 @@ public static class AgencyRequests
         declaration.AgencyHolds.FirstOrDefault(h => h.Agency == agency && h.LiftTime is null);
 
     /// <summary>
-    /// The agency's hold that lets it act: active, and for a new request or a refusal not refused
-    /// already. Refused with AGENCY_HOLD_REQUIRED (and the `declaration` field) otherwise.
+    /// The agency's hold that lets it act: active (AGENCY_HOLD_REQUIRED otherwise) and not refused
+    /// (AGENCY_REFUSED otherwise). A refusal leaves the hold active for an officer's decision, so
+    /// it ends the agency's own part: no new request, no second refusal, no bare lift that would
+    /// release goods it refused. The one way on is <see cref="RequireHoldToProceed"/>.
     /// </summary>
     public static AgencyHold RequireHold(Declaration declaration, string agency, string operation)
     {
-        if (ActiveHold(declaration, agency) is not { } hold)
-        {
-            throw new AgencyHoldRequiredException(declaration.Name, agency, operation);
-        }
+        var hold = RequireHoldToProceed(declaration, agency, operation);
+        RequireNotRefused(declaration, hold, operation);
         return hold;
     }
+
+    /// <summary>The rule of <see cref="RequireHold"/> on a hold already found: AGENCY_REFUSED when its agency refused the goods.</summary>
+    public static void RequireNotRefused(Declaration declaration, AgencyHold hold, string operation)
+    {
+        if (hold.Decision == AgencyDecision.Refuse)
+        {
+            throw new AgencyRefusedException(declaration.Name, hold.Agency, operation);
+        }
+    }
+
+    /// <summary>
+    /// The agency's active hold, refused or not, for a MAY_PROCEED decision: the agency may change
+    /// its mind after refusing (and only so). AGENCY_HOLD_REQUIRED when it holds none.
+    /// </summary>
+    public static AgencyHold RequireHoldToProceed(Declaration declaration, string agency, string operation) =>
+        ActiveHold(declaration, agency) ?? throw new AgencyHoldRequiredException(declaration.Name, agency, operation);
 
     /// <summary>A new OPEN request of <paramref name="agency"/> on <paramref name="declaration"/>, numbered after the last one.</summary>
     public static AgencyRequest Open(Declaration declaration, string agency, string text, Google.Protobuf.WellKnownTypes.Timestamp now) => new()

@@ -67,6 +67,14 @@ public static class Dispositions
     };
 
     /// <summary>
+    /// Whether goods that ended as <paramref name="type"/> lack the legal basis every type but
+    /// INVALIDATED requires: a seizure or return decided with DecideDeclaration (released; its
+    /// request has no legal basis field, so the node cannot require one there) has no code.
+    /// </summary>
+    public static bool LegalBasisMissing(DispositionType type, string legalBasisCode) =>
+        legalBasisCode.Length == 0 && type is not (DispositionType.Invalidated or DispositionType.Unspecified);
+
+    /// <summary>
     /// Every problem of the request's own fields, by path: the type, a legal basis for every type but
     /// INVALIDATED, the reason, and the return item identifier (required for a return, where a
     /// postal declaration needs a valid UPU S10 identifier; refused for any other type). The channel

@@ -90,8 +90,7 @@ public sealed class EnforcementWorkflow(
 
         var hash = DeclarationContent.RequestHash("decide", string.Join('\n', key!.Name, request.Etag, request.Outcome, request.Reason));
         using var span = ExchangeActivities.StartDecision(key.Name, ExchangeMetrics.DecidedBy.Officer);
-        var decided = false; // set when this call writes the decision, not when it replays a retry's
-        var result = await _changes.ApplyAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
+        var result = await _changes.ApplyCountedAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
         {
             if (!Decisions.Allowed(current, request.Outcome))
             {
@@ -109,14 +108,13 @@ public sealed class EnforcementWorkflow(
             next.Status = Decisions.StatusFor(request.Outcome, current);
             next.Decision = Decisions.Make(request.Outcome, request.Reason, officer.Name, Timestamps.ToProto(Timestamps.Now(clock)));
             Decisions.CloseReferrals(next);
-            decided = true;
             return ValueTask.FromResult(new Change(next, DeclarationEventType.Decided, request.Reason));
         }, cancellationToken);
-        if (decided)
+        if (result.Written) // not when this call replays a retry's answer, nor when a racing retry wrote it
         {
             metrics?.Decided(request.Outcome, ExchangeMetrics.DecidedBy.Officer);
         }
-        return result;
+        return result.Declaration;
     }
 
     /// <summary>
@@ -139,19 +137,19 @@ public sealed class EnforcementWorkflow(
         RequestChecks.ThrowIfAny(violations);
 
         var hash = DeclarationContent.RequestHash("control", string.Join('\n', key!.Name, request.Etag, request.Outcome, request.Remarks));
-        var released = false; // set when this call writes a release, not when it replays a retry's
-        var result = await _changes.ApplyAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
+        var released = false; // what the change this call last decided does; counted only if this call wrote it
+        var result = await _changes.ApplyCountedAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
         {
             var now = Timestamps.ToProto(Timestamps.Now(clock));
             var controlled = ControlResults.Record(current, request.Outcome, request.Remarks, now);
             released = Decisions.ReleasesAfterControl(controlled.Next);
             return ValueTask.FromResult(released ? Decisions.ReleaseAfterControl(controlled, officer.Name, request.Remarks, now) : controlled);
         }, cancellationToken);
-        if (released)
+        if (result.Written && released)
         {
             metrics?.Decided(DecisionOutcome.Release, ExchangeMetrics.DecidedBy.Officer);
         }
-        return result;
+        return result.Declaration;
     }
 
     /// <summary>
@@ -173,18 +171,13 @@ public sealed class EnforcementWorkflow(
         var hash = DeclarationContent.RequestHash("dispose", string.Join('\n',
             key!.Name, request.Etag, request.Type, request.LegalBasis?.Code, request.LegalBasis?.Citation, request.Reason, request.ReturnItemIdentifier));
         var options = dispositionOptions ?? new DispositionOptions();
-        var disposed = false; // set when this call writes the disposition, not when it replays a retry's
-        var result = await _changes.ApplyAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
-        {
-            var change = Dispositions.Apply(current, request, options, Timestamps.ToProto(Timestamps.Now(clock)));
-            disposed = true;
-            return ValueTask.FromResult(change);
-        }, cancellationToken);
-        if (disposed)
+        var result = await _changes.ApplyCountedAsync(key, IdempotencyKey(officer.Name, request.RequestId), hash, request.Etag, officer.Name, current =>
+            ValueTask.FromResult(Dispositions.Apply(current, request, options, Timestamps.ToProto(Timestamps.Now(clock)))), cancellationToken);
+        if (result.Written) // not when this call replays a retry's answer, nor when a racing retry wrote it
         {
             metrics?.Disposed(request.Type);
         }
-        return result;
+        return result.Declaration;
     }
 
     /// <summary>The declaration's events with their actors, oldest first: the audit trail.</summary>
@@ -279,18 +272,18 @@ public sealed class EnforcementWorkflow(
         await CheckFlaggedAsync(agency, key!, cancellationToken);
 
         var hash = DeclarationContent.RequestHash("lift", key!.Name);
-        var released = false; // set when this lift released the declaration
-        var lifted = await _changes.ApplyAsync(key, null, hash, null, agency.Name, async current =>
+        var released = false; // whether the change this call last decided releases the declaration
+        var lifted = await _changes.ApplyCountedAsync(key, null, hash, null, agency.Name, async current =>
         {
             var (change, releases) = await LiftAsync(key, current, agency, decision: null, cancellationToken);
             released = releases; // an earlier attempt, beaten by a concurrent writer, may have said otherwise
             return change;
         }, cancellationToken);
-        if (released)
+        if (lifted.Written && released)
         {
             metrics?.Decided(DecisionOutcome.Release, ExchangeMetrics.DecidedBy.AgencyRelease);
         }
-        return FilerView.Of(lifted);
+        return FilerView.Of(lifted.Declaration);
     }
 
     /// <summary>
@@ -349,25 +342,21 @@ public sealed class EnforcementWorkflow(
         await CheckFlaggedAsync(agency, key!, cancellationToken);
 
         var hash = DeclarationContent.RequestHash("agency-decision", string.Join('\n', key!.Name, request.Decision, request.Reason));
-        var released = false;
-        var decided = await _changes.ApplyAsync(key, IdempotencyKey(agency.Name, request.RequestId), hash, null, agency.Name, async current =>
+        var released = false; // whether the change this call last decided releases the declaration
+        var decided = await _changes.ApplyCountedAsync(key, IdempotencyKey(agency.Name, request.RequestId), hash, null, agency.Name, async current =>
         {
             if (DeclarationStatuses.IsFinal(current.Status))
             {
                 throw new InvalidStateTransitionException(key.Name, current.Status, $"decided by {agency.Name}");
             }
-            var hold = AgencyRequests.RequireHold(current, agency.Name, "record a decision");
-            if (request.Decision == AgencyDecision.Refuse && hold.Decision == AgencyDecision.Refuse)
-            {
-                throw new AgencyHoldRequiredException(key.Name, agency.Name, "refuse them again",
-                    $"{agency.Name} refused these goods already (its hold stays active); only MAY_PROCEED can follow");
-            }
             if (request.Decision == AgencyDecision.MayProceed)
             {
+                AgencyRequests.RequireHoldToProceed(current, agency.Name, "let the goods proceed");
                 var (change, releases) = await LiftAsync(key, current, agency, request, cancellationToken);
                 released = releases;
                 return change;
             }
+            AgencyRequests.RequireHold(current, agency.Name, "refuse the goods");
             released = false;
             var next = current.Clone();
             var refused = AgencyRequests.ActiveHold(next, agency.Name)!;
@@ -377,11 +366,11 @@ public sealed class EnforcementWorkflow(
             AgencyRequests.CloseOpen(next, agency.Name);
             return new Change(next, DeclarationEventType.AgencyDecisionRecorded, request.Reason, Hold: refused);
         }, cancellationToken);
-        if (released)
+        if (decided.Written && released)
         {
             metrics?.Decided(DecisionOutcome.Release, ExchangeMetrics.DecidedBy.AgencyRelease);
         }
-        return FilerView.Of(decided);
+        return FilerView.Of(decided.Declaration);
     }
 
     /// <summary>
@@ -400,6 +389,10 @@ public sealed class EnforcementWorkflow(
         if (ActiveHold(next, agency) is not { } hold)
         {
             throw new InvalidStateTransitionException(key.Name, current.Status, $"released from a hold of {agency.Name}, which holds none");
+        }
+        if (decision is null)
+        {
+            AgencyRequests.RequireNotRefused(current, hold, "lift its hold"); // a refusal is withdrawn by MAY_PROCEED only
         }
         var now = Timestamps.ToProto(Timestamps.Now(clock));
         hold.LiftTime = now;

@@ -260,17 +260,32 @@ public sealed class ReferralAnswerMismatchException(IReadOnlyList<FieldViolation
 
 /// <summary>
 /// An agency acted on a declaration it holds no active hold on (a request for information, a
-/// decision), or refused goods whose refusal it recorded already (<paramref name="why"/> says which).
+/// decision). A refusal recorded already is <see cref="AgencyRefusedException"/>.
 /// </summary>
-public sealed class AgencyHoldRequiredException(string name, string agency, string operation, string? why = null)
+public sealed class AgencyHoldRequiredException(string name, string agency, string operation)
     : ExchangeException(ErrorReason.AgencyHoldRequired,
-        $"{why ?? $"{agency} holds no active hold on declaration '{name}'"}; it cannot {operation}.")
+        $"{agency} holds no active hold on declaration '{name}'; it cannot {operation}.")
 {
     public override IReadOnlyDictionary<string, string> Metadata { get; } =
         new Dictionary<string, string> { ["name"] = name, ["agency"] = agency };
 
     public override IReadOnlyList<FieldViolation> Violations { get; } =
-        [new FieldViolation("declaration", why ?? $"{agency} holds no active hold on this declaration; place a hold first.")];
+        [new FieldViolation("declaration", $"{agency} holds no active hold on this declaration; place a hold first.")];
+}
+
+/// <summary>
+/// The agency refused the goods already (its hold stays active for an officer): it can no longer
+/// <paramref name="operation"/>; only MAY_PROCEED withdraws the refusal.
+/// </summary>
+public sealed class AgencyRefusedException(string name, string agency, string operation)
+    : ExchangeException(ErrorReason.AgencyRefused,
+        $"{agency} refused the goods of declaration '{name}' already; it cannot {operation}. Only a MAY_PROCEED decision withdraws the refusal.")
+{
+    public override IReadOnlyDictionary<string, string> Metadata { get; } =
+        new Dictionary<string, string> { ["name"] = name, ["agency"] = agency };
+
+    public override IReadOnlyList<FieldViolation> Violations { get; } =
+        [new FieldViolation("declaration", $"{agency} refused these goods already; only MAY_PROCEED can follow.")];
 }
 
 /// <summary>The agency request cannot take an answer: it is answered or closed already.</summary>

@@ -1,5 +1,6 @@
 using Exchange.Contracts.Declaration.V1;
 using Exchange.Contracts.Reporting.V1;
+using Exchange.Core.Enforcement;
 using Exchange.Core.Monetary;
 using Exchange.Core.Storage;
 
@@ -106,7 +107,11 @@ public static class ReportMeasures
         measures.ReturnRate = Share(measures.ReturnsToSender, aggregate.Decided);
         measures.DispositionsByReason.AddRange(aggregate.Dispositions
             .OrderByDescending(t => t.Count).ThenBy(t => t.Type).ThenBy(t => t.LegalBasisCode, StringComparer.Ordinal)
-            .Select(t => new DispositionCount { Type = (DispositionType)t.Type, LegalBasisCode = t.LegalBasisCode, Count = t.Count }));
+            .Select(t => new DispositionCount
+            {
+                Type = (DispositionType)t.Type, LegalBasisCode = t.LegalBasisCode, Count = t.Count,
+                LegalBasisMissing = Dispositions.LegalBasisMissing((DispositionType)t.Type, t.LegalBasisCode),
+            }));
         return new ComputedMeasures(measures, aggregate.Assessed, postalItems);
     }
 

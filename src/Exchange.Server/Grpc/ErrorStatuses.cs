@@ -147,7 +147,7 @@ public static class ErrorStatuses
         ErrorReason.AlreadyExists => Code.AlreadyExists,
         ErrorReason.RoleNotPermitted => Code.PermissionDenied,
         ErrorReason.ReleaseBlocked or ErrorReason.ReferralNotOpen
-            or ErrorReason.AgencyHoldRequired or ErrorReason.AgencyRequestNotOpen => Code.FailedPrecondition,
+            or ErrorReason.AgencyHoldRequired or ErrorReason.AgencyRefused or ErrorReason.AgencyRequestNotOpen => Code.FailedPrecondition,
         ErrorReason.EtagMismatch => Code.Aborted,
         ErrorReason.InvalidStateTransition or ErrorReason.GoodsArrived
             or ErrorReason.GoodsNotArrived or ErrorReason.GoodsNotPresented => Code.FailedPrecondition,

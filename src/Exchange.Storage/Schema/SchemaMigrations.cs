@@ -34,7 +34,7 @@ public static class SchemaMigrations
     private const string Int64Max = "9223372036854775807";
 
     /// <summary>The schema version this build writes: the number of migrations below.</summary>
-    public const int LatestVersion = 13;
+    public const int LatestVersion = 14;
 
     /// <summary>The migrations as <paramref name="dialect"/> runs them: migration n brings the schema from version n-1 to n.</summary>
     public static IReadOnlyList<Migration> For(SqlDialect dialect)
@@ -335,6 +335,7 @@ public static class SchemaMigrations
                 $"UPDATE declaration_measures SET disposition = {(int)DispositionType.Seized} WHERE latest_outcome = {(int)DecisionOutcome.Seize} AND disposition = 0",
                 $"UPDATE declaration_measures SET disposition = {(int)DispositionType.ReturnedToSender} WHERE latest_outcome = {(int)DecisionOutcome.ReturnToSender} AND disposition = 0",
             ],
+            ReviewFixes(),
             EventTransactions(dialect),
         ];
         if (migrations.Length != LatestVersion)
@@ -345,6 +346,30 @@ public static class SchemaMigrations
             .Select((statements, index) => new Migration(index + 1, statements.Select(dialect.Render).ToArray()))
             .ToArray();
     }
+
+    /// <summary>
+    /// 13: two review fixes. (1) A post's item arrival answered "no advance data" is kept under its
+    /// request id (IPostalArrivalStore), naming the item, so a retry gets that answer even after
+    /// the item's declaration was filed. (2) The IOSS monthly totals read one index in the list's
+    /// order: number, month and currency are its keys (the GROUP BY and ORDER BY) and the VAT its
+    /// last column, so the sums need neither the table nor a sort; it supersedes the index of 11,
+    /// a prefix of it. Both only add or drop what no earlier release reads.
+    /// </summary>
+    private static string[] ReviewFixes() =>
+    [
+        """
+        CREATE TABLE IF NOT EXISTS postal_arrival_requests (
+            filer_id {key} NOT NULL,
+            request_id {key} NOT NULL,
+            request_hash {bytes} NOT NULL,
+            item_identifier {key} NOT NULL,
+            PRIMARY KEY (filer_id, request_id)
+        ){strict}{without_rowid}
+        """,
+        "CREATE INDEX IF NOT EXISTS declaration_measures_by_ioss_month_currency "
+            + "ON declaration_measures (ioss_number, ioss_month, revenue_currency, ioss_vat_micros) WHERE ioss_number <> ''",
+        "DROP INDEX IF EXISTS declaration_measures_by_ioss",
+    ];
 
     /// <summary>
     /// 9: what a declaration costs to write (issue 17, docs/benchmarks.md). (1) The reference
@@ -382,7 +407,7 @@ public static class SchemaMigrations
     }
 
     /// <summary>
-    /// 13 (issue 17's "pgorder" migration, reserved as 14 beside the other branches): each event
+    /// 14: each event
     /// carries the id of the transaction that wrote it (<see cref="Core.Storage.EventPosition"/>),
     /// so PostgreSQL orders a filer's events by (xid, seq) and its writers need no per-filer lock.
     /// The events written before keep their numbers under transaction 0, ahead of every later

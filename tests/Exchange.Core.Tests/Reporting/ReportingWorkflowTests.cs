@@ -1,4 +1,5 @@
 using Exchange.Contracts.Reporting.V1;
+using Exchange.Core.Enforcement;
 using Exchange.Core.Errors;
 using Exchange.Core.Identity;
 using Exchange.Core.Monetary;
@@ -237,5 +238,26 @@ public sealed class ReportingWorkflowTests
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
+    public void Seizures_and_returns_decided_without_a_legal_basis_are_reported_as_missing_one()
+    {
+        var aggregate = Aggregate(0, "", received: 10, decided: 10, released: 5) with
+        {
+            Dispositions =
+            [
+                new((int)Contracts.Declaration.V1.DispositionType.Seized, "", 2), // DecideDeclaration SEIZE: no legal basis
+                new((int)Contracts.Declaration.V1.DispositionType.Seized, "ART-198", 1),
+                new((int)Contracts.Declaration.V1.DispositionType.ReturnedToSender, "", 1),
+                new((int)Contracts.Declaration.V1.DispositionType.Invalidated, "", 1), // the Do Not Load is its ground
+            ],
+        };
+
+        var counts = ReportMeasures.Of(aggregate, Rates).Proto.DispositionsByReason;
+
+        Assert.Equal(
+            [("SEIZED", "", true), ("SEIZED", "ART-198", false), ("RETURNED_TO_SENDER", "", true), ("INVALIDATED", "", false)],
+            counts.Select(c => (Dispositions.Label(c.Type), c.LegalBasisCode, c.LegalBasisMissing)));
     }
 }

@@ -127,7 +127,7 @@ public sealed class AgencyRequestTests : IDisposable
             {
                 Name = held.Name, Outcome = DecisionOutcome.Release, Reason = "ok", Etag = refused.Etag,
             }));
-        var again = await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "AGENCY_HOLD_REQUIRED",
+        var again = await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "AGENCY_REFUSED",
             _agency.RecordAgencyDecisionAsync(new RecordAgencyDecisionRequest
             {
                 Declaration = held.Name, Agency = AgencyName, Decision = AgencyDecision.Refuse, Reason = "Again.",
@@ -143,6 +143,36 @@ public sealed class AgencyRequestTests : IDisposable
         var audit = (await _node.OfficerClient("officer-de-boer").ListDeclarationEventsAsync(new ListDeclarationEventsRequest { Declaration = held.Name })).Events;
         Assert.Equal(DeclarationEventType.AgencyDecisionRecorded, audit[^1].Type);
         Assert.Equal(AgencyName, audit[^1].Actor);
+    }
+
+    [Fact]
+    public async Task After_refusing_the_agency_can_neither_ask_refuse_again_nor_lift_its_hold_but_may_let_the_goods_proceed()
+    {
+        var held = await HeldByAgencyAsync();
+        var refused = (await _agency.RecordAgencyDecisionAsync(new RecordAgencyDecisionRequest
+        {
+            Declaration = held.Name, Agency = AgencyName, Decision = AgencyDecision.Refuse, Reason = "No conformity marking.",
+        })).Declaration;
+
+        var ask = await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "AGENCY_REFUSED",
+            _agency.CreateAgencyRequestAsync(new CreateAgencyRequestRequest
+            {
+                Declaration = held.Name, Agency = AgencyName, RequestText = "Send the test report after all?", RequestId = Guid.NewGuid().ToString(),
+            }));
+        Assert.Equal(["declaration"], RpcErrors.ViolatedFields(ask));
+        var precondition = Assert.Single(ask.GetDetail<Google.Rpc.PreconditionFailure>()!.Violations);
+        Assert.Equal(("AGENCY_REFUSED", held.Name), (precondition.Type, precondition.Subject));
+        await EnforcementFlow.ExpectAsync(StatusCode.FailedPrecondition, "AGENCY_REFUSED",
+            _agency.LiftAgencyHoldAsync(new LiftAgencyHoldRequest { Declaration = held.Name, Agency = AgencyName }));
+        Assert.Equal(refused.Etag, (await CurrentAsync(held.Name)).Etag);
+        Assert.Empty((await CurrentAsync(held.Name)).AgencyRequests);
+
+        // The refusal is withdrawn only by a decision: MAY_PROCEED.
+        var proceeded = (await _agency.RecordAgencyDecisionAsync(new RecordAgencyDecisionRequest
+        {
+            Declaration = held.Name, Agency = AgencyName, Decision = AgencyDecision.MayProceed, Reason = "Marking found after all.",
+        })).Declaration;
+        Assert.Equal(AgencyDecision.MayProceed, Assert.Single(proceeded.AgencyHolds).Decision);
     }
 
     [Fact]
