@@ -115,7 +115,7 @@ try
     // Subscribed to the other nodes' events from the start, not from the first call on.
     app.Services.GetRequiredService<IEventSignal>();
     app.UseExchangeHttpErrors();
-    app.UseSerilogRequestLogging();
+    app.UseSerilogRequestLogging(requests => requests.GetLevel = RequestLogLevels.Of);
     app.UseExchangeMessageGuards();
     app.UseExchangeDeadlineGrace();
     // The OpenAPI description is middleware, ahead of authorization: open to every caller, as it describes the API only.

@@ -31,8 +31,12 @@ public sealed class DeclarationWorkflow(
     // Without a configuration: only the profiles a filer names are enforced.
     private readonly ProfileEnforcement _profiles = profiles ?? ProfileEnforcement.OnRequest(DataSetProfiles.BuiltIn);
 
-    private readonly GroupCommitWriter _submissions = new(
+    private readonly GroupCommitWriter<UnarySubmission, UnaryAnswer> _submissions = UnaryGroups(
+        new DeclarationChanges(store, signal, clock),
+        signal,
         (writes, cancellationToken) => RecordAsync(store, writes, ExchangeMetrics.Submissions.Unary, assessor, accepted, metrics, cancellationToken),
+        (declarations, cancellationToken) => consignments is null ? Task.FromResult(declarations) : consignments.WithMasterLinksAsync(declarations, cancellationToken),
+        (filerId, declarations, cancellationToken) => LocalReferenceReuse.WarningsAsync(store, filerId, declarations, clock.GetUtcNow(), cancellationToken),
         options.SubmitBatchSize);
     private readonly DeclarationChanges _changes = new(store, signal, clock);
 
@@ -43,26 +47,68 @@ public sealed class DeclarationWorkflow(
     public const int MaxPageBytes = 4 * 1024 * 1024;
 
     /// <summary>Validates and durably records a new declaration, or returns the first answer to a retry.</summary>
-    public async Task<Declaration> SubmitAsync(CallerIdentity caller, SubmitDeclarationRequest request, CancellationToken cancellationToken)
-    {
-        var write = PrepareSubmission(caller, request.Parent, request.Declaration, request.RequestId, "");
-        var outcome = await _submissions.InsertAsync(write, cancellationToken);
-        return await LinkedAsync(FilerView.Of(_changes.Conclude(caller.FilerId, outcome, write.Key.Name)), cancellationToken);
-    }
+    public async Task<Declaration> SubmitAsync(CallerIdentity caller, SubmitDeclarationRequest request, CancellationToken cancellationToken) =>
+        (await SubmitAnsweredAsync(caller, request, cancellationToken)).Declaration;
 
     /// <summary>
     /// A unary submission's whole answer: the declaration as <see cref="SubmitAsync"/> records it,
-    /// and the warnings of <see cref="LocalReferenceReuse"/>.
+    /// and the warnings of <see cref="LocalReferenceReuse"/>. Concurrent submissions share one
+    /// transaction and one read for their warnings and master-consignment links (<see cref="UnaryGroups"/>).
     /// </summary>
     public async Task<SubmitDeclarationResponse> SubmitAnsweredAsync(CallerIdentity caller, SubmitDeclarationRequest request, CancellationToken cancellationToken)
     {
-        var recorded = await SubmitAsync(caller, request, cancellationToken);
-        return new SubmitDeclarationResponse
-        {
-            Declaration = recorded,
-            Warnings = { await LocalReferenceReuse.WarningsAsync(store, caller.FilerId, recorded, clock.GetUtcNow(), cancellationToken) },
-        };
+        var write = PrepareSubmission(caller, request.Parent, request.Declaration, request.RequestId, "");
+        var answer = await _submissions.InsertAsync(new UnarySubmission(caller.FilerId, write), cancellationToken);
+        return answer.Response ?? throw answer.Refusal!;
     }
+
+    /// <summary>
+    /// The group commit of unary submissions: one transaction for the group, then its answers as
+    /// a bulk batch gets them (<see cref="SubmitManyAsync"/>, <see cref="WarningsAsync"/>): one
+    /// master-consignment look-up for the group and one duplicate-LRN read per filer in it,
+    /// instead of two reads per call (at 64 calls in flight, profiled, the per-call reads took two
+    /// thirds as much of the node's time as the group's write). Each answer still waits for its own write to be durable; a
+    /// refusal (a reused request id) is one caller's answer, not the group's failure.
+    /// </summary>
+    private static GroupCommitWriter<UnarySubmission, UnaryAnswer> UnaryGroups(
+        DeclarationChanges changes,
+        IEventSignal signal,
+        Func<IReadOnlyList<DeclarationWrite>, CancellationToken, Task<IReadOnlyList<WriteOutcome>>> record,
+        Func<IReadOnlyList<Declaration>, CancellationToken, Task<IReadOnlyList<Declaration>>> withMasterLinks,
+        Func<string, IReadOnlyList<Declaration?>, CancellationToken, Task<IReadOnlyList<IReadOnlyList<SubmissionWarning>>>> warnings,
+        int maxBatch) =>
+        new(async (group, cancellationToken) =>
+        {
+            var outcomes = await record(group.Select(s => s.Write).ToList(), cancellationToken);
+            var answers = new UnaryAnswer[group.Count];
+            var recorded = new List<(int Position, Declaration Declaration)>(group.Count);
+            for (var i = 0; i < group.Count; i++)
+            {
+                try
+                {
+                    recorded.Add((i, FilerView.Of(changes.Conclude(group[i].FilerId, outcomes[i], group[i].Write.Key.Name, notify: false))));
+                }
+                catch (ExchangeException refusal)
+                {
+                    answers[i] = new UnaryAnswer(null, refusal);
+                }
+            }
+            foreach (var filerId in group.Where((s, i) => outcomes[i].Kind == WriteOutcomeKind.Written).Select(s => s.FilerId).Distinct())
+            {
+                signal.Notify(filerId);
+            }
+            var linked = await withMasterLinks(recorded.Select(r => r.Declaration).ToList(), cancellationToken);
+            foreach (var byFiler in recorded.Select((r, j) => (r.Position, Declaration: linked[j])).GroupBy(r => group[r.Position].FilerId))
+            {
+                var answered = byFiler.ToList();
+                var warned = await warnings(byFiler.Key, answered.Select(Declaration? (r) => r.Declaration).ToList(), cancellationToken);
+                for (var j = 0; j < answered.Count; j++)
+                {
+                    answers[answered[j].Position] = new UnaryAnswer(new SubmitDeclarationResponse { Declaration = answered[j].Declaration, Warnings = { warned[j] } }, null);
+                }
+            }
+            return answers;
+        }, maxBatch);
 
     /// <summary>
     /// The warnings of each result of <see cref="SubmitManyAsync"/>, in order (<see cref="LocalReferenceReuse"/>):
@@ -635,6 +681,12 @@ public sealed class DeclarationWorkflow(
 
 /// <summary>The answer to one item of a group submission: a declaration or a refusal.</summary>
 public sealed record SubmissionResult(Declaration? Declaration, ExchangeException? Refusal);
+
+/// <summary>A unary submission waiting for its group's transaction: the write and whose it is.</summary>
+internal sealed record UnarySubmission(string FilerId, DeclarationWrite Write);
+
+/// <summary>The answer to one unary submission: the response, or the refusal its outcome stands for.</summary>
+internal sealed record UnaryAnswer(SubmitDeclarationResponse? Response, ExchangeException? Refusal);
 
 /// <summary>Watch cursors: the entry's position in its log as text (<see cref="EventPosition"/>).</summary>
 internal static class EventCursors

@@ -1,6 +1,4 @@
 using System.Threading.Channels;
-using Exchange.Core.Storage;
-
 namespace Exchange.Core.Declarations;
 
 /// <summary>
@@ -9,11 +7,15 @@ namespace Exchange.Core.Declarations;
 /// Each caller still gets its answer only once its declaration is durable; what changes is that
 /// N concurrent filers share one commit (one fsync, one per-filer lock) instead of queueing
 /// for N. A caller that gives up while queued may still be written: its retry with the same
-/// request_id gets that answer.
+/// request_id gets that answer. The step that commits also builds the answers, so what an answer
+/// reads beside the write (the unary submission's warnings and master-consignment links) is one
+/// read per group rather than one per caller.
 /// </summary>
-public sealed class GroupCommitWriter : IAsyncDisposable
+/// <typeparam name="TItem">What a caller hands in (a write and what its answer needs).</typeparam>
+/// <typeparam name="TAnswer">What a caller gets back once its group has committed.</typeparam>
+public sealed class GroupCommitWriter<TItem, TAnswer> : IAsyncDisposable
 {
-    private readonly Func<IReadOnlyList<DeclarationWrite>, CancellationToken, Task<IReadOnlyList<WriteOutcome>>> _commit;
+    private readonly Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TAnswer>>> _commit;
     private readonly int _maxBatch;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(
         new UnboundedChannelOptions { SingleReader = true });
@@ -21,11 +23,12 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private int _queued;
 
     /// <param name="commit">
-    /// Records a group in one transaction with an outcome per write, in order (the store's
-    /// InsertManyAsync, or a step before it that still writes once).
+    /// Records a group in one transaction and answers each item, in order (the store's
+    /// InsertManyAsync, or a step around it that still writes once). A refusal that concerns one
+    /// item belongs in its answer: an exception fails the whole group.
     /// </param>
     /// <param name="maxBatch">The most writes one transaction takes.</param>
-    public GroupCommitWriter(Func<IReadOnlyList<DeclarationWrite>, CancellationToken, Task<IReadOnlyList<WriteOutcome>>> commit, int maxBatch)
+    public GroupCommitWriter(Func<IReadOnlyList<TItem>, CancellationToken, Task<IReadOnlyList<TAnswer>>> commit, int maxBatch)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _commit = commit;
@@ -37,9 +40,9 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     internal int Queued => Volatile.Read(ref _queued);
 
     /// <summary>Inserts one declaration as part of the next group transaction.</summary>
-    public async Task<WriteOutcome> InsertAsync(DeclarationWrite write, CancellationToken cancellationToken)
+    public async Task<TAnswer> InsertAsync(TItem write, CancellationToken cancellationToken)
     {
-        var answer = new TaskCompletionSource<WriteOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource<TAnswer>(TaskCreationOptions.RunContinuationsAsynchronously);
         Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(new Pending(write, answer)))
         {
@@ -88,5 +91,5 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(DeclarationWrite Write, TaskCompletionSource<WriteOutcome> Answer);
+    private sealed record Pending(TItem Write, TaskCompletionSource<TAnswer> Answer);
 }

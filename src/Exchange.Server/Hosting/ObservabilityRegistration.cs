@@ -84,18 +84,20 @@ public static class ObservabilityRegistration
     private static async Task TagGrpcStatusAsync(HttpContext context, RequestDelegate next)
     {
         await next(context);
-        if (context.Features.Get<IHttpMetricsTagsFeature>() is not { } tags)
+        if (context.Features.Get<IHttpMetricsTagsFeature>() is { } tags && GrpcStatusOf(context) is { } code)
         {
-            return;
+            tags.Tags.Add(new KeyValuePair<string, object?>(GrpcStatusTag, code));
         }
+    }
+
+    /// <summary>The gRPC status code a finished call answered with; null for a request that is not a gRPC call.</summary>
+    public static int? GrpcStatusOf(HttpContext context)
+    {
         // Trailers normally; the headers of a "trailers-only" response (an error before any message).
         var status = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers is { } trailers && trailers.TryGetValue("grpc-status", out var inTrailers)
             ? inTrailers
             : context.Response.Headers["grpc-status"];
-        if (int.TryParse(status, System.Globalization.CultureInfo.InvariantCulture, out var code))
-        {
-            tags.Tags.Add(new KeyValuePair<string, object?>(GrpcStatusTag, code));
-        }
+        return int.TryParse(status, System.Globalization.CultureInfo.InvariantCulture, out var code) ? code : null;
     }
 
     /// <summary>The OpenTelemetry semantic-convention attribute of a gRPC status code.</summary>

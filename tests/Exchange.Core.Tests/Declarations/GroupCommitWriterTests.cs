@@ -29,7 +29,7 @@ public sealed class GroupCommitWriterTests
     public async Task Submissions_that_arrive_during_a_commit_share_the_next_transaction()
     {
         var store = new GatedStore();
-        await using var writer = new GroupCommitWriter(store.InsertManyAsync, maxBatch: 256);
+        await using var writer = new GroupCommitWriter<DeclarationWrite, WriteOutcome>(store.InsertManyAsync, maxBatch: 256);
 
         var first = writer.InsertAsync(Write(0), CancellationToken.None);
         List<Task<WriteOutcome>> rest;
@@ -56,7 +56,7 @@ public sealed class GroupCommitWriterTests
     public async Task A_failed_transaction_fails_every_submission_in_it_and_later_ones_go_on()
     {
         var store = new GatedStore { FailNext = true };
-        await using var writer = new GroupCommitWriter(store.InsertManyAsync, maxBatch: 256);
+        await using var writer = new GroupCommitWriter<DeclarationWrite, WriteOutcome>(store.InsertManyAsync, maxBatch: 256);
         store.Release();
 
         await Assert.ThrowsAsync<TimeoutException>(() => writer.InsertAsync(Write(0), CancellationToken.None));
@@ -69,7 +69,7 @@ public sealed class GroupCommitWriterTests
     public async Task Disposing_writes_what_is_queued_first()
     {
         var store = new GatedStore();
-        var writer = new GroupCommitWriter(store.InsertManyAsync, maxBatch: 2);
+        var writer = new GroupCommitWriter<DeclarationWrite, WriteOutcome>(store.InsertManyAsync, maxBatch: 2);
         var pending = Enumerable.Range(0, 5).Select(i => writer.InsertAsync(Write(i), CancellationToken.None)).ToList();
         store.Release();
 

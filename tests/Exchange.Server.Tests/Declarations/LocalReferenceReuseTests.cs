@@ -41,6 +41,43 @@ public sealed class LocalReferenceReuseTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_unary_submissions_of_several_filers_each_get_their_own_answer()
+    {
+        // Sent at once, so they share group transactions (GroupCommitWriter) with each other and
+        // with a reused request id; each answer must still be that caller's: its own warnings
+        // (another declaration of the same filer only), its master-consignment link, its refusal.
+        string[] filers = ["group-a", "group-b", "group-c"];
+        var takenRequestId = Guid.NewGuid().ToString();
+        var taken = await _node.ClientFor("group-a").SubmitDeclarationAsync(
+            Requests.Submit("group-a", SampleDeclarations.PostalGift("LRN-GROUP-TAKEN"), takenRequestId));
+        var calls = filers.SelectMany(filer => Enumerable.Range(0, 4).Select(i =>
+            _node.ClientFor(filer).SubmitDeclarationAsync(Requests.Submit(filer, SampleDeclarations.ExpressMarketplaceSale($"LRN-GROUP-{i % 2}"))).ResponseAsync)).ToList();
+        var reused = _node.ClientFor("group-a").SubmitDeclarationAsync(
+            Requests.Submit("group-a", SampleDeclarations.PostalGift("LRN-GROUP-OTHER"), takenRequestId)).ResponseAsync;
+
+        var answers = await Task.WhenAll(calls);
+
+        await RpcErrors.ExpectAsync(StatusCode.InvalidArgument, "REQUEST_ID_REUSED", () => reused);
+        Assert.Equal(12, answers.Select(a => a.Declaration.Name).Distinct().Count());
+        for (var f = 0; f < filers.Length; f++)
+        {
+            var mine = answers.Skip(4 * f).Take(4).ToList();
+            Assert.All(mine, answer => Assert.StartsWith($"filers/{filers[f]}/", answer.Declaration.Name, StringComparison.Ordinal));
+            Assert.All(mine, answer => Assert.Equal(MasterConsignmentLinkState.MasterNotFiled, answer.Declaration.MasterConsignment.State));
+            foreach (var lrn in new[] { "LRN-GROUP-0", "LRN-GROUP-1" })
+            {
+                var pair = mine.Where(a => a.Declaration.LocalReferenceNumber == lrn).ToList();
+                // Written together, both name the other; one after the other, the later names the earlier.
+                var warned = pair.Where(a => a.Warnings.Count > 0).ToList();
+                Assert.NotEmpty(warned);
+                Assert.All(warned, answer => Assert.Equal(
+                    pair.Single(other => other != answer).Declaration.Name, Assert.Single(answer.Warnings).OtherDeclaration));
+            }
+        }
+        Assert.Empty(taken.Warnings);
+    }
+
+    [Fact]
     public async Task A_bulk_item_reusing_an_lrn_of_an_earlier_declaration_or_of_its_own_stream_is_warned()
     {
         var client = _node.ClientFor("post-cn");

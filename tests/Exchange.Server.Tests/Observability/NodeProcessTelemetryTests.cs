@@ -33,6 +33,8 @@ public sealed class NodeProcessTelemetryTests : IDisposable
             ["Exchange__Telemetry__OtlpEndpoint"] = collector.Address.ToString(),
             ["Exchange__Telemetry__OtlpProtocol"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "100", // export spans every 100 ms rather than 5 s
+            // The request line of a call that succeeded is written at Debug (RequestLogLevels).
+            [TraceTests.RequestLogAtDebug.Replace(":", "__", StringComparison.Ordinal)] = "Debug",
         });
         using var listener = new ActivityListener
         {

@@ -9,6 +9,7 @@ using Exchange.Testing;
 using Exchange.Testing.Hosting;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Core;
@@ -26,6 +27,9 @@ public sealed class TraceTests : IDisposable
     private const string Filer = "trace-filer";
     private const string CallerSourceName = "Exchange.Tests.TraceCaller";
 
+    /// <summary>The setting that lowers the request log to Debug, where a call that succeeded is written.</summary>
+    internal const string RequestLogAtDebug = "Serilog:MinimumLevel:Override:Serilog.AspNetCore.RequestLoggingMiddleware";
+
     /// <summary>The test as a traced caller. Listeners match it by name: a listener comparing with this field would run its initializer re-entrantly and see null.</summary>
     private static readonly ActivitySource CallerSource = new(CallerSourceName);
     private readonly ExchangeNode _node = EnforcementFlow.AssessingNode();
@@ -36,7 +40,10 @@ public sealed class TraceTests : IDisposable
     public async Task Log_events_written_during_a_request_carry_the_trace_id_of_that_request()
     {
         var sink = new CapturingSink();
-        using var node = _node.WithWebHostBuilder(web => web.ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(sink)));
+        // A call that succeeds is logged at Debug (RequestLogLevels): the operator's switch shows it.
+        using var node = _node.WithWebHostBuilder(web => web
+            .UseSetting(RequestLogAtDebug, "Debug")
+            .ConfigureTestServices(services => services.AddSingleton<ILogEventSink>(sink)));
         using var channel = GrpcChannel.ForAddress(node.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = node.Server.CreateHandler() });
         var client = new DeclarationService.DeclarationServiceClient(channel);
         using var listener = ListenTo(CallerSourceName, new ConcurrentQueue<Activity>());
