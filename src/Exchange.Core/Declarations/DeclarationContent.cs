@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections;
+using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
@@ -100,7 +101,8 @@ internal static class DeclarationContent
         return next;
     }
 
-    private static bool IsOutputOnly(FieldDescriptor field) =>
+    /// <summary>Whether the contract marks the field OUTPUT_ONLY (AIP-203): the node owns it, whatever a caller sends.</summary>
+    internal static bool IsOutputOnly(FieldDescriptor field) =>
         field.GetOptions()?.GetExtension(Google.Api.FieldBehaviorExtensions.FieldBehavior)?.Contains(Google.Api.FieldBehavior.OutputOnly) == true;
 
     /// <summary>Sets the field of <paramref name="to"/> to the value of <paramref name="from"/>'s, sub-messages and list elements shared.</summary>
@@ -233,7 +235,26 @@ internal static class DeclarationContent
     /// <summary>An opaque etag that changes with every revision.</summary>
     public static string Etag(string name, long revision)
     {
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{name}#{revision}"));
-        return Convert.ToHexStringLower(digest, 0, 8);
+        // SHA-256 of the UTF-8 text "{name}#{revision}", built on the stack (two per submission:
+        // recorded, then decided); the same bytes as ever, so stored etags stay valid.
+        var length = Encoding.UTF8.GetByteCount(name) + 1 + 20; // '#' and at most 20 digits of a long
+        var rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        try
+        {
+            Span<byte> text = rented is null ? stackalloc byte[length] : rented;
+            var written = Encoding.UTF8.GetBytes(name, text);
+            text[written++] = (byte)'#';
+            revision.TryFormat(text[written..], out var digits, provider: CultureInfo.InvariantCulture);
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(text[..(written + digits)], digest);
+            return Convert.ToHexStringLower(digest[..8]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }
