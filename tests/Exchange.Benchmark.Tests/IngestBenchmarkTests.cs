@@ -14,7 +14,7 @@ public sealed class IngestBenchmarkTests
         var phases = await IngestBenchmark.RunAsync(count: 300, batch: 128, postgres: null, TextWriter.Null);
 
         Assert.Equal(["core only", "core + store"], phases.Select(p => p.Phase));
-        Assert.All(phases, p => Assert.True(p.Count == 300 && p.PerSecond > 0 && p.CpuMicrosecondsPerDeclaration > 0, p.ToString()));
+        Assert.All(phases, p => Assert.True(p.Count == 300 && p.PerSecond > 0 && p.CpuMicrosecondsPerDeclaration > 0 && p.AllocatedBytesPerDeclaration > 0, p.ToString()));
         Assert.Equal(0, phases[0].EventsStored);
         Assert.Equal(2 * 300, phases[1].EventsStored);
     }

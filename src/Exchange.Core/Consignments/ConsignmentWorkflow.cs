@@ -548,7 +548,7 @@ public sealed class ConsignmentWorkflow(
 
     /// <summary>The fields the node owns: those consignment.proto marks OUTPUT_ONLY (AIP-203), read from the contract itself.</summary>
     private static readonly Google.Protobuf.Reflection.FieldDescriptor[] OutputOnly = Consignment.Descriptor.Fields.InFieldNumberOrder()
-        .Where(f => f.GetOptions()?.GetExtension(Google.Api.FieldBehaviorExtensions.FieldBehavior)?.Contains(Google.Api.FieldBehavior.OutputOnly) == true)
+        .Where(DeclarationContent.IsOutputOnly)
         .ToArray();
 
     /// <summary>What the carrier supplies: the consignment without the fields the node owns.</summary>

@@ -1,8 +1,12 @@
 using System.Buffers;
+using System.Collections;
+using System.Globalization;
+using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Exchange.Contracts.Declaration.V1;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace Exchange.Core.Declarations;
 
@@ -20,30 +24,143 @@ internal static class DeclarationContent
         declaration.TransportDocument?.ItemIdentifier is { Length: > 0 } s10 ? s10
         : declaration.TransportDocument?.HouseWaybill ?? "";
 
+    // Who may change which part of a declaration message, and when (the ownership rule that lets
+    // the submission path share messages instead of copying them three times):
+    // - The filer-supplied part (every field declaration.proto does not mark OUTPUT_ONLY: parties,
+    //   items, transport...) is never changed in place by the node once received. An amendment
+    //   replaces it wholesale (Amended), it is not edited. So a record may share these sub-messages
+    //   with the request it came from, and each revision with the one before it.
+    // - The server-owned part (OUTPUT_ONLY: status, decision, lifecycles, referrals...) is what
+    //   changes move on; a revision that is going to change gets its own deep copy of it
+    //   (NextRevisionOf), so the revision it came from is never changed under its holder.
+    // - A declaration a store returns, and the record a write names, belong to the workflow that
+    //   made or read them: stores serialise what they write and keep no reference (IDeclarationStore).
+    // Anyone who must change a filer-supplied sub-message takes a deep copy (FilerSupplied, Clone).
+
+    /// <summary>The fields the node owns: those declaration.proto marks OUTPUT_ONLY (AIP-203), read from the contract itself.</summary>
+    private static readonly FieldDescriptor[] ServerOwned = [.. Declaration.Descriptor.Fields.InFieldNumberOrder().Where(IsOutputOnly)];
+
+    /// <summary>Every other field: what a filer supplies.</summary>
+    private static readonly FieldDescriptor[] FilerOwned = [.. Declaration.Descriptor.Fields.InFieldNumberOrder().Where(f => !IsOutputOnly(f))];
+
+    /// <summary>A deep copy of one server-owned message value, per message type (no serialisation round trip).</summary>
+    private static readonly Dictionary<Type, Func<object, object>> DeepCopies = ServerOwned
+        .Where(f => f.FieldType == FieldType.Message)
+        .Select(f => f.MessageType.ClrType)
+        .Distinct()
+        .ToDictionary(t => t, DeepCopyOf);
+
+    /// <summary>
+    /// A copy of <paramref name="declaration"/> without the fields the server owns, which the
+    /// caller may change freely (a deep copy).
+    /// </summary>
     public static Declaration FilerSupplied(Declaration declaration)
     {
         var content = declaration.Clone();
-        content.Name = "";
-        content.CustomsReference = "";
-        content.Status = DeclarationStatus.Unspecified;
-        content.Revision = 0;
-        content.Etag = "";
-        content.CreateTime = null;
-        content.UpdateTime = null;
-        content.Decision = null;
-        content.Referrals.Clear();
-        content.AgencyHolds.Clear();
-        content.AgencyRequests.Clear();
-        content.DutyEstimate = null;
-        content.DutyAssessment = null;
-        content.SharingOrigin = null;
-        content.PartnerDecisions.Clear();
-        content.SecurityAssessment = null;
-        content.Clearance = null;
-        content.MasterConsignment = null;
-        content.Disposition = null;
+        foreach (var field in ServerOwned)
+        {
+            field.Accessor.Clear(content);
+        }
         return content;
     }
+
+    /// <summary>
+    /// What the filer supplied in <paramref name="declaration"/>, as a new message that shares the
+    /// filer-supplied sub-messages (parties, items...) with it instead of copying them: the content
+    /// of a submission, which becomes its record. Under the ownership rule above neither the node
+    /// nor the record's holders change those sub-messages, so <paramref name="declaration"/> (the
+    /// caller's request) is left exactly as it was: only the new message's own fields are set later.
+    /// </summary>
+    public static Declaration SharedFilerSupplied(Declaration declaration)
+    {
+        var content = new Declaration();
+        foreach (var field in FilerOwned)
+        {
+            Share(field, declaration, content);
+        }
+        return content;
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="current"/> to become its next revision: the filer-supplied part
+    /// shared with it (never changed in place), the server-owned part deep-copied (the part a
+    /// change moves on), so changing the copy's status, decision, lifecycles, referrals or holds
+    /// never changes <paramref name="current"/>.
+    /// </summary>
+    public static Declaration NextRevisionOf(Declaration current)
+    {
+        var next = new Declaration();
+        foreach (var field in FilerOwned)
+        {
+            Share(field, current, next);
+        }
+        foreach (var field in ServerOwned)
+        {
+            Copy(field, current, next);
+        }
+        return next;
+    }
+
+    /// <summary>Whether the contract marks the field OUTPUT_ONLY (AIP-203): the node owns it, whatever a caller sends.</summary>
+    internal static bool IsOutputOnly(FieldDescriptor field) =>
+        field.GetOptions()?.GetExtension(Google.Api.FieldBehaviorExtensions.FieldBehavior)?.Contains(Google.Api.FieldBehavior.OutputOnly) == true;
+
+    /// <summary>Sets the field of <paramref name="to"/> to the value of <paramref name="from"/>'s, sub-messages and list elements shared.</summary>
+    private static void Share(FieldDescriptor field, Declaration from, Declaration to)
+    {
+        if (field.IsMap)
+        {
+            var target = (IDictionary)field.Accessor.GetValue(to);
+            foreach (DictionaryEntry entry in (IDictionary)field.Accessor.GetValue(from))
+            {
+                target.Add(entry.Key, entry.Value);
+            }
+        }
+        else if (field.IsRepeated)
+        {
+            var target = (IList)field.Accessor.GetValue(to);
+            foreach (var element in (IList)field.Accessor.GetValue(from))
+            {
+                target.Add(element);
+            }
+        }
+        else if (!field.HasPresence || field.Accessor.HasValue(from))
+        {
+            field.Accessor.SetValue(to, field.Accessor.GetValue(from));
+        }
+    }
+
+    /// <summary>As <see cref="Share"/>, but every message value (field or list element) deep-copied.</summary>
+    private static void Copy(FieldDescriptor field, Declaration from, Declaration to)
+    {
+        if (field.FieldType != FieldType.Message || field.IsMap)
+        {
+            // Scalars, strings and enums are immutable values; a server-owned map would need
+            // its message values copied too (declaration.proto has none).
+            Share(field, from, to);
+            return;
+        }
+        var copy = DeepCopies[field.MessageType.ClrType];
+        if (field.IsRepeated)
+        {
+            var target = (IList)field.Accessor.GetValue(to);
+            foreach (var element in (IList)field.Accessor.GetValue(from))
+            {
+                target.Add(copy(element));
+            }
+        }
+        else if (field.Accessor.GetValue(from) is { } value)
+        {
+            field.Accessor.SetValue(to, copy(value));
+        }
+    }
+
+    private static Func<object, object> DeepCopyOf(Type messageType) =>
+        typeof(DeclarationContent).GetMethod(nameof(CloneOf), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(messageType)
+            .CreateDelegate<Func<object, object>>();
+
+    private static object CloneOf<T>(object message) where T : IDeepCloneable<T> => ((T)message).Clone()!;
 
     /// <summary>
     /// The declaration after an amendment: the new filer-supplied <paramref name="content"/> with
@@ -118,7 +235,26 @@ internal static class DeclarationContent
     /// <summary>An opaque etag that changes with every revision.</summary>
     public static string Etag(string name, long revision)
     {
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{name}#{revision}"));
-        return Convert.ToHexStringLower(digest, 0, 8);
+        // SHA-256 of the UTF-8 text "{name}#{revision}", built on the stack (two per submission:
+        // recorded, then decided); the same bytes as ever, so stored etags stay valid.
+        var length = Encoding.UTF8.GetByteCount(name) + 1 + 20; // '#' and at most 20 digits of a long
+        var rented = length > 512 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        try
+        {
+            Span<byte> text = rented is null ? stackalloc byte[length] : rented;
+            var written = Encoding.UTF8.GetBytes(name, text);
+            text[written++] = (byte)'#';
+            revision.TryFormat(text[written..], out var digits, provider: CultureInfo.InvariantCulture);
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(text[..(written + digits)], digest);
+            return Convert.ToHexStringLower(digest[..8]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 }

@@ -86,7 +86,7 @@ public sealed class DeclarationWorkflow(
             {
                 try
                 {
-                    recorded.Add((i, FilerView.Of(changes.Conclude(group[i].FilerId, outcomes[i], group[i].Write.Key.Name, notify: false))));
+                    recorded.Add((i, SubmissionAnswer(changes.Conclude(group[i].FilerId, outcomes[i], group[i].Write.Key.Name, notify: false), outcomes[i])));
                 }
                 catch (ExchangeException refusal)
                 {
@@ -149,7 +149,7 @@ public sealed class DeclarationWorkflow(
                 try
                 {
                     var declaration = _changes.Conclude(caller.FilerId, outcomes[j], writes[j].Key.Name, notify: false);
-                    results[positions[j]] = new SubmissionResult(FilerView.Of(declaration), null);
+                    results[positions[j]] = new SubmissionResult(SubmissionAnswer(declaration, outcomes[j]), null);
                 }
                 catch (ExchangeException refusal)
                 {
@@ -607,8 +607,10 @@ public sealed class DeclarationWorkflow(
         violations.AddRange(_profiles.Check(declaration, pathPrefix + "declaration"));
         RequestChecks.ThrowIfAny(violations);
 
-        // The content is hashed before the node's fields are set, then becomes the recorded declaration.
-        var recorded = DeclarationContent.FilerSupplied(declaration!);
+        // The content is hashed before the node's fields are set, then becomes the recorded
+        // declaration. It shares the request's parties and items (DeclarationContent's ownership
+        // rule): the request itself is not changed, and nothing changes what the two share.
+        var recorded = DeclarationContent.SharedFilerSupplied(declaration!);
         var hash = DeclarationContent.RequestHash("submit", recorded);
         var now = Timestamps.Now(clock);
         var key = new DeclarationKey(caller.FilerId, Guid.CreateVersion7(now).ToString("N"));
@@ -641,6 +643,15 @@ public sealed class DeclarationWorkflow(
         }
         return outcomes;
     }
+
+    /// <summary>
+    /// The filer's answer to a submission. A declaration this call wrote is the workflow's own
+    /// (prepared here, decided by the assessor, serialised by the store, held by no one else), so
+    /// it becomes the filer's view in place; a replayed answer may be shared (a store's or cache's
+    /// copy), so the view of it is a copy.
+    /// </summary>
+    private static Declaration SubmissionAnswer(Declaration declaration, WriteOutcome outcome) =>
+        outcome.Kind == WriteOutcomeKind.Written ? FilerView.Owned(declaration) : FilerView.Of(declaration);
 
     /// <summary>What the store indexes next to a declaration for the split-shipment rule, with the given assessment.</summary>
     private DeclarationFacts FactsOf(Declaration declaration, Contracts.Enforcement.V1.RiskAssessment? assessment) =>

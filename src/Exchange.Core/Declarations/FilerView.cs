@@ -10,15 +10,27 @@ namespace Exchange.Core.Declarations;
 /// </summary>
 public static class FilerView
 {
-    public static Declaration Of(Declaration declaration)
+    /// <summary>The filer's view of a declaration others may hold: <paramref name="declaration"/> itself when it shows nothing to hide, else a copy.</summary>
+    public static Declaration Of(Declaration declaration) =>
+        ShowsInternals(declaration) ? Hide(declaration.Clone()) : declaration;
+
+    /// <summary>
+    /// The filer's view made of <paramref name="declaration"/> itself, for a caller that owns it
+    /// and hands it to the filer (no copy): only for a message no one else holds, such as the
+    /// declaration a submission has just written (Declarations.DeclarationContent's ownership rule).
+    /// </summary>
+    public static Declaration Owned(Declaration declaration) =>
+        ShowsInternals(declaration) ? Hide(declaration) : declaration;
+
+    private static bool ShowsInternals(Declaration declaration) =>
+        declaration.Decision is { DecidedBy.Length: > 0 } || declaration.PartnerDecisions.Any(d => d.Findings.Count > 0);
+
+    private static Declaration Hide(Declaration view)
     {
-        if (declaration.Decision is not { DecidedBy.Length: > 0 } && !declaration.PartnerDecisions.Any(d => d.Findings.Count > 0))
-        {
-            return declaration;
-        }
-        var view = declaration.Clone();
         if (view.Decision is not null)
         {
+            // A decision the declaration shares with an earlier revision is not changed under its holder.
+            view.Decision = view.Decision.Clone();
             view.Decision.DecidedBy = "";
         }
         foreach (var partnerDecision in view.PartnerDecisions)

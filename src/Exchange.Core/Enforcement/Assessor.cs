@@ -272,7 +272,9 @@ public sealed class Assessor(
         assessment.FlaggedAgencies.AddRange(matches.Select(m => AgencyIdentity.Prefix + m.AgencyId));
 
         var at = Timestamps.ToProto(now);
-        var next = declaration.Clone();
+        // The decision changes only the server-owned part; the filer's parties and items are
+        // shared with the declaration assessed (DeclarationContent's ownership rule).
+        var next = DeclarationContent.NextRevisionOf(declaration);
         next.DutyEstimate = duties.Estimate(declaration, acceptedAt);
         // An agency already holding it (held since an earlier assessment) is not held twice.
         foreach (var match in matches.Where(m => m.HoldForReview

@@ -16,7 +16,10 @@ namespace Exchange.Core.Storage;
 /// - everything is scoped by filer: no call can read or change another filer's rows;
 /// - each filer's events get strictly increasing sequence numbers in commit order, so a reader
 ///   that saw sequence N never later finds a new event below N;
-/// - the canonical protobuf bytes are stored as given and returned unchanged.
+/// - the canonical protobuf bytes are stored as given and returned unchanged;
+/// - a write's messages are serialised during the call and not kept: once it returns, the caller
+///   owns them again (a written outcome may name the write's own declaration), and may change
+///   them (the submission path turns its answer into the filer's view in place).
 /// </summary>
 public interface IDeclarationStore
 {

@@ -73,6 +73,23 @@ public sealed class RequestHashTests
     }
 }
 
+public sealed class EtagTests
+{
+    [Theory]
+    [InlineData("filers/f/declarations/d", 1)]
+    [InlineData("filers/post-nl/declarations/0196f3a2c4d57e8a9b0c1d2e3f405162", long.MaxValue)]
+    [InlineData("filers/ü/declarations/é", 12)]
+    [InlineData(null, 7)] // a name longer than the stack buffer
+    public void An_etag_is_the_first_8_bytes_of_SHA256_of_name_and_revision_so_stored_etags_still_match(string? name, long revision)
+    {
+        name ??= new string('x', 2000);
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            name + "#" + revision.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        Assert.Equal(Convert.ToHexStringLower(digest, 0, 8), DeclarationContent.Etag(name, revision));
+    }
+}
+
 public sealed class DeclarationStatusesTests
 {
     [Theory]

@@ -64,6 +64,31 @@ public sealed class AutomaticDecisionTests : IDisposable
     }
 
     [Fact]
+    public async Task Submissions_decided_on_arrival_answer_without_who_decided_while_the_record_keeps_it()
+    {
+        // The answer to a submission is made the filer's view in place, without a copy
+        // (FilerView.Owned): only after the store has recorded it, so officers still see who decided.
+        var client = _node.ClientFor(Filer);
+        var unary = await client.SubmitAsync(Filer, SampleDeclarations.ExpressMarketplaceSale("LRN-VIEW-UNARY"));
+        using var call = client.BulkSubmitDeclarations();
+        await call.RequestStream.WriteAsync(new BulkSubmitDeclarationsRequest
+        {
+            Parent = $"filers/{Filer}", Declaration = SampleDeclarations.ExpressMarketplaceSale("LRN-VIEW-BULK"), RequestId = Guid.NewGuid().ToString(),
+        });
+        await call.RequestStream.CompleteAsync();
+        var bulk = Assert.Single(await call.ResponseStream.ReadAllAsync().ToListAsync()).Declaration;
+
+        var officer = _node.OfficerClient(Officer);
+        foreach (var answer in new[] { unary, bulk })
+        {
+            Assert.Equal(DeclarationStatus.Assessed, answer.Status); // decided before the answer
+            Assert.Equal("", answer.Decision.DecidedBy);
+            var asOfficer = (await officer.GetDeclarationAsync(new Contracts.Enforcement.V1.GetDeclarationRequest { Name = answer.Name })).Declaration;
+            Assert.Equal("risk-engine", asOfficer.Decision.DecidedBy);
+        }
+    }
+
+    [Fact]
     public async Task Consignments_to_one_buyer_in_one_bulk_batch_count_towards_each_others_split_shipment()
     {
         // Eight EUR 25 gifts to one consignee, decided together before any is recorded: the later
